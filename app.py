@@ -1,0 +1,36 @@
+"""The TPBIS API: Chalice app wiring. Routes live in chalicelib/api, jobs in chalicelib/jobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Chalice, CORSConfig, Response
+
+from chalicelib.api.auth import auth_bp
+from chalicelib.api.errors import error_response, reshape
+from chalicelib.api.keys import keys_bp
+from chalicelib.api.system import system_bp
+from chalicelib.api.tenants import tenants_bp
+from chalicelib.config import get_settings
+from chalicelib.observability import logger, metrics
+
+app = Chalice(app_name="tpbis")
+app.api.cors = CORSConfig(allow_origin="*", allow_headers=["Authorization", "Content-Type", "Idempotency-Key"])
+
+for blueprint in (auth_bp, system_bp, tenants_bp, keys_bp):
+    app.register_blueprint(blueprint)
+
+
+@app.middleware("http")
+def http_boundary(event: Any, get_response: Any) -> Response:
+    """Fresh log context per request, the body-size limit, and one error shape for whatever Chalice answers."""
+    logger.clear_state()
+    logger.append_keys(request_id=(event.context or {}).get("requestId"))
+    limit = get_settings().max_body_bytes
+    if event.raw_body and len(event.raw_body) > limit:
+        return error_response(413, "payload_too_large", f"the request body is larger than {limit} bytes")
+    try:
+        return reshape(get_response(event))
+    finally:
+        if metrics.metric_set:
+            metrics.flush_metrics()

@@ -1,0 +1,1 @@
+"""TPBIS backend: tenants, village reports, indicator rollups and stakeholder commitments."""

@@ -1,0 +1,1 @@
+"""HTTP entry points: thin Chalice blueprints over the services."""

@@ -1,0 +1,55 @@
+"""The API-key authorizer (Chalice's built-in authorizer) and the caller it hands to the views.
+
+The authorizer only authenticates: it always lets the request through to the view, with the
+outcome in its context, so that refusals (401 for a bad key, 403 for a suspended tenant) come
+from the view in the service's one error shape. Its result is never cached (ttl 0): a revoked
+key or a suspended tenant is refused from the next request on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import AuthRequest, AuthResponse, Blueprint
+
+from chalicelib.domain.principal import Principal, Role
+from chalicelib.errors import NotAuthenticatedError, TenantSuspendedError
+from chalicelib.lazy import lazy_import
+
+auth_service = lazy_import("chalicelib.services.auth")
+OK, TENANT_INACTIVE = "ok", "tenant_inactive"  # the AuthOutcome values the views act on
+
+auth_bp = Blueprint(__name__)
+
+
+@auth_bp.authorizer(ttl_seconds=0)
+def api_key(auth_request: AuthRequest) -> AuthResponse:
+    """Authenticate `Authorization: Bearer <secret>`."""
+    result = auth_service.authenticate(auth_request.token)
+    context: dict[str, Any] = {"outcome": result.outcome.value}
+    principal = result.principal
+    if principal is not None:
+        context.update(
+            key_id=principal.key_id,
+            role=principal.role.value,
+            tenant_id=principal.tenant_id or "",
+            villages=",".join(sorted(principal.villages)),
+        )
+    return AuthResponse(routes=["*"], principal_id=principal.key_id if principal else "anonymous", context=context)
+
+
+def principal_from_context(context: dict[str, Any] | None) -> Principal:
+    """The caller, from the authorizer's context; refuses unauthenticated and suspended callers."""
+    authorizer = (context or {}).get("authorizer") or {}
+    outcome = authorizer.get("outcome")
+    if outcome == TENANT_INACTIVE:
+        raise TenantSuspendedError("this regency office is suspended or not approved")
+    if outcome != OK:
+        raise NotAuthenticatedError("a valid API key is required: Authorization: Bearer <secret>")
+    villages = authorizer.get("villages") or ""
+    return Principal(
+        key_id=authorizer["key_id"],
+        role=Role(authorizer["role"]),
+        tenant_id=authorizer.get("tenant_id") or None,
+        villages=frozenset(v for v in villages.split(",") if v),
+    )

@@ -1,0 +1,167 @@
+"""How every route is declared: one decorator that authenticates, parses, calls, renders and documents.
+
+Views stay thin: they receive the caller (`principal`), the parsed body (`body`) and query
+(`query`) as typed objects, call one service, and return a response model or a `Reply`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+from chalice.app import Blueprint, Response
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.api.auth import api_key, principal_from_context
+from chalicelib.api.errors import from_exception
+from chalicelib.errors import FieldProblem, InvalidInputError, MalformedRequestError
+from chalicelib.observability import logger
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A view's answer when the status is not the route's default, or there is no body."""
+
+    status: int
+    body: BaseModel | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """What the OpenAPI spec needs to know about one route."""
+
+    method: str
+    path: str
+    summary: str
+    tag: str
+    responses: dict[int, type[BaseModel] | None]
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    public: bool = False
+    body_doc: type[BaseModel] | Any | None = None
+    description: str = ""
+
+
+ENDPOINTS: list[Endpoint] = []
+
+
+def problems_of(error: ValidationError, prefix: str = "") -> list[FieldProblem]:
+    """Field problems from a pydantic validation error (`field` as a dotted path)."""
+    problems = []
+    for item in error.errors(include_url=False):
+        path = ".".join(str(part) for part in item.get("loc", ()))
+        problems.append(FieldProblem(f"{prefix}{path}" if path else prefix.rstrip("."), item.get("msg", "invalid")))
+    return problems
+
+
+def parse_json(raw: bytes | str | None) -> Any:
+    """The JSON value of a request body; an empty body is an empty object."""
+    if not raw or not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MalformedRequestError("the request body is not valid JSON", code="malformed_json") from exc
+
+
+def validate(model: type[BaseModel], value: Any, *, prefix: str = "") -> Any:
+    """`value` (decoded JSON) validated as `model`, strictly (as JSON input: dates from text, no coercion)."""
+    if not isinstance(value, dict):
+        raise InvalidInputError(
+            "the request body must be a JSON object", details=[FieldProblem(prefix.rstrip("."), "expected an object")]
+        )
+    try:
+        return model.model_validate_json(json.dumps(value))
+    except ValidationError as exc:
+        raise InvalidInputError("the request is not valid", details=problems_of(exc, prefix)) from exc
+
+
+def parse_query(model: type[BaseModel], params: Any) -> Any:
+    """The query string validated as `model` (a repeated parameter counts with its last value)."""
+    try:
+        return model.model_validate({name: params[name] for name in params or {}})
+    except ValidationError as exc:
+        raise InvalidInputError("the query parameters are not valid", details=problems_of(exc)) from exc
+
+
+def render(result: Any, status: int) -> Response:
+    """A view's return value as a JSON response."""
+    headers: dict[str, str | list[str]] = {}
+    if isinstance(result, Reply):
+        status, headers, result = result.status, dict(result.headers), result.body
+    if result is None:
+        return Response(body="", status_code=status, headers=headers)
+    body = result.model_dump_json() if isinstance(result, BaseModel) else json.dumps(result)
+    return Response(body=body, status_code=status, headers={"Content-Type": "application/json", **headers})
+
+
+def endpoint(
+    bp: Blueprint,
+    path: str,
+    method: str = "GET",
+    *,
+    summary: str,
+    tag: str,
+    responses: dict[int, type[BaseModel] | None],
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    public: bool = False,
+    parse_body: Callable[[Any], Any] | None = None,
+    body_doc: Any = None,
+    description: str = "",
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a route. The view gets `principal` (unless public), `body`, `query` and the path parameters.
+
+    `parse_body` replaces model validation for bodies that need it (a batch validated item by item);
+    `body_doc` is then the schema documented for the body.
+    """
+    default_status = min(responses)
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        ENDPOINTS.append(
+            Endpoint(method, path, summary, tag, responses, body, query, public, body_doc or body, description)
+        )
+
+        def handler(**path_params: str) -> Response:
+            request = bp.current_request
+            started = time.perf_counter()
+            try:
+                kwargs: dict[str, Any] = {name: unquote(value) for name, value in path_params.items()}
+                if not public:
+                    kwargs["principal"] = principal = principal_from_context(request.context)
+                    logger.append_keys(tenant_id=principal.tenant_id or "national", key_id=principal.key_id)
+                if body is not None or parse_body is not None:
+                    raw = parse_json(request.raw_body)
+                    kwargs["body"] = parse_body(raw) if parse_body else validate(body, raw)  # type: ignore[arg-type]
+                if query is not None:
+                    kwargs["query"] = parse_query(query, request.query_params)
+                elif request.query_params:
+                    raise InvalidInputError(
+                        "this route takes no query parameters",
+                        details=[FieldProblem(name, "unknown parameter") for name in request.query_params],
+                    )
+                response = render(view(**kwargs), default_status)
+            except Exception as exc:  # every failure leaves in the error shape
+                response = from_exception(exc)
+            logger.info(
+                "request",
+                extra={
+                    "method": method,
+                    "route": path,
+                    "status": response.status_code,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+            return response
+
+        handler.__name__ = view.__name__
+        handler.__doc__ = view.__doc__
+        bp.route(path, methods=[method], authorizer=None if public else api_key)(handler)
+        return view
+
+    return decorate

@@ -1,0 +1,57 @@
+"""Typed settings read from the environment, lazily and once per process."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import BaseModel, Field
+
+
+class Settings(BaseModel):
+    """Everything the service reads from its environment."""
+
+    stage: str = Field(default="dev", pattern=r"^[a-z][a-z0-9-]{0,20}$")
+    table_prefix: str = ""
+    export_bucket: str = ""
+    event_bus: str = ""
+    region: str = "ap-southeast-3"
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    rollup_settle_seconds: int = Field(default=120, ge=0)
+
+    def table_name(self, logical_name: str) -> str:
+        """The physical DynamoDB table name for a logical table name."""
+        return f"{self.table_prefix or default_prefix(self.stage)}{logical_name}"
+
+    @property
+    def bucket_name(self) -> str:
+        """The export bucket's name."""
+        return self.export_bucket or f"tpbis-{self.stage}-export"
+
+    @property
+    def bus_name(self) -> str:
+        """The EventBridge bus the service publishes to."""
+        return self.event_bus or f"tpbis-{self.stage}-events"
+
+
+def default_prefix(stage: str) -> str:
+    """Table names are `tpbis-<stage>-<logical name>` unless a prefix is configured."""
+    return f"tpbis-{stage}-"
+
+
+_ENV = {
+    "stage": "TPBIS_STAGE",
+    "table_prefix": "TPBIS_TABLE_PREFIX",
+    "export_bucket": "TPBIS_EXPORT_BUCKET",
+    "event_bus": "TPBIS_EVENT_BUS",
+    "region": "AWS_DEFAULT_REGION",
+    "max_body_bytes": "TPBIS_MAX_BODY_BYTES",
+    "rollup_settle_seconds": "TPBIS_ROLLUP_SETTLE_SECONDS",
+}
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings from the environment; cached (call `get_settings.cache_clear()` after changing it)."""
+    values = {field: os.environ[var] for field, var in _ENV.items() if os.environ.get(var)}
+    return Settings.model_validate(values)

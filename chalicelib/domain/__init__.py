@@ -1,0 +1,1 @@
+"""Entities and rules: no chalice, boto3 or pynamodb imports here."""

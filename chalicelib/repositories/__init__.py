@@ -1,0 +1,1 @@
+"""Storage shape: PynamoDB records and repositories that turn them into domain objects."""

@@ -1,0 +1,123 @@
+"""Tenant records: one item per regency office, keyed by the regency code."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
+from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.domain.tenants import Tenant, TenantStatus
+from chalicelib.errors import AlreadyExistsError, ConflictError
+from chalicelib.repositories.base import decode_cursor, encode_cursor, table_meta
+from chalicelib.tables import TENANTS
+
+
+class _ByStatus(GlobalSecondaryIndex["TenantRecord"]):
+    class Meta:
+        index_name = "by_status"
+        projection = AllProjection()
+
+    status = UnicodeAttribute(hash_key=True)
+    tenant_id = UnicodeAttribute(range_key=True)
+
+
+class TenantRecord(Model):
+    """Storage shape of a tenant."""
+
+    Meta = table_meta(TENANTS)
+
+    tenant_id = UnicodeAttribute(hash_key=True)
+    status = UnicodeAttribute()
+    regency_name = UnicodeAttribute()
+    office_name = UnicodeAttribute()
+    contact_name = UnicodeAttribute()
+    contact_email = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    approved_at = UTCDateTimeAttribute(null=True)
+    suspended_at = UTCDateTimeAttribute(null=True)
+    version = VersionAttribute()
+
+    by_status = _ByStatus()
+
+    def to_domain(self) -> Tenant:
+        return Tenant(
+            tenant_id=self.tenant_id,
+            regency_name=self.regency_name,
+            office_name=self.office_name,
+            contact_name=self.contact_name,
+            contact_email=self.contact_email,
+            status=TenantStatus(self.status),
+            created_at=self.created_at,
+            approved_at=self.approved_at,
+            suspended_at=self.suspended_at,
+        )
+
+
+def _record(tenant: Tenant) -> TenantRecord:
+    return TenantRecord(
+        tenant.tenant_id,
+        status=tenant.status.value,
+        regency_name=tenant.regency_name,
+        office_name=tenant.office_name,
+        contact_name=tenant.contact_name,
+        contact_email=tenant.contact_email,
+        created_at=tenant.created_at,
+        approved_at=tenant.approved_at,
+        suspended_at=tenant.suspended_at,
+    )
+
+
+class TenantRepository:
+    """All tenants: the platform's own data, used by sign-up, the platform admin and authentication."""
+
+    def add(self, tenant: Tenant) -> None:
+        """Store a new tenant; refuse a regency that has signed up already."""
+        try:
+            _record(tenant).save(condition=TenantRecord.tenant_id.does_not_exist())
+        except PutError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                raise AlreadyExistsError(f"regency {tenant.tenant_id} has signed up already") from exc
+            raise
+
+    def get(self, tenant_id: str) -> Tenant | None:
+        """The tenant, or None."""
+        try:
+            return TenantRecord.get(tenant_id, consistent_read=True).to_domain()
+        except TenantRecord.DoesNotExist:
+            return None
+
+    def record(self, tenant_id: str) -> TenantRecord | None:
+        """The stored record (with its version), for a conditional update."""
+        try:
+            return TenantRecord.get(tenant_id, consistent_read=True)
+        except TenantRecord.DoesNotExist:
+            return None
+
+    def list(self, *, status: TenantStatus | None, limit: int, cursor: str | None) -> tuple[list[Tenant], str | None]:
+        """One page of tenants; with a status, in code order."""
+        if status is None:
+            start = decode_cursor(cursor, scope={})
+            results = TenantRecord.scan(limit=limit, last_evaluated_key=start)
+        else:
+            start = decode_cursor(cursor, scope={"status": status.value})
+            results = TenantRecord.by_status.query(status.value, limit=limit, last_evaluated_key=start)
+        items = [record.to_domain() for record in results]
+        return items, encode_cursor(results.last_evaluated_key)
+
+    @staticmethod
+    def updated_record(record: TenantRecord, tenant: Tenant) -> TenantRecord:
+        """`record` carrying the new state of `tenant` (its version is kept for the condition)."""
+        record.status = tenant.status.value
+        record.approved_at = tenant.approved_at
+        record.suspended_at = tenant.suspended_at
+        return record
+
+    def save_state(self, record: TenantRecord, tenant: Tenant) -> None:
+        """Write a status change; refuse it when the tenant changed since it was read."""
+        try:
+            self.updated_record(record, tenant).save()
+        except (PutError, UpdateError) as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                raise ConflictError(f"tenant {tenant.tenant_id} changed meanwhile; retry") from exc
+            raise

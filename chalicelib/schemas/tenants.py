@@ -1,0 +1,90 @@
+"""Tenant requests and responses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from chalicelib import areas
+from chalicelib.domain.tenants import Tenant, TenantStatus
+from chalicelib.schemas.common import PageQuery, PublicModel, RequestModel
+from chalicelib.schemas.keys import IssuedKeyPublic
+
+EMAIL = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
+
+
+class SignupRequest(RequestModel):
+    """A regency office asks to join."""
+
+    regency_code: str = Field(pattern=areas.REGENCY_CODE_PATTERN, examples=["33.15"])
+    office_name: str = Field(
+        min_length=1, max_length=200, examples=["Dinas Perpustakaan dan Kearsipan Kabupaten Grobogan"]
+    )
+    contact_name: str = Field(min_length=1, max_length=200)
+    contact_email: str = Field(pattern=EMAIL, max_length=254)
+
+
+class SignupAccepted(PublicModel):
+    """The sign-up is stored and waits for approval."""
+
+    tenant_id: str
+    status: TenantStatus
+
+
+class TenantPublic(PublicModel):
+    """A regency office as the API shows it."""
+
+    tenant_id: str
+    regency_name: str
+    province_code: str
+    province_name: str
+    office_name: str
+    contact_name: str
+    contact_email: str
+    status: TenantStatus
+    created_at: datetime
+    approved_at: datetime | None = None
+    suspended_at: datetime | None = None
+
+    @classmethod
+    def of(cls, tenant: Tenant) -> TenantPublic:
+        return cls(
+            tenant_id=tenant.tenant_id,
+            regency_name=tenant.regency_name,
+            province_code=tenant.province_code,
+            province_name=areas.name_of(tenant.province_code) or "",
+            office_name=tenant.office_name,
+            contact_name=tenant.contact_name,
+            contact_email=tenant.contact_email,
+            status=tenant.status,
+            created_at=tenant.created_at,
+            approved_at=tenant.approved_at,
+            suspended_at=tenant.suspended_at,
+        )
+
+
+class TenantPage(PublicModel):
+    """One page of tenants."""
+
+    items: list[TenantPublic]
+    next_cursor: str | None = None
+
+
+class TenantListQuery(PageQuery):
+    """Filter tenants by status."""
+
+    status: TenantStatus | None = None
+
+
+class ApprovalResponse(PublicModel):
+    """The approved tenant and, on its first approval, its first district-admin key (shown once)."""
+
+    tenant: TenantPublic
+    admin_key: IssuedKeyPublic | None = None
+
+
+class TenantResponse(PublicModel):
+    """A tenant."""
+
+    tenant: TenantPublic

@@ -1,0 +1,1 @@
+"""Use cases: each takes the caller (a Principal) and validated data, applies the rules, returns domain objects."""

@@ -1,0 +1,75 @@
+"""The one description of every DynamoDB table: logical names, keys and indexes.
+
+PynamoDB models, the local stack, the tests and the CDK app all read these specs,
+so a name or key is written once. Every key attribute is a string.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    """A global secondary index (projection ALL)."""
+
+    name: str
+    hash_key: str
+    range_key: str | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A DynamoDB table (on-demand billing)."""
+
+    name: str
+    hash_key: str
+    range_key: str | None = None
+    indexes: tuple[IndexSpec, ...] = field(default_factory=tuple)
+    ttl_attribute: str | None = None
+
+    def key_attributes(self) -> list[str]:
+        """Every attribute used as a key of the table or of an index, once each."""
+        names = [self.hash_key, self.range_key]
+        for index in self.indexes:
+            names += [index.hash_key, index.range_key]
+        return list(dict.fromkeys(name for name in names if name))
+
+
+TENANTS = TableSpec("tenants", "tenant_id", indexes=(IndexSpec("by_status", "status", "tenant_id"),))
+API_KEYS = TableSpec("api_keys", "key_id", indexes=(IndexSpec("by_owner", "owner", "key_id"),))
+VILLAGES = TableSpec("villages", "tenant_id", "village_code")
+REPORTS = TableSpec(
+    "reports",
+    "tenant_id",
+    "submission_id",
+    indexes=(
+        IndexSpec("by_tenant_date", "tenant_id", "date_key"),
+        IndexSpec("by_village_date", "village_key", "date_key"),
+        IndexSpec("village_partnerships", "partnership_key", "submission_id"),
+    ),
+)
+# Dirty markers written by every change that a rollup must pick up, and job state.
+CHANGES = TableSpec("changes", "pk", "sk")
+# Indicator rollups: one item per (scope, period).
+AGGREGATES = TableSpec("aggregates", "pk", "sk")
+# Stakeholders, commitments, their transitions and advocacy actions, per tenant.
+ADVOCACY = TableSpec(
+    "advocacy",
+    "tenant_id",
+    "sk",
+    indexes=(IndexSpec("by_due", "due_key", "due_sort"),),
+)
+# Powertools idempotency records (create endpoints that accept an Idempotency-Key).
+IDEMPOTENCY = TableSpec("idempotency", "id", ttl_attribute="expiration")
+
+ALL_TABLES: tuple[TableSpec, ...] = (
+    TENANTS,
+    API_KEYS,
+    VILLAGES,
+    REPORTS,
+    CHANGES,
+    AGGREGATES,
+    ADVOCACY,
+    IDEMPOTENCY,
+)

@@ -1,0 +1,123 @@
+"""`make run`: an embedded AWS (moto) with the tables, bucket and bus, and the API on 127.0.0.1:$PORT.
+
+Environment: PORT (default 8000); TPBIS_BOOTSTRAP_ADMIN_KEY (the platform-admin secret; one is
+generated and printed once when it is not set). Ctrl-C or SIGTERM stops everything it started.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+import threading
+from types import FrameType
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def configure_environment(moto_url: str) -> None:
+    """Point every AWS client of this process at the embedded AWS, with throwaway credentials."""
+    for name in [n for n in os.environ if n.startswith("AWS_ENDPOINT_URL")]:
+        del os.environ[name]
+    os.environ.update(
+        AWS_ENDPOINT_URL=moto_url,
+        AWS_ACCESS_KEY_ID="local",
+        AWS_SECRET_ACCESS_KEY="local",
+        AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
+    )
+    os.environ.setdefault("AWS_DEFAULT_REGION", "ap-southeast-3")
+    os.environ.setdefault("TPBIS_STAGE", "local")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+
+
+class LocalStack:
+    """The embedded AWS and the API server, started and stopped together."""
+
+    def __init__(self, *, port: int, host: str = "127.0.0.1", bootstrap_secret: str | None = None) -> None:
+        self.host, self.port = host, port
+        self.bootstrap_secret = bootstrap_secret
+        self._moto = None
+        self._server = None
+        self._threads: list[threading.Thread] = []
+        self.admin_secret = ""
+
+    def start(self) -> None:
+        """Start moto, create the resources, install the admin key, serve the API (in threads)."""
+        from moto.server import ThreadedMotoServer
+
+        moto_port = _free_port()
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
+        self._moto.start()
+        configure_environment(f"http://127.0.0.1:{moto_port}")
+
+        from chalicelib.config import get_settings
+
+        get_settings.cache_clear()
+        from devstack.resources import create_all
+
+        create_all(get_settings())
+
+        from chalicelib.domain.keys import new_key_id, new_secret
+        from chalicelib.services.keys import install_bootstrap_key
+
+        self.admin_secret = self.bootstrap_secret or new_secret(new_key_id())
+        install_bootstrap_key(self.admin_secret)
+
+        from chalice.config import Config
+        from chalice.local import LocalDevServer
+
+        from app import app
+        from devstack.gateway import RequestHandler, make_thread_safe
+
+        self._server = LocalDevServer(
+            make_thread_safe(app), Config.create(), self.host, self.port, handler_cls=RequestHandler
+        )
+        serve = threading.Thread(target=self._server.server.serve_forever, name="api", daemon=True)
+        serve.start()
+        self._threads.append(serve)
+
+        from devstack.scheduler import start_scheduler
+
+        self._threads.append(start_scheduler(app))
+
+    def stop(self) -> None:
+        """Stop the API server and moto."""
+        if self._server is not None:
+            self._server.server.shutdown()
+            self._server.server.server_close()
+        if self._moto is not None:
+            self._moto.stop()
+
+
+def main() -> None:
+    """Run until Ctrl-C or SIGTERM."""
+    port = int(os.environ.get("PORT", "8000"))
+    given = os.environ.get("TPBIS_BOOTSTRAP_ADMIN_KEY") or None
+    stack = LocalStack(port=port, bootstrap_secret=given)
+    stopping = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    stack.start()
+    print(f"TPBIS API on http://{stack.host}:{stack.port}  (embedded AWS: moto; data lives until you stop)")
+    if given:
+        print("Platform admin key: the secret in TPBIS_BOOTSTRAP_ADMIN_KEY")
+    else:
+        print(f"Platform admin key (shown once): {stack.admin_secret}")
+    print(f"Try: curl -s http://127.0.0.1:{stack.port}/v1/health    Stop: Ctrl-C", flush=True)
+    stopping.wait()
+    print("stopping...", flush=True)
+    stack.stop()
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""Chalice's local API Gateway, answering its own refusals the way the deployed gateway is set up to."""
+
+from __future__ import annotations
+
+from http.server import BaseHTTPRequestHandler
+from typing import Any
+
+from chalice import Chalice
+from chalice.config import Config
+from chalice.local import (
+    ChaliceRequestHandler,
+    CustomLocalChalice,
+    ForbiddenError,
+    LocalChalice,
+    LocalGateway,
+    LocalGatewayException,
+    NotAuthorizedError,
+)
+
+from chalicelib.api.gateway_responses import GATEWAY_RESPONSES
+
+
+def _answer(error: LocalGatewayException) -> dict[str, Any]:
+    if isinstance(error, NotAuthorizedError):
+        answer = GATEWAY_RESPONSES["UNAUTHORIZED"]
+    elif isinstance(error, ForbiddenError) and b"Missing Authentication Token" in (error.body or b""):
+        answer = GATEWAY_RESPONSES["MISSING_AUTHENTICATION_TOKEN"]
+    elif isinstance(error, ForbiddenError):
+        # Chalice answers an unknown path that carries an Authorization header this way.
+        answer = GATEWAY_RESPONSES["MISSING_AUTHENTICATION_TOKEN"]
+    else:
+        answer = GATEWAY_RESPONSES["DEFAULT_5XX"]
+    return {
+        "statusCode": answer.status,
+        "headers": {"Content-Type": "application/json"},
+        "multiValueHeaders": {},
+        "body": answer.body(),
+    }
+
+
+class TpbisGateway(LocalGateway):
+    """LocalGateway whose gateway-level refusals use the deployed Gateway Responses."""
+
+    def handle_request(self, method: str, path: str, headers: dict[str, Any], body: bytes | None) -> dict[str, Any]:
+        try:
+            return super().handle_request(method, path, headers, body)  # type: ignore[no-any-return]
+        except LocalGatewayException as error:
+            return _answer(error)
+
+
+def make_thread_safe(app: Chalice) -> Chalice:
+    """Give the app a thread-local current_request, as `chalice local` does (idempotent)."""
+    if not isinstance(app, LocalChalice):
+        CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+        app.__class__ = CustomLocalChalice
+    return app
+
+
+def make_gateway(app: Chalice) -> TpbisGateway:
+    """A gateway over the app, safe to call from many threads."""
+    return TpbisGateway(make_thread_safe(app), Config.create())
+
+
+class RequestHandler(ChaliceRequestHandler):
+    """The local server's request handler, using TpbisGateway."""
+
+    def __init__(self, request: Any, client_address: Any, server: Any, app_object: Chalice, config: Config) -> None:
+        self.local_gateway = TpbisGateway(app_object, config)
+        BaseHTTPRequestHandler.__init__(self, request, client_address, server)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Request lines are logged by the app itself (structured); keep stderr quiet."""

@@ -1,0 +1,99 @@
+"""Whatever a client sends, the answer is a clear 4xx in the one error shape, and nothing is stored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.factories import GROBOGAN, Tenants, signup_payload
+from tests.http_client import ApiClient
+
+
+def assert_error_shape(body: Any) -> None:
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "details"}
+    assert isinstance(body["error"]["code"], str) and body["error"]["message"]
+    for detail in body["error"]["details"]:
+        assert set(detail) == {"field", "message"}
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        (b"{not json", 400, "malformed_json"),
+        (b"[1, 2]", 422, "validation_error"),
+        (b'"text"', 422, "validation_error"),
+        (
+            b'{"regency_code": 3315, "office_name": "x", "contact_name": "x", "contact_email": "a@b.id"}',
+            422,
+            "validation_error",
+        ),
+        (
+            b'{"regency_code": "33.15", "office_name": "x", "contact_name": "x", "contact_email": "a@b.id", '
+            b'"tenant": 1}',
+            422,
+            "validation_error",
+        ),
+        (b"", 422, "validation_error"),
+        (b"\xff\xfe", 400, "malformed_json"),
+    ],
+)
+def test_bad_bodies_are_refused_and_nothing_is_stored(
+    api: ApiClient, admin_key: str, body: bytes, status: int, code: str
+) -> None:
+    response = api.post("/v1/signup", body=body)
+    assert response.status == status
+    assert response.error_code == code
+    assert_error_shape(response.json)
+    assert api.get("/v1/admin/tenants", key=admin_key).json["items"] == []
+
+
+def test_an_oversized_body_is_refused(api: ApiClient, admin_key: str) -> None:
+    payload = signup_payload(GROBOGAN, office_name="x" * 2_000_000)
+    response = api.post("/v1/signup", json=payload)
+    assert response.status == 413
+    assert_error_shape(response.json)
+    assert api.get("/v1/admin/tenants", key=admin_key).json["items"] == []
+
+
+def test_a_non_json_content_type_is_refused(api: ApiClient) -> None:
+    response = api.post("/v1/signup", body=b"regency_code=33.15", headers={"content-type": "text/plain"})
+    assert response.status == 415
+    assert_error_shape(response.json)
+
+
+@pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer nope", "Basic abc", "Bearer " + "x" * 2000])
+def test_missing_or_bad_credentials_answer_401(api: ApiClient, header: str | None) -> None:
+    headers = {} if header is None else {"authorization": header}
+    response = api.get("/v1/tenant", headers=headers)
+    assert response.status == 401
+    assert response.error_code == "unauthenticated"
+    assert_error_shape(response.json)
+
+
+def test_an_unknown_route_and_a_wrong_method_answer_in_the_error_shape(api: ApiClient) -> None:
+    missing = api.get("/v1/nothing-here")
+    assert missing.status == 404
+    assert_error_shape(missing.json)
+    wrong_method = api.request("PATCH", "/v1/signup", json={})
+    assert wrong_method.status == 405
+    assert_error_shape(wrong_method.json)
+
+
+def test_bad_query_parameters_are_refused(tenants: Tenants, api: ApiClient) -> None:
+    tenants.create(GROBOGAN)
+    for query in ["status=unknown", "limit=0", "limit=1000", "limit=abc", "cursor=%25%25", "foo=bar"]:
+        response = api.get(f"/v1/admin/tenants?{query}", key=tenants.admin_key)
+        assert response.status in (400, 422), query
+        assert_error_shape(response.json)
+
+
+def test_a_cursor_from_another_listing_is_refused(tenants: Tenants, api: ApiClient) -> None:
+    from chalicelib.repositories.base import encode_cursor
+
+    grobogan = tenants.create(GROBOGAN)
+    foreign = encode_cursor({"owner": {"S": "33.18"}, "key_id": {"S": "0"}})
+    response = api.get(f"/v1/keys?cursor={foreign}", key=grobogan.admin)
+    assert response.status == 400
+    assert response.error_code == "invalid_cursor"

@@ -1,0 +1,108 @@
+"""Sign-up, approval, suspension and the tenant profile, over the API."""
+
+from __future__ import annotations
+
+from tests.factories import GROBOGAN, PATI, Tenants, signup_payload
+from tests.http_client import ApiClient
+
+
+def test_a_regency_office_signs_up_and_waits_for_approval(api: ApiClient, admin_key: str) -> None:
+    response = api.post("/v1/signup", json=signup_payload(GROBOGAN))
+    assert response.status == 202
+    assert response.json == {"tenant_id": GROBOGAN, "status": "pending"}
+    pending = api.get("/v1/admin/tenants?status=pending", key=admin_key)
+    assert [t["tenant_id"] for t in pending.json["items"]] == [GROBOGAN]
+    assert pending.json["items"][0]["regency_name"] == "Kabupaten Grobogan"
+    assert pending.json["items"][0]["province_name"] == "Jawa Tengah"
+
+
+def test_signing_up_twice_for_one_regency_is_a_conflict(api: ApiClient) -> None:
+    assert api.post("/v1/signup", json=signup_payload(GROBOGAN)).status == 202
+    again = api.post("/v1/signup", json=signup_payload(GROBOGAN, office_name="Someone else"))
+    assert again.status == 409
+    assert again.error_code == "already_exists"
+
+
+def test_an_unknown_or_non_regency_code_is_refused(api: ApiClient, admin_key: str) -> None:
+    for code in ["33.99", "33.15.01", "33"]:
+        response = api.post("/v1/signup", json=signup_payload(code))
+        assert response.status == 422, code
+        assert response.json["error"]["details"][0]["field"] == "regency_code"
+    assert api.get("/v1/admin/tenants", key=admin_key).json["items"] == []
+
+
+def test_a_bad_email_is_refused_with_its_field_named(api: ApiClient) -> None:
+    response = api.post("/v1/signup", json=signup_payload(GROBOGAN, contact_email="not-an-email"))
+    assert response.status == 422
+    assert [d["field"] for d in response.json["error"]["details"]] == ["contact_email"]
+
+
+def test_approval_returns_the_first_admin_key_once(api: ApiClient, admin_key: str) -> None:
+    api.post("/v1/signup", json=signup_payload(GROBOGAN))
+    approved = api.post(f"/v1/admin/tenants/{GROBOGAN}/approve", key=admin_key)
+    assert approved.status == 200
+    assert approved.json["tenant"]["status"] == "active"
+    secret = approved.json["admin_key"]["secret"]
+    assert approved.json["admin_key"]["role"] == "district_admin"
+    profile = api.get("/v1/tenant", key=secret)
+    assert profile.status == 200
+    assert profile.json["tenant"]["tenant_id"] == GROBOGAN
+    again = api.post(f"/v1/admin/tenants/{GROBOGAN}/approve", key=admin_key)
+    assert again.status == 409
+
+
+def test_approving_an_unknown_tenant_is_not_found(api: ApiClient, admin_key: str) -> None:
+    assert api.post("/v1/admin/tenants/33.15/approve", key=admin_key).status == 404
+
+
+def test_a_suspended_tenant_is_refused_on_every_key_until_approved_again(tenants: Tenants, api: ApiClient) -> None:
+    grobogan = tenants.create(GROBOGAN)
+    suspended = api.post(f"/v1/admin/tenants/{GROBOGAN}/suspend", key=tenants.admin_key)
+    assert suspended.status == 200
+    assert suspended.json["tenant"]["status"] == "suspended"
+    for secret in (grobogan.admin, grobogan.operator, grobogan.viewer):
+        response = api.get("/v1/tenant", key=secret)
+        assert response.status == 403
+        assert response.error_code == "tenant_suspended"
+    restored = api.post(f"/v1/admin/tenants/{GROBOGAN}/approve", key=tenants.admin_key)
+    assert restored.status == 200
+    assert restored.json["admin_key"] is None  # the old keys work again; no new key is minted
+    assert api.get("/v1/tenant", key=grobogan.viewer).status == 200
+
+
+def test_a_pending_tenant_cannot_be_suspended(api: ApiClient, admin_key: str) -> None:
+    api.post("/v1/signup", json=signup_payload(GROBOGAN))
+    response = api.post(f"/v1/admin/tenants/{GROBOGAN}/suspend", key=admin_key)
+    assert response.status == 409
+
+
+def test_only_the_platform_admin_manages_tenants(tenants: Tenants, api: ApiClient) -> None:
+    grobogan = tenants.create(GROBOGAN)
+    national = tenants.national_viewer()
+    for secret in (grobogan.admin, grobogan.operator, grobogan.viewer, national):
+        assert api.get("/v1/admin/tenants", key=secret).status == 403
+        assert api.post(f"/v1/admin/tenants/{GROBOGAN}/suspend", key=secret).status == 403
+
+
+def test_the_tenant_list_pages_with_a_cursor(api: ApiClient, admin_key: str) -> None:
+    codes = [GROBOGAN, PATI, "13.07", "13.72"]
+    for code in codes:
+        api.post("/v1/signup", json=signup_payload(code))
+    seen: list[str] = []
+    cursor = None
+    for _ in range(10):
+        path = "/v1/admin/tenants?status=pending&limit=3" + (f"&cursor={cursor}" if cursor else "")
+        page = api.get(path, key=admin_key).json
+        seen += [t["tenant_id"] for t in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == sorted(codes)
+
+
+def test_the_tenant_id_comes_from_the_key_not_from_the_request(tenants: Tenants, api: ApiClient) -> None:
+    grobogan = tenants.create(GROBOGAN)
+    tenants.create(PATI)
+    response = api.get(f"/v1/tenant?tenant_id={PATI}", key=grobogan.viewer)
+    assert response.status == 422  # unknown parameters are refused, never obeyed
+    assert api.get("/v1/tenant", key=grobogan.viewer).json["tenant"]["tenant_id"] == GROBOGAN

@@ -1,0 +1,62 @@
+"""Shared fixtures: a clean environment, moto's AWS with every table, the API client and tenants."""
+
+from __future__ import annotations
+
+import os
+
+# Before anything imports boto3, PynamoDB or the app: no real AWS, no leftover endpoints.
+for _name in [n for n in os.environ if n.startswith("AWS_ENDPOINT_URL") or n in ("AWS_PROFILE", "AWS_SESSION_TOKEN")]:
+    del os.environ[_name]
+os.environ.update(
+    AWS_DEFAULT_REGION="ap-southeast-3",
+    AWS_ACCESS_KEY_ID="testing",
+    AWS_SECRET_ACCESS_KEY="testing",
+    AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
+    TPBIS_STAGE="test",
+    POWERTOOLS_METRICS_DISABLED="true",
+)
+
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+from moto import mock_aws  # noqa: E402
+
+from chalicelib.config import get_settings  # noqa: E402
+from tests.factories import Tenants  # noqa: E402
+from tests.http_client import ApiClient  # noqa: E402
+
+ADMIN_SECRET = "platform-admin-secret-for-tests-0123456789"
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    """A fresh moto account with every table, the export bucket and the event bus."""
+    get_settings.cache_clear()
+    with mock_aws():
+        from devstack.resources import create_all
+
+        create_all(get_settings())
+        yield
+
+
+@pytest.fixture
+def api(aws: None) -> ApiClient:
+    """The API, through the local gateway, on moto."""
+    from app import app
+
+    return ApiClient(app)
+
+
+@pytest.fixture
+def admin_key(aws: None) -> str:
+    """The platform admin's secret."""
+    from chalicelib.services.keys import install_bootstrap_key
+
+    install_bootstrap_key(ADMIN_SECRET)
+    return ADMIN_SECRET
+
+
+@pytest.fixture
+def tenants(api: ApiClient, admin_key: str) -> Tenants:
+    """Makes approved tenants with keys of every role."""
+    return Tenants(api, admin_key)

@@ -1,0 +1,92 @@
+"""A running local stack (`python -m devstack`, what `make run` starts), talked to over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN = "e2e-platform-admin-secret-0123456789abcdef"
+
+
+@dataclass
+class HttpStack:
+    """The stack's base URL, admin secret and process."""
+
+    base: str
+    admin: str
+    process: subprocess.Popen[str]
+
+    def call(self, method: str, path: str, body: Any = None, key: str | None = None) -> tuple[int, Any]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        if key:
+            request.add_header("Authorization", f"Bearer {key}")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                raw = response.read()
+                return response.status, json.loads(raw) if raw else None
+        except urllib.error.HTTPError as error:
+            raw = error.read()
+            return error.code, json.loads(raw) if raw else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_stack() -> HttpStack:
+    """Start `python -m devstack` on a free port and wait until it answers."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
+    env.update(PORT=str(port), TPBIS_BOOTSTRAP_ADMIN_KEY=ADMIN, PYTHONUNBUFFERED="1")
+    env.pop("TPBIS_STAGE", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "devstack"],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/v1/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            output = process.stdout.read() if process.stdout else ""
+            process.kill()
+            raise RuntimeError(f"the local stack did not start:\n{output}")
+        time.sleep(0.2)
+    return HttpStack(base=base, admin=ADMIN, process=process)
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[HttpStack]:
+    """One local stack for the whole e2e session."""
+    running = start_stack()
+    yield running
+    if running.process.poll() is None:
+        running.process.send_signal(signal.SIGTERM)
+        running.process.wait(timeout=30)

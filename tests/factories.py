@@ -1,0 +1,76 @@
+"""Test data builders: approved tenants with keys of every role, and request payloads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.http_client import ApiClient
+
+# Real Kemendagri codes: Kabupaten Grobogan and two of its villages; Kabupaten Pati and one of its villages.
+GROBOGAN = "33.15"
+GROBOGAN_VILLAGES = ("33.15.01.2001", "33.15.01.2002")
+PATI = "33.18"
+PATI_VILLAGE = "33.18.01.2001"
+
+
+def signup_payload(regency_code: str, **overrides: Any) -> dict[str, Any]:
+    """A valid sign-up body."""
+    body = {
+        "regency_code": regency_code,
+        "office_name": f"Dinas Perpustakaan {regency_code}",
+        "contact_name": "Sri Wahyuni",
+        "contact_email": "sri@example.id",
+    }
+    body.update(overrides)
+    return body
+
+
+@dataclass
+class TenantKeys:
+    """An approved tenant and a secret of each role."""
+
+    tenant_id: str
+    admin: str
+    operator: str
+    viewer: str
+    operator_villages: tuple[str, ...]
+    key_ids: dict[str, str] = field(default_factory=dict)
+
+
+class Tenants:
+    """Creates approved tenants through the API, as a user would."""
+
+    def __init__(self, api: ApiClient, admin_key: str) -> None:
+        self.api = api
+        self.admin_key = admin_key
+
+    def national_viewer(self) -> str:
+        """A national-viewer secret."""
+        response = self.api.post(
+            "/v1/admin/keys", key=self.admin_key, json={"role": "national_viewer", "label": "dash"}
+        )
+        assert response.status == 201, response.text
+        return str(response.json["secret"])
+
+    def create(self, regency_code: str = GROBOGAN, operator_villages: tuple[str, ...] | None = None) -> TenantKeys:
+        """Sign up, approve and issue an operator and a viewer key."""
+        assert self.api.post("/v1/signup", json=signup_payload(regency_code)).status == 202
+        approved = self.api.post(f"/v1/admin/tenants/{regency_code}/approve", key=self.admin_key)
+        assert approved.status == 200, approved.text
+        admin = approved.json["admin_key"]
+        villages = operator_villages or (GROBOGAN_VILLAGES[:1] if regency_code == GROBOGAN else (PATI_VILLAGE,))
+        operator = self.api.post(
+            "/v1/keys", key=admin["secret"], json={"role": "operator", "label": "operator", "villages": list(villages)}
+        )
+        assert operator.status == 201, operator.text
+        viewer = self.api.post("/v1/keys", key=admin["secret"], json={"role": "viewer", "label": "viewer"})
+        assert viewer.status == 201, viewer.text
+        return TenantKeys(
+            tenant_id=regency_code,
+            admin=admin["secret"],
+            operator=operator.json["secret"],
+            viewer=viewer.json["secret"],
+            operator_villages=tuple(villages),
+            key_ids={"admin": admin["key_id"], "operator": operator.json["key_id"], "viewer": viewer.json["key_id"]},
+        )
