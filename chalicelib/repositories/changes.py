@@ -1,0 +1,133 @@
+"""The change feed the rollups read: dirty markers, written before the change they announce.
+
+One marker item per (tenant, month) holds a map from *scope* to a random token: a scope is a
+village code, or REGENCY_SCOPE for data of the regency that belongs to no village (a commitment
+without a village). Every write of a scope sets a fresh token, so a rollup that processed a
+scope removes it only if the token is still the one it saw (a newer change keeps it dirty).
+
+Writers mark *before* they store the change: a crash in between leaves a marker for nothing,
+which costs one harmless recomputation, never a missed change. The rollup leaves markers younger
+than the settle window in place (a change announced but not yet stored is still in flight).
+All markers share one partition so the rollup finds every dirty tenant with one query; at one
+small update per batch that stays far below a partition's write limit.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pynamodb.attributes import MapAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import DeleteError, UpdateError
+from pynamodb.models import Model
+
+from chalicelib.clock import utcnow
+from chalicelib.repositories.base import table_meta
+from chalicelib.tables import CHANGES
+
+REGENCY_SCOPE = "regency"
+_PARTITION = "dirty"
+
+
+class ChangeMarker(Model):
+    """Storage shape of a dirty marker."""
+
+    Meta = table_meta(CHANGES)
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)  # "<tenant>#<YYYY-MM>"
+    scopes: MapAttribute[str, str] = MapAttribute(default=dict)
+    touched_at = UTCDateTimeAttribute(null=True)
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A tenant-month with the scopes changed in it and their tokens."""
+
+    tenant_id: str
+    month: str
+    scopes: dict[str, str]
+    touched_at: datetime | None
+
+
+def mark_changed(*, tenant_id: str, changes: Iterable[tuple[str, str]], now: datetime | None = None) -> int:
+    """Mark (month "YYYY-MM", scope) pairs of a tenant dirty; returns the number of writes made
+    (one per distinct month)."""
+    by_month: dict[str, set[str]] = defaultdict(set)
+    for month, scope in changes:
+        by_month[month].add(scope)
+    now = now or utcnow()
+    for month, scopes in sorted(by_month.items()):
+        _mark_month(tenant_id, month, sorted(scopes), now)
+    return len(by_month)
+
+
+def _mark_month(tenant_id: str, month: str, scopes: list[str], now: datetime) -> None:
+    token = secrets.token_hex(8)
+    marker = ChangeMarker(_PARTITION, f"{tenant_id}#{month}")
+    for _ in range(5):
+        try:  # the usual case: the month is dirty already, add to its map
+            marker.update(
+                actions=[_entry(s).set(token) for s in scopes] + [ChangeMarker.touched_at.set(now)],
+                condition=ChangeMarker.scopes.exists(),
+            )
+            return
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+        try:  # the first change of the month since the last rollup: create the map
+            marker.update(
+                actions=[ChangeMarker.scopes.set({s: token for s in scopes}), ChangeMarker.touched_at.set(now)],
+                condition=ChangeMarker.scopes.does_not_exist(),
+            )
+            return
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+    raise RuntimeError("could not mark a change after 5 attempts")  # only under a pathological race
+
+
+def pending() -> list[Marker]:
+    """Every dirty tenant-month (strongly consistent)."""
+    return [
+        Marker(
+            tenant_id=record.sk.split("#", 1)[0],
+            month=record.sk.split("#", 1)[1],
+            scopes={str(k): str(v) for k, v in (record.scopes.as_dict() if record.scopes else {}).items()},
+            touched_at=record.touched_at,
+        )
+        for record in ChangeMarker.query(_PARTITION, consistent_read=True)
+    ]
+
+
+def clear(marker: Marker, scopes: Iterable[str]) -> int:
+    """Remove processed scopes whose token has not changed since `marker` was read; returns how
+    many were removed. The item disappears once its map is empty."""
+    removed = 0
+    record = ChangeMarker(_PARTITION, f"{marker.tenant_id}#{marker.month}")
+    for scope in scopes:
+        try:
+            record.update(
+                actions=[_entry(scope).remove()],
+                condition=_entry(scope) == marker.scopes[scope],
+            )
+            removed += 1
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+    try:
+        record.delete(condition=ChangeMarker.scopes.does_not_exist() | (ChangeMarker.scopes == {}))
+    except DeleteError as exc:  # a non-empty map stays, as it should
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+    return removed
+
+
+def _entry(scope: str) -> Any:
+    """The document path of one scope's token (PynamoDB's typing has no map-entry paths)."""
+    scopes: Any = ChangeMarker.scopes
+    return scopes[scope]
