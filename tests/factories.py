@@ -74,3 +74,45 @@ class Tenants:
             operator_villages=tuple(villages),
             key_ids={"admin": admin["key_id"], "operator": operator.json["key_id"], "viewer": viewer.json["key_id"]},
         )
+
+
+def report(
+    kind: str = "visits",
+    *,
+    village: str = GROBOGAN_VILLAGES[0],
+    date: str = "2026-11-02",
+    submission_id: str | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """A valid report body of a type, with a fresh submission id unless given."""
+    import uuid
+
+    defaults: dict[str, dict[str, Any]] = {
+        "visits": {"visitors": 12, "women": 7, "children": 3},
+        "activity": {
+            "title": "Pelatihan pemasaran daring",
+            "category": "training",
+            "participants": 20,
+            "women": 14,
+            "youth": 6,
+            "entrepreneurs": 9,
+        },
+        "media": {"outlet": "Radio Grobogan", "medium": "radio", "headline": "Perpustakaan desa ramai"},
+        "partnership": {"partner_name": "Pertuni Grobogan", "partner_kind": "community", "agreement": "mou"},
+        "ict": {"computer_sessions": 30, "internet_users": 25, "trainees": 8},
+    }
+    body = {
+        "submission_id": submission_id or str(uuid.uuid4()),
+        "village_code": village,
+        "type": kind,
+        "date": date,
+        **defaults[kind],
+    }
+    body.update(fields)
+    return body
+
+
+def register_village(api: ApiClient, admin: str, code: str, name: str = "Perpustakaan Desa") -> None:
+    """Register a village library (asserting it worked)."""
+    response = api.put(f"/v1/villages/{code}", key=admin, json={"library_name": name})
+    assert response.status in (200, 201), response.text

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.factories import TenantKeys
+from tests.factories import TenantKeys, register_village, report
 from tests.http_client import ApiClient
 
 # path parameter -> key in the ids that build_foreign_world returns
 FOREIGN_IDS: dict[str, str] = {
     "tenant_id": "tenant_id",
     "key_id": "viewer_key_id",
+    "village_code": "village_code",
+    "submission_id": "submission_id",
 }
 
 # (method, path) -> a body that would be valid if the caller were allowed (or a function of the ids)
@@ -22,9 +24,37 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/v1/admin/keys"): {"role": "national_viewer", "label": "probe"},
     ("post", "/v1/admin/tenants/{tenant_id}/approve"): None,
     ("post", "/v1/admin/tenants/{tenant_id}/suspend"): None,
+    ("put", "/v1/villages/{village_code}"): {"library_name": "Taken over"},
+    # A report for B's village posted with A's key: must be refused, never stored under B.
+    ("post", "/v1/reports"): lambda ids: report("visits", village=ids["village_code"]),
+    ("put", "/v1/reports/{submission_id}"): lambda ids: {
+        **{k: v for k, v in report("visits", village=ids["village_code"]).items() if k != "submission_id"},
+        "expected_version": 1,
+    },
 }
 
 
+# Path parameters that are public Kemendagri codes, not B's resources: a foreign one may also be
+# refused as invalid input (422: "not a village of your regency"), as the villages issue requires.
+AREA_CODE_PARAMS = frozenset({"village_code"})
+
+# Content only B's data has: finding it in an answer to A is a leak.
+SECRET_LIBRARY_NAME = "Perpustakaan Rahasia Tenant B"
+SECRET_PARTNER = "Mitra Rahasia Tenant B"
+
+
 def build_foreign_world(api: ApiClient, b: TenantKeys) -> dict[str, str]:
-    """Create tenant B's resources through the API; return their ids."""
-    return {"tenant_id": b.tenant_id, "viewer_key_id": b.key_ids["viewer"]}
+    """Create tenant B's resources through the API; return their ids and secret markers."""
+    village = b.operator_villages[0]
+    register_village(api, b.admin, village, SECRET_LIBRARY_NAME)
+    posted = report("partnership", village=village, partner_name=SECRET_PARTNER)
+    response = api.post("/v1/reports", key=b.admin, json=posted)
+    assert response.status == 201, response.text
+    return {
+        "tenant_id": b.tenant_id,
+        "viewer_key_id": b.key_ids["viewer"],
+        "village_code": village,
+        "submission_id": posted["submission_id"],
+        "library_name": SECRET_LIBRARY_NAME,
+        "partner_name": SECRET_PARTNER,
+    }

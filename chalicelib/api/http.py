@@ -18,8 +18,10 @@ from pydantic import BaseModel, ValidationError
 
 from chalicelib.api.auth import api_key, principal_from_context
 from chalicelib.api.errors import from_exception
+from chalicelib.domain.principal import Role
 from chalicelib.errors import FieldProblem, InvalidInputError, MalformedRequestError
 from chalicelib.observability import logger
+from chalicelib.schemas.common import problems_of
 
 
 @dataclass(frozen=True)
@@ -45,18 +47,10 @@ class Endpoint:
     public: bool = False
     body_doc: type[BaseModel] | Any | None = None
     description: str = ""
+    roles: tuple[Role, ...] = ()
 
 
 ENDPOINTS: list[Endpoint] = []
-
-
-def problems_of(error: ValidationError, prefix: str = "") -> list[FieldProblem]:
-    """Field problems from a pydantic validation error (`field` as a dotted path)."""
-    problems = []
-    for item in error.errors(include_url=False):
-        path = ".".join(str(part) for part in item.get("loc", ()))
-        problems.append(FieldProblem(f"{prefix}{path}" if path else prefix.rstrip("."), item.get("msg", "invalid")))
-    return problems
 
 
 def parse_json(raw: bytes | str | None) -> Any:
@@ -114,17 +108,19 @@ def endpoint(
     parse_body: Callable[[Any], Any] | None = None,
     body_doc: Any = None,
     description: str = "",
+    roles: tuple[Role, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a route. The view gets `principal` (unless public), `body`, `query` and the path parameters.
 
     `parse_body` replaces model validation for bodies that need it (a batch validated item by item);
-    `body_doc` is then the schema documented for the body.
+    `body_doc` is then the schema documented for the body. `roles`, when given, are checked before the
+    body is read (a caller without the role gets 403 whatever it sent); services check them too.
     """
     default_status = min(responses)
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         ENDPOINTS.append(
-            Endpoint(method, path, summary, tag, responses, body, query, public, body_doc or body, description)
+            Endpoint(method, path, summary, tag, responses, body, query, public, body_doc or body, description, roles)
         )
 
         def handler(**path_params: str) -> Response:
@@ -135,6 +131,8 @@ def endpoint(
                 if not public:
                     kwargs["principal"] = principal = principal_from_context(request.context)
                     logger.append_keys(tenant_id=principal.tenant_id or "national", key_id=principal.key_id)
+                    if roles:
+                        principal.require(*roles)
                 if body is not None or parse_body is not None:
                     raw = parse_json(request.raw_body)
                     kwargs["body"] = parse_body(raw) if parse_body else validate(body, raw)  # type: ignore[arg-type]

@@ -17,7 +17,14 @@ keys_bp = Blueprint(__name__)
 
 
 @endpoint(
-    keys_bp, "/v1/keys", "POST", summary="Issue a key", tag="keys", body=KeyCreate, responses={201: IssuedKeyPublic}
+    keys_bp,
+    "/v1/keys",
+    "POST",
+    summary="Issue a key",
+    tag="keys",
+    body=KeyCreate,
+    responses={201: IssuedKeyPublic},
+    roles=(Role.DISTRICT_ADMIN,),
 )
 def create_key(*, principal: Principal, body: KeyCreate) -> IssuedKeyPublic:
     """A district admin issues a key for a district admin, an operator (with its villages) or a viewer."""
@@ -47,6 +54,7 @@ def revoke_key(*, principal: Principal, key_id: str) -> Reply:
     tag="admin",
     body=NationalKeyCreate,
     responses={201: IssuedKeyPublic},
+    roles=(Role.PLATFORM_ADMIN,),
 )
 def create_national_key(*, principal: Principal, body: NationalKeyCreate) -> IssuedKeyPublic:
     """The platform admin issues a national-viewer key, or a district-admin key for a tenant."""

@@ -56,8 +56,12 @@ def _operation(endpoint: Endpoint, defs: dict[str, Any]) -> dict[str, Any]:
         "tags": [endpoint.tag],
         "responses": {},
     }
-    if endpoint.description:
-        op["description"] = endpoint.description
+    description = endpoint.description
+    if endpoint.roles:
+        allowed = ", ".join(f"`{r.value}`" for r in endpoint.roles)
+        description = f"{description}\n\nRoles: {allowed}.".strip()
+    if description:
+        op["description"] = description
     params = [
         {"name": name, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
         for name in re.findall(r"{(\w+)}", endpoint.path)

@@ -106,7 +106,7 @@ class KeyRepository:
             raise ValueError("key belongs to another owner")
         return ApiKeyRecord.from_domain(key)
 
-    def list(self, *, limit: int, cursor: str | None) -> tuple[list[ApiKey], str | None]:
+    def page(self, *, limit: int, cursor: str | None) -> tuple[list[ApiKey], str | None]:
         """One page of this owner's active keys, in key-id order."""
         start = decode_cursor(cursor, scope={"owner": self.owner})
         results = ApiKeyRecord.by_owner.query(

@@ -94,7 +94,7 @@ class TenantRepository:
         except TenantRecord.DoesNotExist:
             return None
 
-    def list(self, *, status: TenantStatus | None, limit: int, cursor: str | None) -> tuple[list[Tenant], str | None]:
+    def page(self, *, status: TenantStatus | None, limit: int, cursor: str | None) -> tuple[list[Tenant], str | None]:
         """One page of tenants; with a status, in code order."""
         if status is None:
             start = decode_cursor(cursor, scope={})

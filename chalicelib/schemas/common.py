@@ -2,7 +2,27 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from collections.abc import Collection
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from chalicelib.errors import FieldProblem
+
+
+def problems_of(error: ValidationError, prefix: str = "", tags: Collection[str] = ()) -> list[FieldProblem]:
+    """Field problems from a pydantic validation error (`field` as a dotted path). `tags` are the
+    discriminator values of a tagged union: pydantic puts them first in the path; they are dropped."""
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = list(item.get("loc", ()))
+        if loc and loc[0] in tags:
+            loc = loc[1:]
+        if item.get("type") in ("union_tag_not_found", "union_tag_invalid"):
+            loc = ["type"]
+        path = ".".join(str(part) for part in loc)
+        message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
+        problems.append(FieldProblem(f"{prefix}{path}" if path else prefix.rstrip("."), message))
+    return problems
 
 
 class RequestModel(BaseModel):

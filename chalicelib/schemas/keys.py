@@ -18,7 +18,7 @@ class KeyCreate(RequestModel):
 
     role: Literal["district_admin", "operator", "viewer"]
     label: str = Field(min_length=1, max_length=100)
-    villages: list[str] = Field(default_factory=list, max_length=500, description="Village codes (operator keys only).")
+    villages: list[str] = Field(default_factory=list, max_length=100, description="Village codes (operator keys only).")
 
 
 class NationalKeyCreate(RequestModel):

@@ -127,7 +127,7 @@ def create_national_key(
 def list_keys(*, principal: Principal, limit: int, cursor: str | None) -> tuple[list[ApiKey], str | None]:
     """The caller's tenant's active keys (never their secrets)."""
     principal.require(Role.DISTRICT_ADMIN)
-    return KeyRepository(owner=principal.tenant).list(limit=limit, cursor=cursor)
+    return KeyRepository(owner=principal.tenant).page(limit=limit, cursor=cursor)
 
 
 def revoke_key(*, principal: Principal, key_id: str, now: datetime | None = None) -> None:

@@ -68,7 +68,7 @@ def list_tenants(
 ) -> tuple[list[Tenant], str | None]:
     """Tenants for the platform admin, optionally by status."""
     principal.require(Role.PLATFORM_ADMIN)
-    return (tenants or TenantRepository()).list(status=status, limit=limit, cursor=cursor)
+    return (tenants or TenantRepository()).page(status=status, limit=limit, cursor=cursor)
 
 
 def approve(

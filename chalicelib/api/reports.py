@@ -1,0 +1,153 @@
+"""Village reports: posting (one or a batch), correcting, voiding, reading."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Blueprint
+
+from chalicelib.api.http import Reply, endpoint
+from chalicelib.domain.principal import Principal, Role
+from chalicelib.domain.reports import ItemResult, ItemStatus
+from chalicelib.errors import (
+    ConflictError,
+    DomainError,
+    InvalidInputError,
+    PermissionDeniedError,
+)
+from chalicelib.lazy import lazy_import
+from chalicelib.schemas.reports import (
+    BatchResult,
+    ItemResultPublic,
+    ReportBatch,
+    ReportCorrection,
+    ReportDetail,
+    ReportIn,
+    ReportListQuery,
+    ReportPage,
+    ReportPublic,
+    parse_correction,
+    parse_submission,
+)
+
+reports_bp = Blueprint(__name__)
+WRITERS = (Role.DISTRICT_ADMIN, Role.OPERATOR)
+service = lazy_import("chalicelib.services.reports")
+
+_SINGLE_ERRORS: dict[str, type[DomainError]] = {
+    "conflict": ConflictError,
+    "forbidden": PermissionDeniedError,
+}
+
+
+def _single(result: ItemResult) -> Reply:
+    """A single-report post answers 201 accepted, 200 duplicate, or the error (409, 403, 422)."""
+    if result.status is ItemStatus.ACCEPTED:
+        return Reply(201, ItemResultPublic.of(result))
+    if result.status is ItemStatus.DUPLICATE:
+        return Reply(200, ItemResultPublic.of(result))
+    error = result.error
+    assert error is not None
+    raise _SINGLE_ERRORS.get(error.code, InvalidInputError)(error.message, details=list(error.details), code=error.code)
+
+
+@endpoint(
+    reports_bp,
+    "/v1/reports",
+    "POST",
+    summary="Post one report or a batch of up to 100",
+    tag="reports",
+    responses={200: BatchResult, 201: ItemResultPublic},
+    parse_body=parse_submission,
+    roles=WRITERS,
+    body_doc=ReportIn | ReportBatch,
+    description=(
+        "A single report answers 201 (accepted), 200 (duplicate: this submission_id was stored with the same "
+        'content), 409 (the id was used for other content), 403 or 422. A batch `{"reports": [...]}` answers '
+        "200 with one result per report, in order: accepted, duplicate or rejected (with its errors); one bad "
+        "report never sinks the others."
+    ),
+)
+def post_reports(*, principal: Principal, body: tuple[bool, list[Any]]) -> Reply:
+    """Store each new report exactly once."""
+    single, items = body
+    results = service.submit(principal=principal, items=items)
+    if single:
+        return _single(results[0])
+    public = [ItemResultPublic.of(r) for r in results]
+    counts = {status: sum(1 for r in results if r.status is status) for status in ItemStatus}
+    return Reply(
+        200,
+        BatchResult(
+            results=public,
+            accepted=counts[ItemStatus.ACCEPTED],
+            duplicates=counts[ItemStatus.DUPLICATE],
+            rejected=counts[ItemStatus.REJECTED],
+        ),
+    )
+
+
+@endpoint(
+    reports_bp, "/v1/reports", summary="List reports", tag="reports", query=ReportListQuery, responses={200: ReportPage}
+)
+def list_reports(*, principal: Principal, query: ReportListQuery) -> ReportPage:
+    """Reports, newest first, filtered by village, type and date range (inclusive)."""
+    items, cursor = service.page(
+        principal=principal,
+        village_code=query.village_code,
+        report_type=query.type,
+        start=query.from_,
+        end=query.to,
+        include_void=query.include_void,
+        limit=query.limit,
+        cursor=query.cursor,
+    )
+    return ReportPage(items=[ReportPublic.of(r) for r in items], next_cursor=cursor)
+
+
+@endpoint(
+    reports_bp,
+    "/v1/reports/{submission_id}",
+    summary="A report and its history",
+    tag="reports",
+    responses={200: ReportDetail},
+)
+def get_report(*, principal: Principal, submission_id: str) -> ReportDetail:
+    """The current version and every revision: who (key id), when, what changed."""
+    return ReportDetail.of(service.get(principal=principal, submission_id=submission_id))
+
+
+@endpoint(
+    reports_bp,
+    "/v1/reports/{submission_id}",
+    "PUT",
+    summary="Correct a report",
+    tag="reports",
+    responses={200: ReportDetail},
+    parse_body=parse_correction,
+    body_doc=ReportCorrection,
+    roles=WRITERS,
+    description="Replaces the report's content; `expected_version` must be the current version (409 if not).",
+)
+def correct_report(*, principal: Principal, submission_id: str, body: tuple[int, Any]) -> ReportDetail:
+    """District admin, or the operator of the report's village."""
+    expected_version, content = body
+    report = service.correct(
+        principal=principal, submission_id=submission_id, content=content, expected_version=expected_version
+    )
+    return ReportDetail.of(report)
+
+
+@endpoint(
+    reports_bp,
+    "/v1/reports/{submission_id}",
+    "DELETE",
+    summary="Void a report",
+    tag="reports",
+    responses={200: ReportDetail},
+    roles=WRITERS,
+    description="The report is kept, marked void, and counted nowhere; voiding twice changes nothing.",
+)
+def void_report(*, principal: Principal, submission_id: str) -> ReportDetail:
+    """District admin, or the operator of the report's village."""
+    return ReportDetail.of(service.void(principal=principal, submission_id=submission_id))

@@ -1,0 +1,57 @@
+"""Village libraries of the caller's tenant."""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint
+
+from chalicelib.api.http import Reply, endpoint
+from chalicelib.domain.principal import Principal, Role
+from chalicelib.lazy import lazy_import
+from chalicelib.schemas.villages import VillageListQuery, VillagePage, VillagePublic, VillagePut
+
+villages_bp = Blueprint(__name__)
+service = lazy_import("chalicelib.services.villages")
+
+
+@endpoint(
+    villages_bp,
+    "/v1/villages/{village_code}",
+    "PUT",
+    summary="Register or update a village library",
+    tag="villages",
+    body=VillagePut,
+    responses={200: VillagePublic, 201: VillagePublic},
+    roles=(Role.DISTRICT_ADMIN,),
+)
+def put_village(*, principal: Principal, village_code: str, body: VillagePut) -> Reply:
+    """201 when the village is new, 200 when its details were updated (district admin)."""
+    village, created = service.register(principal=principal, village_code=village_code, data=body)
+    return Reply(201 if created else 200, VillagePublic.of(village))
+
+
+@endpoint(
+    villages_bp,
+    "/v1/villages",
+    summary="List village libraries",
+    tag="villages",
+    query=VillageListQuery,
+    responses={200: VillagePage},
+)
+def list_villages(*, principal: Principal, query: VillageListQuery) -> VillagePage:
+    """The tenant's village libraries in code order (an operator's own only)."""
+    items, cursor = service.page(
+        principal=principal, limit=query.limit, cursor=query.cursor, kecamatan_code=query.kecamatan_code
+    )
+    return VillagePage(items=[VillagePublic.of(v) for v in items], next_cursor=cursor)
+
+
+@endpoint(
+    villages_bp,
+    "/v1/villages/{village_code}",
+    summary="A village library",
+    tag="villages",
+    responses={200: VillagePublic},
+)
+def get_village(*, principal: Principal, village_code: str) -> VillagePublic:
+    """A registered village with its kecamatan and village names."""
+    return VillagePublic.of(service.get(principal=principal, village_code=village_code))

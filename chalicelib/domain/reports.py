@@ -1,0 +1,202 @@
+"""Village activity reports: their content, identity, corrections and history.
+
+A report is identified by the `submission_id` its device made. Its *fingerprint* is a hash of
+the content as first submitted: a retry with the same content is a duplicate (even after the
+office corrected the report), a retry with other content is a conflict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from chalicelib.errors import ConflictError, FieldProblem
+
+EARLIEST_DATE = date(2010, 1, 1)
+MAX_DAYS_AHEAD = 1
+
+
+class ReportType(StrEnum):
+    """What a report is about: the three TPBIS strategies and their measures."""
+
+    VISITS = "visits"
+    ACTIVITY = "activity"  # community engagement
+    MEDIA = "media"  # media exposure
+    PARTNERSHIP = "partnership"
+    ICT = "ict"  # computer and internet services
+
+
+class ReportStatus(StrEnum):
+    """Active reports count; void ones are kept for the record and count nowhere."""
+
+    ACTIVE = "active"
+    VOID = "void"
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """What a report says (everything but its identity and bookkeeping)."""
+
+    village_code: str
+    type: ReportType
+    date: date
+    fields: dict[str, Any]  # type-specific values; absent optional values are left out
+    recorded_at: datetime | None = None
+
+    @property
+    def month(self) -> str:
+        """The month the report counts in, "YYYY-MM"."""
+        return self.date.strftime("%Y-%m")
+
+    def flat(self) -> dict[str, Any]:
+        """The content as one flat JSON-able mapping."""
+        flat: dict[str, Any] = {
+            "village_code": self.village_code,
+            "type": self.type.value,
+            "date": self.date.isoformat(),
+        }
+        if self.recorded_at is not None:
+            flat["recorded_at"] = self.recorded_at.isoformat()
+        flat.update(self.fields)
+        return flat
+
+    def fingerprint(self) -> str:
+        """A stable hash of the content."""
+        canonical = json.dumps(self.flat(), sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field's value before and after a revision (None: absent)."""
+
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One entry of a report's history."""
+
+    version: int
+    action: str  # created | corrected | voided
+    at: datetime
+    by: str  # key id
+    changes: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    """A stored report with its history."""
+
+    tenant_id: str
+    submission_id: str
+    content: ReportContent
+    status: ReportStatus
+    version: int
+    fingerprint: str  # of the content as first submitted
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    updated_by: str
+    history: tuple[Revision, ...]
+
+    @classmethod
+    def new(cls, *, tenant_id: str, submission_id: str, content: ReportContent, by: str, at: datetime) -> Report:
+        """A report as first received."""
+        return cls(
+            tenant_id=tenant_id,
+            submission_id=submission_id,
+            content=content,
+            status=ReportStatus.ACTIVE,
+            version=1,
+            fingerprint=content.fingerprint(),
+            created_at=at,
+            created_by=by,
+            updated_at=at,
+            updated_by=by,
+            history=(Revision(1, "created", at, by),),
+        )
+
+    def corrected(self, content: ReportContent, *, by: str, at: datetime) -> Report:
+        """This report with new content; the change is added to its history."""
+        if self.status is ReportStatus.VOID:
+            raise ConflictError("a void report cannot be corrected", code="report_void")
+        version = self.version + 1
+        revision = Revision(version, "corrected", at, by, diff(self.content, content))
+        return replace(
+            self, content=content, version=version, updated_at=at, updated_by=by, history=(*self.history, revision)
+        )
+
+    def voided(self, *, by: str, at: datetime) -> Report:
+        """This report marked void: kept, counted nowhere."""
+        version = self.version + 1
+        revision = Revision(version, "voided", at, by, (FieldChange("status", "active", "void"),))
+        return replace(
+            self,
+            status=ReportStatus.VOID,
+            version=version,
+            updated_at=at,
+            updated_by=by,
+            history=(*self.history, revision),
+        )
+
+
+def diff(old: ReportContent, new: ReportContent) -> tuple[FieldChange, ...]:
+    """The fields whose values differ, in name order."""
+    before, after = old.flat(), new.flat()
+    return tuple(
+        FieldChange(name, before.get(name), after.get(name))
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    )
+
+
+def date_problems(content: ReportContent, *, today: date) -> list[FieldProblem]:
+    """A report may not be dated before 2010 or more than a day after the local today."""
+    if content.date > today + timedelta(days=MAX_DAYS_AHEAD):
+        return [FieldProblem("date", f"is in the future (latest allowed: {today + timedelta(days=MAX_DAYS_AHEAD)})")]
+    if content.date < EARLIEST_DATE:
+        return [FieldProblem("date", f"is before {EARLIEST_DATE}")]
+    return []
+
+
+class ItemStatus(StrEnum):
+    """The outcome of one report of a post."""
+
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class ItemError:
+    """Why one report of a batch was rejected (the error shape, per item)."""
+
+    code: str
+    message: str
+    details: tuple[FieldProblem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One report of a post as parsed at the edge: its content, or why it is invalid."""
+
+    submission_id: str | None
+    content: ReportContent | None
+    error: ItemError | None = None
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """The outcome for one report of a post, in the order it was sent."""
+
+    submission_id: str | None
+    status: ItemStatus
+    error: ItemError | None = None
+    version: int | None = None

@@ -1,0 +1,263 @@
+"""Report records: one item per (tenant, submission id), its history inside it.
+
+Keeping the history in the item makes every change one conditional write: creating a report
+writes exactly one item, and a correction is one versioned update. Indexes:
+by_tenant_date and by_village_date list reports by date; village_partnerships is sparse (only
+partnership reports carry its key) so a village's partnerships are read without its history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import PutError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.domain.reports import FieldChange, Report, ReportContent, ReportStatus, ReportType, Revision
+from chalicelib.errors import VersionConflictError
+from chalicelib.repositories.base import decode_cursor, encode_cursor, table_meta
+from chalicelib.tables import REPORTS
+
+
+class _ByTenantDate(GlobalSecondaryIndex["ReportRecord"]):
+    class Meta:
+        index_name = "by_tenant_date"
+        projection = AllProjection()
+
+    tenant_id = UnicodeAttribute(hash_key=True)
+    date_key = UnicodeAttribute(range_key=True)
+
+
+class _ByVillageDate(GlobalSecondaryIndex["ReportRecord"]):
+    class Meta:
+        index_name = "by_village_date"
+        projection = AllProjection()
+
+    village_key = UnicodeAttribute(hash_key=True)
+    date_key = UnicodeAttribute(range_key=True)
+
+
+class _VillagePartnerships(GlobalSecondaryIndex["ReportRecord"]):
+    class Meta:
+        index_name = "village_partnerships"
+        projection = AllProjection()
+
+    partnership_key = UnicodeAttribute(hash_key=True)
+    submission_id = UnicodeAttribute(range_key=True)
+
+
+class ReportRecord(Model):
+    """Storage shape of a report."""
+
+    Meta = table_meta(REPORTS)
+
+    tenant_id = UnicodeAttribute(hash_key=True)
+    submission_id = UnicodeAttribute(range_key=True)
+    village_code = UnicodeAttribute()
+    village_key = UnicodeAttribute()  # "<tenant>#<village>"
+    type = UnicodeAttribute()
+    date = UnicodeAttribute()  # YYYY-MM-DD
+    date_key = UnicodeAttribute()  # "<date>#<submission id>"
+    partnership_key = UnicodeAttribute(null=True)  # "<tenant>#<village>" on partnership reports only
+    recorded_at = UTCDateTimeAttribute(null=True)
+    fields = JSONAttribute()
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    fingerprint = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    created_by = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    updated_by = UnicodeAttribute()
+    history = JSONAttribute()
+
+    by_tenant_date = _ByTenantDate()
+    by_village_date = _ByVillageDate()
+    village_partnerships = _VillagePartnerships()
+
+    def to_domain(self) -> Report:
+        content = ReportContent(
+            village_code=self.village_code,
+            type=ReportType(self.type),
+            date=dt.date.fromisoformat(self.date),
+            fields=dict(self.fields),
+            recorded_at=self.recorded_at,
+        )
+        return Report(
+            tenant_id=self.tenant_id,
+            submission_id=self.submission_id,
+            content=content,
+            status=ReportStatus(self.status),
+            version=int(self.version),
+            fingerprint=self.fingerprint,
+            created_at=self.created_at,
+            created_by=self.created_by,
+            updated_at=self.updated_at,
+            updated_by=self.updated_by,
+            history=tuple(_revision(r) for r in self.history),
+        )
+
+
+def _revision(raw: dict[str, Any]) -> Revision:
+    return Revision(
+        version=raw["version"],
+        action=raw["action"],
+        at=dt.datetime.fromisoformat(raw["at"]),
+        by=raw["by"],
+        changes=tuple(FieldChange(c["field"], c.get("old"), c.get("new")) for c in raw.get("changes", ())),
+    )
+
+
+def _raw_revision(revision: Revision) -> dict[str, Any]:
+    return {
+        "version": revision.version,
+        "action": revision.action,
+        "at": revision.at.isoformat(),
+        "by": revision.by,
+        "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in revision.changes],
+    }
+
+
+def village_key(tenant_id: str, village_code: str) -> str:
+    """The by_village_date / village_partnerships partition of a village."""
+    return f"{tenant_id}#{village_code}"
+
+
+class ReportRepository:
+    """The reports of one tenant."""
+
+    def __init__(self, *, tenant_id: str) -> None:
+        if not tenant_id:
+            raise ValueError("a report repository needs a tenant")
+        self.tenant_id = tenant_id
+
+    def _record(self, report: Report) -> ReportRecord:
+        if report.tenant_id != self.tenant_id:
+            raise ValueError("report of another tenant")
+        c = report.content
+        key = village_key(self.tenant_id, c.village_code)
+        return ReportRecord(
+            self.tenant_id,
+            report.submission_id,
+            village_code=c.village_code,
+            village_key=key,
+            type=c.type.value,
+            date=c.date.isoformat(),
+            date_key=f"{c.date.isoformat()}#{report.submission_id}",
+            partnership_key=key if c.type is ReportType.PARTNERSHIP else None,
+            recorded_at=c.recorded_at,
+            fields=c.fields,
+            status=report.status.value,
+            version=report.version,
+            fingerprint=report.fingerprint,
+            created_at=report.created_at,
+            created_by=report.created_by,
+            updated_at=report.updated_at,
+            updated_by=report.updated_by,
+            history=[_raw_revision(r) for r in report.history],
+        )
+
+    def get(self, submission_id: str) -> Report | None:
+        """The report, or None."""
+        try:
+            return ReportRecord.get(self.tenant_id, submission_id, consistent_read=True).to_domain()
+        except ReportRecord.DoesNotExist:
+            return None
+
+    def get_many(self, submission_ids: Iterable[str]) -> dict[str, Report]:
+        """The stored reports among these ids (one batch read per 100 ids)."""
+        ids = sorted(set(submission_ids))
+        found: dict[str, Report] = {}
+        for start in range(0, len(ids), 100):
+            keys = [(self.tenant_id, sid) for sid in ids[start : start + 100]]
+            for record in ReportRecord.batch_get(keys, consistent_read=True):
+                found[record.submission_id] = record.to_domain()
+        return found
+
+    def add(self, report: Report) -> bool:
+        """Store a new report; False (nothing written) when its id is taken. The condition, not a
+        prior read, is what makes two racing posts of one id store it once."""
+        try:
+            self._record(report).save(condition=ReportRecord.submission_id.does_not_exist())
+            return True
+        except PutError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+
+    def replace(self, report: Report, *, expected_version: int) -> None:
+        """Write a new version of a report, only if the stored one is still `expected_version`."""
+        try:
+            self._record(report).save(condition=ReportRecord.version == expected_version)
+        except PutError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                raise VersionConflictError(
+                    f"the report is not at version {expected_version} any more; reload it and retry"
+                ) from exc
+            raise
+
+    def page(
+        self,
+        *,
+        village_codes: frozenset[str] | None,
+        village_code: str | None,
+        report_type: ReportType | None,
+        start: dt.date | None,
+        end: dt.date | None,
+        include_void: bool,
+        limit: int,
+        cursor: str | None,
+    ) -> tuple[list[Report], str | None]:
+        """One page of reports, newest first; `village_codes` limits an operator to its villages."""
+        low = start.isoformat() if start else "0"
+        high = (end.isoformat() if end else "9") + "#~"
+        condition = ReportRecord.date_key.between(low, high)
+        filters: list[Any] = []
+        if report_type is not None:
+            filters.append(ReportRecord.type == report_type.value)
+        if not include_void:
+            filters.append(ReportRecord.status == ReportStatus.ACTIVE.value)
+        if village_code is None and village_codes is not None:
+            filters.append(ReportRecord.village_code.is_in(*sorted(village_codes)))
+        filter_condition = None
+        for f in filters:
+            filter_condition = f if filter_condition is None else filter_condition & f
+        if village_code is not None:
+            partition = village_key(self.tenant_id, village_code)
+            first = decode_cursor(cursor, scope={"village_key": partition})
+            results = ReportRecord.by_village_date.query(
+                partition,
+                condition,
+                filter_condition=filter_condition,
+                limit=limit,
+                last_evaluated_key=first,
+                scan_index_forward=False,
+            )
+        else:
+            first = decode_cursor(cursor, scope={"tenant_id": self.tenant_id})
+            results = ReportRecord.by_tenant_date.query(
+                self.tenant_id,
+                condition,
+                filter_condition=filter_condition,
+                limit=limit,
+                last_evaluated_key=first,
+                scan_index_forward=False,
+            )
+        return [r.to_domain() for r in results], encode_cursor(results.last_evaluated_key)
+
+    def in_village_between(self, village_code: str, start: dt.date, end: dt.date) -> list[Report]:
+        """Every report (void ones too) of a village dated start..end: what a rollup recomputes from."""
+        condition = ReportRecord.date_key.between(start.isoformat(), end.isoformat() + "#~")
+        return [
+            r.to_domain()
+            for r in ReportRecord.by_village_date.query(village_key(self.tenant_id, village_code), condition)
+        ]
+
+    def partnerships_of(self, village_code: str) -> list[Report]:
+        """Every partnership report (void ones too) of a village, whatever its date."""
+        return [
+            r.to_domain() for r in ReportRecord.village_partnerships.query(village_key(self.tenant_id, village_code))
+        ]

@@ -1,0 +1,123 @@
+"""Village library records: one item per (tenant, village code)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import PutError
+from pynamodb.models import Model
+
+from chalicelib.domain.villages import Village
+from chalicelib.repositories.base import decode_cursor, encode_cursor, table_meta
+from chalicelib.tables import VILLAGES
+
+
+class VillageRecord(Model):
+    """Storage shape of a village library."""
+
+    Meta = table_meta(VILLAGES)
+
+    tenant_id = UnicodeAttribute(hash_key=True)
+    village_code = UnicodeAttribute(range_key=True)
+    library_name = UnicodeAttribute()
+    joined_year = NumberAttribute(null=True)
+    cohort = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+    def to_domain(self) -> Village:
+        return Village(
+            tenant_id=self.tenant_id,
+            village_code=self.village_code,
+            library_name=self.library_name,
+            joined_year=int(self.joined_year) if self.joined_year is not None else None,
+            cohort=self.cohort,
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+        )
+
+
+class VillageRepository:
+    """The village libraries of one tenant."""
+
+    def __init__(self, *, tenant_id: str) -> None:
+        if not tenant_id:
+            raise ValueError("a village repository needs a tenant")
+        self.tenant_id = tenant_id
+
+    def _record(self, village: Village) -> VillageRecord:
+        if village.tenant_id != self.tenant_id:
+            raise ValueError("village of another tenant")
+        return VillageRecord(
+            self.tenant_id,
+            village.village_code,
+            library_name=village.library_name,
+            joined_year=village.joined_year,
+            cohort=village.cohort,
+            created_at=village.created_at,
+            updated_at=village.updated_at,
+        )
+
+    def add(self, village: Village) -> bool:
+        """Store a new village; False (and nothing written) when it is registered already."""
+        try:
+            self._record(village).save(condition=VillageRecord.village_code.does_not_exist())
+            return True
+        except PutError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+
+    def update(self, village: Village) -> None:
+        """Replace a registered village's details (its creation time is kept)."""
+        self._record(village).update(
+            actions=[
+                VillageRecord.library_name.set(village.library_name),
+                VillageRecord.joined_year.set(village.joined_year)
+                if village.joined_year is not None
+                else VillageRecord.joined_year.remove(),
+                VillageRecord.cohort.set(village.cohort)
+                if village.cohort is not None
+                else VillageRecord.cohort.remove(),
+                VillageRecord.updated_at.set(village.updated_at),
+            ],
+            condition=VillageRecord.village_code.exists(),
+        )
+
+    def get(self, village_code: str) -> Village | None:
+        """The village, or None."""
+        try:
+            return VillageRecord.get(self.tenant_id, village_code, consistent_read=True).to_domain()
+        except VillageRecord.DoesNotExist:
+            return None
+
+    def registered(self, village_codes: Iterable[str]) -> set[str]:
+        """Which of these codes are registered villages of the tenant (one batch read per 100 codes)."""
+        codes = sorted(set(village_codes))
+        found: set[str] = set()
+        for start in range(0, len(codes), 100):
+            keys = [(self.tenant_id, code) for code in codes[start : start + 100]]
+            found.update(record.village_code for record in VillageRecord.batch_get(keys, consistent_read=True))
+        return found
+
+    def page(
+        self, *, limit: int, cursor: str | None, prefix: str | None = None, only: frozenset[str] | None = None
+    ) -> tuple[list[Village], str | None]:
+        """One page of villages in code order, within a code prefix (a kecamatan), or among `only`."""
+        start = decode_cursor(cursor, scope={"tenant_id": self.tenant_id})
+        condition = VillageRecord.village_code.startswith(prefix) if prefix else None
+        filter_condition = VillageRecord.village_code.is_in(*sorted(only)) if only is not None else None
+        results = VillageRecord.query(
+            self.tenant_id,
+            condition,
+            filter_condition=filter_condition,
+            limit=limit,
+            last_evaluated_key=start,
+            consistent_read=True,
+        )
+        return [r.to_domain() for r in results], encode_cursor(results.last_evaluated_key)
+
+    def all_codes(self) -> list[str]:
+        """Every registered village code of the tenant."""
+        return [r.village_code for r in VillageRecord.query(self.tenant_id, attributes_to_get=["village_code"])]

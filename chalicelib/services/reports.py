@@ -1,0 +1,248 @@
+"""Receiving reports (batched, deduplicated, exactly once), correcting, voiding and reading them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from chalicelib.clock import local_today, utcnow
+from chalicelib.domain.principal import Principal, Role
+from chalicelib.domain.reports import (
+    Incoming,
+    ItemError,
+    ItemResult,
+    ItemStatus,
+    Report,
+    ReportContent,
+    ReportStatus,
+    ReportType,
+    date_problems,
+)
+from chalicelib.errors import (
+    FieldProblem,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    VersionConflictError,
+)
+from chalicelib.observability import MetricUnit, metrics
+from chalicelib.repositories import changes
+from chalicelib.repositories.reports import ReportRepository
+from chalicelib.repositories.villages import VillageRepository
+from chalicelib.services.villages import check_village_code
+
+WRITERS = (Role.DISTRICT_ADMIN, Role.OPERATOR)
+READERS = (Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER)
+
+
+def _rejected(sid: str | None, code: str, message: str, *details: FieldProblem) -> ItemResult:
+    return ItemResult(sid, ItemStatus.REJECTED, ItemError(code, message, tuple(details)))
+
+
+def _scope_error(principal: Principal, content: ReportContent, today: dt.date) -> ItemError | None:
+    """Why this caller may not store this content, if it may not."""
+    tenant_id = principal.tenant
+    try:
+        check_village_code(tenant_id, content.village_code)
+    except InvalidInputError as exc:
+        return ItemError(exc.code, exc.message, tuple(exc.details))
+    if not principal.sees_village(content.village_code):
+        return ItemError(
+            "forbidden",
+            f"this key may not report for village {content.village_code}",
+            (FieldProblem("village_code", "not one of this key's villages"),),
+        )
+    problems = date_problems(content, today=today)
+    if problems:
+        return ItemError("validation_error", "the report is not valid", tuple(problems))
+    return None
+
+
+def submit(
+    *,
+    principal: Principal,
+    items: Sequence[Incoming],
+    reports: ReportRepository | None = None,
+    villages: VillageRepository | None = None,
+    now: dt.datetime | None = None,
+) -> list[ItemResult]:
+    """Store each new report once; a retry of a stored one is a duplicate, a reuse of its id with
+    other content a conflict. Results come back in the order sent.
+
+    DynamoDB work for a batch of n: one batch read of the villages, one of the ids, one marker
+    write per month touched, then one conditional put per new report (nothing for duplicates).
+    """
+    principal.require(*WRITERS)
+    tenant_id = principal.tenant
+    reports = reports or ReportRepository(tenant_id=tenant_id)
+    villages = villages or VillageRepository(tenant_id=tenant_id)
+    now = now or utcnow()
+    today = local_today(tenant_id, now=now)
+
+    results: list[ItemResult | None] = [None] * len(items)
+    candidates: list[tuple[int, str, ReportContent]] = []
+    for i, item in enumerate(items):
+        if item.content is None or item.submission_id is None:
+            error = item.error or ItemError("validation_error", "the report is not valid")
+            results[i] = ItemResult(item.submission_id, ItemStatus.REJECTED, error)
+            continue
+        scope_error = _scope_error(principal, item.content, today)
+        if scope_error is not None:
+            results[i] = ItemResult(item.submission_id, ItemStatus.REJECTED, scope_error)
+        else:
+            candidates.append((i, item.submission_id, item.content))
+
+    registered = villages.registered(c.village_code for _, _, c in candidates) if candidates else set()
+    stored = reports.get_many(sid for _, sid, _ in candidates) if candidates else {}
+    fresh: list[tuple[int, Report]] = []
+    first_in_batch: dict[str, str] = {}  # submission id -> fingerprint, for repeats inside one batch
+    for i, sid, content in candidates:
+        fingerprint = content.fingerprint()
+        if content.village_code not in registered:
+            results[i] = _rejected(
+                sid,
+                "village_not_registered",
+                f"village {content.village_code} is not registered",
+                FieldProblem("village_code", "register the village first (PUT /v1/villages/{code})"),
+            )
+        elif sid in stored or sid in first_in_batch:
+            known = stored[sid].fingerprint if sid in stored else first_in_batch[sid]
+            version = stored[sid].version if sid in stored else 1
+            results[i] = _same_or_conflict(sid, known == fingerprint, version)
+        else:
+            first_in_batch[sid] = fingerprint
+            fresh.append(
+                (i, Report.new(tenant_id=tenant_id, submission_id=sid, content=content, by=principal.key_id, at=now))
+            )
+
+    if fresh:
+        changes.mark_changed(
+            tenant_id=tenant_id, changes={(r.content.month, r.content.village_code) for _, r in fresh}, now=now
+        )
+    for i, report in fresh:
+        if reports.add(report):
+            results[i] = ItemResult(report.submission_id, ItemStatus.ACCEPTED, version=1)
+        else:  # another request stored this id between our read and our write
+            winner = reports.get(report.submission_id)
+            same = winner is not None and winner.fingerprint == report.fingerprint
+            results[i] = _same_or_conflict(report.submission_id, same, winner.version if winner else 1)
+
+    final = [r for r in results if r is not None]
+    for status in ItemStatus:
+        count = sum(1 for r in final if r.status is status)
+        if count:
+            metrics.add_metric(name=f"Reports{status.value.capitalize()}", unit=MetricUnit.Count, value=count)
+    return final
+
+
+def _same_or_conflict(sid: str, same: bool, version: int) -> ItemResult:
+    if same:
+        return ItemResult(sid, ItemStatus.DUPLICATE, version=version)
+    return _rejected(
+        sid,
+        "conflict",
+        "this submission_id was already used for a different report",
+        FieldProblem("submission_id", "already used with other content"),
+    )
+
+
+def _visible(principal: Principal, submission_id: str, reports: ReportRepository) -> Report:
+    report = reports.get(submission_id)
+    if report is None or not principal.sees_village(report.content.village_code):
+        raise NotFoundError("no such report")
+    return report
+
+
+def get(*, principal: Principal, submission_id: str, reports: ReportRepository | None = None) -> Report:
+    """A report with its history, if the caller may see its village."""
+    principal.require(*READERS)
+    return _visible(principal, submission_id, reports or ReportRepository(tenant_id=principal.tenant))
+
+
+def correct(
+    *,
+    principal: Principal,
+    submission_id: str,
+    content: ReportContent,
+    expected_version: int,
+    reports: ReportRepository | None = None,
+    villages: VillageRepository | None = None,
+    now: dt.datetime | None = None,
+) -> Report:
+    """Replace a report's content (district admin, or the operator of its village)."""
+    principal.require(*WRITERS)
+    tenant_id = principal.tenant
+    reports = reports or ReportRepository(tenant_id=tenant_id)
+    now = now or utcnow()
+    current = _visible(principal, submission_id, reports)
+    if current.content.fingerprint() == content.fingerprint():
+        return current  # a retried correction: nothing left to do
+    error = _scope_error(principal, content, local_today(tenant_id, now=now))
+    if error is not None:
+        exc_type = PermissionDeniedError if error.code == "forbidden" else InvalidInputError
+        raise exc_type(error.message, details=list(error.details))
+    if content.village_code not in (villages or VillageRepository(tenant_id=tenant_id)).registered(
+        [content.village_code]
+    ):
+        raise InvalidInputError(
+            f"village {content.village_code} is not registered",
+            code="village_not_registered",
+            details=[FieldProblem("village_code", "register the village first")],
+        )
+    updated = current.corrected(content, by=principal.key_id, at=now)
+    if current.version != expected_version:
+        raise VersionConflictError(f"the report is at version {current.version}, not {expected_version}")
+    moved = {(current.content.month, current.content.village_code), (content.month, content.village_code)}
+    changes.mark_changed(tenant_id=tenant_id, changes=moved, now=now)
+    reports.replace(updated, expected_version=expected_version)
+    return updated
+
+
+def void(
+    *,
+    principal: Principal,
+    submission_id: str,
+    reports: ReportRepository | None = None,
+    now: dt.datetime | None = None,
+) -> Report:
+    """Mark a report void: kept with its history, counted nowhere. Voiding twice changes nothing."""
+    principal.require(*WRITERS)
+    tenant_id = principal.tenant
+    reports = reports or ReportRepository(tenant_id=tenant_id)
+    now = now or utcnow()
+    current = _visible(principal, submission_id, reports)
+    if current.status is ReportStatus.VOID:
+        return current
+    updated = current.voided(by=principal.key_id, at=now)
+    changes.mark_changed(tenant_id=tenant_id, changes=[(current.content.month, current.content.village_code)], now=now)
+    reports.replace(updated, expected_version=current.version)
+    return updated
+
+
+def page(
+    *,
+    principal: Principal,
+    village_code: str | None,
+    report_type: ReportType | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    include_void: bool,
+    limit: int,
+    cursor: str | None,
+    reports: ReportRepository | None = None,
+) -> tuple[list[Report], str | None]:
+    """Reports newest first; an operator sees its villages only."""
+    principal.require(*READERS)
+    if village_code is not None and not principal.sees_village(village_code):
+        raise PermissionDeniedError(f"this key may not read village {village_code}")
+    only = principal.villages if principal.role is Role.OPERATOR else None
+    return (reports or ReportRepository(tenant_id=principal.tenant)).page(
+        village_codes=only,
+        village_code=village_code,
+        report_type=report_type,
+        start=start,
+        end=end,
+        include_void=include_void,
+        limit=limit,
+        cursor=cursor,
+    )
