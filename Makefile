@@ -40,3 +40,4 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks.cold_start
+	$(PY) -m benchmarks.ingestion
