@@ -8,18 +8,29 @@ from chalice import Chalice, CORSConfig, Response
 
 from chalicelib.api.auth import auth_bp
 from chalicelib.api.errors import error_response, reshape
+from chalicelib.api.indicators import indicators_bp
 from chalicelib.api.keys import keys_bp
 from chalicelib.api.reports import reports_bp
 from chalicelib.api.system import system_bp
 from chalicelib.api.tenants import tenants_bp
 from chalicelib.api.villages import villages_bp
 from chalicelib.config import get_settings
+from chalicelib.jobs.rollup import rollup_jobs_bp
 from chalicelib.observability import logger, metrics
 
 app = Chalice(app_name="tpbis")
 app.api.cors = CORSConfig(allow_origin="*", allow_headers=["Authorization", "Content-Type", "Idempotency-Key"])
 
-for blueprint in (auth_bp, system_bp, tenants_bp, keys_bp, villages_bp, reports_bp):
+for blueprint in (
+    auth_bp,
+    system_bp,
+    tenants_bp,
+    keys_bp,
+    villages_bp,
+    reports_bp,
+    indicators_bp,
+    rollup_jobs_bp,
+):
     app.register_blueprint(blueprint)
 
 

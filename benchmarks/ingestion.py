@@ -38,8 +38,13 @@ def _batch(month: str) -> list[dict[str, Any]]:
         ("media", {"outlet": "Radio Grobogan", "medium": "radio"}),
     ]
     return [
-        {"submission_id": str(uuid.uuid4()), "village_code": VILLAGE, "type": kinds[i % 4][0],
-         "date": f"{month}-{1 + i % 28:02d}", **kinds[i % 4][1]}
+        {
+            "submission_id": str(uuid.uuid4()),
+            "village_code": VILLAGE,
+            "type": kinds[i % 4][0],
+            "date": f"{month}-{1 + i % 28:02d}",
+            **kinds[i % 4][1],
+        }
         for i in range(BATCH)
     ]
 
@@ -55,8 +60,10 @@ def _setup() -> tuple[Any, str]:
     create_all(get_settings())
     install_bootstrap_key(ADMIN)
     api = ApiClient(app)
-    api.post("/v1/signup", json={"regency_code": TENANT, "office_name": "Dinas", "contact_name": "Sri",
-                                 "contact_email": "sri@example.id"})
+    api.post(
+        "/v1/signup",
+        json={"regency_code": TENANT, "office_name": "Dinas", "contact_name": "Sri", "contact_email": "sri@example.id"},
+    )
     admin = api.post(f"/v1/admin/tenants/{TENANT}/approve", key=ADMIN).json["admin_key"]["secret"]
     api.put(f"/v1/villages/{VILLAGE}", key=admin, json={"library_name": "Perpusdes"})
     return api, admin
@@ -72,13 +79,21 @@ def _raw_writes(items: list[dict[str, Any]], month: str) -> float:
     table = get_settings().table_name("reports")
     changes = get_settings().table_name("changes")
     started = time.perf_counter()
-    client.update_item(TableName=changes, Key={"pk": {"S": "raw"}, "sk": {"S": f"{TENANT}#{month}"}},
-                       UpdateExpression="SET scopes = :m", ExpressionAttributeValues={":m": {"M": {VILLAGE: {"S": "t"}}}})
+    client.update_item(
+        TableName=changes,
+        Key={"pk": {"S": "raw"}, "sk": {"S": f"{TENANT}#{month}"}},
+        UpdateExpression="SET scopes = :m",
+        ExpressionAttributeValues={":m": {"M": {VILLAGE: {"S": "t"}}}},
+    )
     for item in items:
         raw = {k: {"S": str(v)} for k, v in item.items()}
-        raw.update(tenant_id={"S": "raw-" + TENANT}, submission_id={"S": item["submission_id"]},
-                   village_key={"S": f"{TENANT}#{VILLAGE}"}, date_key={"S": f"{item['date']}#{item['submission_id']}"},
-                   history={"S": json.dumps([{"version": 1, "action": "created"}])})
+        raw.update(
+            tenant_id={"S": "raw-" + TENANT},
+            submission_id={"S": item["submission_id"]},
+            village_key={"S": f"{TENANT}#{VILLAGE}"},
+            date_key={"S": f"{item['date']}#{item['submission_id']}"},
+            history={"S": json.dumps([{"version": 1, "action": "created"}])},
+        )
         client.put_item(TableName=table, Item=raw, ConditionExpression="attribute_not_exists(submission_id)")
     return time.perf_counter() - started
 
@@ -105,8 +120,10 @@ def run(repeats: int) -> dict[str, float]:
                 dup_requests, dup_writes = counter.total_requests, counter.item_writes
             raw_new.append(_raw_writes(_batch(month), month))
             figures = {
-                "new_requests_per_report": new_requests / BATCH, "new_writes_per_report": new_writes / BATCH,
-                "dup_requests_per_report": dup_requests / BATCH, "dup_writes_per_report": dup_writes / BATCH,
+                "new_requests_per_report": new_requests / BATCH,
+                "new_writes_per_report": new_writes / BATCH,
+                "dup_requests_per_report": dup_requests / BATCH,
+                "dup_writes_per_report": dup_writes / BATCH,
             }
         h, raw, d = (statistics.median(x) * 1000 / BATCH for x in (handler_new, raw_new, handler_dup))
         figures.update(handler_ms_per_report=h, raw_ms_per_report=raw, dup_handler_ms_per_report=d, ratio=h / raw)
@@ -117,13 +134,19 @@ def main() -> None:
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     f = run(repeats)
     print(f"POST /v1/reports, batches of {BATCH} (one village, one month), moto in-process, median of {repeats}:")
-    print(f"  new reports : {f['new_requests_per_report']:.2f} DynamoDB requests and "
-          f"{f['new_writes_per_report']:.2f} item writes per report   (target <= 1.1 writes)")
-    print(f"  duplicates  : {f['dup_requests_per_report']:.2f} requests and {f['dup_writes_per_report']:.2f} item "
-          f"writes per report   (target 0 writes)")
-    print(f"  handler     : {f['handler_ms_per_report']:.2f} ms per new report, raw writes "
-          f"{f['raw_ms_per_report']:.2f} ms -> {f['ratio']:.2f}x   (target <= 3x); duplicates "
-          f"{f['dup_handler_ms_per_report']:.2f} ms per report")
+    print(
+        f"  new reports : {f['new_requests_per_report']:.2f} DynamoDB requests and "
+        f"{f['new_writes_per_report']:.2f} item writes per report   (target <= 1.1 writes)"
+    )
+    print(
+        f"  duplicates  : {f['dup_requests_per_report']:.2f} requests and {f['dup_writes_per_report']:.2f} item "
+        f"writes per report   (target 0 writes)"
+    )
+    print(
+        f"  handler     : {f['handler_ms_per_report']:.2f} ms per new report, raw writes "
+        f"{f['raw_ms_per_report']:.2f} ms -> {f['ratio']:.2f}x   (target <= 3x); duplicates "
+        f"{f['dup_handler_ms_per_report']:.2f} ms per report"
+    )
 
 
 if __name__ == "__main__":

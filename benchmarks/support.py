@@ -15,8 +15,14 @@ def quiet_aws_environment() -> None:
     """Throwaway credentials and region, no leftover endpoints: everything stays in moto."""
     for name in [n for n in os.environ if n.startswith("AWS_ENDPOINT_URL")]:
         del os.environ[name]
-    os.environ.update(AWS_DEFAULT_REGION="ap-southeast-3", AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
-                      TPBIS_STAGE="bench", POWERTOOLS_METRICS_DISABLED="true", POWERTOOLS_LOG_LEVEL="WARNING")
+    os.environ.update(
+        AWS_DEFAULT_REGION="ap-southeast-3",
+        AWS_ACCESS_KEY_ID="bench",
+        AWS_SECRET_ACCESS_KEY="bench",
+        TPBIS_STAGE="bench",
+        POWERTOOLS_METRICS_DISABLED="true",
+        POWERTOOLS_LOG_LEVEL="WARNING",
+    )
 
 
 class DynamoCounter:

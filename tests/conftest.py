@@ -33,10 +33,13 @@ def aws() -> Iterator[None]:
     """A fresh moto account with every table, the export bucket and the event bus."""
     get_settings.cache_clear()
     with mock_aws():
+        from chalicelib import aws_clients
         from devstack.resources import create_all
 
+        aws_clients.reset()
         create_all(get_settings())
         yield
+        aws_clients.reset()
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/v1/admin/tenants/{tenant_id}/approve"): None,
     ("post", "/v1/admin/tenants/{tenant_id}/suspend"): None,
     ("put", "/v1/villages/{village_code}"): {"library_name": "Taken over"},
+    ("post", "/v1/admin/jobs/rollup/run"): None,
     # A report for B's village posted with A's key: must be refused, never stored under B.
     ("post", "/v1/reports"): lambda ids: report("visits", village=ids["village_code"]),
     ("put", "/v1/reports/{submission_id}"): lambda ids: {

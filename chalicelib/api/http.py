@@ -85,6 +85,8 @@ def parse_query(model: type[BaseModel], params: Any) -> Any:
 
 def render(result: Any, status: int) -> Response:
     """A view's return value as a JSON response."""
+    if isinstance(result, Response):
+        return result
     headers: dict[str, str | list[str]] = {}
     if isinstance(result, Reply):
         status, headers, result = result.status, dict(result.headers), result.body

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pynamodb.attributes import MapAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import JSONAttribute, MapAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DeleteError, UpdateError
 from pynamodb.models import Model
 
@@ -131,3 +131,28 @@ def _entry(scope: str) -> Any:
     """The document path of one scope's token (PynamoDB's typing has no map-entry paths)."""
     scopes: Any = ChangeMarker.scopes
     return scopes[scope]
+
+
+class JobRun(Model):
+    """The last successful run of a job (for its lag metric and its status)."""
+
+    Meta = table_meta(CHANGES)
+
+    pk = UnicodeAttribute(hash_key=True)  # "job"
+    sk = UnicodeAttribute(range_key=True)  # the job's name
+    finished_at = UTCDateTimeAttribute()
+    summary = JSONAttribute(null=True)
+
+
+def record_job_run(name: str, *, finished_at: datetime, summary: dict[str, Any]) -> None:
+    """Remember a job's last successful run."""
+    JobRun("job", name, finished_at=finished_at, summary=summary).save()
+
+
+def last_job_run(name: str) -> tuple[datetime, dict[str, Any]] | None:
+    """When a job last succeeded, and its summary."""
+    try:
+        run = JobRun.get("job", name, consistent_read=True)
+    except JobRun.DoesNotExist:
+        return None
+    return run.finished_at, dict(run.summary or {})

@@ -1,0 +1,93 @@
+"""Indicators for tenants and for the national dashboard, its export, and running the rollup now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Blueprint, Response
+
+from chalicelib.api.http import endpoint
+from chalicelib.domain.periods import Period
+from chalicelib.domain.principal import Principal, Role
+from chalicelib.lazy import lazy_import
+from chalicelib.schemas.indicators import (
+    ExportQuery,
+    IndicatorList,
+    NationalIndicatorQuery,
+    RollupRunSummary,
+    TenantIndicatorQuery,
+)
+
+indicators_bp = Blueprint(__name__)
+service = lazy_import("chalicelib.services.indicators")
+export = lazy_import("chalicelib.services.export")
+rollup = lazy_import("chalicelib.services.rollup")
+NATIONAL_READERS = (Role.NATIONAL_VIEWER, Role.PLATFORM_ADMIN)
+
+
+def _listed(items: list[Any]) -> IndicatorList:
+    return IndicatorList.model_validate({"items": [service.as_public(i) for i in items]})
+
+
+@endpoint(
+    indicators_bp,
+    "/v1/indicators",
+    summary="Indicators of the caller's tenant",
+    tag="indicators",
+    query=TenantIndicatorQuery,
+    responses={200: IndicatorList},
+    roles=(Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER),
+    description="level=village lists registered villages (an operator: its own), level=kecamatan the "
+    "kecamatan with registered villages, level=regency the tenant itself.",
+)
+def tenant_indicators(*, principal: Principal, query: TenantIndicatorQuery) -> IndicatorList:
+    """The tenant's indicators at a level, as of the last rollup."""
+    period = Period.parse(query.period)
+    return _listed(service.tenant_indicators(principal=principal, period=period, level=query.level))
+
+
+@endpoint(
+    indicators_bp,
+    "/v1/national/indicators",
+    summary="National indicators",
+    tag="national",
+    query=NationalIndicatorQuery,
+    responses={200: IndicatorList},
+    roles=NATIONAL_READERS,
+)
+def national_indicators(*, principal: Principal, query: NationalIndicatorQuery) -> IndicatorList:
+    """The nation, every province or every regency, as of the last rollup."""
+    period = Period.parse(query.period)
+    return _listed(service.national_indicators(principal=principal, period=period, level=query.level))
+
+
+@endpoint(
+    indicators_bp,
+    "/v1/national/export",
+    summary="The national dashboard feed",
+    tag="national",
+    query=ExportQuery,
+    responses={200: None},
+    roles=NATIONAL_READERS,
+    description="The file the last national rollup wrote for the period: JSON, or CSV with one row per "
+    "scope (national, provinces, regencies).",
+)
+def national_export(*, principal: Principal, query: ExportQuery) -> Response:
+    """national/{period}/indicators.json or .csv from the export bucket."""
+    body, content_type = export.read_export(Period.parse(query.period), query.format)
+    return Response(body=body.decode("utf-8"), status_code=200, headers={"Content-Type": content_type})
+
+
+@endpoint(
+    indicators_bp,
+    "/v1/admin/jobs/rollup/run",
+    "POST",
+    summary="Run the rollup now",
+    tag="admin",
+    responses={200: RollupRunSummary},
+    roles=(Role.PLATFORM_ADMIN,),
+    description="Runs the scheduled rollup synchronously (the same code) and returns its summary.",
+)
+def run_rollup_now(*, principal: Principal) -> RollupRunSummary:
+    """Recompute whatever changed since the last run."""
+    return RollupRunSummary.model_validate(rollup.run().as_dict())

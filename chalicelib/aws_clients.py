@@ -1,0 +1,28 @@
+"""boto3 clients, made on first use and reused (never at import time)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import boto3
+
+from chalicelib.config import get_settings
+
+
+@lru_cache(maxsize=1)
+def s3() -> Any:
+    """The S3 client."""
+    return boto3.client("s3", region_name=get_settings().region)
+
+
+@lru_cache(maxsize=1)
+def events() -> Any:
+    """The EventBridge client."""
+    return boto3.client("events", region_name=get_settings().region)
+
+
+def reset() -> None:
+    """Forget the clients (tests switch AWS endpoints between cases)."""
+    s3.cache_clear()
+    events.cache_clear()

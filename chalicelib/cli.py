@@ -1,0 +1,40 @@
+"""`tpbis`: operator commands against the configured AWS account (or the local stack).
+
+  tpbis rollup                 run the indicator rollup now and print its summary
+  tpbis admin-key [SECRET]     install a platform-admin key (a new secret is printed when none is given)
+
+The local stack (`make run`) prints its embedded AWS endpoint; point these commands at it with
+AWS_ENDPOINT_URL (see `make rollup`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point."""
+    parser = argparse.ArgumentParser(prog="tpbis", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("rollup", help="run the indicator rollup now")
+    key = commands.add_parser("admin-key", help="install a platform-admin key")
+    key.add_argument("secret", nargs="?", help="the secret to install (default: a new random one)")
+    args = parser.parse_args(argv)
+    if args.command == "rollup":
+        from chalicelib.services import rollup
+
+        print(json.dumps(rollup.run().as_dict(), indent=2))
+        return 0
+    from chalicelib.domain.keys import new_key_id, new_secret
+    from chalicelib.services.keys import install_bootstrap_key
+
+    secret = args.secret or new_secret(new_key_id())
+    installed = install_bootstrap_key(secret)
+    print(f"platform admin key {installed.key_id} installed" + ("" if args.secret else f"; secret: {secret}"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Scheduled functions: thin handlers that call services."""

@@ -1,0 +1,30 @@
+"""The scheduled rollup (every 15 minutes unless TPBIS_ROLLUP_SCHEDULE says otherwise)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from chalice.app import Blueprint
+
+from chalicelib.lazy import lazy_import
+from chalicelib.observability import logger, metrics
+
+rollup_jobs_bp = Blueprint(__name__)
+rollup = lazy_import("chalicelib.services.rollup")
+
+# Read once at import because the schedule is part of the deployment (EventBridge rule).
+SCHEDULE = os.environ.get("TPBIS_ROLLUP_SCHEDULE", "rate(15 minutes)")
+
+
+@rollup_jobs_bp.schedule(SCHEDULE)
+def run_rollup(event: Any) -> dict[str, Any]:
+    """Recompute the indicators that changed since the last run."""
+    logger.clear_state()
+    logger.append_keys(job="rollup")
+    try:
+        summary: dict[str, Any] = rollup.run().as_dict()
+        return summary
+    finally:
+        if metrics.metric_set:
+            metrics.flush_metrics()

@@ -1,0 +1,85 @@
+"""Indicator responses: every indicator as {value, previous, change, change_pct, last_year, yoy_change_pct}."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import Field, create_model
+
+from chalicelib.domain.indicators import INDICATORS
+from chalicelib.domain.periods import PERIOD_PATTERN
+from chalicelib.schemas.common import PublicModel, QueryModel
+
+
+class IndicatorBlock(PublicModel):
+    """One indicator of a scope and period, compared with the previous period and a year earlier.
+    A percentage is null when its base is 0 or absent."""
+
+    value: int | float | None
+    previous: int | float | None
+    change: int | float | None
+    change_pct: float | None
+    last_year: int | float | None
+    yoy_change_pct: float | None
+
+
+_FIELDS: dict[str, Any] = {name: (IndicatorBlock, ...) for name in INDICATORS}
+Indicators = create_model("Indicators", __base__=PublicModel, **_FIELDS)
+Indicators.__doc__ = "The TPBIS indicators, the stakeholder figures, and the reporting rate."
+
+
+class Scope(PublicModel):
+    """The area an item is about."""
+
+    level: str
+    code: str
+    name: str
+
+
+class IndicatorItemPublic(PublicModel):
+    """One scope's indicators for a period."""
+
+    scope: Scope
+    period: str
+    indicators: Indicators
+    computed_at: dt.datetime | None = None
+
+
+class IndicatorList(PublicModel):
+    """Indicators of every scope of a level."""
+
+    items: list[IndicatorItemPublic]
+
+
+class TenantIndicatorQuery(QueryModel):
+    """A period (2026-11, 2026-Q4 or 2026) and a level of the caller's tenant."""
+
+    period: str = Field(pattern=PERIOD_PATTERN, examples=["2026-11"])
+    level: Literal["village", "kecamatan", "regency"] = "regency"
+
+
+class NationalIndicatorQuery(QueryModel):
+    """A period and a national level."""
+
+    period: str = Field(pattern=PERIOD_PATTERN, examples=["2026-Q4"])
+    level: Literal["national", "province", "regency"] = "national"
+
+
+class ExportQuery(QueryModel):
+    """A period and the export's format."""
+
+    period: str = Field(pattern=PERIOD_PATTERN)
+    format: Literal["json", "csv"] = "json"
+
+
+class RollupRunSummary(PublicModel):
+    """What a rollup run did."""
+
+    tenants: int
+    villages: int
+    aggregates_written: int
+    national_periods: list[str]
+    exported: list[str]
+    markers_cleared: int
+    markers_kept: int

@@ -1,0 +1,91 @@
+"""The national dashboard feed: national/{period}/indicators.json and indicators.csv in S3."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from typing import Any
+
+from chalicelib import aws_clients
+from chalicelib.clock import local_today
+from chalicelib.config import get_settings
+from chalicelib.domain.indicators import INDICATORS
+from chalicelib.domain.periods import Period
+from chalicelib.errors import NotFoundError
+from chalicelib.repositories.aggregates import NATIONAL, STOCK
+from chalicelib.services.indicators import NATIONAL_LEVELS, as_public, assemble
+
+FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
+
+
+def object_key(period: str, fmt: str) -> str:
+    """Where a period's export lies in the bucket."""
+    return f"national/{period}/indicators.{fmt}"
+
+
+def document(period: Period) -> dict[str, Any]:
+    """The export of a period: every national, province and regency item."""
+    items = [as_public(i) for level in NATIONAL_LEVELS for i in assemble(owner=NATIONAL, level=level, period=period)]
+    return {"period": str(period), "items": items}
+
+
+def as_csv(doc: dict[str, Any]) -> str:
+    """One row per scope: its value, change % and year-on-year % of every indicator."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    header = ["period", "level", "code", "name", "computed_at"]
+    for name in INDICATORS:
+        header += [name, f"{name}_previous", f"{name}_change_pct", f"{name}_last_year", f"{name}_yoy_change_pct"]
+    writer.writerow(header)
+    for item in doc["items"]:
+        row = [
+            doc["period"],
+            item["scope"]["level"],
+            item["scope"]["code"],
+            item["scope"]["name"],
+            item["computed_at"] or "",
+        ]
+        for name in INDICATORS:
+            block = item["indicators"][name]
+            row += [
+                "" if block[k] is None else block[k]
+                for k in ("value", "previous", "change_pct", "last_year", "yoy_change_pct")
+            ]
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def export_periods(periods: list[str], now: dt.datetime) -> list[str]:
+    """Write the export of each period (a stock change refreshes the current month, quarter and year);
+    returns the object keys written."""
+    targets = {p for p in periods if p != STOCK}
+    if STOCK in periods:
+        targets |= {str(p) for p in Period.all_of(local_today(NATIONAL_TZ_AREA, now=now))}
+    bucket = get_settings().bucket_name
+    written = []
+    for period in sorted(targets):
+        doc = document(Period.parse(period))
+        doc["generated_at"] = now.isoformat()
+        for fmt, body in (("json", json.dumps(doc, separators=(",", ":"))), ("csv", as_csv(doc))):
+            key = object_key(period, fmt)
+            aws_clients.s3().put_object(Bucket=bucket, Key=key, Body=body.encode("utf-8"), ContentType=FORMATS[fmt])
+            written.append(key)
+    return written
+
+
+# The program's national office is in Jakarta (WIB): its calendar decides "the current period".
+NATIONAL_TZ_AREA = "31"
+
+
+def read_export(period: Period, fmt: str) -> tuple[bytes, str]:
+    """A period's export as stored, and its content type."""
+    try:
+        obj = aws_clients.s3().get_object(Bucket=get_settings().bucket_name, Key=object_key(str(period), fmt))
+    except Exception as exc:
+        code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+        if code in ("NoSuchKey", "404", "NotFound"):
+            raise NotFoundError(f"no export for {period} yet; it is written by the next rollup") from exc
+        raise
+    return obj["Body"].read(), FORMATS[fmt]
