@@ -5,19 +5,24 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PORT ?= 8000
 export PORT
+STAGE ?= dev
+# Node 20 works with jsii; without this every CDK call prints an end-of-life banner.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: help install run test test-fast lint typecheck bench
+.PHONY: help install run test test-fast lint typecheck bench synth deploy
 
 help:
 	@echo "make run    - the API on http://127.0.0.1:$(PORT) with an embedded AWS (moto)"
 	@echo "make test   - the whole test suite"
 	@echo "make bench  - cold-start and ingestion benchmarks (figures in docs/benchmarks.md)"
+	@echo "make synth  - the CloudFormation template of STAGE (dev) in infrastructure/cdk.out, offline"
+	@echo "make deploy STAGE=dev - cdk deploy to the AWS account of your credentials (see README)"
 	@echo "make lint / make typecheck"
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=24,<26.3"
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[dev,infra]"
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -33,7 +38,7 @@ test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not slow"
 
 lint: $(STAMP)
-	$(PY) -m ruff check chalicelib devstack app.py tests scripts
+	$(PY) -m ruff check chalicelib devstack app.py tests scripts infrastructure
 
 typecheck: $(STAMP)
 	$(PY) -m mypy
@@ -41,3 +46,15 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m benchmarks.cold_start
 	$(PY) -m benchmarks.ingestion
+
+# No AWS credentials or CDK CLI needed; the first run downloads Lambda wheels (cached in .chalice/deployments).
+synth: $(STAMP)
+	TPBIS_STAGE=$(STAGE) $(PY) infrastructure/app.py
+	@echo "template: infrastructure/cdk.out/$(STAGE).template.json"
+
+# Needs AWS credentials for the target account and region, and once per account/region:
+#   npx --yes aws-cdk@2 bootstrap
+# aws-cdk@2 on purpose: the 3.x CLI cannot read what aws-cdk-lib 2 writes.
+deploy: $(STAMP)
+	npx --yes aws-cdk@2 deploy --app "$(PY) infrastructure/app.py" --output infrastructure/cdk.out \
+		-c stage=$(STAGE) $(if $(ALARM_EMAIL),-c alarm_email=$(ALARM_EMAIL)) --require-approval broadening

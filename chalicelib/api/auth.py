@@ -23,7 +23,7 @@ auth_bp = Blueprint(__name__)
 
 
 @auth_bp.authorizer(ttl_seconds=0)
-def api_key(auth_request: AuthRequest) -> AuthResponse:
+def bearer_auth(auth_request: AuthRequest) -> AuthResponse:
     """Authenticate `Authorization: Bearer <secret>`."""
     result = auth_service.authenticate(auth_request.token)
     context: dict[str, Any] = {"outcome": result.outcome.value}

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from chalice.app import Blueprint, Response
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.api.auth import api_key, principal_from_context
+from chalicelib.api.auth import bearer_auth, principal_from_context
 from chalicelib.api.errors import from_exception
 from chalicelib.domain.principal import Role
 from chalicelib.errors import FieldProblem, InvalidInputError, MalformedRequestError
@@ -161,7 +161,7 @@ def endpoint(
 
         handler.__name__ = view.__name__
         handler.__doc__ = view.__doc__
-        bp.route(path, methods=[method], authorizer=None if public else api_key)(handler)
+        bp.route(path, methods=[method], authorizer=None if public else bearer_auth)(handler)
         return view
 
     return decorate

@@ -1,0 +1,1 @@
+"""The CDK app that deploys the TPBIS backend: `python infrastructure/app.py` synthesizes it."""

@@ -1,0 +1,171 @@
+"""Alarms: API 5xx rate, throttling (Lambda and DynamoDB), and a stalled national rollup."""
+
+from __future__ import annotations
+
+import re
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from constructs import Construct
+
+from chalicelib.observability import SERVICE
+from infrastructure.stages import StageOptions
+
+# The rollup job's EMF metric (Powertools Metrics adds the `service` dimension to every metric).
+ROLLUP_LAG_NAMESPACE = "TPBIS"
+ROLLUP_LAG_METRIC = "RollupLagSeconds"
+_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
+_UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
+
+
+def rate_seconds(expression: str, default: int = 900) -> int:
+    """Seconds between runs of a `rate(...)` schedule; `default` for cron schedules."""
+    match = _RATE.match(expression.strip())
+    if not match:
+        return default
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2).rstrip("s")]
+
+
+class Monitoring(Construct):
+    """An alarm topic (optionally mailed) and the service's alarms."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, topic_name: str, email: str | None) -> None:
+        super().__init__(scope, construct_id)
+        self.topic = sns.Topic(self, "AlarmTopic", topic_name=topic_name, enforce_ssl=True)
+        if email:
+            self.topic.add_subscription(subscriptions.EmailSubscription(email))
+        self._action = actions.SnsAction(self.topic)
+
+    def _alarm(self, construct_id: str, **kwargs: object) -> cloudwatch.Alarm:
+        alarm = cloudwatch.Alarm(self, construct_id, **kwargs)  # type: ignore[arg-type]
+        alarm.add_alarm_action(self._action)
+        alarm.add_ok_action(self._action)
+        return alarm
+
+    def api_errors(self, *, api_name: str, api_stage: str, options: StageOptions) -> None:
+        """The share of requests answered 5xx (API Gateway's 5XXError average is that rate)."""
+        rate = cloudwatch.Metric(
+            namespace="AWS/ApiGateway",
+            metric_name="5XXError",
+            dimensions_map={"ApiName": api_name, "Stage": api_stage},
+            statistic="Average",
+            period=Duration.minutes(5),
+        )
+        self._alarm(
+            "Api5xxRate",
+            metric=rate,
+            threshold=options.error_rate_threshold,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluation_periods=3,
+            datapoints_to_alarm=2,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,  # no traffic is not an error
+            alarm_description=f"More than {options.error_rate_threshold:.0%} of API requests answered 5xx",
+        )
+
+    def lambda_throttles(self, function_names: list[str]) -> None:
+        """Any throttled invocation of the service's functions (concurrency exhausted)."""
+        metrics = {
+            f"t{i}": cloudwatch.Metric(
+                namespace="AWS/Lambda",
+                metric_name="Throttles",
+                dimensions_map={"FunctionName": name},
+                statistic="Sum",
+                period=Duration.minutes(5),
+            )
+            for i, name in enumerate(function_names)
+        }
+        total = cloudwatch.MathExpression(
+            expression="+".join(f"FILL({key}, 0)" for key in metrics),
+            using_metrics=metrics,  # type: ignore[arg-type]
+            label="Throttled invocations",
+            period=Duration.minutes(5),
+        )
+        self._alarm(
+            "LambdaThrottles",
+            metric=total,
+            threshold=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            evaluation_periods=1,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description="Lambda throttled invocations of the service's functions",
+        )
+
+    def table_throttles(self, tables: dict[str, dynamodb.Table]) -> None:
+        """Read or write throttle events on any table (on-demand tables still throttle on hot keys)."""
+        for logical_name, table in sorted(tables.items()):
+            events = cloudwatch.MathExpression(
+                expression="FILL(r, 0) + FILL(w, 0)",
+                using_metrics={
+                    "r": table.metric("ReadThrottleEvents", statistic="Sum", period=Duration.minutes(5)),
+                    "w": table.metric("WriteThrottleEvents", statistic="Sum", period=Duration.minutes(5)),
+                },
+                label=f"{logical_name} throttle events",
+                period=Duration.minutes(5),
+            )
+            self._alarm(
+                f"Throttles{''.join(part.capitalize() for part in logical_name.split('_'))}",
+                metric=events,
+                threshold=1,
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                evaluation_periods=1,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+                alarm_description=f"Throttled requests on the {logical_name} table",
+            )
+
+    def rollup(self, *, function_name: str, interval_seconds: int, options: StageOptions) -> None:
+        """Two views of a stalled rollup.
+
+        RollupLag: a run reports (EMF `RollupLagSeconds`) that the last successful national rollup is
+        older than `rollup_missed_runs` intervals: the job runs but cannot finish.
+        RollupNoSuccess: no invocation without error in `rollup_missed_runs` consecutive intervals,
+        missing data counting as failure: the job does not run at all, or fails every time.
+        """
+        period = Duration.seconds(interval_seconds)
+        missed = options.rollup_missed_runs
+        lag = cloudwatch.Metric(
+            namespace=ROLLUP_LAG_NAMESPACE,
+            metric_name=ROLLUP_LAG_METRIC,
+            dimensions_map={"service": SERVICE},
+            statistic="Maximum",
+            period=period,
+        )
+        self._alarm(
+            "RollupLag",
+            metric=lag,
+            threshold=missed * interval_seconds,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluation_periods=1,
+            # A missing lag figure means no run reported: RollupNoSuccess covers that case.
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description=f"The national rollup is more than {missed} intervals old",
+        )
+
+        def lambda_metric(name: str) -> cloudwatch.Metric:
+            return cloudwatch.Metric(
+                namespace="AWS/Lambda",
+                metric_name=name,
+                dimensions_map={"FunctionName": function_name},
+                statistic="Sum",
+                period=period,
+            )
+
+        successes = cloudwatch.MathExpression(
+            expression="FILL(invocations, 0) - FILL(errors, 0)",
+            using_metrics={"invocations": lambda_metric("Invocations"), "errors": lambda_metric("Errors")},
+            label="Successful rollup runs",
+            period=period,
+        )
+        self._alarm(
+            "RollupNoSuccess",
+            metric=successes,
+            threshold=1,
+            comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+            evaluation_periods=missed,
+            datapoints_to_alarm=missed,
+            treat_missing_data=cloudwatch.TreatMissingData.BREACHING,
+            alarm_description=f"No successful rollup run in {missed} consecutive intervals",
+        )

@@ -1,0 +1,67 @@
+"""What each Lambda function may touch: the one place to adjust when the code's data access changes.
+
+Keys are Chalice function names (`api_handler` is Chalice's name for the REST API handler; the
+authorizer and the scheduled jobs are named after their Python functions). A function present in
+the app but missing here fails the synth, so a new function cannot ship with borrowed rights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from chalicelib.tables import ALL_TABLES
+
+# DynamoDB actions by intent. Transactions need no action of their own: IAM checks each item's
+# Put/Update/Delete/ConditionCheck. PynamoDB 6 builds table metadata from the model, so no DescribeTable.
+READ = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:ConditionCheckItem")
+WRITE = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem")
+READ_WRITE = READ + WRITE
+GET_ONLY = ("dynamodb:GetItem",)
+# What Powertools' DynamoDB idempotency layer calls.
+IDEMPOTENCY = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")
+
+
+@dataclass(frozen=True)
+class Access:
+    """One function's rights: DynamoDB actions per logical table, export-bucket prefixes, the event bus."""
+
+    tables: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    bucket_read: tuple[str, ...] = ()  # object key patterns it may GetObject
+    bucket_write: tuple[str, ...] = ()  # object key patterns it may PutObject
+    put_events: bool = False
+
+
+_ALL = {spec.name for spec in ALL_TABLES}
+
+ACCESS: dict[str, Access] = {
+    # The REST API: every business table read/write, idempotency records, the published exports
+    # (read by GET /v1/national/export; written by POST /v1/admin/jobs/rollup/run, which runs the rollup).
+    "api_handler": Access(
+        tables={name: READ_WRITE for name in sorted(_ALL - {"idempotency"})} | {"idempotency": IDEMPOTENCY},
+        bucket_read=("*",),
+        bucket_write=("national/*",),
+        put_events=True,
+    ),
+    # The authorizer only looks up a key and its tenant.
+    "bearer_auth": Access(tables={"api_keys": GET_ONLY, "tenants": GET_ONLY}),
+    # The national rollup: reads the sources, folds change markers into aggregates, publishes exports.
+    "run_rollup": Access(
+        tables={
+            "reports": READ,
+            "villages": READ,
+            "tenants": READ,
+            "advocacy": READ,
+            "changes": READ_WRITE,
+            "aggregates": READ_WRITE,
+        },
+        bucket_write=("national/*",),
+    ),
+    # Daily commitment reminders: marks commitments, records changes, announces on the bus.
+    "send_commitment_reminders": Access(
+        tables={"advocacy": READ_WRITE, "changes": WRITE},
+        put_events=True,
+    ),
+}
+
+# The jobs get their own roles and alarms; the rollup's schedule drives the lag alarm.
+ROLLUP_FUNCTION = "run_rollup"

@@ -1,0 +1,82 @@
+"""The service's data: every DynamoDB table of `chalicelib.tables`, the export bucket and the event bus."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from chalicelib.config import Settings
+from chalicelib.tables import ALL_TABLES, TableSpec
+
+
+def _key(name: str | None) -> dynamodb.Attribute | None:
+    return dynamodb.Attribute(name=name, type=dynamodb.AttributeType.STRING) if name else None
+
+
+class Storage(Construct):
+    """Tables named as the code names them (`Settings.table_name`), a private export bucket, the bus."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, settings: Settings) -> None:
+        super().__init__(scope, construct_id)
+        self.tables: dict[str, dynamodb.Table] = {
+            spec.name: self._table(spec, settings.table_name(spec.name)) for spec in ALL_TABLES
+        }
+        self.access_logs = s3.Bucket(
+            self,
+            "AccessLogs",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(365))],
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        # Bucket names are global: CloudFormation names it, and the functions learn the name from
+        # TPBIS_EXPORT_BUCKET.
+        self.export_bucket = s3.Bucket(
+            self,
+            "ExportBucket",
+            versioned=True,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            server_access_logs_bucket=self.access_logs,
+            server_access_logs_prefix="export/",
+            # Versioning keeps every overwritten export; old versions only need to outlive a bad run.
+            lifecycle_rules=[s3.LifecycleRule(noncurrent_version_expiration=Duration.days(90))],
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        # Bus names are per account and region, so the code's default name is used as is.
+        self.event_bus = events.EventBus(self, "EventBus", event_bus_name=settings.bus_name)
+
+    def _table(self, spec: TableSpec, name: str) -> dynamodb.Table:
+        table = dynamodb.Table(
+            self,
+            _construct_id(spec.name),
+            table_name=name,
+            partition_key=_key(spec.hash_key),  # type: ignore[arg-type]
+            sort_key=_key(spec.range_key),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            deletion_protection=True,
+            time_to_live_attribute=spec.ttl_attribute,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        for index in spec.indexes:
+            table.add_global_secondary_index(
+                index_name=index.name,
+                partition_key=_key(index.hash_key),  # type: ignore[arg-type]
+                sort_key=_key(index.range_key),
+                projection_type=dynamodb.ProjectionType.ALL,
+            )
+        return table
+
+
+def _construct_id(logical_name: str) -> str:
+    """`api_keys` -> `ApiKeysTable`: stable logical ids in the template."""
+    return "".join(part.capitalize() for part in logical_name.split("_")) + "Table"
