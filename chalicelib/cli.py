@@ -1,6 +1,7 @@
 """`tpbis`: operator commands against the configured AWS account (or the local stack).
 
   tpbis rollup                 run the indicator rollup now and print its summary
+  tpbis rollup --rebuild       drop every aggregate and recompute all of them from the reports
   tpbis admin-key [SECRET]     install a platform-admin key (a new secret is printed when none is given)
 
 The local stack (`make run`) prints its embedded AWS endpoint; point these commands at it with
@@ -18,14 +19,16 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(prog="tpbis", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("rollup", help="run the indicator rollup now")
+    roll = commands.add_parser("rollup", help="run the indicator rollup now")
+    roll.add_argument("--rebuild", action="store_true", help="drop every aggregate and recompute from scratch")
     key = commands.add_parser("admin-key", help="install a platform-admin key")
     key.add_argument("secret", nargs="?", help="the secret to install (default: a new random one)")
     args = parser.parse_args(argv)
     if args.command == "rollup":
         from chalicelib.services import rollup
 
-        print(json.dumps(rollup.run().as_dict(), indent=2))
+        summary = rollup.rebuild() if args.rebuild else rollup.run()
+        print(json.dumps(summary.as_dict(), indent=2))
         return 0
     from chalicelib.domain.keys import new_key_id, new_secret
     from chalicelib.services.keys import install_bootstrap_key

@@ -81,3 +81,13 @@ def _stored(record: AggregateRecord) -> Stored:
     stored = Stored(record.values or {})
     stored.computed_at = record.computed_at
     return stored
+
+
+def delete_all() -> int:
+    """Remove every aggregate (before a rebuild from scratch); returns how many were removed."""
+    removed = 0
+    with AggregateRecord.batch_write() as batch:
+        for record in AggregateRecord.scan(attributes_to_get=["pk", "sk"]):
+            batch.delete(record)
+            removed += 1
+    return removed

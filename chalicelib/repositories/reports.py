@@ -261,3 +261,11 @@ class ReportRepository:
         return [
             r.to_domain() for r in ReportRecord.village_partnerships.query(village_key(self.tenant_id, village_code))
         ]
+
+
+def village_months(tenant_id: str) -> set[tuple[str, str]]:
+    """Every (month, village) in which a tenant has a report: what a rebuild from scratch marks dirty."""
+    found = set()
+    for record in ReportRecord.by_tenant_date.query(tenant_id, attributes_to_get=["village_code", "date"]):
+        found.add((record.date[:7], record.village_code))
+    return found

@@ -43,11 +43,6 @@ JOB = "rollup"
 FactSource = Callable[[str, str, dt.date, dt.date], list[TransitionFact]]
 
 
-def no_facts(tenant_id: str, scope: str, start: dt.date, end: dt.date) -> list[TransitionFact]:
-    """A fact source with no commitments."""
-    return []
-
-
 @dataclass
 class RollupSummary:
     """What a run did."""
@@ -227,4 +222,37 @@ def run(
 
 def default_facts() -> FactSource:
     """Commitment facts from the commitments tracker."""
-    return no_facts
+    from chalicelib.services.commitment_facts import transition_facts
+
+    return transition_facts
+
+
+def rebuild(
+    *,
+    now: dt.datetime | None = None,
+    facts: FactSource | None = None,
+    exporter: Callable[[list[str], dt.datetime], list[str]] | None = None,
+) -> RollupSummary:
+    """Recompute every aggregate from scratch: drop them all, mark every month of every village that
+    has reports (and every registered village) dirty, and run. For a changed definition, or recovery."""
+    from chalicelib.repositories import aggregates
+    from chalicelib.repositories.reports import village_months
+    from chalicelib.repositories.tenants import TenantRepository
+    from chalicelib.services.commitment_facts import fact_months
+
+    now = now or utcnow()
+    aggregates.delete_all()
+    month_now = now.strftime("%Y-%m")
+    tenants, cursor = [], None
+    while True:
+        page, cursor = TenantRepository().page(status=None, limit=100, cursor=cursor)
+        tenants += [t.tenant_id for t in page]
+        if not cursor:
+            break
+    for tenant_id in tenants:
+        dirty = village_months(tenant_id)
+        dirty |= {(month_now, code) for code in VillageRepository(tenant_id=tenant_id).all_codes()}
+        dirty |= fact_months(tenant_id)
+        if dirty:
+            changes.mark_changed(tenant_id=tenant_id, changes=dirty, now=now)
+    return run(now=now, settle_seconds=0, facts=facts, exporter=exporter)

@@ -1,0 +1,237 @@
+"""Indicators over the API: the definitions at every level, after corrections, voids and late data."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+
+from tests.factories import TenantKeys, Tenants, register_village, report
+from tests.http_client import ApiClient
+
+V1, V2, V3 = "33.15.01.2001", "33.15.01.2002", "33.15.02.2001"  # Grobogan: two in kecamatan 01, one in 02
+PATI_V = "33.18.01.2001"
+
+
+@pytest.fixture(autouse=True)
+def _settle_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.config import get_settings
+
+    monkeypatch.setenv("TPBIS_ROLLUP_SETTLE_SECONDS", "0")
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def world(tenants: Tenants, api: ApiClient) -> dict[str, Any]:
+    grobogan = tenants.create("33.15")
+    pati = tenants.create("33.18")
+    for code in (V1, V2, V3):
+        register_village(api, grobogan.admin, code)
+    register_village(api, pati.admin, PATI_V)
+    return {"grobogan": grobogan, "pati": pati, "national": tenants.national_viewer(), "admin": tenants.admin_key}
+
+
+def _post(api: ApiClient, key: str, *reports: dict[str, Any]) -> None:
+    response = api.post("/v1/reports", key=key, json={"reports": list(reports)})
+    assert response.json["accepted"] == len(reports), response.text
+
+
+def _run(api: ApiClient, admin: str) -> dict[str, Any]:
+    response = api.post("/v1/admin/jobs/rollup/run", key=admin)
+    assert response.status == 200, response.text
+    return dict(response.json)
+
+
+def _by_code(api: ApiClient, path: str, key: str) -> dict[str, dict[str, Any]]:
+    response = api.get(path, key=key)
+    assert response.status == 200, response.text
+    return {item["scope"]["code"]: item["indicators"] for item in response.json["items"]}
+
+
+def _value(items: dict[str, dict[str, Any]], code: str, name: str) -> Any:
+    return items[code][name]["value"]
+
+
+def test_indicators_follow_the_definitions_at_every_level(world: dict[str, Any], api: ApiClient) -> None:
+    g: TenantKeys = world["grobogan"]
+    _post(
+        api,
+        g.admin,
+        report("visits", village=V1, date="2026-11-03", visitors=10, women=4, children=0),
+        report("visits", village=V2, date="2026-11-04", visitors=5, women=1, children=0),
+        report("activity", village=V1, date="2026-11-05", participants=8, women=5, youth=2, entrepreneurs=3),
+        report("media", village=V3, date="2026-11-06"),
+        report("partnership", village=V3, date="2026-02-01", ends_on="2026-11-30"),
+        report("partnership", village=V3, date="2026-03-01", ends_on="2026-11-29"),
+        report("ict", village=V2, date="2026-11-07", computer_sessions=9, internet_users=6),
+        report("visits", village=V1, date="2026-10-03", visitors=4, women=0, children=0),
+        report("visits", village=V1, date="2025-11-03", visitors=20, women=0, children=0),
+    )
+    _post(
+        api, world["pati"].admin, report("visits", village=PATI_V, date="2026-11-10", visitors=7, women=0, children=0)
+    )
+    _run(api, world["admin"])
+
+    villages = _by_code(api, "/v1/indicators?period=2026-11&level=village", g.viewer)
+    assert set(villages) == {V1, V2, V3}
+    assert _value(villages, V1, "visits") == 10
+    assert villages[V1]["visits"] == {
+        "value": 10,
+        "previous": 4,
+        "change": 6,
+        "change_pct": 150.0,
+        "last_year": 20,
+        "yoy_change_pct": -50.0,
+    }
+    assert _value(villages, V1, "participants_entrepreneurs") == 3
+    assert _value(villages, V3, "media_mentions") == 1
+    # Active on 30 November: the one ending on the 30th, not the one ending on the 29th.
+    assert _value(villages, V3, "partnerships_active") == 1
+    assert _value(villages, V3, "partnerships_new") == 0
+    assert _value(villages, V2, "ict_sessions") == 9 and _value(villages, V2, "internet_users") == 6
+
+    kecamatan = _by_code(api, "/v1/indicators?period=2026-11&level=kecamatan", g.viewer)
+    assert set(kecamatan) == {"33.15.01", "33.15.02"}
+    assert _value(kecamatan, "33.15.01", "visits") == 15
+    assert _value(kecamatan, "33.15.01", "villages_registered") == 2
+    assert _value(kecamatan, "33.15.01", "reporting_rate_pct") == 100.0
+
+    regency = _by_code(api, "/v1/indicators?period=2026-11&level=regency", g.viewer)["33.15"]
+    assert regency["visits"]["value"] == 15
+    assert regency["villages_registered"]["value"] == 3 and regency["villages_reporting"]["value"] == 3
+    assert regency["partnerships_active"]["value"] == 1
+    quarter = _by_code(api, "/v1/indicators?period=2026-Q4&level=regency", g.viewer)["33.15"]
+    assert quarter["visits"]["value"] == 19
+    year = _by_code(api, "/v1/indicators?period=2026&level=regency", g.viewer)["33.15"]
+    assert year["partnerships_new"]["value"] == 2
+    assert year["partnerships_active"]["value"] == 0  # both ended before 31 December
+
+    national = _by_code(api, "/v1/national/indicators?period=2026-11&level=national", world["national"])
+    assert _value(national, "ID", "visits") == 22
+    provinces = _by_code(api, "/v1/national/indicators?period=2026-11&level=province", world["national"])
+    assert _value(provinces, "33", "visits") == 22
+    regencies = _by_code(api, "/v1/national/indicators?period=2026-11&level=regency", world["national"])
+    assert {code: _value(regencies, code, "visits") for code in regencies} == {"33.15": 15, "33.18": 7}
+
+
+def test_corrections_voids_and_late_reports_show_after_the_next_rollup(world: dict[str, Any], api: ApiClient) -> None:
+    g: TenantKeys = world["grobogan"]
+    first = report("visits", village=V1, date="2026-11-03", visitors=10, women=0, children=0)
+    second = report("visits", village=V2, date="2026-11-04", visitors=5, women=0, children=0)
+    _post(api, g.admin, first, second)
+    _run(api, world["admin"])
+    content = {k: v for k, v in first.items() if k != "submission_id"}
+    assert (
+        api.put(
+            f"/v1/reports/{first['submission_id']}",
+            key=g.admin,
+            json={**content, "visitors": 12, "expected_version": 1},
+        ).status
+        == 200
+    )
+    assert api.delete(f"/v1/reports/{second['submission_id']}", key=g.admin).status == 200
+    _post(api, g.admin, report("visits", village=V3, date="2025-06-15", visitors=30, women=0, children=0))
+    summary = _run(api, world["admin"])
+    assert "2025-06" in summary["national_periods"]
+
+    regency = _by_code(api, "/v1/indicators?period=2026-11&level=regency", g.viewer)["33.15"]
+    assert regency["visits"]["value"] == 12
+    assert regency["villages_reporting"]["value"] == 1
+    past = _by_code(api, "/v1/indicators?period=2025-06&level=village", g.viewer)
+    assert _value(past, V3, "visits") == 30
+    national = _by_code(api, "/v1/national/indicators?period=2025&level=national", world["national"])
+    assert _value(national, "ID", "visits") == 30
+    moved = {k: v for k, v in first.items() if k != "submission_id"} | {"date": "2026-10-31", "visitors": 12}
+    assert (
+        api.put(f"/v1/reports/{first['submission_id']}", key=g.admin, json={**moved, "expected_version": 2}).status
+        == 200
+    )
+    _run(api, world["admin"])
+    assert _by_code(api, "/v1/indicators?period=2026-11&level=regency", g.viewer)["33.15"]["visits"]["value"] == 0
+    assert _by_code(api, "/v1/indicators?period=2026-10&level=regency", g.viewer)["33.15"]["visits"]["value"] == 12
+
+
+def test_a_period_without_reports_still_lists_every_registered_village(world: dict[str, Any], api: ApiClient) -> None:
+    g: TenantKeys = world["grobogan"]
+    _post(api, g.admin, report("partnership", village=V1, date="2024-05-01"))
+    _run(api, world["admin"])
+    villages = _by_code(api, "/v1/indicators?period=2026-11&level=village", g.viewer)
+    assert set(villages) == {V1, V2, V3}
+    assert _value(villages, V1, "partnerships_active") == 1  # a partnership without end stays active
+    assert _value(villages, V1, "visits") == 0
+    assert villages[V1]["visits"]["change_pct"] is None  # base 0
+    assert _value(villages, V1, "reporting_rate_pct") == 0.0
+
+
+def test_who_reads_which_indicators(world: dict[str, Any], api: ApiClient) -> None:
+    g: TenantKeys = world["grobogan"]
+    _post(
+        api, g.admin, report("visits", village=V1, date="2026-11-03"), report("visits", village=V2, date="2026-11-03")
+    )
+    _run(api, world["admin"])
+    own = _by_code(api, "/v1/indicators?period=2026-11&level=village", g.operator)
+    assert set(own) == set(g.operator_villages)
+    assert api.get("/v1/indicators?period=2026-11&level=regency", key=g.operator).status == 403
+    for key in (g.admin, g.operator, g.viewer):
+        assert api.get("/v1/national/indicators?period=2026-11", key=key).status == 403
+        assert api.get("/v1/national/export?period=2026-11", key=key).status == 403
+        assert api.post("/v1/admin/jobs/rollup/run", key=key).status == 403
+    assert api.get("/v1/indicators?period=2026-11", key=world["national"]).status == 403
+    assert api.get("/v1/national/indicators?period=2026-11", key=world["admin"]).status == 200
+    pati = _by_code(api, "/v1/indicators?period=2026-11&level=regency", world["pati"].viewer)
+    assert set(pati) == {"33.18"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "period=2026-13",
+        "period=26-11",
+        "period=2026-Q5",
+        "period=2026&level=nation",
+        "level=regency",
+        "period=2026&extra=1",
+    ],
+)
+def test_bad_indicator_queries_are_refused(world: dict[str, Any], api: ApiClient, query: str) -> None:
+    assert api.get(f"/v1/indicators?{query}", key=world["grobogan"].viewer).status == 422
+
+
+def test_the_export_is_written_by_the_rollup_and_served(world: dict[str, Any], api: ApiClient) -> None:
+    g: TenantKeys = world["grobogan"]
+    assert api.get("/v1/national/export?period=2026-11", key=world["national"]).status == 404
+    _post(api, g.admin, report("visits", village=V1, date="2026-11-03", visitors=10, women=0, children=0))
+    _run(api, world["admin"])
+    exported = api.get("/v1/national/export?period=2026-11&format=json", key=world["national"])
+    assert exported.status == 200 and exported.headers["content-type"].startswith("application/json")
+    served = api.get("/v1/national/indicators?period=2026-11&level=regency", key=world["national"]).json["items"]
+    in_file = [i for i in exported.json["items"] if i["scope"]["level"] == "regency"]
+    assert [i["indicators"] for i in in_file] == [i["indicators"] for i in served]
+    as_csv = api.get("/v1/national/export?period=2026-11&format=csv", key=world["national"])
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(as_csv.text)))
+    national = next(r for r in rows if r["level"] == "national")
+    assert national["visits"] == "10" and national["name"] == "Indonesia"
+    assert {r["level"] for r in rows} == {"national", "province", "regency"}
+
+
+def test_the_scheduled_function_runs_the_rollup(world: dict[str, Any], api: ApiClient) -> None:
+    from chalice.test import Client
+
+    from app import app
+
+    _post(
+        api, world["grobogan"].admin, report("visits", village=V1, date="2026-11-03", visitors=3, women=0, children=0)
+    )
+    with Client(app) as client:
+        result = client.lambda_.invoke(
+            "run_rollup",
+            client.events.generate_cw_event(
+                source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+            ),
+        )
+    assert result.payload["tenants"] == 2  # both tenants registered villages, which the rollup counts
+    national = _by_code(api, "/v1/national/indicators?period=2026-11", world["national"])
+    assert _value(national, "ID", "visits") == 3

@@ -1,0 +1,165 @@
+"""The rollup survives crashes, reruns and races with writers, and its work follows what changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from benchmarks.support import counting_dynamodb
+from chalicelib.domain.principal import Principal, Role
+from chalicelib.domain.reports import Incoming, ReportContent, ReportType
+from chalicelib.domain.tenants import Tenant, TenantStatus
+from chalicelib.repositories import changes
+from chalicelib.repositories.aggregates import AggregateStore
+from chalicelib.services import reports as reports_service
+from chalicelib.services import rollup
+from chalicelib.services.villages import register
+
+NOW = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)
+TENANT = "33.15"
+
+
+class _Village:
+    library_name, joined_year, cohort = "Perpusdes", None, None
+
+
+def _admin(tenant: str = TENANT) -> Principal:
+    return Principal(key_id="k", role=Role.DISTRICT_ADMIN, tenant_id=tenant)
+
+
+def _post(village: str, date: str, visitors: int, tenant: str = TENANT) -> str:
+    sid = str(uuid.uuid4())
+    content = ReportContent(village, ReportType.VISITS, dt.date.fromisoformat(date), {"visitors": visitors})
+    [result] = reports_service.submit(principal=_admin(tenant), items=[Incoming(sid, content)], now=NOW)
+    assert result.status.value == "accepted"
+    return sid
+
+
+def _values() -> dict[tuple[str, str], dict[str, Any]]:
+    """Every stored aggregate."""
+    from chalicelib.repositories.aggregates import AggregateRecord
+
+    return {(r.pk, r.sk): dict(r.values) for r in AggregateRecord.scan()}
+
+
+@pytest.fixture
+def tenant(aws: None) -> Iterator[str]:
+    from chalicelib.repositories.tenants import TenantRepository
+
+    TenantRepository().add(Tenant(TENANT, "Kabupaten Grobogan", "Dinas", "Sri", "s@x.id", TenantStatus.ACTIVE, NOW))
+    for village in ("33.15.01.2001", "33.15.02.2001"):
+        register(principal=_admin(), village_code=village, data=_Village(), now=NOW)
+    yield TENANT
+
+
+def _crash_on(monkeypatch: pytest.MonkeyPatch, target: Any, name: str, after: int) -> None:
+    """Make target.name raise on its call number `after` + 1 (and work before)."""
+    original = getattr(target, name)
+    calls = {"n": 0}
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] > after:
+            raise RuntimeError("simulated crash")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, failing)
+
+
+@pytest.mark.parametrize("crash_after_writes", [0, 1, 2, 4])
+def test_a_crash_in_the_middle_of_a_run_loses_nothing(
+    tenant: str, monkeypatch: pytest.MonkeyPatch, crash_after_writes: int
+) -> None:
+    _post("33.15.01.2001", "2026-10-05", 10)
+    _post("33.15.02.2001", "2026-11-02", 7)
+    with monkeypatch.context() as patch:
+        _crash_on(patch, AggregateStore, "write", crash_after_writes)
+        with pytest.raises(RuntimeError):
+            rollup.run(now=NOW, settle_seconds=0)
+    assert changes.pending(), "the change markers survive the crash"
+    rollup.run(now=NOW, settle_seconds=0)
+    finished = _values()
+    assert changes.pending() == []
+    rollup.rebuild(now=NOW)
+    assert _values() == finished
+
+
+def test_a_crash_while_exporting_is_finished_by_the_next_run(tenant: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _post("33.15.01.2001", "2026-11-05", 4)
+
+    def broken_export(periods: list[str], now: dt.datetime) -> list[str]:
+        raise RuntimeError("S3 is down")
+
+    with pytest.raises(RuntimeError):
+        rollup.run(now=NOW, settle_seconds=0, exporter=broken_export)
+    national_left = [m for m in changes.pending() if m.tenant_id == "ID"]
+    assert national_left, "national work is still marked"
+    summary = rollup.run(now=NOW, settle_seconds=0)
+    assert "national/2026-11/indicators.json" in summary.exported
+    assert changes.pending() == []
+
+
+def test_rerunning_writes_nothing(tenant: str) -> None:
+    _post("33.15.01.2001", "2026-11-05", 4)
+    first = rollup.run(now=NOW, settle_seconds=0)
+    assert first.aggregates_written > 0
+    before = _values()
+    again = rollup.run(now=NOW, settle_seconds=0)
+    assert again.aggregates_written == 0 and again.tenants == 0
+    assert _values() == before
+
+
+def test_young_markers_are_recomputed_but_kept_until_settled(tenant: str) -> None:
+    _post("33.15.01.2001", "2026-11-05", 4)
+    first = rollup.run(now=NOW, settle_seconds=120)
+    assert first.markers_kept > 0 and first.aggregates_written > 0
+    assert any(m.tenant_id == TENANT for m in changes.pending())
+    later = rollup.run(now=NOW + dt.timedelta(minutes=15), settle_seconds=120)
+    assert later.aggregates_written == 0  # recomputed, nothing new to write
+    assert changes.pending() == []
+
+
+def test_a_report_landing_during_a_run_is_counted_by_the_next(tenant: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _post("33.15.01.2001", "2026-11-05", 4)
+    original = changes.clear
+    landed: list[str] = []
+
+    def clear_after_a_late_write(marker: changes.Marker, scopes: Any) -> int:
+        if not landed:  # a phone's report arrives after the rollup read the village, before it clears
+            landed.append(_post("33.15.01.2001", "2026-11-06", 6))
+        return original(marker, scopes)
+
+    monkeypatch.setattr(changes, "clear", clear_after_a_late_write)
+    rollup.run(now=NOW, settle_seconds=0)
+    monkeypatch.undo()
+    rollup.run(now=NOW, settle_seconds=0)
+    village = AggregateStore().read_partition(f"{TENANT}#village#2026-11")["33.15.01.2001"]
+    assert village["visits"] == 10
+
+
+def test_incremental_work_does_not_grow_with_history(aws: None) -> None:
+    """Reads of a run after one new report, with small and with large history elsewhere."""
+    from chalicelib.repositories.tenants import TenantRepository
+
+    TenantRepository().add(Tenant(TENANT, "Kabupaten Grobogan", "Dinas", "Sri", "s@x.id", TenantStatus.ACTIVE, NOW))
+    villages = [f"33.15.01.20{i:02d}" for i in range(1, 13)]
+    for village in villages:
+        register(principal=_admin(), village_code=village, data=_Village(), now=NOW)
+
+    def requests_for_one_new_report() -> int:
+        rollup.run(now=NOW, settle_seconds=0)
+        _post(villages[0], "2026-11-10", 3)
+        with counting_dynamodb() as counter:
+            rollup.run(now=NOW, settle_seconds=0)
+        return counter.total_requests
+
+    small = requests_for_one_new_report()
+    for village in villages[1:]:
+        for day in range(1, 21):
+            _post(village, f"2026-{1 + day % 11:02d}-{day:02d}", day)
+    large = requests_for_one_new_report()
+    assert large == small, (small, large)

@@ -1,0 +1,216 @@
+"""Truth: for random streams of reports with duplicates, corrections, voids and late data, and rollups
+run at random moments, the incremental result equals a from-scratch recomputation and an independent
+naive sum over the raw reports, at every level and for every period touched."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from moto import mock_aws
+
+from chalicelib.domain.principal import Principal, Role
+from chalicelib.domain.reports import Incoming
+from tests.rollup_oracle import RawReport, expected
+
+NOW = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)
+# Three tenants in two provinces; Grobogan's villages in two kecamatan.
+VILLAGES = ["33.15.01.2001", "33.15.01.2002", "33.15.02.2001", "33.18.01.2001", "13.07.03.2002"]
+DATES = ["2025-11-30", "2025-12-31", "2026-01-01", "2026-03-31", "2026-04-15", "2026-10-31", "2026-11-01", "2026-11-20"]
+ENDS = [None, "2025-12-30", "2025-12-31", "2026-03-31", "2026-06-15", "2027-01-01"]
+PERIODS = [
+    "2025",
+    "2026",
+    "2025-Q4",
+    "2026-Q1",
+    "2026-Q2",
+    "2026-Q4",
+    "2025-11",
+    "2025-12",
+    "2026-01",
+    "2026-03",
+    "2026-04",
+    "2026-10",
+    "2026-11",
+]
+
+
+def tenant_of(village: str) -> str:
+    return village[:5]
+
+
+def _fields(kind: str, a: int, b: int) -> dict[str, Any]:
+    small = min(a, b)
+    return {
+        "visits": {"visitors": a, "women": small},
+        "activity": {
+            "title": "Kelas",
+            "category": "class",
+            "participants": a,
+            "women": small,
+            "youth": small // 2,
+            "entrepreneurs": 0,
+            "disabled": small // 3,
+        },
+        "media": {"outlet": "Radio", "medium": "radio"},
+        "partnership": {"partner_name": "Mitra", "partner_kind": "ngo", "agreement": "mou"},
+        "ict": {"computer_sessions": a, "internet_users": b},
+    }[kind]
+
+
+report_content = st.tuples(
+    st.sampled_from(VILLAGES),
+    st.sampled_from(["visits", "activity", "media", "partnership", "ict"]),
+    st.sampled_from(DATES),
+    st.integers(0, 50),
+    st.integers(0, 50),
+    st.sampled_from(ENDS),
+)
+operation = st.one_of(
+    st.tuples(st.just("post"), st.integers(0, 7), report_content),  # a small id pool: retries and conflicts
+    st.tuples(st.just("correct"), st.integers(0, 7), report_content),
+    st.tuples(st.just("void"), st.integers(0, 7)),
+    st.tuples(st.just("register"), st.sampled_from(VILLAGES)),
+    st.tuples(st.just("rollup")),
+)
+
+
+def _content(spec: tuple[Any, ...]) -> Any:
+    from chalicelib.domain.reports import ReportContent, ReportType
+
+    village, kind, date, a, b, ends = spec
+    fields = _fields(kind, a, b)
+    if kind == "partnership" and ends is not None and ends >= date:
+        fields["ends_on"] = ends
+    return ReportContent(village_code=village, type=ReportType(kind), date=dt.date.fromisoformat(date), fields=fields)
+
+
+def _admin(tenant_id: str) -> Principal:
+    return Principal(key_id="k-" + tenant_id, role=Role.DISTRICT_ADMIN, tenant_id=tenant_id)
+
+
+def _snapshot() -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Every indicator value the read side shows, at every level, for every period of the test."""
+    from chalicelib.domain.periods import Period
+    from chalicelib.repositories.aggregates import NATIONAL
+    from chalicelib.services.indicators import assemble
+
+    seen: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for period_text in PERIODS:
+        period = Period.parse(period_text)
+        items = [
+            i
+            for level in ("national", "province", "regency")
+            for i in assemble(owner=NATIONAL, level=level, period=period)
+        ]
+        for tenant in sorted({tenant_of(v) for v in VILLAGES}):
+            items += [
+                i for level in ("kecamatan", "village") for i in assemble(owner=tenant, level=level, period=period)
+            ]
+        for item in items:
+            seen[(item.level, item.code, period_text)] = {k: v["value"] for k, v in item.indicators.items()}
+    return seen
+
+
+# Each example builds a fresh moto account (~4 s); TPBIS_TRUTH_EXAMPLES=200 for a deep run. Shrinking is kept:
+# a failing stream is worth minutes to make small.
+@settings(
+    max_examples=int(os.environ.get("TPBIS_TRUTH_EXAMPLES", "10")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(st.lists(operation, min_size=1, max_size=25), st.sets(st.sampled_from(VILLAGES), min_size=1))
+def test_incremental_equals_from_scratch_equals_naive(ops: list[tuple[Any, ...]], initial: set[str]) -> None:
+    from chalicelib import aws_clients
+    from chalicelib.config import get_settings
+    from chalicelib.repositories.villages import VillageRepository
+    from chalicelib.services import reports as reports_service
+    from chalicelib.services import rollup
+    from chalicelib.services.villages import register
+    from devstack.resources import create_all
+
+    get_settings.cache_clear()
+    with mock_aws():
+        aws_clients.reset()
+        create_all(get_settings())
+        ids = [str(uuid.UUID(int=i + 1)) for i in range(8)]
+        raw: dict[tuple[str, str], RawReport] = {}  # (tenant, submission id) -> final state
+        registered: set[str] = set()
+
+        class Body:
+            def __init__(self, name: str) -> None:
+                self.library_name, self.joined_year, self.cohort = name, None, None
+
+        def register_village(village: str) -> None:
+            register(principal=_admin(tenant_of(village)), village_code=village, data=Body(village), now=NOW)
+            registered.add(village)
+
+        from chalicelib.domain.tenants import Tenant, TenantStatus
+        from chalicelib.repositories.tenants import TenantRepository
+
+        for tenant in sorted({tenant_of(v) for v in VILLAGES}):
+            TenantRepository().add(Tenant(tenant, tenant, "Dinas", "Sri", "s@x.id", TenantStatus.ACTIVE, NOW))
+        for village in sorted(initial):
+            register_village(village)
+        for op in ops:
+            if op[0] == "register":
+                register_village(op[1])
+            elif op[0] == "rollup":
+                rollup.run(now=NOW, settle_seconds=0)
+            elif op[0] == "post":
+                content = _content(op[2])
+                tenant, sid = tenant_of(content.village_code), ids[op[1]]
+                [result] = reports_service.submit(principal=_admin(tenant), items=[Incoming(sid, content)], now=NOW)
+                if result.status.value == "accepted":
+                    raw[(tenant, sid)] = RawReport(
+                        content.village_code, content.type.value, content.date, content.fields
+                    )
+            elif op[0] in ("correct", "void"):
+                matches = [key for key in raw if key[1] == ids[op[1]]]
+                if not matches:
+                    continue
+                tenant, sid = matches[0]
+                current = raw[(tenant, sid)]
+                try:
+                    if op[0] == "void":
+                        reports_service.void(principal=_admin(tenant), submission_id=sid, now=NOW)
+                        current.void = True
+                        continue
+                    content = _content(op[2])
+                    if tenant_of(content.village_code) != tenant or current.void:
+                        continue
+                    stored = reports_service.get(principal=_admin(tenant), submission_id=sid)
+                    reports_service.correct(
+                        principal=_admin(tenant),
+                        submission_id=sid,
+                        content=content,
+                        expected_version=stored.version,
+                        now=NOW,
+                    )
+                except Exception as exc:  # refused corrections (unregistered village) change nothing
+                    if getattr(exc, "code", None) not in ("village_not_registered",):
+                        raise
+                    continue
+                raw[(tenant, sid)] = RawReport(content.village_code, content.type.value, content.date, content.fields)
+
+        rollup.run(now=NOW, settle_seconds=0)
+        incremental = _snapshot()
+
+        reports = list(raw.values())
+        for (level, code, period), values in incremental.items():
+            want = expected(reports, registered, level, code, period)
+            got = {k: values[k] for k in want}
+            assert got == want, (level, code, period)
+        # Scopes with registered villages are all listed, and nothing else.
+        for village in registered:
+            assert ("village", village, "2026-11") in incremental
+        assert {c for (lvl, c, _) in incremental if lvl == "village"} == registered
+        assert all(VillageRepository(tenant_id=tenant_of(v)).get(v) for v in registered)
+
+        rollup.rebuild(now=NOW)
+        assert _snapshot() == incremental
+        aws_clients.reset()
