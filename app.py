@@ -7,6 +7,7 @@ from typing import Any
 from chalice import Chalice, CORSConfig, Response
 
 from chalicelib.api.auth import auth_bp
+from chalicelib.api.commitments import commitments_bp
 from chalicelib.api.errors import error_response, reshape
 from chalicelib.api.indicators import indicators_bp
 from chalicelib.api.keys import keys_bp
@@ -15,6 +16,7 @@ from chalicelib.api.system import system_bp
 from chalicelib.api.tenants import tenants_bp
 from chalicelib.api.villages import villages_bp
 from chalicelib.config import get_settings
+from chalicelib.jobs.commitment_reminders import reminders_bp
 from chalicelib.jobs.rollup import rollup_jobs_bp
 from chalicelib.observability import logger, metrics
 
@@ -30,6 +32,8 @@ for blueprint in (
     reports_bp,
     indicators_bp,
     rollup_jobs_bp,
+    commitments_bp,
+    reminders_bp,
 ):
     app.register_blueprint(blueprint)
 

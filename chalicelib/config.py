@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Settings(BaseModel):
     """Everything the service reads from its environment."""
+
+    model_config = ConfigDict(defer_build=True)
 
     stage: str = Field(default="dev", pattern=r"^[a-z][a-z0-9-]{0,20}$")
     table_prefix: str = ""

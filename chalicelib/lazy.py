@@ -1,26 +1,40 @@
 """Import a module when it is first used, not when its importer loads (cold-start economy).
 
 The API modules reach services through this, so a Lambda container that answers a health
-check or the OpenAPI document never loads PynamoDB and botocore's client stack.
+check or the OpenAPI document never loads PynamoDB and botocore's client stack. The stdlib's
+LazyLoader is not safe when several threads touch the module first at once (the local server is
+threaded): this proxy imports under a lock instead, and hands out the real module's attributes.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+import importlib
+import threading
 from types import ModuleType
+from typing import Any
 
 
-def lazy_import(name: str) -> ModuleType:
-    """The module `name`, loaded on first attribute access (the stdlib's LazyLoader recipe)."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"no module named {name}")
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    loader.exec_module(module)
-    return module
+class LazyModule:
+    """A stand-in for a module, imported on first attribute access."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._module: ModuleType | None = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> ModuleType:
+        module = self._module
+        if module is None:
+            with self._lock:
+                if self._module is None:
+                    self._module = importlib.import_module(self._name)
+                module = self._module
+        return module
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self._load(), attribute)
+
+
+def lazy_import(name: str) -> Any:
+    """The module `name`, loaded on first attribute access."""
+    return LazyModule(name)

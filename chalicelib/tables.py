@@ -53,12 +53,18 @@ REPORTS = TableSpec(
 CHANGES = TableSpec("changes", "pk", "sk")
 # Indicator rollups: one item per (scope, period).
 AGGREGATES = TableSpec("aggregates", "pk", "sk")
-# Stakeholders, commitments, their transitions and advocacy actions, per tenant.
+# Stakeholders, commitments, their transitions and advocacy actions, per tenant (key scheme in
+# repositories/advocacy.py). Sparse indexes: a tenant's commitments and a stakeholder's by due date,
+# and every tenant's open commitments by due date for the daily reminder job.
 ADVOCACY = TableSpec(
     "advocacy",
     "tenant_id",
     "sk",
-    indexes=(IndexSpec("by_due", "due_key", "due_sort"),),
+    indexes=(
+        IndexSpec("commitments_by_due", "tenant_id", "commitment_sort"),
+        IndexSpec("commitments_of_stakeholder", "stakeholder_key", "commitment_sort"),
+        IndexSpec("open_by_due", "due_key", "due_sort"),
+    ),
 )
 # Powertools idempotency records (create endpoints that accept an Idempotency-Key).
 IDEMPOTENCY = TableSpec("idempotency", "id", ttl_attribute="expiration")

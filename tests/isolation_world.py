@@ -16,6 +16,8 @@ FOREIGN_IDS: dict[str, str] = {
     "key_id": "viewer_key_id",
     "village_code": "village_code",
     "submission_id": "submission_id",
+    "stakeholder_id": "stakeholder_id",
+    "commitment_id": "commitment_id",
 }
 
 # (method, path) -> a body that would be valid if the caller were allowed (or a function of the ids)
@@ -32,8 +34,18 @@ BODIES: dict[tuple[str, str], Any] = {
         **{k: v for k, v in report("visits", village=ids["village_code"]).items() if k != "submission_id"},
         "expected_version": 1,
     },
+    ("post", "/v1/stakeholders"): {"name": "probe", "kind": "other"},
+    ("patch", "/v1/stakeholders/{stakeholder_id}"): {"name": "probe"},
+    ("post", "/v1/commitments"): lambda ids: {
+        "stakeholder_id": ids["stakeholder_id"],
+        "kind": "policy",
+        "description": "probe",
+        "due_date": "2030-01-01",
+    },
+    ("post", "/v1/commitments/{commitment_id}/transitions"): {"to": "committed", "expected_version": 1},
+    ("post", "/v1/commitments/{commitment_id}/actions"): {"date": "2026-01-05", "kind": "meeting", "note": "probe"},
+    ("post", "/v1/admin/jobs/commitment-reminders/run"): None,
 }
-
 
 # Path parameters that are public Kemendagri codes, not B's resources: a foreign one may also be
 # refused as invalid input (422: "not a village of your regency"), as the villages issue requires.
@@ -42,6 +54,7 @@ AREA_CODE_PARAMS = frozenset({"village_code"})
 # Content only B's data has: finding it in an answer to A is a leak.
 SECRET_LIBRARY_NAME = "Perpustakaan Rahasia Tenant B"
 SECRET_PARTNER = "Mitra Rahasia Tenant B"
+SECRET_STAKEHOLDER = "Kepala Desa Rahasia Tenant B"
 
 
 def build_foreign_world(api: ApiClient, b: TenantKeys) -> dict[str, str]:
@@ -51,11 +64,33 @@ def build_foreign_world(api: ApiClient, b: TenantKeys) -> dict[str, str]:
     posted = report("partnership", village=village, partner_name=SECRET_PARTNER)
     response = api.post("/v1/reports", key=b.admin, json=posted)
     assert response.status == 201, response.text
+    stakeholder = api.post(
+        "/v1/stakeholders",
+        key=b.admin,
+        json={"name": SECRET_STAKEHOLDER, "kind": "village_head", "village_code": village},
+    )
+    assert stakeholder.status == 201, stakeholder.text
+    stakeholder_id = stakeholder.json["stakeholder_id"]
+    commitment = api.post(
+        "/v1/commitments",
+        key=b.admin,
+        json={
+            "stakeholder_id": stakeholder_id,
+            "kind": "budget",
+            "description": "Dana Desa",
+            "amount_idr": 5_000_000,
+            "due_date": "2026-12-31",
+        },
+    )
+    assert commitment.status == 201, commitment.text
     return {
         "tenant_id": b.tenant_id,
         "viewer_key_id": b.key_ids["viewer"],
         "village_code": village,
         "submission_id": posted["submission_id"],
+        "stakeholder_id": stakeholder_id,
+        "commitment_id": commitment.json["commitment_id"],
         "library_name": SECRET_LIBRARY_NAME,
         "partner_name": SECRET_PARTNER,
+        "stakeholder_name": SECRET_STAKEHOLDER,
     }

@@ -1,1 +1,1 @@
-"""Scheduled functions: thin handlers that call services."""
+"""Scheduled and event-driven handlers: thin, each calling one service."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import Annotated, Any, Literal
+from functools import cache
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import (
     AfterValidator,
@@ -194,7 +195,12 @@ ReportIn = Annotated[
 ReportContentIn = Annotated[
     VisitsFields | ActivityFields | MediaFields | PartnershipFields | IctFields, Field(discriminator="type")
 ]
-REPORT_ADAPTER: TypeAdapter[Any] = TypeAdapter(ReportIn)  # type: ignore[arg-type]
+
+
+@cache
+def report_adapter() -> TypeAdapter[Any]:
+    """The validator of one report (built on first use: it is the costliest schema of the app)."""
+    return TypeAdapter(cast(Any, ReportIn))
 
 
 class ReportBatch(RequestModel):
@@ -237,7 +243,12 @@ ReportCorrection = Annotated[
     VisitsCorrection | ActivityCorrection | MediaCorrection | PartnershipCorrection | IctCorrection,
     Field(discriminator="type"),
 ]
-CORRECTION_ADAPTER: TypeAdapter[Any] = TypeAdapter(ReportCorrection)  # type: ignore[arg-type]
+
+
+@cache
+def correction_adapter() -> TypeAdapter[Any]:
+    """The validator of a correction (built on first use)."""
+    return TypeAdapter(cast(Any, ReportCorrection))
 
 
 class ItemResultPublic(PublicModel):
@@ -414,7 +425,7 @@ def _parse_item(item: Any, prefix: str) -> Incoming:
     sid = item.get("submission_id")
     sid = sid if isinstance(sid, str) and len(sid) <= 64 else None
     try:
-        model = REPORT_ADAPTER.validate_json(json.dumps(item))
+        model = report_adapter().validate_json(json.dumps(item))
     except ValidationError as exc:
         details = tuple(problems_of(exc, prefix, _TAGS))
         return Incoming(sid, None, ItemError("validation_error", "the report is not valid", details))
@@ -426,7 +437,7 @@ def parse_correction(raw: Any) -> tuple[int, ReportContent]:
     if not isinstance(raw, dict):
         raise InvalidInputError("the body must be a JSON object", details=[FieldProblem("", "expected an object")])
     try:
-        model = CORRECTION_ADAPTER.validate_json(json.dumps(raw))
+        model = correction_adapter().validate_json(json.dumps(raw))
     except ValidationError as exc:
         raise InvalidInputError("the correction is not valid", details=problems_of(exc, "", _TAGS)) from exc
     return int(model.expected_version), model.content()

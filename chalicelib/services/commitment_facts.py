@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from chalicelib.domain.indicators import TransitionFact
+from chalicelib.repositories import advocacy
 
 
 def transition_facts(tenant_id: str, scope: str, start: dt.date, end: dt.date) -> list[TransitionFact]:
-    """Transitions to committed/fulfilled of a scope's commitments dated start..end."""
-    return []
+    """Transitions to committed/fulfilled of a scope's commitments dated start..end (one range query)."""
+    return advocacy.transition_facts(tenant_id=tenant_id, scope=scope, start=start, end=end)
 
 
 def fact_months(tenant_id: str) -> set[tuple[str, str]]:
     """Every (month, scope) with a commitment fact: what a rebuild from scratch marks dirty."""
-    return set()
+    return advocacy.fact_months(tenant_id)

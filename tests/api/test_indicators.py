@@ -235,3 +235,58 @@ def test_the_scheduled_function_runs_the_rollup(world: dict[str, Any], api: ApiC
     assert result.payload["tenants"] == 2  # both tenants registered villages, which the rollup counts
     national = _by_code(api, "/v1/national/indicators?period=2026-11", world["national"])
     assert _value(national, "ID", "visits") == 3
+
+
+def test_commitments_feed_the_stakeholder_figures(world: dict[str, Any], api: ApiClient) -> None:
+    g: TenantKeys = world["grobogan"]
+    head = api.post(
+        "/v1/stakeholders", key=g.admin, json={"name": "Kepala Desa", "kind": "village_head", "village_code": V1}
+    ).json["stakeholder_id"]
+    regent = api.post("/v1/stakeholders", key=g.admin, json={"name": "Bupati", "kind": "regent"}).json["stakeholder_id"]
+
+    def commit(stakeholder: str, amount: int, **extra: Any) -> str:
+        created = api.post(
+            "/v1/commitments",
+            key=g.admin,
+            json={
+                "stakeholder_id": stakeholder,
+                "kind": "budget",
+                "description": "Dana untuk perpustakaan",
+                "amount_idr": amount,
+                "due_date": "2026-12-31",
+                **extra,
+            },
+        )
+        assert created.status == 201, created.text
+        cid = created.json["commitment_id"]
+        moved = api.post(
+            f"/v1/commitments/{cid}/transitions", key=g.admin, json={"to": "committed", "expected_version": 1}
+        )
+        assert moved.status == 201, moved.text
+        return str(cid)
+
+    village_commitment = commit(head, 5_000_000)
+    commit(regent, 20_000_000, village_code=None)
+    done = api.post(
+        f"/v1/commitments/{village_commitment}/transitions",
+        key=g.admin,
+        json={"to": "fulfilled", "expected_version": 2, "realized_amount_idr": 4_500_000},
+    )
+    assert done.status == 201, done.text
+    _run(api, world["admin"])
+
+    from chalicelib.clock import local_today
+
+    month = local_today("33.15").strftime("%Y-%m")
+    villages = _by_code(api, f"/v1/indicators?period={month}&level=village", g.viewer)
+    assert _value(villages, V1, "commitments_made") == 1
+    assert _value(villages, V1, "commitments_fulfilled") == 1
+    assert _value(villages, V1, "budget_committed_idr") == 5_000_000
+    assert _value(villages, V1, "budget_realized_idr") == 4_500_000
+    kecamatan = _by_code(api, f"/v1/indicators?period={month}&level=kecamatan", g.viewer)
+    assert _value(kecamatan, "33.15.01", "commitments_made") == 1  # the regent's counts in no kecamatan
+    regency = _by_code(api, f"/v1/indicators?period={month}&level=regency", g.viewer)["33.15"]
+    assert regency["commitments_made"]["value"] == 2
+    assert regency["budget_committed_idr"]["value"] == 25_000_000
+    national = _by_code(api, f"/v1/national/indicators?period={month}&level=national", world["national"])
+    assert _value(national, "ID", "budget_realized_idr") == 4_500_000

@@ -1,0 +1,411 @@
+"""Advocacy records: one table, one partition per tenant, items told apart by their sort key.
+
+    stakeholder#<id>                                   a stakeholder
+    commitment#<id>                                    a commitment (its current state)
+    commitment#<id>#action#<date>#<recorded at>#<id>   an advocacy action, in date order
+    commitment#<id>#transition#<version:06d>           one step of its history, in version order
+    fact#<scope>#<local date>#<commitment id>#<version> a transition the indicators count
+
+so a commitment with its history and actions is one query, and the rollup reads one scope's
+facts for a period with one key-range query. Indexes (all sparse, projection ALL):
+`commitments_by_due` (tenant_id, commitment_sort) lists a tenant's commitments by due date;
+`commitments_of_stakeholder` (stakeholder_key, commitment_sort) a stakeholder's; `open_by_due`
+(due_key = "open", due_sort = "<due date>#<tenant>#<id>") holds every non-final commitment of
+every tenant, so the daily reminder job finds all past-due ones with one query. A commitment
+leaves it in the same transaction that makes it final. One constant partition is fine here:
+it sees one write per commitment created or closed, far below a partition's limit.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.domain.commitments import (
+    FINAL,
+    Action,
+    Commitment,
+    CommitmentStatus,
+    Stakeholder,
+    StakeholderKind,
+    Transition,
+)
+from chalicelib.domain.indicators import TransitionFact
+from chalicelib.errors import FieldProblem, MalformedRequestError, NotFoundError, VersionConflictError
+from chalicelib.repositories.advocacy_items import (
+    OPEN,
+    ActionItem,
+    AdvocacyItem,
+    CommitmentItem,
+    FactItem,
+    StakeholderItem,
+    TransitionItem,
+    as_int,
+    commitment_sk,
+    stakeholder_sk,
+)
+from chalicelib.repositories.base import decode_cursor, encode_cursor
+from chalicelib.repositories.changes import REGENCY_SCOPE
+
+_HIGH = "~"  # sorts after every character used in keys (digits, hex, '-', '#', '.')
+
+
+def scope_of(commitment: Commitment) -> str:
+    """The rollup scope of a commitment: its village, or the regency when it has none."""
+    return commitment.village_code or REGENCY_SCOPE
+
+
+def _fact_sk(scope: str, on: date, commitment_id: str, version: int) -> str:
+    return f"fact#{scope}#{on.isoformat()}#{commitment_id}#{version:06d}"
+
+
+def _commitment_sort(c: Commitment) -> str:
+    return f"{c.due_date.isoformat()}#{c.commitment_id}"
+
+
+def _due_sort(c: Commitment) -> str:
+    return f"{c.due_date.isoformat()}#{c.tenant_id}#{c.commitment_id}"
+
+
+def _checked_cursor(cursor: str | None, *, scope: dict[str, str], keys: set[str], sk_prefix: str) -> Any:
+    """A cursor of exactly this listing: its scope, its key attributes, its kind of item."""
+    start = decode_cursor(cursor, scope=scope)
+    if start is not None and (set(start) != keys or not start["sk"]["S"].startswith(sk_prefix)):
+        raise MalformedRequestError("the cursor does not belong to this listing", code="invalid_cursor")
+    return start
+
+
+class AdvocacyRepository:
+    """The advocacy records of one tenant: every key read or written starts with its id."""
+
+    def __init__(self, *, tenant_id: str) -> None:
+        if not tenant_id:
+            raise ValueError("an advocacy repository needs a tenant")
+        self.tenant_id = tenant_id
+
+    # stakeholders
+
+    def add_stakeholder(self, s: Stakeholder) -> None:
+        """Store a new stakeholder of this tenant."""
+        self._own(s.tenant_id)
+        item = StakeholderItem(
+            self.tenant_id,
+            stakeholder_sk(s.stakeholder_id),
+            stakeholder_id=s.stakeholder_id,
+            name=s.name,
+            kind=s.kind.value,
+            organization=s.organization,
+            position=s.position,
+            village_code=s.village_code,
+            contact=s.contact,
+            created_at=s.created_at,
+            updated_at=s.updated_at,
+            version=s.version,
+        )
+        _put_new(item)
+
+    def get_stakeholder(self, stakeholder_id: str) -> Stakeholder | None:
+        """The stakeholder, or None."""
+        item = self._get(stakeholder_sk(stakeholder_id))
+        return item.to_domain() if isinstance(item, StakeholderItem) else None
+
+    def update_stakeholder(self, stakeholder_id: str, changes: dict[str, Any], *, at: datetime) -> Stakeholder:
+        """Apply field changes (None clears a field) and bump the version."""
+        item = StakeholderItem(self.tenant_id, stakeholder_sk(stakeholder_id))
+        actions: list[Any] = [StakeholderItem.updated_at.set(at), StakeholderItem.version.add(1)]
+        for name, value in changes.items():
+            attribute = getattr(StakeholderItem, name)
+            actions.append(attribute.remove() if value is None else attribute.set(value))
+        try:
+            item.update(actions=actions, condition=StakeholderItem.sk.exists())
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                raise NotFoundError("no such stakeholder") from exc
+            raise
+        return item.to_domain()
+
+    def list_stakeholders(
+        self,
+        *,
+        kind: StakeholderKind | None,
+        village_code: str | None,
+        villages: frozenset[str] | None,
+        limit: int,
+        cursor: str | None,
+    ) -> tuple[list[Stakeholder], str | None]:
+        """One page of stakeholders (by id); `villages` limits them to those villages (operators)."""
+        start = _checked_cursor(
+            cursor, scope={"tenant_id": self.tenant_id}, keys={"tenant_id", "sk"}, sk_prefix="stakeholder#"
+        )
+        conditions: list[Condition] = []
+        if kind is not None:
+            conditions.append(StakeholderItem.kind == kind.value)
+        conditions += _village_conditions(StakeholderItem.village_code, village_code, villages)
+        results = StakeholderItem.query(
+            self.tenant_id,
+            StakeholderItem.sk.startswith("stakeholder#"),
+            filter_condition=_all(conditions),
+            limit=limit,
+            last_evaluated_key=start,
+        )
+        return [r.to_domain() for r in results], encode_cursor(results.last_evaluated_key)
+
+    # commitments
+
+    def add_commitment(self, c: Commitment) -> None:
+        """Store a new commitment (open, so the reminder job sees it)."""
+        self._own(c.tenant_id)
+        item = CommitmentItem(
+            self.tenant_id,
+            commitment_sk(c.commitment_id),
+            commitment_id=c.commitment_id,
+            stakeholder_id=c.stakeholder_id,
+            kind=c.kind.value,
+            description=c.description,
+            amount_idr=c.amount_idr,
+            realized_amount_idr=c.realized_amount_idr,
+            due_date=c.due_date.isoformat(),
+            village_code=c.village_code,
+            status=c.status.value,
+            version=c.version,
+            overdue=c.overdue,
+            created_at=c.created_at,
+            updated_at=c.updated_at,
+            created_by=c.created_by,
+            commitment_sort=_commitment_sort(c),
+            stakeholder_key=f"{self.tenant_id}#{c.stakeholder_id}",
+        )
+        if not c.is_final:
+            item.due_key, item.due_sort = OPEN, _due_sort(c)
+        _put_new(item)
+
+    def get_commitment(self, commitment_id: str) -> Commitment | None:
+        """The commitment's current state, or None."""
+        item = self._get(commitment_sk(commitment_id))
+        return item.to_domain() if isinstance(item, CommitmentItem) else None
+
+    def history(self, commitment_id: str) -> tuple[Commitment, list[Transition], list[Action]] | None:
+        """The commitment with its transitions (by version) and actions (by date), in one query."""
+        commitment: Commitment | None = None
+        transitions: list[Transition] = []
+        actions: list[Action] = []
+        for item in AdvocacyItem.query(
+            self.tenant_id, AdvocacyItem.sk.startswith(commitment_sk(commitment_id)), consistent_read=True
+        ):
+            if isinstance(item, CommitmentItem):
+                commitment = item.to_domain()
+            elif isinstance(item, TransitionItem):
+                transitions.append(item.to_domain())
+            elif isinstance(item, ActionItem):
+                actions.append(item.to_domain())
+        return (commitment, transitions, actions) if commitment else None
+
+    def list_commitments(
+        self,
+        *,
+        status: CommitmentStatus | None,
+        overdue: bool | None,
+        stakeholder_id: str | None,
+        village_code: str | None,
+        villages: frozenset[str] | None,
+        limit: int,
+        cursor: str | None,
+    ) -> tuple[list[Commitment], str | None]:
+        """One page of commitments by due date; `villages` limits them to those villages (operators)."""
+        conditions: list[Condition] = []
+        if status is not None:
+            conditions.append(CommitmentItem.status == status.value)
+        if overdue is not None:
+            conditions.append(CommitmentItem.overdue == overdue)
+        conditions += _village_conditions(CommitmentItem.village_code, village_code, villages)
+        if stakeholder_id is not None:
+            key = f"{self.tenant_id}#{stakeholder_id}"
+            start = _checked_cursor(
+                cursor,
+                scope={"tenant_id": self.tenant_id, "stakeholder_key": key},
+                keys={"tenant_id", "sk", "stakeholder_key", "commitment_sort"},
+                sk_prefix="commitment#",
+            )
+            results = AdvocacyItem.commitments_of_stakeholder.query(
+                key, filter_condition=_all(conditions), limit=limit, last_evaluated_key=start
+            )
+        else:
+            start = _checked_cursor(
+                cursor,
+                scope={"tenant_id": self.tenant_id},
+                keys={"tenant_id", "sk", "commitment_sort"},
+                sk_prefix="commitment#",
+            )
+            results = AdvocacyItem.commitments_by_due.query(
+                self.tenant_id, filter_condition=_all(conditions), limit=limit, last_evaluated_key=start
+            )
+        items = [r.to_domain() for r in results if isinstance(r, CommitmentItem)]
+        return items, encode_cursor(results.last_evaluated_key)
+
+    def commitments_of(self, stakeholder_id: str, *, villages: frozenset[str] | None) -> list[Commitment]:
+        """Every commitment of a stakeholder, by due date."""
+        conditions = _village_conditions(CommitmentItem.village_code, None, villages)
+        return [
+            r.to_domain()
+            for r in AdvocacyItem.commitments_of_stakeholder.query(
+                f"{self.tenant_id}#{stakeholder_id}", filter_condition=_all(conditions)
+            )
+            if isinstance(r, CommitmentItem)
+        ]
+
+    def record_transition(self, *, before: Commitment, after: Commitment, step: Transition, counted: bool) -> None:
+        """Store a transition atomically: the commitment's new state, on condition that its version is
+        still `before.version`; the history step; and, for a counted transition, the rollup's fact.
+        A concurrent change answers VersionConflictError and writes nothing."""
+        self._own(after.tenant_id)
+        actions: list[Any] = [
+            CommitmentItem.status.set(after.status.value),
+            CommitmentItem.version.set(after.version),
+            CommitmentItem.updated_at.set(after.updated_at),
+        ]
+        if after.realized_amount_idr is not None:
+            actions.append(CommitmentItem.realized_amount_idr.set(after.realized_amount_idr))
+        if after.status in FINAL:  # leaves the reminder job's index; a final commitment is never overdue
+            actions += [
+                CommitmentItem.overdue.set(False),
+                CommitmentItem.overdue_since.remove(),
+                CommitmentItem.due_key.remove(),
+                CommitmentItem.due_sort.remove(),
+            ]
+        transition = TransitionItem(
+            self.tenant_id,
+            f"{commitment_sk(after.commitment_id)}#transition#{step.version:06d}",
+            commitment_id=step.commitment_id,
+            version=step.version,
+            from_status=step.from_status.value,
+            to_status=step.to_status.value,
+            at=step.at,
+            on=step.on.isoformat(),
+            by=step.by,
+            note=step.note,
+            evidence_url=step.evidence_url,
+            realized_amount_idr=step.realized_amount_idr,
+        )
+        try:
+            with TransactWrite(connection=Connection()) as transaction:
+                transaction.update(
+                    CommitmentItem(self.tenant_id, commitment_sk(after.commitment_id)),
+                    actions=actions,
+                    condition=CommitmentItem.version == before.version,
+                )
+                transaction.save(transition, condition=TransitionItem.sk.does_not_exist())
+                if counted:
+                    scope = scope_of(after)
+                    transaction.save(
+                        FactItem(
+                            self.tenant_id,
+                            _fact_sk(scope, step.on, after.commitment_id, step.version),
+                            commitment_id=after.commitment_id,
+                            to_status=step.to_status.value,
+                            on=step.on.isoformat(),
+                            amount_idr=after.counted_amount(step.to_status),
+                        )
+                    )
+        except TransactWriteError as exc:
+            codes = {reason.code for reason in exc.cancellation_reasons or [] if reason is not None}
+            if codes & {"ConditionalCheckFailed", "TransactionConflict"}:
+                raise VersionConflictError(
+                    "the commitment changed meanwhile; reload it and retry",
+                    details=[FieldProblem("expected_version", "the commitment changed meanwhile")],
+                ) from exc
+            raise
+
+    def add_action(self, action: Action) -> None:
+        """Store an advocacy action of a commitment."""
+        sk = (
+            f"{commitment_sk(action.commitment_id)}#action#{action.date.isoformat()}"
+            f"#{action.recorded_at.isoformat()}#{action.action_id}"
+        )
+        _put_new(
+            ActionItem(
+                self.tenant_id,
+                sk,
+                action_id=action.action_id,
+                commitment_id=action.commitment_id,
+                date=action.date.isoformat(),
+                kind=action.kind.value,
+                note=action.note,
+                next_step=action.next_step,
+                next_step_due=action.next_step_due.isoformat() if action.next_step_due else None,
+                recorded_at=action.recorded_at,
+                recorded_by=action.recorded_by,
+            )
+        )
+
+    def _get(self, sk: str) -> AdvocacyItem | None:
+        try:
+            return AdvocacyItem.get(self.tenant_id, sk, consistent_read=True)
+        except AdvocacyItem.DoesNotExist:
+            return None
+
+    def _own(self, tenant_id: str) -> None:
+        if tenant_id != self.tenant_id:
+            raise ValueError("the record belongs to another tenant")
+
+
+def _put_new(item: AdvocacyItem) -> None:
+    try:
+        item.save(condition=AdvocacyItem.sk.does_not_exist())
+    except PutError as exc:  # a 64-bit random id collided: astronomically rare, never silent
+        raise RuntimeError("advocacy id collision") from exc
+
+
+_IN_LIMIT = 100  # DynamoDB's IN takes at most 100 values; an operator key may list up to 500 villages
+
+
+def _village_conditions(attribute: Any, village_code: str | None, villages: frozenset[str] | None) -> list[Condition]:
+    conditions = []
+    if village_code is not None:
+        conditions.append(attribute == village_code)
+    if villages is not None:
+        if not villages:
+            raise ValueError("a village-limited listing needs at least one village")
+        ordered = sorted(villages)
+        chunks = [attribute.is_in(*ordered[i : i + _IN_LIMIT]) for i in range(0, len(ordered), _IN_LIMIT)]
+        either = chunks[0]
+        for chunk in chunks[1:]:
+            either = either | chunk
+        conditions.append(either)
+    return conditions
+
+
+def _all(conditions: list[Condition]) -> Condition | None:
+    combined: Condition | None = None
+    for condition in conditions:
+        combined = condition if combined is None else combined & condition
+    return combined
+
+
+def transition_facts(*, tenant_id: str, scope: str, start: date, end: date) -> list[TransitionFact]:
+    """Transitions to committed/fulfilled of commitments of `scope` (a village code or REGENCY_SCOPE)
+    dated start..end inclusive: one key-range query over that scope's facts."""
+    low = f"fact#{scope}#{start.isoformat()}"
+    high = f"fact#{scope}#{end.isoformat()}#{_HIGH}"
+    return [
+        TransitionFact(
+            commitment_id=item.commitment_id,
+            to_status=item.to_status,
+            on=date.fromisoformat(item.on),
+            amount_idr=as_int(item.amount_idr),
+        )
+        for item in FactItem.query(tenant_id, FactItem.sk.between(low, high), consistent_read=True)
+    ]
+
+
+def fact_months(tenant_id: str) -> set[tuple[str, str]]:
+    """Every (month, scope) in which a tenant has a counted transition (for a rebuild from scratch)."""
+    found = set()
+    for item in FactItem.query(tenant_id, FactItem.sk.startswith("fact#"), attributes_to_get=["sk"]):
+        _, scope, on = item.sk.split("#")[:3]
+        found.add((on[:7], scope))
+    return found

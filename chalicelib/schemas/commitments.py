@@ -1,0 +1,258 @@
+"""Stakeholder, commitment, transition and advocacy-action requests and responses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field
+
+from chalicelib import areas
+from chalicelib.domain.commitments import (
+    Action,
+    ActionKind,
+    Commitment,
+    CommitmentKind,
+    CommitmentStatus,
+    Stakeholder,
+    StakeholderKind,
+    Transition,
+)
+from chalicelib.schemas.common import PageQuery, PublicModel, RequestModel
+
+MAX_IDR = 10**15  # a thousand trillion rupiah: above any regency budget
+URL = r"^https?://[^\s]+$"
+
+
+class StakeholderCreate(RequestModel):
+    """A decision maker or partner to advocate to."""
+
+    name: str = Field(min_length=1, max_length=200, examples=["H. Sutrisno"])
+    kind: StakeholderKind
+    organization: str | None = Field(default=None, max_length=200, examples=["Pemerintah Desa Tarub"])
+    position: str | None = Field(default=None, max_length=200, examples=["Kepala Desa"])
+    village_code: str | None = Field(default=None, pattern=areas.VILLAGE_CODE_PATTERN)
+    contact: str | None = Field(default=None, max_length=200, description="Phone or e-mail.")
+
+
+class StakeholderUpdate(RequestModel):
+    """Fields to change; a field sent as null is cleared (name and kind cannot be cleared)."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    kind: StakeholderKind | None = None
+    organization: str | None = Field(default=None, max_length=200)
+    position: str | None = Field(default=None, max_length=200)
+    village_code: str | None = Field(default=None, pattern=areas.VILLAGE_CODE_PATTERN)
+    contact: str | None = Field(default=None, max_length=200)
+
+
+class StakeholderPublic(PublicModel):
+    """A stakeholder as the API shows it."""
+
+    stakeholder_id: str
+    name: str
+    kind: StakeholderKind
+    organization: str | None
+    position: str | None
+    village_code: str | None
+    contact: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+    @classmethod
+    def of(cls, s: Stakeholder) -> StakeholderPublic:
+        return cls(
+            stakeholder_id=s.stakeholder_id,
+            name=s.name,
+            kind=s.kind,
+            organization=s.organization,
+            position=s.position,
+            village_code=s.village_code,
+            contact=s.contact,
+            created_at=s.created_at,
+            updated_at=s.updated_at,
+            version=s.version,
+        )
+
+
+class StakeholderListQuery(PageQuery):
+    """Filter stakeholders by kind and village."""
+
+    kind: StakeholderKind | None = None
+    village_code: str | None = Field(default=None, pattern=areas.VILLAGE_CODE_PATTERN)
+
+
+class StakeholderPage(PublicModel):
+    """One page of stakeholders."""
+
+    items: list[StakeholderPublic]
+    next_cursor: str | None = None
+
+
+class CommitmentCreate(RequestModel):
+    """A commitment a stakeholder made or is asked for. Without `village_code` it takes the stakeholder's
+    village; send `village_code: null` for a regency-level commitment of a village stakeholder."""
+
+    stakeholder_id: str = Field(min_length=1, max_length=64)
+    kind: CommitmentKind
+    description: str = Field(min_length=1, max_length=2000)
+    amount_idr: int | None = Field(default=None, ge=1, le=MAX_IDR, description="Required for a budget commitment.")
+    due_date: dt.date = Field(description="When it should be kept; a past date records history.")
+    village_code: str | None = Field(default=None, pattern=areas.VILLAGE_CODE_PATTERN)
+
+
+class CommitmentPublic(PublicModel):
+    """A commitment as listed."""
+
+    commitment_id: str
+    stakeholder_id: str
+    kind: CommitmentKind
+    description: str
+    amount_idr: int | None
+    realized_amount_idr: int | None
+    due_date: dt.date
+    village_code: str | None
+    status: CommitmentStatus
+    version: int
+    overdue: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, c: Commitment) -> CommitmentPublic:
+        return cls(
+            commitment_id=c.commitment_id,
+            stakeholder_id=c.stakeholder_id,
+            kind=c.kind,
+            description=c.description,
+            amount_idr=c.amount_idr,
+            realized_amount_idr=c.realized_amount_idr,
+            due_date=c.due_date,
+            village_code=c.village_code,
+            status=c.status,
+            version=c.version,
+            overdue=c.overdue,
+            created_at=c.created_at,
+            updated_at=c.updated_at,
+        )
+
+
+class TransitionCreate(RequestModel):
+    """Move a commitment to another status."""
+
+    to: CommitmentStatus
+    expected_version: int = Field(ge=1, description="The version the caller last read; a stale one answers 409.")
+    note: str | None = Field(default=None, max_length=2000)
+    evidence_url: str | None = Field(default=None, max_length=2000, pattern=URL)
+    realized_amount_idr: int | None = Field(
+        default=None, ge=0, le=MAX_IDR, description="Required to fulfil a budget commitment."
+    )
+
+
+class TransitionPublic(PublicModel):
+    """One step of a commitment's history."""
+
+    version: int
+    from_status: CommitmentStatus
+    to_status: CommitmentStatus
+    at: dt.datetime
+    on: dt.date
+    by: str
+    note: str | None
+    evidence_url: str | None
+    realized_amount_idr: int | None
+
+    @classmethod
+    def of(cls, t: Transition) -> TransitionPublic:
+        return cls(
+            version=t.version,
+            from_status=t.from_status,
+            to_status=t.to_status,
+            at=t.at,
+            on=t.on,
+            by=t.by,
+            note=t.note,
+            evidence_url=t.evidence_url,
+            realized_amount_idr=t.realized_amount_idr,
+        )
+
+
+class ActionCreate(RequestModel):
+    """Log what the office did for a commitment."""
+
+    date: dt.date
+    kind: ActionKind
+    note: str = Field(min_length=1, max_length=4000)
+    next_step: str | None = Field(default=None, max_length=2000)
+    next_step_due: dt.date | None = None
+
+
+class ActionPublic(PublicModel):
+    """One advocacy action."""
+
+    action_id: str
+    date: dt.date
+    kind: ActionKind
+    note: str
+    next_step: str | None
+    next_step_due: dt.date | None
+    recorded_at: dt.datetime
+    recorded_by: str
+
+    @classmethod
+    def of(cls, a: Action) -> ActionPublic:
+        return cls(
+            action_id=a.action_id,
+            date=a.date,
+            kind=a.kind,
+            note=a.note,
+            next_step=a.next_step,
+            next_step_due=a.next_step_due,
+            recorded_at=a.recorded_at,
+            recorded_by=a.recorded_by,
+        )
+
+
+class CommitmentDetail(CommitmentPublic):
+    """A commitment with its history (by version) and its advocacy actions (by date)."""
+
+    transitions: list[TransitionPublic]
+    actions: list[ActionPublic]
+
+
+class StakeholderDetail(StakeholderPublic):
+    """A stakeholder with its commitments (by due date)."""
+
+    commitments: list[CommitmentPublic]
+
+
+class CommitmentListQuery(PageQuery):
+    """Filter commitments (listed by due date)."""
+
+    status: CommitmentStatus | None = None
+    overdue: bool | None = None
+    stakeholder_id: str | None = Field(default=None, min_length=1, max_length=64)
+    village_code: str | None = Field(default=None, pattern=areas.VILLAGE_CODE_PATTERN)
+
+
+class CommitmentPage(PublicModel):
+    """One page of commitments."""
+
+    items: list[CommitmentPublic]
+    next_cursor: str | None = None
+
+
+class ReminderRunSummary(PublicModel):
+    """What one run of the overdue-reminder job did."""
+
+    checked: int = Field(description="Open commitments past due somewhere in Indonesia, examined.")
+    newly_overdue: int = Field(description="Commitments flagged overdue by this run.")
+    events_published: int = Field(description="CommitmentOverdue events sent to the event bus.")
+    cleared: int = Field(description="Overdue flags this run removed from commitments no longer past due.")
+
+
+class TransitionResult(PublicModel):
+    """The commitment after the transition, and the history step that records it."""
+
+    commitment: CommitmentPublic
+    transition: TransitionPublic
