@@ -9,11 +9,14 @@ STAGE ?= dev
 # Node 20 works with jsii; without this every CDK call prints an end-of-life banner.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: help install run test test-fast lint typecheck bench synth deploy
+AWS_PORT ?= 4566
+
+.PHONY: help install run rollup test test-fast lint typecheck bench synth deploy
 
 help:
 	@echo "make run    - the API on http://127.0.0.1:$(PORT) with an embedded AWS (moto)"
 	@echo "make test   - the whole test suite"
+	@echo "make rollup - run the indicator rollup now against a running 'make run' (REBUILD=1: from scratch)"
 	@echo "make bench  - cold-start and ingestion benchmarks (figures in docs/benchmarks.md)"
 	@echo "make synth  - the CloudFormation template of STAGE (dev) in infrastructure/cdk.out, offline"
 	@echo "make deploy STAGE=dev - cdk deploy to the AWS account of your credentials (see README)"
@@ -29,7 +32,13 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m devstack
+	TPBIS_LOCAL_AWS_PORT=$(AWS_PORT) $(PY) -m devstack
+
+# The CLI against the embedded AWS of a running `make run` (the same code as the schedule and the run-now route).
+rollup: $(STAMP)
+	AWS_ENDPOINT_URL=http://127.0.0.1:$(AWS_PORT) AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \
+	AWS_DEFAULT_REGION=ap-southeast-3 AWS_ACCOUNT_ID_ENDPOINT_MODE=disabled TPBIS_STAGE=local \
+	POWERTOOLS_METRICS_DISABLED=true $(VENV)/bin/tpbis rollup $(if $(REBUILD),--rebuild)
 
 test: $(STAMP) lint typecheck
 	$(PY) -m pytest -q

@@ -1,7 +1,8 @@
 """`make run`: an embedded AWS (moto) with the tables, bucket and bus, and the API on 127.0.0.1:$PORT.
 
-Environment: PORT (default 8000); TPBIS_BOOTSTRAP_ADMIN_KEY (the platform-admin secret; one is
-generated and printed once when it is not set). Ctrl-C or SIGTERM stops everything it started.
+Environment: PORT (default 8000); TPBIS_LOCAL_AWS_PORT (the embedded AWS, default 4566; 0 picks a
+free port); TPBIS_BOOTSTRAP_ADMIN_KEY (the platform-admin secret; one is generated and printed once
+when it is not set). Ctrl-C or SIGTERM stops everything it started.
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _port_in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def configure_environment(moto_url: str) -> None:
@@ -38,8 +44,11 @@ def configure_environment(moto_url: str) -> None:
 class LocalStack:
     """The embedded AWS and the API server, started and stopped together."""
 
-    def __init__(self, *, port: int, host: str = "127.0.0.1", bootstrap_secret: str | None = None) -> None:
+    def __init__(
+        self, *, port: int, aws_port: int = 0, host: str = "127.0.0.1", bootstrap_secret: str | None = None
+    ) -> None:
         self.host, self.port = host, port
+        self.aws_port = aws_port
         self.bootstrap_secret = bootstrap_secret
         self._moto = None
         self._server = None
@@ -50,10 +59,10 @@ class LocalStack:
         """Start moto, create the resources, install the admin key, serve the API (in threads)."""
         from moto.server import ThreadedMotoServer
 
-        moto_port = _free_port()
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
+        self.aws_port = self.aws_port or _free_port()
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.aws_port, verbose=False)
         self._moto.start()
-        configure_environment(f"http://127.0.0.1:{moto_port}")
+        configure_environment(self.aws_url)
 
         from chalicelib.config import get_settings
 
@@ -85,6 +94,11 @@ class LocalStack:
 
         self._threads.append(start_scheduler(app))
 
+    @property
+    def aws_url(self) -> str:
+        """The embedded AWS endpoint (for AWS_ENDPOINT_URL)."""
+        return f"http://127.0.0.1:{self.aws_port}"
+
     def stop(self) -> None:
         """Stop the API server and moto."""
         if self._server is not None:
@@ -98,7 +112,11 @@ def main() -> None:
     """Run until Ctrl-C or SIGTERM."""
     port = int(os.environ.get("PORT", "8000"))
     given = os.environ.get("TPBIS_BOOTSTRAP_ADMIN_KEY") or None
-    stack = LocalStack(port=port, bootstrap_secret=given)
+    aws_port = int(os.environ.get("TPBIS_LOCAL_AWS_PORT", "4566"))
+    for wanted, variable in ((port, "PORT"), (aws_port, "TPBIS_LOCAL_AWS_PORT")):
+        if wanted and _port_in_use(wanted):
+            sys.exit(f"port {wanted} is in use (is another `make run` running?); set {variable} to another port")
+    stack = LocalStack(port=port, aws_port=aws_port, bootstrap_secret=given)
     stopping = threading.Event()
 
     def _stop(signum: int, frame: FrameType | None) -> None:
@@ -112,6 +130,7 @@ def main() -> None:
         print("Platform admin key: the secret in TPBIS_BOOTSTRAP_ADMIN_KEY")
     else:
         print(f"Platform admin key (shown once): {stack.admin_secret}")
+    print(f"Embedded AWS: {stack.aws_url}  (`make rollup` runs the rollup against it)")
     print(f"Try: curl -s http://127.0.0.1:{stack.port}/v1/health    Stop: Ctrl-C", flush=True)
     stopping.wait()
     print("stopping...", flush=True)

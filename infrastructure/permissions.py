@@ -56,9 +56,9 @@ ACCESS: dict[str, Access] = {
         },
         bucket_write=("national/*",),
     ),
-    # Daily commitment reminders: marks commitments, records changes, announces on the bus.
+    # Daily commitment reminders: flags overdue commitments and announces each on the bus.
     "send_commitment_reminders": Access(
-        tables={"advocacy": READ_WRITE, "changes": WRITE},
+        tables={"advocacy": READ_WRITE},
         put_events=True,
     ),
 }

@@ -14,20 +14,15 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import boto3
-
+from chalicelib import aws_clients
 from chalicelib.clock import local_today, utcnow
 from chalicelib.config import get_settings
 from chalicelib.domain.commitments import Commitment
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.observability import logger
 from chalicelib.repositories import open_commitments as advocacy
-
-if TYPE_CHECKING:
-    from mypy_boto3_events import EventBridgeClient
 
 SOURCE = "tpbis.commitments"
 DETAIL_TYPE = "CommitmentOverdue"
@@ -46,11 +41,6 @@ class ReminderSummary:
     cleared: int
 
 
-@lru_cache(maxsize=1)
-def _events() -> EventBridgeClient:
-    return boto3.client("events", region_name=get_settings().region)
-
-
 def run_now(*, principal: Principal, now: datetime | None = None) -> ReminderSummary:
     """Run the job on the platform admin's request."""
     principal.require(Role.PLATFORM_ADMIN)
@@ -61,7 +51,7 @@ def run(*, now: datetime | None = None, events: Any = None) -> ReminderSummary:
     """Flag every open commitment whose due date has passed in its tenant's time zone, and publish
     one event per commitment this run flagged."""
     now = now or utcnow()
-    client = events or _events()
+    client = events or aws_clients.events()
     checked = cleared = 0
     claimed: list[Commitment] = []
     published = 0

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -29,6 +30,17 @@ class HttpStack:
     base: str
     admin: str
     process: subprocess.Popen[str]
+    log: Path
+
+    def output(self) -> str:
+        """Everything the stack printed so far."""
+        return self.log.read_text(errors="replace")
+
+    def stop(self) -> int:
+        """SIGTERM, then the exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=30)
 
     def call(self, method: str, path: str, body: Any = None, key: str | None = None) -> tuple[int, Any]:
         data = json.dumps(body).encode() if body is not None else None
@@ -52,17 +64,19 @@ def _free_port() -> int:
 
 
 def start_stack() -> HttpStack:
-    """Start `python -m devstack` on a free port and wait until it answers."""
+    """Start `python -m devstack` on a free port and wait until it answers. Its output goes to a
+    file (a pipe nobody reads would block the server once its buffer is full)."""
     port = _free_port()
+    log = Path(tempfile.mkstemp(prefix="tpbis-stack-", suffix=".log")[1])
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
-    env.update(PORT=str(port), TPBIS_BOOTSTRAP_ADMIN_KEY=ADMIN, PYTHONUNBUFFERED="1")
+    env.update(PORT=str(port), TPBIS_LOCAL_AWS_PORT="0", TPBIS_BOOTSTRAP_ADMIN_KEY=ADMIN, PYTHONUNBUFFERED="1")
     env.pop("TPBIS_STAGE", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "devstack"],
         cwd=ROOT,
         env=env,
         text=True,
-        stdout=subprocess.PIPE,
+        stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -75,11 +89,11 @@ def start_stack() -> HttpStack:
         except OSError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
-            output = process.stdout.read() if process.stdout else ""
             process.kill()
+            output = log.read_text(errors="replace")
             raise RuntimeError(f"the local stack did not start:\n{output}")
         time.sleep(0.2)
-    return HttpStack(base=base, admin=ADMIN, process=process)
+    return HttpStack(base=base, admin=ADMIN, process=process, log=log)
 
 
 @pytest.fixture(scope="session")
@@ -87,6 +101,5 @@ def stack() -> Iterator[HttpStack]:
     """One local stack for the whole e2e session."""
     running = start_stack()
     yield running
-    if running.process.poll() is None:
-        running.process.send_signal(signal.SIGTERM)
-        running.process.wait(timeout=30)
+    running.stop()
+    running.log.unlink(missing_ok=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import signal
-
 from tests.e2e.conftest import HttpStack, start_stack
 
 
@@ -38,5 +36,6 @@ def test_sign_up_approve_and_use_keys_over_http(stack: HttpStack) -> None:
 
 def test_the_stack_stops_cleanly_on_sigterm() -> None:
     own = start_stack()
-    own.process.send_signal(signal.SIGTERM)
-    assert own.process.wait(timeout=30) == 0
+    assert own.stop() == 0
+    assert "Embedded AWS: http://127.0.0.1:" in own.output()
+    own.log.unlink()
