@@ -7,6 +7,7 @@ when it is not set). Ctrl-C or SIGTERM stops everything it started.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -58,6 +59,9 @@ class LocalStack:
     def start(self) -> None:
         """Start moto, create the resources, install the admin key, serve the API (in threads)."""
         from moto.server import ThreadedMotoServer
+
+        # The embedded AWS would log every call it serves; the API's own request log is what matters.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
         self.aws_port = self.aws_port or _free_port()
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.aws_port, verbose=False)

@@ -111,7 +111,9 @@ def test_reports_flow_into_indicators_at_every_level(stack: HttpStack) -> None:
         == 200
     )
 
-    # Another tenant's keys neither see nor touch Blora's reports.
+    # The operator sees only its village; another tenant's keys neither see nor touch Blora's reports.
+    assert stack.call("GET", f"/v1/reports/{second['submission_id']}", key=blora["operator"])[0] == 404
+    assert stack.call("GET", f"/v1/reports/{first['submission_id']}", key=blora["operator"])[0] == 200
     assert stack.call("GET", f"/v1/reports/{first['submission_id']}", key=bantul["admin"])[0] == 404
     assert stack.call("DELETE", f"/v1/reports/{first['submission_id']}", key=bantul["admin"])[0] == 404
     assert (
