@@ -56,6 +56,13 @@ bench: $(STAMP)
 	$(PY) -m benchmarks.cold_start
 	$(PY) -m benchmarks.ingestion
 
+# The rollup at national scale on moto (figures in docs/benchmarks.md). The default is a quick run on
+# 1% of the villages; SCALE=1 is every village and a month of 1M reports (hours on moto, see the docs).
+SCALE ?= 0.01
+.PHONY: bench-rollup
+bench-rollup: $(STAMP)
+	$(PY) -m benchmarks.rollup --scale $(SCALE)
+
 # No AWS credentials or CDK CLI needed; the first run downloads Lambda wheels (cached in .chalice/deployments).
 synth: $(STAMP)
 	TPBIS_STAGE=$(STAGE) $(PY) infrastructure/app.py

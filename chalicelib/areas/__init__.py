@@ -149,3 +149,30 @@ def timezone_of(code: str) -> tzinfo:
     if province[0] in "89":
         return _WIT
     return _WITA if province in _WITA_PROVINCES else _WIB
+
+
+_children: dict[str, tuple[str, ...]] = {}
+_indexed: set[str] = set()  # "regions", and the provinces whose villages are indexed by kecamatan
+
+
+def _index_children(names: dict[str, str], key: str) -> None:
+    grouped: dict[str, list[str]] = {}
+    for code in names:
+        if "." in code:
+            grouped.setdefault(code.rsplit(".", 1)[0], []).append(code)
+    with _lock:
+        for parent, codes in grouped.items():
+            _children[parent] = tuple(sorted(codes))
+        _indexed.add(key)
+
+
+def children(code: str) -> tuple[str, ...]:
+    """Codes of the areas one level below `code` (regencies of a province, kecamatan of a regency,
+    villages of a kecamatan), in code order; empty for a village or an unknown code."""
+    level = level_of(code)
+    if level is None or level is Level.VILLAGE:
+        return ()
+    key = code[:2] if level is Level.KECAMATAN else "regions"
+    if key not in _indexed:
+        _index_children(_village_names(key) if level is Level.KECAMATAN else _region_names(), key)
+    return _children.get(code, ())

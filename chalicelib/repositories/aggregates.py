@@ -66,10 +66,17 @@ class AggregateStore:
                 found[(r.pk, r.sk)] = _stored(r)
         return found
 
-    def write(self, items: Mapping[Key, Mapping[str, Any]], *, now: dt.datetime) -> int:
+    def write(
+        self,
+        items: Mapping[Key, Mapping[str, Any]],
+        *,
+        now: dt.datetime,
+        stored: Mapping[Key, Mapping[str, Any]] | None = None,
+    ) -> int:
         """Store figures, skipping those equal to what is stored (so a rerun writes nothing);
-        returns how many items were written."""
-        existing = self.read_keys(items)
+        returns how many items were written. `stored`: what the caller read under these keys
+        already (a key it lacks is absent from the table), which spares the read."""
+        existing = self.read_keys(items) if stored is None else stored
         changed = [(key, values) for key, values in items.items() if dict(existing.get(key, {})) != dict(values)]
         with AggregateRecord.batch_write() as batch:
             for (pk, sk), values in changed:

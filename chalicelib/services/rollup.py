@@ -1,10 +1,13 @@
 """The incremental rollup: dirty markers in, indicator aggregates (and the national export) out.
 
-Each run recomputes only what the change feed names. For every dirty village and year it reads
-that village's reports of the year (one query), its partnerships (one query of a sparse index)
-and its commitment facts, and rewrites the figures of the dirty months, their quarters and the
-year. Parents are then re-summed from their children, one query per (parent, period): kecamatan,
-regency, and, after every tenant, province and nation. Work grows with what changed, not with history.
+Each run recomputes only what the change feed names. For every dirty village it reads, per dirty
+month, that month's reports (one query) and commitment facts (one query), and its partnerships
+(one query of a sparse index) for its stock; its quarters and year are then re-added from its
+month figures. Parents are re-summed from their children: for each tenant, one batch read (100
+keys a request) fetches every child figure the sums of its kecamatan and its regency need, and
+what is stored under every key about to be written; one batch write stores what changed. After
+every tenant, provinces and the nation are re-summed the same way. Reads grow with what changed
+(a village-month's reports, its kecamatan's and regency's children), not with history.
 
 Recomputing from the source makes a run idempotent: rerunning it, or finishing a run that crashed,
 writes the same figures (unchanged ones are not even rewritten). A tenant's markers are cleared
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from chalicelib import areas
@@ -63,6 +66,13 @@ def _periods_of_month(month: str) -> tuple[Period, Period, Period]:
     return Period.all_of(dt.date.fromisoformat(month + "-01"))
 
 
+def _sum_months(months: Iterable[Mapping[str, object]]) -> dict[str, object]:
+    """A village's quarter or year from its months: flows add up, it reported if it did in any month."""
+    figures = sum_figures(months)
+    figures["villages_reporting"] = min(1, figures["villages_reporting"])
+    return dict(figures)
+
+
 def roll_tenant(
     tenant_id: str,
     markers: list[changes.Marker],
@@ -85,61 +95,83 @@ def roll_tenant(
 
     reports = ReportRepository(tenant_id=tenant_id)
     registered = VillageRepository(tenant_id=tenant_id).registered(village_months) if village_months else set()
-    writes: dict[Key, dict[str, object]] = {}
+    fresh: dict[Key, dict[str, object]] = {}  # figures recomputed by this run
+    derived: dict[str, set[Period]] = defaultdict(set)  # village -> its quarters and years to re-add
     kecamatan_periods: dict[str, set[str]] = defaultdict(set)
     regency_periods: set[str] = {STOCK}
 
+    # From the sources: each dirty village's stock and dirty months (one query of its reports
+    # and one of its commitment facts per month), and the regency's own figures.
     for village, months in sorted(village_months.items()):
         summary.villages += 1
-        kecamatan = areas.ancestor(village, areas.Level.KECAMATAN)
         stock = Stock(1 if village in registered else 0, partnership_series(reports.partnerships_of(village)))
-        writes[(partition(tenant_id, "village", STOCK), village)] = stock.as_values()
-        kecamatan_periods[kecamatan].add(STOCK)
-        by_year: dict[int, set[Period]] = defaultdict(set)
-        for month in months:
-            for period in _periods_of_month(month):
-                by_year[period.year].add(period)
-        for year, periods in sorted(by_year.items()):
-            span = Period(year, PeriodKind.YEAR, 1)
-            year_reports = reports.in_village_between(village, span.start, span.end)
-            year_facts = facts(tenant_id, village, span.start, span.end)
-            for period in periods:
-                writes[(partition(tenant_id, "village", str(period)), village)] = dict(
-                    village_figures(year_reports, year_facts, period)
-                )
-                kecamatan_periods[kecamatan].add(str(period))
-                regency_periods.add(str(period))
+        fresh[(partition(tenant_id, "village", STOCK), village)] = stock.as_values()
+        for text in sorted(months):
+            month = Period.parse(text)
+            month_reports = reports.in_village_between(village, month.start, month.end)
+            month_facts = facts(tenant_id, village, month.start, month.end)
+            fresh[(partition(tenant_id, "village", text), village)] = dict(
+                village_figures(month_reports, month_facts, month)
+            )
+            derived[village].update(_periods_of_month(text)[1:])
+        periods = {STOCK, *months, *(str(p) for p in derived[village])}
+        kecamatan_periods[areas.ancestor(village, areas.Level.KECAMATAN)] |= periods
+        regency_periods |= periods
 
     direct_by_year: dict[int, set[Period]] = defaultdict(set)
-    for month in direct_months:
-        for period in _periods_of_month(month):
+    for month_text in direct_months:
+        for period in _periods_of_month(month_text):
             direct_by_year[period.year].add(period)
-    for year, periods in sorted(direct_by_year.items()):
+    for year, periods_of_year in sorted(direct_by_year.items()):
         span = Period(year, PeriodKind.YEAR, 1)
         year_facts = facts(tenant_id, changes.REGENCY_SCOPE, span.start, span.end)
-        for period in periods:
-            writes[(partition(tenant_id, "kecamatan", str(period)), REGENCY_DIRECT)] = dict(
+        for period in periods_of_year:
+            fresh[(partition(tenant_id, "kecamatan", str(period)), REGENCY_DIRECT)] = dict(
                 commitment_figures(year_facts, period)
             )
             regency_periods.add(str(period))
-    summary.aggregates_written += store.write(writes, now=now)
 
-    writes = {}
-    for kecamatan, keys in kecamatan_periods.items():
-        for key in keys:
-            children = store.read_partition(partition(tenant_id, "village", key), prefix=kecamatan + ".")
-            writes[(partition(tenant_id, "kecamatan", key), kecamatan)] = _sum(children.values(), key)
-    summary.aggregates_written += store.write(writes, now=now)
-
-    writes = {}
+    # Everything the sums need, and what is stored under every key to be written, in one batch read
+    # (100 keys a request) rather than one query per (parent, period). The children of a kecamatan
+    # are its villages in the reference list: the only codes reports and commitments may carry
+    # (commitments may name villages that are not registered, so registration is not enough).
+    villages_of = {k: areas.children(k) for k in kecamatan_periods}
+    kecamatans = (*areas.children(tenant_id), REGENCY_DIRECT)
+    keys: set[Key] = set(fresh)
+    for village, periods_of_village in derived.items():
+        for year in {p.year for p in periods_of_village}:
+            keys |= {
+                (partition(tenant_id, "village", str(m)), village) for m in Period(year, PeriodKind.YEAR, 1).months()
+            }
+        keys |= {(partition(tenant_id, "village", str(p)), village) for p in periods_of_village}
+    for kecamatan, periods in kecamatan_periods.items():
+        for key in periods:
+            keys |= {(partition(tenant_id, "village", key), v) for v in villages_of[kecamatan]}
+            keys.add((partition(tenant_id, "kecamatan", key), kecamatan))
     for key in regency_periods:
-        children = store.read_partition(partition(tenant_id, "kecamatan", key))
-        writes[(partition(NATIONAL, "regency", key), tenant_id)] = _sum(children.values(), key)
-    summary.aggregates_written += store.write(writes, now=now)
+        keys |= {(partition(tenant_id, "kecamatan", key), k) for k in kecamatans}
+        keys.add((partition(NATIONAL, "regency", key), tenant_id))
+    stored = store.read_keys(keys)
+
+    def current(key: Key) -> Mapping[str, object] | None:
+        return fresh.get(key, stored.get(key))
+
+    for village, periods_of_village in derived.items():
+        for period in periods_of_village:
+            of_months = (current((partition(tenant_id, "village", str(m)), village)) for m in period.months())
+            fresh[(partition(tenant_id, "village", str(period)), village)] = _sum_months(m for m in of_months if m)
+    for kecamatan, periods in kecamatan_periods.items():
+        for key in periods:
+            children = (current((partition(tenant_id, "village", key), v)) for v in villages_of[kecamatan])
+            fresh[(partition(tenant_id, "kecamatan", key), kecamatan)] = _sum([c for c in children if c], key)
+    for key in regency_periods:
+        children = (current((partition(tenant_id, "kecamatan", key), k)) for k in kecamatans)
+        fresh[(partition(NATIONAL, "regency", key), tenant_id)] = _sum([c for c in children if c], key)
+    summary.aggregates_written += store.write(fresh, now=now, stored=stored)
     return regency_periods
 
 
-def _sum(children: Iterable[dict[str, object]], period: str) -> dict[str, object]:
+def _sum(children: Iterable[Mapping[str, object]], period: str) -> dict[str, object]:
     if period == STOCK:
         return sum_stocks(Stock.from_values(c) for c in children).as_values()
     return dict(sum_figures(children))
@@ -148,21 +180,26 @@ def _sum(children: Iterable[dict[str, object]], period: str) -> dict[str, object
 def roll_national(
     markers: list[changes.Marker], *, store: AggregateStore, now: dt.datetime, summary: RollupSummary
 ) -> list[str]:
-    """Re-sum the dirty provinces and the nation for each dirty period; the periods done."""
-    done = []
-    for marker in sorted(markers, key=lambda m: m.month):
-        period = marker.month
-        writes: dict[Key, dict[str, object]] = {}
-        for province in sorted(marker.scopes):
-            children = store.read_partition(partition(NATIONAL, "regency", period), prefix=province + ".")
-            writes[(partition(NATIONAL, "province", period), province)] = _sum(children.values(), period)
-        summary.aggregates_written += store.write(writes, now=now)
-        provinces = store.read_partition(partition(NATIONAL, "province", period))
-        summary.aggregates_written += store.write(
-            {(partition(NATIONAL, "national", period), NATIONAL): _sum(provinces.values(), period)}, now=now
-        )
-        done.append(period)
-    return done
+    """Re-sum the dirty provinces and the nation for each dirty period (one batch read for all of
+    them); the periods done."""
+    dirty = {marker.month: sorted(marker.scopes) for marker in markers}
+    provinces = [p.code for p in areas.all_of_level(areas.Level.PROVINCE)]
+    keys: set[Key] = set()
+    for period, scopes in dirty.items():
+        for province in scopes:
+            keys |= {(partition(NATIONAL, "regency", period), r) for r in areas.children(province)}
+        keys |= {(partition(NATIONAL, "province", period), p) for p in provinces}
+        keys.add((partition(NATIONAL, "national", period), NATIONAL))
+    stored = store.read_keys(keys)
+    fresh: dict[Key, dict[str, object]] = {}
+    for period, scopes in sorted(dirty.items()):
+        for province in scopes:
+            children = (stored.get((partition(NATIONAL, "regency", period), r)) for r in areas.children(province))
+            fresh[(partition(NATIONAL, "province", period), province)] = _sum([c for c in children if c], period)
+        parts = (fresh.get(k, stored.get(k)) for k in ((partition(NATIONAL, "province", period), p) for p in provinces))
+        fresh[(partition(NATIONAL, "national", period), NATIONAL)] = _sum([p for p in parts if p], period)
+    summary.aggregates_written += store.write(fresh, now=now, stored=stored)
+    return sorted(dirty)
 
 
 def _settled(marker: changes.Marker, now: dt.datetime, settle_seconds: int) -> bool:

@@ -70,14 +70,30 @@ def _crash_on(monkeypatch: pytest.MonkeyPatch, target: Any, name: str, after: in
     monkeypatch.setattr(target, name, failing)
 
 
-@pytest.mark.parametrize("crash_after_writes", [0, 1, 2, 4])
-def test_a_crash_in_the_middle_of_a_run_loses_nothing(
-    tenant: str, monkeypatch: pytest.MonkeyPatch, crash_after_writes: int
-) -> None:
+def _crash_within_write(monkeypatch: pytest.MonkeyPatch, after_items: int) -> None:
+    """Make AggregateStore.write store only its first `after_items` changed items, then raise."""
+    original = AggregateStore.write
+
+    def partial(self: AggregateStore, items: Any, *, now: dt.datetime, stored: Any = None) -> int:
+        existing = self.read_keys(items) if stored is None else stored
+        changed = {k: v for k, v in items.items() if dict(existing.get(k, {})) != dict(v)}
+        original(self, dict(list(changed.items())[:after_items]), now=now, stored=existing)
+        raise RuntimeError("simulated crash")
+
+    monkeypatch.setattr(AggregateStore, "write", partial)
+
+
+# A run makes one aggregate write per tenant and one for the nation: crash before either (0, 1 calls
+# done), or in the middle of the tenant's batch write (a few items stored, the rest not).
+@pytest.mark.parametrize("crash", ["after 0 writes", "after 1 write", "within write at 1", "within write at 9"])
+def test_a_crash_in_the_middle_of_a_run_loses_nothing(tenant: str, monkeypatch: pytest.MonkeyPatch, crash: str) -> None:
     _post("33.15.01.2001", "2026-10-05", 10)
     _post("33.15.02.2001", "2026-11-02", 7)
     with monkeypatch.context() as patch:
-        _crash_on(patch, AggregateStore, "write", crash_after_writes)
+        if crash.startswith("within"):
+            _crash_within_write(patch, int(crash.rsplit(" ", 1)[1]))
+        else:
+            _crash_on(patch, AggregateStore, "write", int(crash.split()[1]))
         with pytest.raises(RuntimeError):
             rollup.run(now=NOW, settle_seconds=0)
     assert changes.pending(), "the change markers survive the crash"

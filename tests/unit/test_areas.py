@@ -47,3 +47,13 @@ def test_each_province_has_its_local_time_zone() -> None:
     assert areas.timezone_of("33.15").utcoffset(None) == timedelta(hours=7)  # Jawa Tengah: WIB
     assert areas.timezone_of("51.71").utcoffset(None) == timedelta(hours=8)  # Bali: WITA
     assert areas.timezone_of("94.01").utcoffset(None) == timedelta(hours=9)  # Papua Tengah: WIT
+
+
+def test_children_are_the_areas_one_level_below() -> None:
+    assert "33.15" in areas.children("33") and "33.15.01" in areas.children("33.15")
+    assert areas.children("33.15.01")[:2] == ("33.15.01.2001", "33.15.01.2002")
+    assert areas.children("33.15.01.2001") == () and areas.children("99.99") == () and areas.children("x") == ()
+    regencies = [r for p in areas.all_of_level(Level.PROVINCE) for r in areas.children(p.code)]
+    assert len(regencies) == 514
+    kecamatan = [k for r in regencies for k in areas.children(r)]
+    assert len(kecamatan) == 7285 and sum(len(areas.children(k)) for k in kecamatan) == 83762

@@ -1,0 +1,136 @@
+"""A benchmark-only speed-up of moto's DynamoDB Query: look items up by their hash key instead of
+sorting the whole table.
+
+moto 5 answers every Query, on a table or on a global secondary index, by listing and sorting
+every item of the table (`Table.all_items()`) and then testing each one against the key
+condition: a query costs O(table size), so at a million reports one village's query takes
+seconds, not the milliseconds it takes in DynamoDB. Here `Table.query` is given, for the length
+of one call, only the items whose partition key matches (from the table's own hash map, or from
+a side index per GSI hash attribute kept up to date on every write), in the order
+`all_items()` would have listed them; moto's own code then does everything else (key and range
+conditions, sorting, paging, 1 MB pages, projection, filters) exactly as it does unpatched.
+
+The side index may hold stale entries (an item deleted or whose index key changed): they are
+resolved against the live table and then rejected by moto's own key test, so results stay
+identical; `tests/integration/test_rollup_scale.py` checks that against stock moto.
+Nothing here is used outside benchmarks and tests.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+_SIDE = "_bench_gsi_keys"  # attribute name -> value -> {(hash, range)} on each moto Table
+
+
+def _sort_key(item: Any) -> Any:
+    return (item.hash_key, item.range_key) if item.range_key else item.hash_key
+
+
+def _index_attributes(table: Any) -> set[str]:
+    names = set()
+    for index in table.global_indexes or []:
+        names.update(k["AttributeName"] for k in index.schema if k["KeyType"] == "HASH")
+    return names
+
+
+_built: list[Any] = []  # tables given a side index while the patch is active (dropped when it ends)
+
+
+def _side_index(table: Any) -> dict[str, dict[Any, set[tuple[Any, Any]]]]:
+    """The table's side index, built from its items on first use."""
+    side = table.__dict__.get(_SIDE)
+    if side is None:
+        side = {name: defaultdict(set) for name in _index_attributes(table)}
+        table.__dict__[_SIDE] = side
+        _built.append(table)
+        for item in table.all_items():
+            _add(table, item)
+    return side  # type: ignore[no-any-return]
+
+
+def _add(table: Any, item: Any) -> None:
+    side = table.__dict__.get(_SIDE)
+    if not side:
+        return
+    for name, values in side.items():
+        value = item.attrs.get(name)
+        if value is not None:
+            values[value].add((item.hash_key, item.range_key))
+
+
+def _live(table: Any, keys: set[tuple[Any, Any]]) -> list[Any]:
+    items = []
+    for hash_key, range_key in keys:
+        found = table.items.get(hash_key)  # .get: indexing the defaultdict would add an empty partition
+        item = found.get(range_key) if found is not None and range_key is not None else found
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def _candidates(table: Any, hash_key: Any, index_name: str | None, conditions: list[Any] | None) -> list[Any] | None:
+    """The items a query can match, or None when this query is not one we narrow."""
+    if not index_name:
+        if hash_key is None:
+            return None
+        found = table.items.get(hash_key)
+        if found is None:
+            return []
+        return list(found.values()) if table.range_key_attr else [found]
+    if not conditions or len(conditions) != 1:
+        return None
+    name, value = conditions[0]
+    side = _side_index(table)
+    if name not in side:
+        return None
+    return _live(table, side[name].get(value, set()))
+
+
+@contextmanager
+def indexed_queries() -> Iterator[None]:
+    """While active, moto's DynamoDB queries read only the items of the queried partition."""
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import Table
+
+    original_query = Table.query
+    original_put = Table.put_item
+    original_update = DynamoDBBackend.update_item
+
+    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
+        candidates = _candidates(self, hash_key, index_name, kwargs.get("hash_key_conditions"))
+        if candidates is None:
+            return original_query(self, hash_key, *args, **kwargs)
+        ordered = sorted(candidates, key=_sort_key)
+        self.all_items = lambda: ordered  # seen by this call only; removed below
+        try:
+            return original_query(self, hash_key, *args, **kwargs)
+        finally:
+            del self.all_items
+
+    def put_item(self: Any, *args: Any, **kwargs: Any) -> Any:
+        item = original_put(self, *args, **kwargs)
+        _add(self, item)
+        return item
+
+    def update_item(self: Any, table_name: str, *args: Any, **kwargs: Any) -> Any:
+        item = original_update(self, table_name, *args, **kwargs)
+        if item is not None:  # an update may set an index key in place
+            _add(self.get_table(table_name), item)
+        return item
+
+    Table.query = query
+    Table.put_item = put_item
+    DynamoDBBackend.update_item = update_item
+    try:
+        yield
+    finally:
+        Table.query = original_query
+        Table.put_item = original_put
+        DynamoDBBackend.update_item = original_update
+        while _built:  # writes made after this point would not reach them
+            _built.pop().__dict__.pop(_SIDE, None)

@@ -1,0 +1,327 @@
+"""The indicator rollup at national scale, on moto: DynamoDB reads and time of full and incremental runs.
+
+Every one of the 514 regencies is an approved tenant; the villages of the Kemendagri list
+(83,762 at --scale 1, a random share of them below) are registered; reports of the five types,
+in a realistic mix, are written straight into the tables through the repositories' storage
+shape with BatchWriteItem, together with the change-feed markers ingestion writes
+(`changes.mark_changed`). The benchmark is of the rollup, not of ingestion.
+
+History grows in three steps to 1%, 10% and 100% of a month of reports (10k, 100k and 1M
+reports at --scale 1: about 12 reports per village in the month). At each step a rollup catches
+up with everything dirty (at the last step every village is dirty: the full national rollup),
+then 1% new reports arrive and the incremental rollup is measured. Counts come from every botocore
+DynamoDB call (read requests, pages included; items read; read capacity estimated by DynamoDB's
+rules; writes). They do not depend on moto; times do (see docs/benchmarks.md).
+
+moto's Query lists and sorts the whole table on every call; unless --stock-moto is given,
+benchmarks/moto_index.py makes it look items up by partition instead (same results).
+Run: make bench-rollup [SCALE=1]
+ (or python -m benchmarks.rollup [--scale 0.01] [--seed 7] [--stock-moto] [--regencies 11.08,33.15])
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sys
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from moto import mock_aws
+
+from benchmarks.support import DynamoCounter, counting_dynamodb, quiet_aws_environment
+
+NOW = dt.datetime(2026, 11, 28, 20, 0, tzinfo=dt.UTC)
+MONTH = "2026-11"
+REPORTS_PER_VILLAGE_MONTH = 1_000_000 / 83_762  # a month of reports at scale 1 is 1M reports
+STEPS = (0.01, 0.1, 1.0)  # history as a share of a month of reports
+# The mix of a month (share of reports): weekly visit and computer logs, a few activities, some press.
+MIX = (("visits", 0.42), ("ict", 0.25), ("activity", 0.18), ("media", 0.10), ("partnership", 0.05))
+
+
+@dataclass
+class Run:
+    """What one rollup run read and wrote, and how long it took."""
+
+    label: str
+    history: int
+    new_reports: int
+    villages: int
+    tenants: int
+    seconds: float
+    read_requests: int
+    items_read: int
+    read_units: float
+    write_requests: int
+    item_writes: int
+    by_operation: dict[str, int]
+    tenant_seconds: list[float] = field(default_factory=list)
+    tenant_read_requests: int = 0  # the part of read_requests made for tenants (the rest: national, export)
+    tenant_items_read: int = 0
+
+
+def _fields(kind: str, rng: random.Random) -> dict[str, Any]:
+    if kind == "visits":
+        visitors = rng.randint(3, 80)
+        return {"visitors": visitors, "women": visitors // 2, "children": visitors // 4}
+    if kind == "ict":
+        sessions = rng.randint(1, 40)
+        return {"computer_sessions": sessions, "internet_users": rng.randint(0, sessions)}
+    if kind == "activity":
+        participants = rng.randint(5, 40)
+        return {
+            "title": "Pelatihan pemasaran daring",
+            "category": rng.choice(["training", "workshop", "class", "discussion"]),
+            "participants": participants,
+            "women": participants // 2,
+            "youth": participants // 3,
+            "entrepreneurs": participants // 5,
+        }
+    if kind == "media":
+        return {"outlet": "Radio Kabupaten", "medium": rng.choice(["radio", "online_news", "social_media"])}
+    ends = {"ends_on": f"{2027 + rng.randint(0, 2)}-06-30"} if rng.random() < 0.5 else {}
+    return {"partner_name": "Kelompok Wanita Tani", "partner_kind": "community", "agreement": "mou", **ends}
+
+
+def make_reports(rng: random.Random, villages: list[str], count: int, days: tuple[int, int]) -> Iterator[Any]:
+    """`count` reports of random villages, types in the month's mix, dated within `days` of MONTH."""
+    from chalicelib.domain.reports import Report, ReportContent, ReportType
+
+    kinds, weights = zip(*MIX, strict=True)
+    for kind in rng.choices(kinds, weights, k=count):
+        village = rng.choice(villages)
+        date = dt.date(NOW.year, NOW.month, rng.randint(*days))
+        content = ReportContent(village, ReportType(kind), date, _fields(kind, rng))
+        yield Report.new(tenant_id=village[:5], submission_id=str(uuid.uuid4()), content=content, by="bench", at=NOW)
+
+
+def _setup(scale: float, rng: random.Random, only: set[str] | None = None) -> list[str]:
+    """Every regency an approved tenant, a share of the villages registered (or every village of the
+    regencies `only`); returns their codes."""
+    from chalicelib import areas
+
+    regencies = [r.code for r in areas.all_of_level(areas.Level.REGENCY)]
+    add_tenants(regencies)
+    codes = set(regencies)
+    villages = [
+        v.code
+        for province in areas.all_of_level(areas.Level.PROVINCE)
+        for v in areas.villages_of_province(province.code)
+        if (v.code[:5] in only if only else v.code[:5] in codes and rng.random() < scale)
+    ]
+    register_villages(villages)
+    return villages
+
+
+def add_tenants(regencies: list[str]) -> None:
+    """Approved tenants for these regency codes."""
+    from chalicelib import areas
+    from chalicelib.domain.tenants import Tenant, TenantStatus
+    from chalicelib.repositories.tenants import TenantRepository
+
+    tenants = TenantRepository()
+    for code in regencies:
+        name = areas.name_of(code) or code
+        tenants.add(Tenant(code, name, "Dinas Perpustakaan", "Sri", "sri@example.id", TenantStatus.ACTIVE, NOW, NOW))
+
+
+def register_villages(villages: list[str]) -> None:
+    """Register villages (BatchWriteItem) with the markers registration writes."""
+    from chalicelib.domain.villages import Village
+    from chalicelib.repositories import changes
+    from chalicelib.repositories.villages import VillageRecord, VillageRepository
+
+    by_tenant: dict[str, list[str]] = defaultdict(list)
+    for code in villages:
+        by_tenant[code[:5]].append(code)
+    with VillageRecord.batch_write() as batch:
+        for tenant_id, own in by_tenant.items():
+            repo = VillageRepository(tenant_id=tenant_id)
+            # registration marks the village dirty in the current month, as services.villages.register does
+            changes.mark_changed(tenant_id=tenant_id, changes=[(MONTH, code) for code in own], now=NOW)
+            for code in own:
+                batch.save(repo._record(Village(tenant_id, code, "Perpustakaan Desa", 2024, None, NOW, NOW)))
+
+
+def store_reports(reports: Iterator[Any]) -> int:
+    """Write reports with BatchWriteItem and mark their (month, village) dirty per tenant, as ingestion does."""
+    from chalicelib.repositories import changes
+    from chalicelib.repositories.reports import ReportRecord, ReportRepository
+
+    repos: dict[str, ReportRepository] = {}
+    dirty: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    count = 0
+    with ReportRecord.batch_write() as batch:
+        for report in reports:
+            repo = repos.get(report.tenant_id) or repos.setdefault(
+                report.tenant_id, ReportRepository(tenant_id=report.tenant_id)
+            )
+            batch.save(repo._record(report))  # the repository's own storage shape
+            dirty[report.tenant_id].add((report.content.month, report.content.village_code))
+            count += 1
+    for tenant_id, scopes in dirty.items():
+        changes.mark_changed(tenant_id=tenant_id, changes=scopes, now=NOW)
+    return count
+
+
+@contextmanager
+def _per_tenant(counter: DynamoCounter, seconds: list[float], reads: list[int]) -> Iterator[None]:
+    """Time and count each tenant's part of a run (roll_tenant), to size one invocation per tenant."""
+    from chalicelib.services import rollup
+
+    original = rollup.roll_tenant
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started, requests, items = time.perf_counter(), counter.read_requests, counter.items_read
+        try:
+            return original(*args, **kwargs)
+        finally:
+            seconds.append(time.perf_counter() - started)
+            reads[0] += counter.read_requests - requests
+            reads[1] += counter.items_read - items
+
+    rollup.roll_tenant = timed  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        rollup.roll_tenant = original  # type: ignore[assignment]
+
+
+def measure(label: str, history: int, new_reports: int) -> Run:
+    """One rollup run over everything dirty, counted and timed."""
+    from chalicelib.services import rollup
+
+    tenant_seconds: list[float] = []
+    tenant_reads = [0, 0]
+    with counting_dynamodb() as counter, _per_tenant(counter, tenant_seconds, tenant_reads):
+        started = time.perf_counter()
+        summary = rollup.run(now=NOW, settle_seconds=0)
+        seconds = time.perf_counter() - started
+    return Run(
+        label=label,
+        history=history,
+        new_reports=new_reports,
+        villages=summary.villages,
+        tenants=summary.tenants,
+        seconds=seconds,
+        read_requests=counter.read_requests,
+        items_read=counter.items_read,
+        read_units=counter.read_units,
+        write_requests=counter.write_requests,
+        item_writes=counter.item_writes,
+        by_operation=dict(counter.requests),
+        tenant_seconds=tenant_seconds,
+        tenant_read_requests=tenant_reads[0],
+        tenant_items_read=tenant_reads[1],
+    )
+
+
+def run(
+    scale: float, seed: int = 7, stock_moto: bool = False, log: Any = None, regencies: set[str] | None = None
+) -> tuple[int, list[Run]]:
+    """Build the scenario and measure it; returns (villages registered, catch-up and incremental runs)."""
+    from benchmarks.moto_index import indexed_queries
+    from chalicelib import aws_clients
+    from chalicelib.config import get_settings
+    from devstack.resources import create_all
+
+    def say(text: str) -> None:
+        if log:
+            print(text, file=log, flush=True)
+
+    rng = random.Random(seed)
+    runs: list[Run] = []
+    with ExitStack() as stack:
+        stack.enter_context(mock_aws())
+        if not stock_moto:
+            stack.enter_context(indexed_queries())
+        get_settings.cache_clear()
+        aws_clients.reset()
+        create_all(get_settings())
+        started = time.perf_counter()
+        villages = _setup(scale, rng, regencies)
+        say(f"  {len(villages):,} villages registered in {time.perf_counter() - started:.0f} s")
+        month = round(REPORTS_PER_VILLAGE_MONTH * len(villages))
+        history = 0
+        for step in STEPS:
+            target = round(month * step)
+            started = time.perf_counter()
+            history += store_reports(make_reports(rng, villages, target - history, (1, 27)))
+            say(f"  history {history:,} reports written in {time.perf_counter() - started:.0f} s")
+            runs.append(measure("catch-up" if runs else "first", history, 0))
+            say(f"  rollup over everything dirty: {runs[-1].seconds:.0f} s, {runs[-1].villages:,} villages")
+            new = max(1, history // 100)
+            store_reports(make_reports(rng, villages, new, (28, 28)))
+            runs.append(measure("incremental", history, new))
+            history += new
+            say(f"  incremental after {new:,} new reports: {runs[-1].seconds:.1f} s")
+    return len(villages), runs
+
+
+def _table(villages: int, runs: list[Run]) -> str:
+    lines = [
+        f"Rollup at scale: {villages:,} villages registered in 514 tenants; moto in-process.",
+        "",
+        "Runs over everything dirty (the last one: a month of reports, every village dirty):",
+        "| history | villages dirty | read requests | items read | read units | write requests | items written "
+        "| time | per tenant (mean / max) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in runs:
+        if r.label == "incremental":
+            continue
+        mean = sum(r.tenant_seconds) / max(1, len(r.tenant_seconds))
+        lines.append(
+            f"| {r.history:,} | {r.villages:,} | {r.read_requests:,} | {r.items_read:,} | {r.read_units:,.0f} "
+            f"| {r.write_requests:,} | {r.item_writes:,} | {r.seconds:.1f} s | {mean:.2f} s / "
+            f"{max(r.tenant_seconds, default=0):.2f} s |"
+        )
+    lines += [
+        "",
+        "Incremental runs after 1% new reports (target <= 5 read requests per changed report, flat as history grows);",
+        "'tenants' is the part made in roll_tenant, the rest is per run (markers, national re-sum, export):",
+        "| history | new reports | villages dirty | read requests (tenants + per run) | per changed report "
+        "| tenants' per changed report | items read per changed report (tenants') | read units per changed report "
+        "| time |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in runs:
+        if r.label != "incremental":
+            continue
+        n = r.new_reports
+        lines.append(
+            f"| {r.history:,} | {n:,} | {r.villages:,} | {r.read_requests:,} ({r.tenant_read_requests:,} + "
+            f"{r.read_requests - r.tenant_read_requests:,}) | {r.read_requests / n:.2f} | "
+            f"**{r.tenant_read_requests / n:.2f}** | {r.items_read / n:.1f} ({r.tenant_items_read / n:.1f}) "
+            f"| {r.read_units / n:.1f} | {r.seconds:.2f} s |"
+        )
+    last = [r for r in runs if r.label == "incremental"][-1]
+    ops = ", ".join(f"{op} {count:,}" for op, count in sorted(last.by_operation.items()))
+    lines += ["", f"Requests of the last incremental run by operation: {ops}"]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=0.01, help="share of villages and reports (1 = national)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--stock-moto", action="store_true", help="moto's own O(table) queries (slow)")
+    parser.add_argument(
+        "--regencies",
+        help="comma-separated regency codes: register every village of these only (the density of scale 1)",
+    )
+    args = parser.parse_args()
+    quiet_aws_environment()
+    only = set(args.regencies.split(",")) if args.regencies else None
+    villages, runs = run(args.scale, args.seed, args.stock_moto, log=sys.stderr, regencies=only)
+    print(_table(villages, runs))
+
+
+if __name__ == "__main__":
+    main()
