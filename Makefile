@@ -18,6 +18,7 @@ help:
 	@echo "make test   - the whole test suite"
 	@echo "make rollup - run the indicator rollup now against a running 'make run' (REBUILD=1: from scratch)"
 	@echo "make bench  - cold-start and ingestion benchmarks (figures in docs/benchmarks.md)"
+	@echo "make bench-rollup [SCALE=1] - the rollup at national scale (default SCALE=0.01)"
 	@echo "make synth  - the CloudFormation template of STAGE (dev) in infrastructure/cdk.out, offline"
 	@echo "make deploy STAGE=dev - cdk deploy to the AWS account of your credentials (see README)"
 	@echo "make lint / make typecheck"
@@ -47,7 +48,7 @@ test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not slow"
 
 lint: $(STAMP)
-	$(PY) -m ruff check chalicelib devstack app.py tests scripts infrastructure
+	$(PY) -m ruff check chalicelib devstack app.py tests scripts infrastructure benchmarks
 
 typecheck: $(STAMP)
 	$(PY) -m mypy
