@@ -6,6 +6,7 @@ generated and printed once when it is not set). Ctrl-C or SIGTERM stops everythi
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import signal
 import socket
@@ -50,6 +51,9 @@ class LocalStack:
         """Start moto, create the resources, install the admin key, serve the API (in threads)."""
         from moto.server import ThreadedMotoServer
 
+        from devstack.atomic import install
+
+        install()  # conditional writes and transactions atomic under concurrent requests, as in DynamoDB
         moto_port = _free_port()
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
         self._moto.start()
@@ -104,6 +108,7 @@ def main() -> None:
     def _stop(signum: int, frame: FrameType | None) -> None:
         stopping.set()
 
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 <pid>`: every thread's stack
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     stack.start()

@@ -8,11 +8,13 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +22,28 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = "e2e-platform-admin-secret-0123456789abcdef"
+OUTPUT_LINES = 2000
 
 
 @dataclass
 class HttpStack:
-    """The stack's base URL, admin secret and process."""
+    """The stack's base URL, admin secret and process, and what it printed (drained by a thread:
+    a stack whose output pipe fills up blocks on its next log line)."""
 
     base: str
     admin: str
     process: subprocess.Popen[str]
+    output: deque[str] = field(default_factory=lambda: deque(maxlen=OUTPUT_LINES))
+
+    def stop(self) -> None:
+        """SIGTERM, and wait for it to exit."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
 
     def call(self, method: str, path: str, body: Any = None, key: str | None = None) -> tuple[int, Any]:
         data = json.dumps(body).encode() if body is not None else None
@@ -66,6 +81,14 @@ def start_stack() -> HttpStack:
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+    running = HttpStack(base=base, admin=ADMIN, process=process)
+
+    def drain() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            running.output.append(line)
+
+    threading.Thread(target=drain, name="stack-output", daemon=True).start()
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -75,11 +98,11 @@ def start_stack() -> HttpStack:
         except OSError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
-            output = process.stdout.read() if process.stdout else ""
             process.kill()
-            raise RuntimeError(f"the local stack did not start:\n{output}")
+            time.sleep(0.5)
+            raise RuntimeError("the local stack did not start:\n" + "".join(running.output))
         time.sleep(0.2)
-    return HttpStack(base=base, admin=ADMIN, process=process)
+    return running
 
 
 @pytest.fixture(scope="session")
@@ -87,6 +110,4 @@ def stack() -> Iterator[HttpStack]:
     """One local stack for the whole e2e session."""
     running = start_stack()
     yield running
-    if running.process.poll() is None:
-        running.process.send_signal(signal.SIGTERM)
-        running.process.wait(timeout=30)
+    running.stop()
