@@ -151,6 +151,8 @@ def run_village(
     client = Http(base)
     rng = random.Random(seed)
     today = dt.date.today()
+    if args.think:  # phones do not start in step: spread the first batches over one pause
+        time.sleep(min(rng.uniform(0, args.think), max(0.0, stop_at - time.monotonic())))
     while time.monotonic() < stop_at:
         batch = _batch(village.code, args.batch, rng, today)
         while time.monotonic() < stop_at:
@@ -176,8 +178,8 @@ def run_village(
                 time.sleep(float(headers.get("Retry-After", "1")))
                 continue  # the same batch again, as a phone does
             break
-        if args.think:
-            time.sleep(args.think)
+        if args.think:  # never past the end: the run's wall time is the load's
+            time.sleep(min(args.think * rng.uniform(0.5, 1.5), max(0.0, stop_at - time.monotonic())))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -190,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--villages", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--batch", type=int, default=10, help="reports per request")
-    parser.add_argument("--think", type=float, default=0.0, help="seconds a village waits between batches")
+    parser.add_argument("--think", type=float, default=0.0, help="mean seconds a village waits between batches (±50%%)")
     parser.add_argument("--url", help="a running stack (with --admin-key); default: start one")
     parser.add_argument("--admin-key")
     parser.add_argument("--json", help="also write the figures as JSON here")

@@ -76,10 +76,10 @@ class LocalStack:
         from chalice.local import LocalDevServer
 
         from app import app
-        from devstack.gateway import RequestHandler, make_thread_safe
+        from devstack.gateway import RequestHandler, Server, make_thread_safe
 
         self._server = LocalDevServer(
-            make_thread_safe(app), Config.create(), self.host, self.port, handler_cls=RequestHandler
+            make_thread_safe(app), Config.create(), self.host, self.port, handler_cls=RequestHandler, server_cls=Server
         )
         serve = threading.Thread(target=self._server.server.serve_forever, name="api", daemon=True)
         serve.start()

@@ -122,3 +122,39 @@ def test_the_atomic_patch_is_one_installable_and_removable_mechanism() -> None:
         uninstall()
     assert {name: getattr(DynamoDBBackend, name) for name in atomic.OPERATIONS} == before
     assert not atomic.is_installed()
+
+
+def test_fifty_phones_posting_at_once_are_all_answered(http_stack: HttpStack) -> None:
+    """Regression (found by make load): the local server kept the stdlib's listen backlog of 5, so
+    phones connecting while it was busy were reset. Each phone opens its own connection."""
+    village = "33.19.01.2001"
+    key = _office(http_stack, "33.19", village)
+    clients, barrier = 50, threading.Barrier(50)
+    outcomes: list[int | str] = []
+    lock = threading.Lock()
+
+    def phone() -> None:
+        batch = [
+            {
+                "submission_id": str(uuid.uuid4()),
+                "village_code": village,
+                "type": "visits",
+                "date": "2026-11-03",
+                "visitors": 4,
+            }
+            for _ in range(10)
+        ]
+        barrier.wait()
+        try:
+            outcome: int | str = http_stack.call("POST", "/v1/reports", {"reports": batch}, key=key)[0]
+        except OSError as exc:
+            outcome = type(exc).__name__
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=phone) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    assert outcomes == [200] * clients, outcomes
