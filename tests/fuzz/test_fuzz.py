@@ -18,6 +18,7 @@ def fuzz_stack() -> Iterator[HttpStack]:
     running.stop()
 
 
+@pytest.mark.slow  # about a minute: a stack, then ~600 generated requests
 def test_fuzzing_the_served_spec_finds_no_server_error_and_no_spec_violation(fuzz_stack: HttpStack) -> None:
     result = run(fuzz_stack.base, fuzz_stack.admin, examples=1, log=lambda line: None)
     assert result.failures == [], "\n".join(result.failures)

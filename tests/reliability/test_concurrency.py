@@ -9,6 +9,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from devstack import atomic
 from tests.e2e.conftest import HttpStack
 
@@ -52,6 +54,7 @@ def _at_once(send: Callable[[], tuple[int, Any]]) -> list[tuple[int, Any]]:
     return answers
 
 
+@pytest.mark.slow  # starts the local stack (once per session)
 def test_eight_clients_posting_the_same_batch_at_once_store_each_report_once(http_stack: HttpStack) -> None:
     village = "33.15.01.2001"
     key = _office(http_stack, "33.15", village)
@@ -79,6 +82,7 @@ def test_eight_clients_posting_the_same_batch_at_once_store_each_report_once(htt
         assert status == 200 and stored["report"]["version"] == 1 and len(stored["history"]) == 1, stored
 
 
+@pytest.mark.slow  # starts the local stack (once per session)
 def test_eight_clients_moving_the_same_commitment_from_the_same_version_exactly_one_wins(http_stack: HttpStack) -> None:
     village = "33.18.01.2001"
     key = _office(http_stack, "33.18", village)
@@ -124,6 +128,7 @@ def test_the_atomic_patch_is_one_installable_and_removable_mechanism() -> None:
     assert not atomic.is_installed()
 
 
+@pytest.mark.slow  # starts the local stack (once per session)
 def test_fifty_phones_posting_at_once_are_all_answered(http_stack: HttpStack) -> None:
     """Regression (found by make load): the local server kept the stdlib's listen backlog of 5, so
     phones connecting while it was busy were reset. Each phone opens its own connection."""
