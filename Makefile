@@ -75,3 +75,17 @@ synth: $(STAMP)
 deploy: $(STAMP)
 	npx --yes aws-cdk@2 deploy --app "$(PY) infrastructure/app.py" --output infrastructure/cdk.out \
 		-c stage=$(STAGE) $(if $(ALARM_EMAIL),-c alarm_email=$(ALARM_EMAIL)) --require-approval broadening
+
+# --- Reliability (issue 7): full-size fuzzing of the served spec, and a bounded load run. ---
+# Figures and what each proves: docs/reliability.md. The small fuzz and the fault, concurrency,
+# isolation and log-secret tests run inside `make test`.
+.PHONY: fuzz load
+FUZZ_EXAMPLES ?= 5
+LOAD_ARGS ?=
+
+fuzz: $(STAMP)
+	$(PY) -m tests.fuzz.fuzzer --examples $(FUZZ_EXAMPLES) --min-requests 2000
+
+# LOAD_ARGS="--url http://127.0.0.1:8000 --admin-key $$KEY" targets a running stack instead of starting one.
+load: $(STAMP)
+	$(PY) -m benchmarks.load --villages 50 --seconds 60 $(LOAD_ARGS)

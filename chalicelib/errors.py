@@ -96,3 +96,49 @@ class ServiceUnavailableError(DomainError):
     """A dependency is throttling or failing; the client may retry."""
 
     code = "service_unavailable"
+
+
+# DynamoDB's codes for throttling that survived the client's retries.
+THROTTLING_CODES = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"})
+
+
+def is_throttling(exc: BaseException) -> bool:
+    """Whether the data store refused the work for load (after the client's own retries): the error
+    itself, or any error in its cause chain (Powertools' idempotency layer and PynamoDB wrap botocore's),
+    and a transaction cancelled because one of its items was throttled."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ServiceUnavailableError) or _code_of(current) in THROTTLING_CODES:
+            return True
+        if _cancellation_codes(current) & THROTTLED_CANCELLATIONS:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+# Reasons DynamoDB gives for cancelling a transaction that mean "retry later".
+THROTTLED_CANCELLATIONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"})
+
+
+def _code_of(exc: BaseException) -> str | None:
+    # Duck-typed (PynamoDB's cause_response_code, botocore's response) so this module stays light.
+    code = getattr(exc, "cause_response_code", None)
+    response = getattr(exc, "response", None)
+    if code is None and isinstance(response, dict):
+        code = response.get("Error", {}).get("Code")
+    return code if isinstance(code, str) else None
+
+
+def _cancellation_codes(exc: BaseException) -> set[str]:
+    reasons = getattr(exc, "cancellation_reasons", None)  # PynamoDB's TransactWriteError
+    if reasons is None:
+        response = getattr(exc, "response", None)  # botocore's TransactionCanceledException
+        reasons = response.get("CancellationReasons") if isinstance(response, dict) else None
+    codes = set()
+    for reason in reasons or []:
+        code = reason.get("Code") if isinstance(reason, dict) else getattr(reason, "code", None)
+        if isinstance(code, str):
+            codes.add(code)
+    return codes

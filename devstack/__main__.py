@@ -7,6 +7,7 @@ when it is not set). Ctrl-C or SIGTERM stops everything it started.
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import os
 import signal
@@ -60,6 +61,9 @@ class LocalStack:
         """Start moto, create the resources, install the admin key, serve the API (in threads)."""
         from moto.server import ThreadedMotoServer
 
+        from devstack.atomic import install
+
+        install()  # conditional writes and transactions atomic under concurrent requests, as in DynamoDB
         # The embedded AWS would log every call it serves; the API's own request log is what matters.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
@@ -85,10 +89,10 @@ class LocalStack:
         from chalice.local import LocalDevServer
 
         from app import app
-        from devstack.gateway import RequestHandler, make_thread_safe
+        from devstack.gateway import RequestHandler, Server, make_thread_safe
 
         self._server = LocalDevServer(
-            make_thread_safe(app), Config.create(), self.host, self.port, handler_cls=RequestHandler
+            make_thread_safe(app), Config.create(), self.host, self.port, handler_cls=RequestHandler, server_cls=Server
         )
         serve = threading.Thread(target=self._server.server.serve_forever, name="api", daemon=True)
         serve.start()
@@ -126,6 +130,7 @@ def main() -> None:
     def _stop(signum: int, frame: FrameType | None) -> None:
         stopping.set()
 
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 <pid>`: every thread's stack
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     stack.start()

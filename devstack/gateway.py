@@ -15,6 +15,7 @@ from chalice.local import (
     LocalGateway,
     LocalGatewayException,
     NotAuthorizedError,
+    ThreadedHTTPServer,
 )
 
 from chalicelib.api.gateway_responses import GATEWAY_RESPONSES
@@ -70,3 +71,10 @@ class RequestHandler(ChaliceRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Request lines are logged by the app itself (structured); keep stderr quiet."""
+
+
+class Server(ThreadedHTTPServer):
+    """Chalice's threaded local server with a listen backlog for many phones at once: the stdlib's
+    default of 5 pending connections reset clients when 50 connected together (make load)."""
+
+    request_queue_size = 128

@@ -16,10 +16,7 @@ os.environ.update(
     POWERTOOLS_METRICS_DISABLED="true",
 )
 
-import threading  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
-from functools import wraps  # noqa: E402
-from typing import Any  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
 
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
@@ -69,19 +66,10 @@ def tenants(api: ApiClient, admin_key: str) -> Tenants:
 
 
 @pytest.fixture
-def serialized_moto(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def serialized_moto(aws: None) -> Iterator[None]:
     """DynamoDB applies each write atomically; moto does not guard its check-then-write against
-    threads (a failed transaction even restores a table snapshot taken before the others' writes).
-    One lock around moto's write operations gives the tests DynamoDB's guarantee back."""
-    from moto.dynamodb.models import DynamoDBBackend
+    threads. devstack.atomic (also what `make run` installs) gives the tests DynamoDB's guarantee back."""
+    from devstack.atomic import serialized
 
-    lock = threading.RLock()
-    for name in ("transact_write_items", "update_item", "put_item", "delete_item"):
-        original: Callable[..., Any] = getattr(DynamoDBBackend, name)
-
-        def locked(*args: Any, _original: Callable[..., Any] = original, **kwargs: Any) -> Any:
-            with lock:
-                return _original(*args, **kwargs)
-
-        monkeypatch.setattr(DynamoDBBackend, name, wraps(original)(locked))
-    yield
+    with serialized():
+        yield

@@ -13,19 +13,30 @@ from typing import Any
 from chalice.app import AuthRequest, AuthResponse, Blueprint
 
 from chalicelib.domain.principal import Principal, Role
-from chalicelib.errors import NotAuthenticatedError, TenantSuspendedError
+from chalicelib.errors import NotAuthenticatedError, ServiceUnavailableError, TenantSuspendedError, is_throttling
 from chalicelib.lazy import lazy_import
+from chalicelib.observability import logger
 
 auth_service = lazy_import("chalicelib.services.auth")
 OK, TENANT_INACTIVE = "ok", "tenant_inactive"  # the AuthOutcome values the views act on
+UNAVAILABLE = "unavailable"  # the key store was throttling: the view answers 503, never a gateway 500
 
 auth_bp = Blueprint(__name__)
 
 
 @auth_bp.authorizer(ttl_seconds=0)
 def bearer_auth(auth_request: AuthRequest) -> AuthResponse:
-    """Authenticate `Authorization: Bearer <secret>`."""
-    result = auth_service.authenticate(auth_request.token)
+    """Authenticate `Authorization: Bearer <secret>`.
+
+    A throttled key lookup must not fail the authorizer (API Gateway would answer its own 500):
+    it lets the request through marked unavailable, and the view refuses it with 503 and Retry-After."""
+    try:
+        result = auth_service.authenticate(auth_request.token)
+    except Exception as exc:
+        if not is_throttling(exc):
+            raise
+        logger.warning("key store throttled the authorizer after retries", extra={"error": type(exc).__name__})
+        return AuthResponse(routes=["*"], principal_id="anonymous", context={"outcome": UNAVAILABLE})
     context: dict[str, Any] = {"outcome": result.outcome.value}
     principal = result.principal
     if principal is not None:
@@ -42,6 +53,8 @@ def principal_from_context(context: dict[str, Any] | None) -> Principal:
     """The caller, from the authorizer's context; refuses unauthenticated and suspended callers."""
     authorizer = (context or {}).get("authorizer") or {}
     outcome = authorizer.get("outcome")
+    if outcome == UNAVAILABLE:
+        raise ServiceUnavailableError("the service is busy; retry shortly")
     if outcome == TENANT_INACTIVE:
         raise TenantSuspendedError("this regency office is suspended or not approved")
     if outcome != OK:

@@ -10,9 +10,6 @@ from chalice.app import Response
 from chalicelib import errors
 from chalicelib.observability import logger
 
-# DynamoDB's codes for throttling that survived the client's retries.
-THROTTLING_CODES = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"})
-
 STATUS: list[tuple[type[errors.DomainError], int]] = [
     (errors.MalformedRequestError, 400),
     (errors.NotAuthenticatedError, 401),
@@ -77,22 +74,13 @@ def from_exception(exc: Exception) -> Response:
         status = status_of(exc)
         headers = {"Retry-After": "2"} if status == 503 else None
         return error_response(status, exc.code, exc.message, details, headers)
-    if _is_throttling(exc):
+    if errors.is_throttling(exc):
         logger.warning("data store throttled the request after retries", extra={"error": type(exc).__name__})
         return error_response(
             503, "service_unavailable", "the service is busy; retry shortly", headers={"Retry-After": "2"}
         )
     logger.exception("unhandled error")
     return error_response(500, "internal_error", "an internal error occurred; it has been logged")
-
-
-def _is_throttling(exc: Exception) -> bool:
-    # Duck-typed (PynamoDB's cause_response_code, botocore's response) so this module stays light.
-    code = getattr(exc, "cause_response_code", None)
-    response = getattr(exc, "response", None)
-    if code is None and isinstance(response, dict):
-        code = response.get("Error", {}).get("Code")
-    return code in THROTTLING_CODES
 
 
 def reshape(response: Response) -> Response:

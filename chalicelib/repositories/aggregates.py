@@ -11,12 +11,16 @@ belong to no village (commitments without a village), so the regency is the sum 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import random
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
+from chalicelib.errors import ServiceUnavailableError, is_throttling
 from chalicelib.repositories.base import table_meta
 from chalicelib.tables import AGGREGATES
 
@@ -78,9 +82,7 @@ class AggregateStore:
         already (a key it lacks is absent from the table), which spares the read."""
         existing = self.read_keys(items) if stored is None else stored
         changed = [(key, values) for key, values in items.items() if dict(existing.get(key, {})) != dict(values)]
-        with AggregateRecord.batch_write() as batch:
-            for (pk, sk), values in changed:
-                batch.save(AggregateRecord(pk, sk, values=dict(values), computed_at=now))
+        write_all([AggregateRecord(pk, sk, values=dict(values), computed_at=now) for (pk, sk), values in changed])
         return len(changed)
 
 
@@ -92,9 +94,48 @@ def _stored(record: AggregateRecord) -> Stored:
 
 def delete_all() -> int:
     """Remove every aggregate (before a rebuild from scratch); returns how many were removed."""
-    removed = 0
-    with AggregateRecord.batch_write() as batch:
-        for record in AggregateRecord.scan(attributes_to_get=["pk", "sk"]):
-            batch.delete(record)
-            removed += 1
-    return removed
+    records = list(AggregateRecord.scan(attributes_to_get=["pk", "sk"]))
+    write_all([], deletes=records)
+    return len(records)
+
+
+BATCH_ROUNDS = 8  # rounds of BatchWriteItem calls before giving up (each round PynamoDB itself tries 3 times)
+BATCH_BASE_DELAY = 0.05  # seconds before the second round; doubles each round, at most 2 s, with jitter
+
+
+def write_all(saves: Sequence[AggregateRecord], deletes: Sequence[AggregateRecord] = ()) -> None:
+    """BatchWriteItem in chunks of 25, resending with exponential backoff whatever DynamoDB leaves
+    unprocessed or throttles (PynamoDB alone resends unprocessed items twice, at once, then fails).
+    Puts and deletes of whole items are idempotent, so resending is safe. Raises ServiceUnavailableError
+    when items are still unwritten after every round: the caller (a rollup) is rerun, never half-trusted."""
+    pending: list[tuple[AggregateRecord, bool]] = [(r, False) for r in saves] + [(r, True) for r in deletes]
+    for round_number in range(BATCH_ROUNDS):
+        if round_number:
+            delay = min(BATCH_BASE_DELAY * 2 ** (round_number - 1), 2.0)
+            time.sleep(delay * random.uniform(0.5, 1.0))
+        left: list[tuple[AggregateRecord, bool]] = []
+        for start in range(0, len(pending), 25):
+            chunk = pending[start : start + 25]
+            batch = AggregateRecord.batch_write(auto_commit=False)
+            for record, delete in chunk:
+                batch.delete(record) if delete else batch.save(record)
+            try:
+                batch.commit()
+            except PutError as exc:
+                if batch.failed_operations:  # still unprocessed after PynamoDB's own resends
+                    unwritten = {_raw_key(op) for op in batch.failed_operations}
+                    left += [(r, d) for r, d in chunk if (r.pk, r.sk) in unwritten]
+                elif is_throttling(exc):  # the call itself was throttled past botocore's retries
+                    left += chunk
+                else:
+                    raise
+        pending = left
+        if not pending:
+            return
+    raise ServiceUnavailableError(f"{len(pending)} aggregates are still unwritten: the data store is throttling")
+
+
+def _raw_key(operation: Mapping[str, Any]) -> Key:
+    """(pk, sk) of an unprocessed BatchWriteItem request."""
+    raw = operation["PutRequest"]["Item"] if "PutRequest" in operation else operation["DeleteRequest"]["Key"]
+    return raw["pk"]["S"], raw["sk"]["S"]

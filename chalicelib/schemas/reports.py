@@ -204,9 +204,16 @@ def report_adapter() -> TypeAdapter[Any]:
 
 
 class ReportBatch(RequestModel):
-    """Up to 100 reports in one post (what a phone sends after days offline)."""
+    """Up to 100 reports in one post (what a phone sends after days offline); each is validated on its own."""
 
-    reports: list[ReportIn] = Field(min_length=1, max_length=MAX_BATCH)
+    # Documentation only: parse_submission reads the batch item by item, so an item that is not a
+    # valid report is answered `rejected` in `results`, not refused with the whole request. The item
+    # schema says so (a report, or anything), so that the spec describes what the API accepts.
+    reports: list[ReportIn | Any] = Field(
+        min_length=1,
+        max_length=MAX_BATCH,
+        description="Reports; an invalid item is answered `rejected` with its errors, the others are stored.",
+    )
 
 
 class VisitsCorrection(VisitsFields):

@@ -37,8 +37,16 @@ class IdempotencyKey:
 def _persistence(table_name: str) -> DynamoDBPersistenceLayer:
     # Built on first use: the layer creates its boto3 client when constructed.
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+    from botocore.config import Config
 
-    return DynamoDBPersistenceLayer(table_name=table_name, key_attr="id", expiry_attr="expiration")
+    # The retry policy of every other DynamoDB call (PynamoDB's): standard mode, 4 attempts. boto3's
+    # default (legacy, 10 attempts for DynamoDB) would hold a throttled request for ~25 s before its 503.
+    return DynamoDBPersistenceLayer(
+        table_name=table_name,
+        key_attr="id",
+        expiry_attr="expiration",
+        boto_config=Config(retries={"mode": "standard", "total_max_attempts": 4}),
+    )
 
 
 def check_key(given: IdempotencyKey | None) -> IdempotencyKey | None:

@@ -14,7 +14,7 @@ from chalicelib.clock import utcnow
 from chalicelib.domain.keys import IssuedKey
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.tenants import Tenant, TenantStatus
-from chalicelib.errors import ConflictError, FieldProblem, InvalidInputError, NotFoundError
+from chalicelib.errors import ConflictError, FieldProblem, InvalidInputError, NotFoundError, is_throttling
 from chalicelib.repositories.keys import KeyRepository
 from chalicelib.repositories.tenants import TenantRepository
 from chalicelib.services.keys import build_key
@@ -100,6 +100,8 @@ def approve(
             transaction.save(TenantRepository.updated_record(record, updated))
             transaction.save(KeyRepository(owner=tenant_id).record_for_new(issued.key))
     except TransactWriteError as exc:
+        if is_throttling(exc):
+            raise  # 503: the data store is busy, nothing was written
         raise ConflictError(f"tenant {tenant_id} changed meanwhile; retry") from exc
     return updated, issued
 

@@ -85,3 +85,75 @@ def test_no_role_of_one_tenant_reaches_another_tenants_data(world: World, api: A
             if leaked:
                 failures.append(f"{role} {method.upper()} {url} leaked {leaked}")
     assert not failures, "\n".join(failures)
+
+
+# Query parameters that name a tenant's data, and the value of B's to probe them with.
+QUERY_PROBES = {
+    "village_code": lambda ids: ids["village_code"],
+    "stakeholder_id": lambda ids: ids["stakeholder_id"],
+    "kecamatan_code": lambda ids: ids["village_code"][:8],
+}
+# Every route the isolation walk must reach (a spec that lost one would otherwise shrink the walk).
+MUST_WALK = {
+    ("/v1/stakeholders", "get"),
+    ("/v1/stakeholders", "post"),
+    ("/v1/stakeholders/{stakeholder_id}", "get"),
+    ("/v1/stakeholders/{stakeholder_id}", "patch"),
+    ("/v1/commitments", "get"),
+    ("/v1/commitments", "post"),
+    ("/v1/commitments/{commitment_id}", "get"),
+    ("/v1/commitments/{commitment_id}/transitions", "post"),
+    ("/v1/commitments/{commitment_id}/actions", "post"),
+    ("/v1/admin/jobs/commitment-reminders/run", "post"),
+    ("/v1/reports", "post"),
+    ("/v1/reports/{submission_id}", "put"),
+    ("/v1/reports/{submission_id}", "delete"),
+    ("/v1/villages/{village_code}", "put"),
+    ("/v1/keys/{key_id}", "delete"),
+}
+
+
+def test_the_walk_covers_every_route_of_the_spec(api: ApiClient) -> None:
+    walked = {(path, method) for path, method, _ in _operations(api)}
+    spec = api.get("/v1/openapi.json").json["paths"]
+    assert walked | PUBLIC == {(p, m) for p, ops in spec.items() for m in ops}
+    assert walked >= MUST_WALK, MUST_WALK - walked
+
+
+def test_query_parameters_naming_another_tenants_data_reveal_nothing(world: World, api: ApiClient) -> None:
+    """A listing filtered by B's village, kecamatan or stakeholder, or continued with a cursor made
+    for B's data, answers A's roles with nothing of B: an empty page, or 400/403/404/422."""
+    from urllib.parse import quote
+
+    from chalicelib.repositories.base import encode_cursor
+
+    forged = encode_cursor(
+        {
+            "tenant_id": {"S": world.b.tenant_id},
+            "submission_id": {"S": world.ids["submission_id"]},
+            "date_key": {"S": "2026-11-02#" + world.ids["submission_id"]},
+        }
+    )
+    failures, probed = [], 0
+    for path, method, op in _operations(api):
+        if method != "get" or "{" in path:
+            continue
+        names = {p["name"] for p in op.get("parameters", []) if p["in"] == "query"}
+        probes = {n: QUERY_PROBES[n](world.ids) for n in names & set(QUERY_PROBES)}
+        if "cursor" in names:
+            probes["cursor"] = str(forged)
+        for name, value in probes.items():
+            for role in ROLES:
+                url = f"{path}?{name}={quote(value)}"
+                response = api.get(url, key=getattr(world.a, role))
+                probed += 1
+                leaked = [m for m in world.markers() if m in response.text and m not in url]
+                items = (response.json or {}).get("items") if response.status == 200 else None
+                if name == "cursor" and response.status not in (400, 403):
+                    failures.append(f"{role} GET {url} -> {response.status}: a foreign cursor must be refused")
+                elif response.status not in (200, 400, 403, 404, 422) or (response.status == 200 and items):
+                    failures.append(f"{role} GET {url} -> {response.status} {response.text[:200]}")
+                if leaked:
+                    failures.append(f"{role} GET {url} leaked {leaked}")
+    assert probed >= 20, probed
+    assert not failures, "\n".join(failures)

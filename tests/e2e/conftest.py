@@ -8,12 +8,13 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,26 +22,32 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = "e2e-platform-admin-secret-0123456789abcdef"
+OUTPUT_LINES = 2000
 
 
 @dataclass
 class HttpStack:
-    """The stack's base URL, admin secret and process."""
+    """The stack's base URL, admin secret and process, and what it printed (drained by a thread:
+    a stack whose output pipe fills up blocks on its next log line)."""
 
     base: str
     admin: str
     process: subprocess.Popen[str]
-    log: Path
-
-    def output(self) -> str:
-        """Everything the stack printed so far."""
-        return self.log.read_text(errors="replace")
+    output: deque[str] = field(default_factory=lambda: deque(maxlen=OUTPUT_LINES))
+    drainer: threading.Thread | None = None
 
     def stop(self) -> int:
-        """SIGTERM, then the exit code."""
+        """SIGTERM, wait for it to exit (kill after 30 s); the exit code."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=30)
+            try:
+                return self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        code = self.process.wait(timeout=10)
+        if self.drainer is not None:
+            self.drainer.join(timeout=5)  # the last lines it printed
+        return code
 
     def call(self, method: str, path: str, body: Any = None, key: str | None = None) -> tuple[int, Any]:
         data = json.dumps(body).encode() if body is not None else None
@@ -64,10 +71,8 @@ def _free_port() -> int:
 
 
 def start_stack() -> HttpStack:
-    """Start `python -m devstack` on a free port and wait until it answers. Its output goes to a
-    file (a pipe nobody reads would block the server once its buffer is full)."""
+    """Start `python -m devstack` on a free port and wait until it answers."""
     port = _free_port()
-    log = Path(tempfile.mkstemp(prefix="tpbis-stack-", suffix=".log")[1])
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
     env.update(PORT=str(port), TPBIS_LOCAL_AWS_PORT="0", TPBIS_BOOTSTRAP_ADMIN_KEY=ADMIN, PYTHONUNBUFFERED="1")
     env.pop("TPBIS_STAGE", None)
@@ -76,10 +81,19 @@ def start_stack() -> HttpStack:
         cwd=ROOT,
         env=env,
         text=True,
-        stdout=log.open("w"),
+        stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+    running = HttpStack(base=base, admin=ADMIN, process=process)
+
+    def drain() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            running.output.append(line)
+
+    running.drainer = threading.Thread(target=drain, name="stack-output", daemon=True)
+    running.drainer.start()
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -90,10 +104,10 @@ def start_stack() -> HttpStack:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            output = log.read_text(errors="replace")
-            raise RuntimeError(f"the local stack did not start:\n{output}")
+            time.sleep(0.5)
+            raise RuntimeError("the local stack did not start:\n" + "".join(running.output))
         time.sleep(0.2)
-    return HttpStack(base=base, admin=ADMIN, process=process, log=log)
+    return running
 
 
 @pytest.fixture(scope="session")
@@ -102,4 +116,3 @@ def stack() -> Iterator[HttpStack]:
     running = start_stack()
     yield running
     running.stop()
-    running.log.unlink(missing_ok=True)
