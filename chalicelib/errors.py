@@ -100,6 +100,8 @@ class ServiceUnavailableError(DomainError):
 
 # DynamoDB's codes for throttling that survived the client's retries.
 THROTTLING_CODES = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"})
+# Reasons DynamoDB gives for cancelling a transaction that mean "retry later".
+THROTTLED_CANCELLATIONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"})
 
 
 def is_throttling(exc: BaseException) -> bool:
@@ -112,14 +114,10 @@ def is_throttling(exc: BaseException) -> bool:
         seen.add(id(current))
         if isinstance(current, ServiceUnavailableError) or _code_of(current) in THROTTLING_CODES:
             return True
-        if _cancellation_codes(current) & THROTTLED_CANCELLATIONS:
+        if cancellation_codes(current) & THROTTLED_CANCELLATIONS:
             return True
         current = current.__cause__ or current.__context__
     return False
-
-
-# Reasons DynamoDB gives for cancelling a transaction that mean "retry later".
-THROTTLED_CANCELLATIONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"})
 
 
 def _code_of(exc: BaseException) -> str | None:
@@ -131,7 +129,8 @@ def _code_of(exc: BaseException) -> str | None:
     return code if isinstance(code, str) else None
 
 
-def _cancellation_codes(exc: BaseException) -> set[str]:
+def cancellation_codes(exc: BaseException) -> set[str]:
+    """The reason codes of a cancelled DynamoDB transaction (PynamoDB's or botocore's error); empty otherwise."""
     reasons = getattr(exc, "cancellation_reasons", None)  # PynamoDB's TransactWriteError
     if reasons is None:
         response = getattr(exc, "response", None)  # botocore's TransactionCanceledException

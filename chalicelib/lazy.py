@@ -3,13 +3,13 @@
 The API modules reach services through this, so a Lambda container that answers a health
 check or the OpenAPI document never loads PynamoDB and botocore's client stack. The stdlib's
 LazyLoader is not safe when several threads touch the module first at once (the local server is
-threaded): this proxy imports under a lock instead, and hands out the real module's attributes.
+threaded): this proxy calls `importlib.import_module`, which holds the import lock of the module
+while it loads, and hands out the real module's attributes.
 """
 
 from __future__ import annotations
 
 import importlib
-import threading
 from types import ModuleType
 from typing import Any
 
@@ -20,19 +20,11 @@ class LazyModule:
     def __init__(self, name: str) -> None:
         self._name = name
         self._module: ModuleType | None = None
-        self._lock = threading.Lock()
-
-    def _load(self) -> ModuleType:
-        module = self._module
-        if module is None:
-            with self._lock:
-                if self._module is None:
-                    self._module = importlib.import_module(self._name)
-                module = self._module
-        return module
 
     def __getattr__(self, attribute: str) -> Any:
-        return getattr(self._load(), attribute)
+        if self._module is None:
+            self._module = importlib.import_module(self._name)
+        return getattr(self._module, attribute)
 
 
 def lazy_import(name: str) -> Any:

@@ -56,12 +56,13 @@ def _timing(text: str) -> Callable[[float], float] | None:
     seconds = interval_of(text)
     if seconds:
         return lambda now: now + seconds
-    if next_daily_run(text, datetime.now(UTC)) is None:
+    if next_daily_run(text, datetime.now(UTC)) is None:  # neither a rate nor a daily cron
         return None
 
     def next_after(now: float) -> float:
         run = next_daily_run(text, datetime.fromtimestamp(now, UTC))
-        return run.timestamp() if run else now + 86400
+        assert run is not None  # the expression was checked above
+        return run.timestamp()
 
     return next_after
 

@@ -175,7 +175,7 @@ def fast_retries() -> Iterator[None]:
     from chalicelib.repositories import aggregates
 
     config = ExponentialBackoff._DEFAULT_BACKOFF_CONFIG
-    saved = dict(config), getattr(aggregates, "BATCH_BASE_DELAY", 0.05)
+    saved = dict(config), aggregates.BATCH_BASE_DELAY
     config["throttling_base_scale"] = 0.002
     config["non_throttling_base_scale"] = 0.0001
     aggregates.BATCH_BASE_DELAY = 0.0001

@@ -36,7 +36,13 @@ from chalicelib.domain.commitments import (
     Transition,
 )
 from chalicelib.domain.indicators import TransitionFact
-from chalicelib.errors import FieldProblem, MalformedRequestError, NotFoundError, VersionConflictError
+from chalicelib.errors import (
+    FieldProblem,
+    MalformedRequestError,
+    NotFoundError,
+    VersionConflictError,
+    cancellation_codes,
+)
 from chalicelib.repositories.advocacy_items import (
     OPEN,
     ActionItem,
@@ -49,7 +55,7 @@ from chalicelib.repositories.advocacy_items import (
     commitment_sk,
     stakeholder_sk,
 )
-from chalicelib.repositories.base import decode_cursor, encode_cursor
+from chalicelib.repositories.base import all_of, decode_cursor, encode_cursor
 from chalicelib.repositories.changes import REGENCY_SCOPE
 
 _HIGH = "~"  # sorts after every character used in keys (digits, hex, '-', '#', '.')
@@ -149,7 +155,7 @@ class AdvocacyRepository:
         results = StakeholderItem.query(
             self.tenant_id,
             StakeholderItem.sk.startswith("stakeholder#"),
-            filter_condition=_all(conditions),
+            filter_condition=all_of(conditions),
             limit=limit,
             last_evaluated_key=start,
         )
@@ -232,7 +238,7 @@ class AdvocacyRepository:
                 sk_prefix="commitment#",
             )
             results = AdvocacyItem.commitments_of_stakeholder.query(
-                key, filter_condition=_all(conditions), limit=limit, last_evaluated_key=start
+                key, filter_condition=all_of(conditions), limit=limit, last_evaluated_key=start
             )
         else:
             start = _checked_cursor(
@@ -242,7 +248,7 @@ class AdvocacyRepository:
                 sk_prefix="commitment#",
             )
             results = AdvocacyItem.commitments_by_due.query(
-                self.tenant_id, filter_condition=_all(conditions), limit=limit, last_evaluated_key=start
+                self.tenant_id, filter_condition=all_of(conditions), limit=limit, last_evaluated_key=start
             )
         items = [r.to_domain() for r in results if isinstance(r, CommitmentItem)]
         return items, encode_cursor(results.last_evaluated_key)
@@ -253,7 +259,7 @@ class AdvocacyRepository:
         return [
             r.to_domain()
             for r in AdvocacyItem.commitments_of_stakeholder.query(
-                f"{self.tenant_id}#{stakeholder_id}", filter_condition=_all(conditions)
+                f"{self.tenant_id}#{stakeholder_id}", filter_condition=all_of(conditions)
             )
             if isinstance(r, CommitmentItem)
         ]
@@ -312,8 +318,7 @@ class AdvocacyRepository:
                         )
                     )
         except TransactWriteError as exc:
-            codes = {reason.code for reason in exc.cancellation_reasons or [] if reason is not None}
-            if codes & {"ConditionalCheckFailed", "TransactionConflict"}:
+            if cancellation_codes(exc) & {"ConditionalCheckFailed", "TransactionConflict"}:
                 raise VersionConflictError(
                     "the commitment changed meanwhile; reload it and retry",
                     details=[FieldProblem("expected_version", "the commitment changed meanwhile")],
@@ -360,9 +365,6 @@ def _put_new(item: AdvocacyItem) -> None:
         raise RuntimeError("advocacy id collision") from exc
 
 
-_IN_LIMIT = 100  # DynamoDB's IN takes at most 100 values; an operator key may list up to 500 villages
-
-
 def _village_conditions(attribute: Any, village_code: str | None, villages: frozenset[str] | None) -> list[Condition]:
     conditions = []
     if village_code is not None:
@@ -370,23 +372,11 @@ def _village_conditions(attribute: Any, village_code: str | None, villages: froz
     if villages is not None:
         if not villages:
             raise ValueError("a village-limited listing needs at least one village")
-        ordered = sorted(villages)
-        chunks = [attribute.is_in(*ordered[i : i + _IN_LIMIT]) for i in range(0, len(ordered), _IN_LIMIT)]
-        either = chunks[0]
-        for chunk in chunks[1:]:
-            either = either | chunk
-        conditions.append(either)
+        conditions.append(attribute.is_in(*sorted(villages)))  # an operator key lists at most 100 (IN's limit)
     return conditions
 
 
-def _all(conditions: list[Condition]) -> Condition | None:
-    combined: Condition | None = None
-    for condition in conditions:
-        combined = condition if combined is None else combined & condition
-    return combined
-
-
-def transition_facts(*, tenant_id: str, scope: str, start: date, end: date) -> list[TransitionFact]:
+def transition_facts(tenant_id: str, scope: str, start: date, end: date) -> list[TransitionFact]:
     """Transitions to committed/fulfilled of commitments of `scope` (a village code or REGENCY_SCOPE)
     dated start..end inclusive: one key-range query over that scope's facts."""
     low = f"fact#{scope}#{start.isoformat()}"

@@ -1,8 +1,8 @@
 """Indicator aggregates: one item per (partition, scope) holding a scope's figures for a period.
 
 Partitions are `<owner>#<level>#<period>`: the owner is the tenant for its villages and kecamatan,
-and NATIONAL for regencies, provinces and the nation, so that every parent is re-summed from one
-query of its children (`begins_with` the parent's code) and every dashboard level is one query.
+and NATIONAL for regencies, provinces and the nation, so that every dashboard level is one query
+(the rollup reads the children it sums by key, in batches).
 The period `stock` holds what does not belong to a period (registered villages, partnership series).
 In a tenant's kecamatan partitions the scope REGENCY_DIRECT holds the regency's own figures that
 belong to no village (commitments without a village), so the regency is the sum of that partition.
@@ -56,10 +56,9 @@ class Stored(dict[str, Any]):
 class AggregateStore:
     """Reads and writes aggregates; callers build partitions from their own scope."""
 
-    def read_partition(self, pk: str, *, prefix: str | None = None) -> dict[str, Stored]:
-        """Every scope of a partition (within a code prefix), by scope code."""
-        condition = AggregateRecord.sk.startswith(prefix) if prefix else None
-        return {r.sk: _stored(r) for r in AggregateRecord.query(pk, condition, consistent_read=True)}
+    def read_partition(self, pk: str) -> dict[str, Stored]:
+        """Every scope of a partition, by scope code."""
+        return {r.sk: _stored(r) for r in AggregateRecord.query(pk, consistent_read=True)}
 
     def read_keys(self, keys: Iterable[Key]) -> dict[Key, Stored]:
         """The stored figures of these keys (absent ones are left out)."""
@@ -75,13 +74,12 @@ class AggregateStore:
         items: Mapping[Key, Mapping[str, Any]],
         *,
         now: dt.datetime,
-        stored: Mapping[Key, Mapping[str, Any]] | None = None,
+        stored: Mapping[Key, Mapping[str, Any]],
     ) -> int:
         """Store figures, skipping those equal to what is stored (so a rerun writes nothing);
         returns how many items were written. `stored`: what the caller read under these keys
-        already (a key it lacks is absent from the table), which spares the read."""
-        existing = self.read_keys(items) if stored is None else stored
-        changed = [(key, values) for key, values in items.items() if dict(existing.get(key, {})) != dict(values)]
+        (`read_keys`; a key it lacks is absent from the table)."""
+        changed = [(key, values) for key, values in items.items() if dict(stored.get(key, {})) != dict(values)]
         write_all([AggregateRecord(pk, sk, values=dict(values), computed_at=now) for (pk, sk), values in changed])
         return len(changed)
 
@@ -94,9 +92,14 @@ def _stored(record: AggregateRecord) -> Stored:
 
 def delete_all() -> int:
     """Remove every aggregate (before a rebuild from scratch); returns how many were removed."""
-    records = list(AggregateRecord.scan(attributes_to_get=["pk", "sk"]))
-    write_all([], deletes=records)
-    return len(records)
+    removed, chunk = 0, []
+    for record in AggregateRecord.scan(attributes_to_get=["pk", "sk"]):
+        chunk.append(record)
+        if len(chunk) == 1000:  # a bounded list, whatever the size of the table
+            write_all([], deletes=chunk)
+            removed, chunk = removed + len(chunk), []
+    write_all([], deletes=chunk)
+    return removed + len(chunk)
 
 
 BATCH_ROUNDS = 8  # rounds of BatchWriteItem calls before giving up (each round PynamoDB itself tries 3 times)

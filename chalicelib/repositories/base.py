@@ -53,3 +53,11 @@ def decode_cursor(cursor: str | None, *, scope: dict[str, str]) -> dict[str, Any
     if any(key.get(name, {}).get("S") != value for name, value in scope.items()):
         raise MalformedRequestError("the cursor does not belong to this listing", code="invalid_cursor")
     return key
+
+
+def all_of(conditions: list[Any]) -> Any:
+    """The conjunction of PynamoDB conditions (None for none): a filter built from optional parts."""
+    combined = None
+    for condition in conditions:
+        combined = condition if combined is None else combined & condition
+    return combined

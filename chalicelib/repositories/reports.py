@@ -19,7 +19,7 @@ from pynamodb.models import Model
 
 from chalicelib.domain.reports import FieldChange, Report, ReportContent, ReportStatus, ReportType, Revision
 from chalicelib.errors import VersionConflictError
-from chalicelib.repositories.base import decode_cursor, encode_cursor, table_meta
+from chalicelib.repositories.base import all_of, decode_cursor, encode_cursor, table_meta
 from chalicelib.tables import REPORTS
 
 
@@ -222,9 +222,7 @@ class ReportRepository:
             filters.append(ReportRecord.status == ReportStatus.ACTIVE.value)
         if village_code is None and village_codes is not None:
             filters.append(ReportRecord.village_code.is_in(*sorted(village_codes)))
-        filter_condition = None
-        for f in filters:
-            filter_condition = f if filter_condition is None else filter_condition & f
+        filter_condition = all_of(filters)
         if village_code is not None:
             partition = village_key(self.tenant_id, village_code)
             first = decode_cursor(cursor, scope={"village_key": partition})

@@ -14,7 +14,6 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from chalicelib import areas
 from chalicelib.clock import local_today, utcnow
 from chalicelib.domain.commitments import (
     COUNTED,
@@ -36,6 +35,7 @@ from chalicelib.errors import FieldProblem, InvalidInputError, NotFoundError
 from chalicelib.repositories import changes
 from chalicelib.repositories.advocacy import AdvocacyRepository, scope_of
 from chalicelib.services import idempotency
+from chalicelib.services.villages import check_village_code
 
 _ID = re.compile(r"[0-9a-f]{16}")
 READERS = (Role.DISTRICT_ADMIN, Role.VIEWER, Role.OPERATOR)
@@ -62,12 +62,9 @@ def _sees(principal: Principal, village_code: str | None) -> bool:
     return village_code is not None and principal.sees_village(village_code)
 
 
-def _check_village(tenant_id: str, code: str | None, field: str = "village_code") -> None:
-    if code is not None and not (areas.contains(tenant_id, code) and areas.exists(code, areas.Level.VILLAGE)):
-        raise InvalidInputError(
-            f"{code} is not a village of regency {tenant_id}",
-            details=[FieldProblem(field, "not a village of this regency")],
-        )
+def _check_village(tenant_id: str, code: str | None) -> None:
+    if code is not None:
+        check_village_code(tenant_id, code)
 
 
 def _plain(value: Any) -> Any:

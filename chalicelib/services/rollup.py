@@ -100,20 +100,26 @@ def roll_tenant(
     kecamatan_periods: dict[str, set[str]] = defaultdict(set)
     regency_periods: set[str] = {STOCK}
 
-    # From the sources: each dirty village's stock and dirty months (one query of its reports
-    # and one of its commitment facts per month), and the regency's own figures.
+    # From the sources: each dirty village's stock and dirty months (per year, one query of its
+    # reports and one of its commitment facts, from its first to its last dirty month of that year),
+    # and the regency's own figures.
     for village, months in sorted(village_months.items()):
         summary.villages += 1
         stock = Stock(1 if village in registered else 0, partnership_series(reports.partnerships_of(village)))
         fresh[(partition(tenant_id, "village", STOCK), village)] = stock.as_values()
+        by_year: dict[int, list[Period]] = defaultdict(list)
         for text in sorted(months):
             month = Period.parse(text)
-            month_reports = reports.in_village_between(village, month.start, month.end)
-            month_facts = facts(tenant_id, village, month.start, month.end)
-            fresh[(partition(tenant_id, "village", text), village)] = dict(
-                village_figures(month_reports, month_facts, month)
-            )
-            derived[village].update(_periods_of_month(text)[1:])
+            by_year[month.year].append(month)
+        for dirty in by_year.values():
+            start, end = dirty[0].start, dirty[-1].end
+            span_reports = reports.in_village_between(village, start, end)
+            span_facts = facts(tenant_id, village, start, end)
+            for month in dirty:
+                fresh[(partition(tenant_id, "village", str(month)), village)] = dict(
+                    village_figures(span_reports, span_facts, month)
+                )
+                derived[village].update(_periods_of_month(str(month))[1:])
         periods = {STOCK, *months, *(str(p) for p in derived[village])}
         kecamatan_periods[areas.ancestor(village, areas.Level.KECAMATAN)] |= periods
         regency_periods |= periods
@@ -259,7 +265,7 @@ def run(
 
 def default_facts() -> FactSource:
     """Commitment facts from the commitments tracker."""
-    from chalicelib.services.commitment_facts import transition_facts
+    from chalicelib.repositories.advocacy import transition_facts
 
     return transition_facts
 
@@ -273,9 +279,9 @@ def rebuild(
     """Recompute every aggregate from scratch: drop them all, mark every month of every village that
     has reports (and every registered village) dirty, and run. For a changed definition, or recovery."""
     from chalicelib.repositories import aggregates
+    from chalicelib.repositories.advocacy import fact_months
     from chalicelib.repositories.reports import village_months
     from chalicelib.repositories.tenants import TenantRepository
-    from chalicelib.services.commitment_facts import fact_months
 
     now = now or utcnow()
     aggregates.delete_all()
