@@ -27,6 +27,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.factories import signup_payload
+
 # Real Kemendagri regencies of Central Java; ten villages of each.
 REGENCIES = ("33.15", "33.18", "33.19", "33.20", "33.21", "33.22", "33.23", "33.24", "33.25", "33.26")
 KINDS = ("visits", "activity", "media", "partnership", "ict")
@@ -101,13 +103,7 @@ def set_up(base: str, admin: str, villages: int) -> list[Village]:
         if len(found) >= villages:
             break
         codes = village_codes(regency, min(10, villages - len(found)))
-        signup = {
-            "regency_code": regency,
-            "office_name": f"Dinas {regency}",
-            "contact_name": "Sri",
-            "contact_email": "s@example.id",
-        }
-        _must(client.call("POST", "/v1/signup", signup), 202, 409)
+        _must(client.call("POST", "/v1/signup", signup_payload(regency)), 202, 409)
         approved = _must(client.call("POST", f"/v1/admin/tenants/{regency}/approve", key=admin), 200)
         district = approved["admin_key"]["secret"]
         for code in codes:

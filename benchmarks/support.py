@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-_WRITE_OPS = {"PutItem", "UpdateItem", "DeleteItem"}
+SINGLE_WRITE_OPS = {"PutItem", "UpdateItem", "DeleteItem"}  # one item each
 READ_OPS = ("GetItem", "BatchGetItem", "Query", "Scan")
 WRITE_OPS = ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems")
 _UNIT = 4096  # a read capacity unit reads up to 4 KB (strongly consistent; half a unit if eventually)
@@ -104,7 +104,7 @@ class DynamoCounter:
 
     def observe(self, operation: str, params: dict[str, Any], result: dict[str, Any]) -> None:
         self.requests[operation] += 1
-        if operation in _WRITE_OPS:
+        if operation in SINGLE_WRITE_OPS:
             self.item_writes += 1
         elif operation == "BatchWriteItem":
             self.item_writes += sum(len(v) for v in params.get("RequestItems", {}).values())

@@ -24,7 +24,9 @@ from typing import Any
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
 
-WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
+from benchmarks.support import WRITE_OPS
+
+WRITES = frozenset(WRITE_OPS)
 
 
 class Crash(BaseException):

@@ -73,3 +73,34 @@ def expected(reports: list[RawReport], registered: set[str], level: str, code: s
     out["villages_reporting"] = len(reporting)
     out["reporting_rate_pct"] = round(len(reporting) / len(scope_villages) * 100, 2) if scope_villages else None
     return out
+
+
+def shown_indicators(periods: list[str], tenants: set[str]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Every indicator value the read side shows, at every level (the nation, provinces and regencies;
+    each tenant's kecamatan and villages), for these periods, by (level, code, period)."""
+    from chalicelib.domain.periods import Period
+    from chalicelib.repositories.aggregates import NATIONAL
+    from chalicelib.services.indicators import assemble
+
+    seen: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for period_text in periods:
+        period = Period.parse(period_text)
+        items = [
+            i
+            for level in ("national", "province", "regency")
+            for i in assemble(owner=NATIONAL, level=level, period=period)
+        ]
+        for tenant in sorted(tenants):
+            items += [
+                i for level in ("kecamatan", "village") for i in assemble(owner=tenant, level=level, period=period)
+            ]
+        for item in items:
+            seen[(item.level, item.code, period_text)] = {k: v["value"] for k, v in item.indicators.items()}
+    return seen
+
+
+def stored_aggregates() -> dict[tuple[str, str], dict[str, Any]]:
+    """Every stored aggregate item's figures, by key."""
+    from chalicelib.repositories.aggregates import AggregateRecord
+
+    return {(r.pk, r.sk): dict(r.values) for r in AggregateRecord.scan(consistent_read=True)}

@@ -87,6 +87,7 @@ def create_stakeholder(
     repo = _repo(principal, repo)
     _check_village(principal.tenant, data.village_code)
     key = idempotency.check_key(idempotency_key)
+    built: list[Stakeholder] = []  # what this request stored (none when a repeat returns the first's)
 
     def create() -> str:
         at = now or utcnow()
@@ -98,11 +99,14 @@ def create_stakeholder(
             **asdict(data),
         )
         repo.add_stakeholder(stakeholder)
+        built.append(stakeholder)
         return stakeholder.stakeholder_id
 
     stakeholder_id = idempotency.run_once(
         operation="create_stakeholder", tenant_id=principal.tenant, key=key, payload=asdict(data), create=create
     )
+    if built:
+        return built[0]
     found = repo.get_stakeholder(stakeholder_id)
     if found is None:  # the first request's stakeholder exists: only a broken store gets here
         raise RuntimeError("an idempotent create returned an id that is not stored")
@@ -194,6 +198,7 @@ def create_commitment(
     _check_village(principal.tenant, village_code)
     check_new_commitment(kind=data.kind, amount_idr=data.amount_idr)
     key = idempotency.check_key(idempotency_key)
+    built: list[Commitment] = []  # what this request stored (none when a repeat returns the first's)
 
     def create() -> str:
         at = now or utcnow()
@@ -213,11 +218,14 @@ def create_commitment(
             created_by=principal.key_id,
         )
         repo.add_commitment(commitment)
+        built.append(commitment)
         return commitment.commitment_id
 
     commitment_id = idempotency.run_once(
         operation="create_commitment", tenant_id=principal.tenant, key=key, payload=asdict(data), create=create
     )
+    if built:
+        return built[0]
     found = repo.get_commitment(commitment_id)
     if found is None:
         raise RuntimeError("an idempotent create returned an id that is not stored")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import get_settings
 from chalicelib.errors import ConflictError, FieldProblem, InvalidInputError
+from chalicelib.tables import IDEMPOTENCY
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
@@ -43,8 +44,8 @@ def _persistence(table_name: str) -> DynamoDBPersistenceLayer:
     # default (legacy, 10 attempts for DynamoDB) would hold a throttled request for ~25 s before its 503.
     return DynamoDBPersistenceLayer(
         table_name=table_name,
-        key_attr="id",
-        expiry_attr="expiration",
+        key_attr=IDEMPOTENCY.hash_key,
+        expiry_attr=IDEMPOTENCY.ttl_attribute or "expiration",
         boto_config=Config(retries={"mode": "standard", "total_max_attempts": 4}),
     )
 
@@ -90,7 +91,7 @@ def run_once(
     once: Callable[..., Any] = idempotent_function(
         _create,
         data_keyword_argument="request",
-        persistence_store=_persistence(get_settings().table_name("idempotency")),
+        persistence_store=_persistence(get_settings().table_name(IDEMPOTENCY.name)),
         config=config,
         key_prefix=f"tpbis.{operation}",
     )

@@ -22,7 +22,7 @@ from chalicelib.config import get_settings
 from chalicelib.domain.commitments import Commitment
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.observability import logger
-from chalicelib.repositories import open_commitments as advocacy
+from chalicelib.repositories import open_commitments
 
 SOURCE = "tpbis.commitments"
 DETAIL_TYPE = "CommitmentOverdue"
@@ -55,13 +55,13 @@ def run(*, now: datetime | None = None, events: Any = None) -> ReminderSummary:
     checked = cleared = 0
     claimed: list[Commitment] = []
     published = 0
-    for commitment in advocacy.open_commitments_due_before(now.astimezone(_EARLIEST_ZONE).date()):
+    for commitment in open_commitments.open_commitments_due_before(now.astimezone(_EARLIEST_ZONE).date()):
         checked += 1
         past_due = commitment.due_date < local_today(commitment.tenant_id, now=now)
         if past_due and not commitment.overdue:
-            if advocacy.set_overdue(commitment, overdue=True, at=now):
+            if open_commitments.set_overdue(commitment, overdue=True, at=now):
                 claimed.append(commitment)
-        elif not past_due and commitment.overdue and advocacy.set_overdue(commitment, overdue=False, at=now):
+        elif not past_due and commitment.overdue and open_commitments.set_overdue(commitment, overdue=False, at=now):
             cleared += 1  # flagged by a wrong clock: the commitment is not past due in its own zone
         if len(claimed) == _BATCH:
             published += _publish(client, claimed, now)
@@ -81,7 +81,7 @@ def _publish(client: Any, batch: list[Commitment], now: datetime) -> int:
         response = client.put_events(Entries=entries)
     except Exception:
         for commitment in batch:
-            advocacy.set_overdue(commitment, overdue=False, at=now)
+            open_commitments.set_overdue(commitment, overdue=False, at=now)
         raise
     published = 0
     for commitment, result in zip(batch, response.get("Entries", []), strict=False):
@@ -89,7 +89,7 @@ def _publish(client: Any, batch: list[Commitment], now: datetime) -> int:
             published += 1
         else:
             logger.warning("overdue event not published", extra={"error": result.get("ErrorCode")})
-            advocacy.set_overdue(commitment, overdue=False, at=now)
+            open_commitments.set_overdue(commitment, overdue=False, at=now)
     return published
 
 
@@ -97,7 +97,7 @@ def _with_stakeholders(batch: list[Commitment]) -> list[tuple[Commitment, dict[s
     wanted: dict[str, set[str]] = defaultdict(set)
     for c in batch:
         wanted[c.tenant_id].add(c.stakeholder_id)
-    found = {tenant: advocacy.stakeholders_by_id(tenant, ids) for tenant, ids in wanted.items()}
+    found = {tenant: open_commitments.stakeholders_by_id(tenant, ids) for tenant, ids in wanted.items()}
     out = []
     for c in batch:
         s = found[c.tenant_id].get(c.stakeholder_id)

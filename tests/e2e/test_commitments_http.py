@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from tests.e2e.conftest import HttpStack
+from tests.factories import signup_payload
 
 
 def test_a_commitment_is_followed_to_fulfilment_and_a_late_one_is_reminded_once(stack: HttpStack) -> None:
-    signup = {
-        "regency_code": "33.18",
-        "office_name": "Dinas Perpustakaan Pati",
-        "contact_name": "Sri",
-        "contact_email": "sri@example.id",
-    }
-    assert stack.call("POST", "/v1/signup", signup)[0] == 202
+    assert stack.call("POST", "/v1/signup", signup_payload("33.18"))[0] == 202
     status, body = stack.call("POST", "/v1/admin/tenants/33.18/approve", key=stack.admin)
     assert status == 200
     admin = body["admin_key"]["secret"]

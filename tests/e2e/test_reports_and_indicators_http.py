@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from tests.e2e.conftest import HttpStack
+from tests.factories import signup_payload
 
 BLORA, BANTUL = "33.16", "34.02"
 V1, V2, V3 = "33.16.01.2001", "33.16.01.2002", "33.16.02.1005"  # two in kecamatan 33.16.01, one in 33.16.02
@@ -16,8 +17,7 @@ BANTUL_V = "34.02.01.2001"
 
 
 def _tenant(stack: HttpStack, code: str, villages: tuple[str, ...]) -> dict[str, str]:
-    signup = {"regency_code": code, "office_name": f"Dinas {code}", "contact_name": "Sri", "contact_email": "s@x.id"}
-    assert stack.call("POST", "/v1/signup", signup)[0] == 202
+    assert stack.call("POST", "/v1/signup", signup_payload(code))[0] == 202
     status, body = stack.call("POST", f"/v1/admin/tenants/{code}/approve", key=stack.admin)
     assert status == 200, body
     admin = body["admin_key"]["secret"]

@@ -44,6 +44,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from tests.factories import signup_payload
+
 POSITIVE_CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -98,17 +100,7 @@ def _call(base: str, method: str, path: str, key: str | None = None, body: Any =
 
 def _tenant(base: str, admin: str, regency: str, village: str) -> dict[str, Caller]:
     """An approved tenant with a registered village, a report, a stakeholder and a commitment."""
-    _call(
-        base,
-        "POST",
-        "/v1/signup",
-        body={
-            "regency_code": regency,
-            "office_name": f"Dinas Perpustakaan {regency}",
-            "contact_name": "Sri",
-            "contact_email": "sri@example.id",
-        },
-    )
+    _call(base, "POST", "/v1/signup", body=signup_payload(regency))
     office = _call(base, "POST", f"/v1/admin/tenants/{regency}/approve", admin)["admin_key"]
     district = office["secret"]
     operator = _call(base, "POST", "/v1/keys", district, {"role": "operator", "label": "op", "villages": [village]})

@@ -18,6 +18,7 @@ from chalicelib.repositories.aggregates import AggregateStore
 from chalicelib.services import reports as reports_service
 from chalicelib.services import rollup
 from chalicelib.services.villages import register
+from tests.rollup_oracle import stored_aggregates
 
 NOW = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)
 TENANT = "33.15"
@@ -37,13 +38,6 @@ def _post(village: str, date: str, visitors: int, tenant: str = TENANT) -> str:
     [result] = reports_service.submit(principal=_admin(tenant), items=[Incoming(sid, content)], now=NOW)
     assert result.status.value == "accepted"
     return sid
-
-
-def _values() -> dict[tuple[str, str], dict[str, Any]]:
-    """Every stored aggregate."""
-    from chalicelib.repositories.aggregates import AggregateRecord
-
-    return {(r.pk, r.sk): dict(r.values) for r in AggregateRecord.scan()}
 
 
 @pytest.fixture
@@ -98,10 +92,10 @@ def test_a_crash_in_the_middle_of_a_run_loses_nothing(tenant: str, monkeypatch: 
             rollup.run(now=NOW, settle_seconds=0)
     assert changes.pending(), "the change markers survive the crash"
     rollup.run(now=NOW, settle_seconds=0)
-    finished = _values()
+    finished = stored_aggregates()
     assert changes.pending() == []
     rollup.rebuild(now=NOW)
-    assert _values() == finished
+    assert stored_aggregates() == finished
 
 
 def test_a_crash_while_exporting_is_finished_by_the_next_run(tenant: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -123,10 +117,10 @@ def test_rerunning_writes_nothing(tenant: str) -> None:
     _post("33.15.01.2001", "2026-11-05", 4)
     first = rollup.run(now=NOW, settle_seconds=0)
     assert first.aggregates_written > 0
-    before = _values()
+    before = stored_aggregates()
     again = rollup.run(now=NOW, settle_seconds=0)
     assert again.aggregates_written == 0 and again.tenants == 0
-    assert _values() == before
+    assert stored_aggregates() == before
 
 
 def test_young_markers_are_recomputed_but_kept_until_settled(tenant: str) -> None:

@@ -15,7 +15,7 @@ from moto import mock_aws
 
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.reports import Incoming
-from tests.rollup_oracle import RawReport, expected
+from tests.rollup_oracle import RawReport, expected, shown_indicators
 
 NOW = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)
 # Three tenants in two provinces; Grobogan's villages in two kecamatan.
@@ -95,25 +95,7 @@ def _admin(tenant_id: str) -> Principal:
 
 def _snapshot() -> dict[tuple[str, str, str], dict[str, Any]]:
     """Every indicator value the read side shows, at every level, for every period of the test."""
-    from chalicelib.domain.periods import Period
-    from chalicelib.repositories.aggregates import NATIONAL
-    from chalicelib.services.indicators import assemble
-
-    seen: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for period_text in PERIODS:
-        period = Period.parse(period_text)
-        items = [
-            i
-            for level in ("national", "province", "regency")
-            for i in assemble(owner=NATIONAL, level=level, period=period)
-        ]
-        for tenant in sorted({tenant_of(v) for v in VILLAGES}):
-            items += [
-                i for level in ("kecamatan", "village") for i in assemble(owner=tenant, level=level, period=period)
-            ]
-        for item in items:
-            seen[(item.level, item.code, period_text)] = {k: v["value"] for k, v in item.indicators.items()}
-    return seen
+    return shown_indicators(PERIODS, {tenant_of(v) for v in VILLAGES})
 
 
 # Each example builds a fresh moto account (~4 s); TPBIS_TRUTH_EXAMPLES=200 for a deep run. Shrinking is kept:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tests.rollup_oracle import RawReport, expected
+from tests.rollup_oracle import RawReport, expected, shown_indicators
 
 
 def stored_reports(tenant_id: str) -> dict[str, Any]:
@@ -17,13 +17,6 @@ def stored_reports(tenant_id: str) -> dict[str, Any]:
         assert record.submission_id not in found
         found[record.submission_id] = record.to_domain()
     return found
-
-
-def aggregates() -> dict[tuple[str, str], dict[str, Any]]:
-    """Every stored aggregate item's figures."""
-    from chalicelib.repositories.aggregates import AggregateRecord
-
-    return {(r.pk, r.sk): dict(r.values) for r in AggregateRecord.scan(consistent_read=True)}
 
 
 def raw(posted: dict[str, dict[str, Any]]) -> list[RawReport]:
@@ -45,25 +38,9 @@ def assert_indicators_match_oracle(
 ) -> int:
     """Every indicator the read side shows, at every level, equals the naive sums; returns how many
     (scope, period) pairs were compared."""
-    from chalicelib.domain.periods import Period
-    from chalicelib.repositories.aggregates import NATIONAL
-    from chalicelib.services.indicators import assemble
-
-    compared = 0
-    for text in periods:
-        period = Period.parse(text)
-        items = [
-            i
-            for level in ("national", "province", "regency")
-            for i in assemble(owner=NATIONAL, level=level, period=period)
-        ]
-        for tenant in sorted(tenants):
-            items += [
-                i for level in ("kecamatan", "village") for i in assemble(owner=tenant, level=level, period=period)
-            ]
-        for item in items:
-            want = expected(reports, registered, item.level, item.code, text)
-            got = {k: item.indicators[k]["value"] for k in want}
-            assert got == want, (item.level, item.code, text, got, want)
-            compared += 1
-    return compared
+    shown = shown_indicators(periods, tenants)
+    for (level, code, period), values in shown.items():
+        want = expected(reports, registered, level, code, period)
+        got = {k: values[k] for k in want}
+        assert got == want, (level, code, period, got, want)
+    return len(shown)

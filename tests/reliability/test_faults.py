@@ -21,7 +21,8 @@ from chalicelib.errors import is_throttling
 from tests.factories import GROBOGAN, TenantKeys, Tenants, register_village, report
 from tests.faults import Crash, DynamoFaults, injected
 from tests.http_client import ApiClient, ApiResponse
-from tests.reliability.support import aggregates, assert_indicators_match_oracle, raw, stored_reports
+from tests.reliability.support import assert_indicators_match_oracle, raw, stored_reports
+from tests.rollup_oracle import stored_aggregates
 
 VILLAGES = ("33.15.01.2001", "33.15.01.2002", "33.15.02.2001")
 PERIODS = ["2026", "2026-Q4", "2026-10", "2026-11"]
@@ -90,9 +91,9 @@ def _assert_consistent(posted: dict[str, dict[str, Any]], tenant_id: str) -> Non
     from chalicelib.repositories import changes
 
     assert changes.pending() == [], "every change was rolled up"
-    incremental = aggregates()
+    incremental = stored_aggregates()
     rollup.rebuild()
-    assert aggregates() == incremental, "incremental figures equal a rebuild from scratch"
+    assert stored_aggregates() == incremental, "incremental figures equal a rebuild from scratch"
     assert assert_indicators_match_oracle(raw(posted), set(VILLAGES), {tenant_id}, PERIODS) > 0
 
 
@@ -256,9 +257,9 @@ def test_unprocessed_items_on_every_attempt_answer_503_not_500(
         response = api.post("/v1/admin/jobs/rollup/run", key=admin_key)
     assert faults.counts["unprocessed-items"] > 0
     assert response.status == 503 and response.headers.get("retry-after") == "2", response.text
-    assert changes.pending() and aggregates() == {}, "nothing of the failed run is trusted; its work stays marked"
+    assert changes.pending() and stored_aggregates() == {}, "nothing of the failed run is trusted; its work is marked"
     assert api.post("/v1/admin/jobs/rollup/run", key=admin_key).status == 200
-    assert aggregates()
+    assert stored_aggregates()
 
 
 def test_a_transaction_cancelled_by_its_condition_writes_none_of_its_items(office: TenantKeys, api: ApiClient) -> None:
