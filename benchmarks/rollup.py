@@ -13,8 +13,9 @@ then 1% new reports arrive and the incremental rollup is measured. Counts come f
 DynamoDB call (read requests, pages included; items read; read capacity estimated by DynamoDB's
 rules; writes). They do not depend on moto; times do (see docs/benchmarks.md).
 
-moto's Query lists and sorts the whole table on every call; unless --stock-moto is given,
-benchmarks/moto_index.py makes it look items up by partition instead (same results).
+moto's Query lists and sorts the whole table on every call, and moto writes every response member
+by member from botocore's shape model; unless --stock-moto is given, benchmarks/moto_index.py makes
+queries look items up by partition and dumps item responses directly (same answers).
 Run: make bench-rollup [SCALE=1]
  (or python -m benchmarks.rollup [--scale 0.01] [--seed 7] [--stock-moto] [--regencies 11.08,33.15])
 """
@@ -226,7 +227,7 @@ def run(
     scale: float, seed: int = 7, stock_moto: bool = False, log: Any = None, regencies: set[str] | None = None
 ) -> tuple[int, list[Run]]:
     """Build the scenario and measure it; returns (villages registered, catch-up and incremental runs)."""
-    from benchmarks.moto_index import indexed_queries
+    from benchmarks.moto_index import direct_item_responses, indexed_queries
     from chalicelib import aws_clients
     from chalicelib.config import get_settings
     from devstack.resources import create_all
@@ -241,6 +242,7 @@ def run(
         stack.enter_context(mock_aws())
         if not stock_moto:
             stack.enter_context(indexed_queries())
+            stack.enter_context(direct_item_responses())
         get_settings.cache_clear()
         aws_clients.reset()
         create_all(get_settings())
@@ -311,7 +313,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.01, help="share of villages and reports (1 = national)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--stock-moto", action="store_true", help="moto's own O(table) queries (slow)")
+    parser.add_argument("--stock-moto", action="store_true", help="moto's own O(table) queries and serializer (slow)")
     parser.add_argument(
         "--regencies",
         help="comma-separated regency codes: register every village of these only (the density of scale 1)",

@@ -26,11 +26,14 @@ from pynamodb.exceptions import DeleteError, UpdateError
 from pynamodb.models import Model
 
 from chalicelib.clock import utcnow
-from chalicelib.repositories.base import table_meta
+from chalicelib.repositories.base import all_of, table_meta
 from chalicelib.tables import CHANGES
 
 REGENCY_SCOPE = "regency"
 _PARTITION = "dirty"
+# Scopes set or removed by one update: DynamoDB refuses expressions over 4 KB, and each scope
+# takes a clause of about 14 bytes ("#0.#12 = :11").
+_SCOPES_PER_UPDATE = 100
 
 
 class ChangeMarker(Model):
@@ -56,14 +59,18 @@ class Marker:
 
 def mark_changed(*, tenant_id: str, changes: Iterable[tuple[str, str]], now: datetime | None = None) -> int:
     """Mark (month "YYYY-MM", scope) pairs of a tenant dirty; returns the number of writes made
-    (one per distinct month)."""
+    (one per distinct month and hundred scopes)."""
     by_month: dict[str, set[str]] = defaultdict(set)
     for month, scope in changes:
         by_month[month].add(scope)
     now = now or utcnow()
+    writes = 0
     for month, scopes in sorted(by_month.items()):
-        _mark_month(tenant_id, month, sorted(scopes), now)
-    return len(by_month)
+        ordered = sorted(scopes)
+        for start in range(0, len(ordered), _SCOPES_PER_UPDATE):
+            _mark_month(tenant_id, month, ordered[start : start + _SCOPES_PER_UPDATE], now)
+            writes += 1
+    return writes
 
 
 def _mark_month(tenant_id: str, month: str, scopes: list[str], now: datetime) -> None:
@@ -106,25 +113,40 @@ def pending() -> list[Marker]:
 
 def clear(marker: Marker, scopes: Iterable[str]) -> int:
     """Remove processed scopes whose token has not changed since `marker` was read; returns how
-    many were removed. The item disappears once its map is empty."""
+    many were removed. The item disappears once its map is empty.
+
+    Scopes go a hundred to an update, on the condition that none of their tokens changed (one
+    write instead of a hundred: each write of a marker costs a write unit per KB of the whole
+    map); if one did, that hundred is cleared scope by scope, so the changed one stays."""
     removed = 0
     record = ChangeMarker(_PARTITION, f"{marker.tenant_id}#{marker.month}")
-    for scope in scopes:
-        try:
-            record.update(
-                actions=[_entry(scope).remove()],
-                condition=_entry(scope) == marker.scopes[scope],
-            )
-            removed += 1
-        except UpdateError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
+    ordered = sorted(scopes)
+    for start in range(0, len(ordered), _SCOPES_PER_UPDATE):
+        chunk = ordered[start : start + _SCOPES_PER_UPDATE]
+        if _remove_unchanged(record, marker, chunk):
+            removed += len(chunk)
+        elif len(chunk) > 1:
+            removed += sum(_remove_unchanged(record, marker, [scope]) for scope in chunk)
     try:
         record.delete(condition=ChangeMarker.scopes.does_not_exist() | (ChangeMarker.scopes == {}))
     except DeleteError as exc:  # a non-empty map stays, as it should
         if exc.cause_response_code != "ConditionalCheckFailedException":
             raise
     return removed
+
+
+def _remove_unchanged(record: ChangeMarker, marker: Marker, scopes: list[str]) -> bool:
+    """Remove these scopes if every one still holds the token `marker` saw; whether it did."""
+    try:
+        record.update(
+            actions=[_entry(scope).remove() for scope in scopes],
+            condition=all_of([_entry(scope) == marker.scopes[scope] for scope in scopes]),
+        )
+        return True
+    except UpdateError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return False
 
 
 def _entry(scope: str) -> Any:

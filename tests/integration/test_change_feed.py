@@ -35,3 +35,24 @@ def test_markers_of_different_tenants_are_apart(aws: None) -> None:
         ("33.15", ("33.15.01.2001",)),
         ("33.18", ("33.18.01.2001",)),
     ]
+
+
+def test_marking_hundreds_of_villages_of_a_dirty_month_keeps_every_one(aws: None) -> None:
+    """A rebuild or a registration wave marks a whole regency (Aceh Utara has 852 villages) while
+    its month may be dirty already: each scope is one clause of an update expression, and DynamoDB
+    refuses expressions over 4 KB, so the scopes go in updates of at most a hundred."""
+    villages = [f"11.08.{k:02d}.{2000 + v}" for k in range(1, 4) for v in range(1, 101)]  # 300 villages
+    changes.mark_changed(tenant_id="11.08", changes=[("2026-11", changes.REGENCY_SCOPE)])
+    writes = changes.mark_changed(tenant_id="11.08", changes=[("2026-11", v) for v in villages])
+    assert writes == 3
+    (marker,) = changes.pending()
+    assert set(marker.scopes) == {changes.REGENCY_SCOPE, *villages}
+
+
+def test_clearing_hundreds_of_villages_keeps_only_the_one_changed_since(aws: None) -> None:
+    villages = [f"11.08.{k:02d}.{2000 + v}" for k in range(1, 4) for v in range(1, 101)]
+    changes.mark_changed(tenant_id="11.08", changes=[("2026-11", v) for v in villages])
+    seen = changes.pending()[0]
+    changes.mark_changed(tenant_id="11.08", changes=[("2026-11", villages[150])])  # a newer change
+    assert changes.clear(seen, seen.scopes) == 299
+    assert [set(m.scopes) for m in changes.pending()] == [{villages[150]}]

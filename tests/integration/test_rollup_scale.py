@@ -1,13 +1,18 @@
-"""The rollup benchmark's foundations, quickly: moto's query speed-up answers like stock moto, and an
+"""The rollup benchmark's foundations, quickly: moto's speed-ups answer like stock moto, and an
 incremental rollup's reads do not grow when history grows tenfold (counts, not times)."""
 
 from __future__ import annotations
 
+import copy
+import json
 import random
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from benchmarks import rollup as bench
-from benchmarks.moto_index import indexed_queries
+from benchmarks.moto_index import ITEM_OPERATIONS, direct_item_responses, indexed_queries
 from chalicelib import areas
 
 TENANT = "33.15"
@@ -66,6 +71,49 @@ def test_indexed_queries_answer_exactly_like_stock_moto(aws: None) -> None:
         indexed = _queries()
     stock = _queries()
     assert indexed == stock and stock["pages"] and stock["partnerships"] and stock["aggregates"]
+
+
+@contextmanager
+def _both_serializers() -> Iterator[Counter[str]]:
+    """Every DynamoDB item response written by moto's serializer and by the direct path, which
+    must agree (body as JSON, headers, status); counts the responses compared, by operation."""
+    from moto.core.serialize import ResponseSerializer
+
+    compared: Counter[str] = Counter()
+    stock = ResponseSerializer._serialize_result
+    with direct_item_responses():
+        direct = ResponseSerializer._serialize_result
+
+        def serialize_result(self: Any, resp: Any, result: Any) -> Any:
+            expected = stock(self, copy.deepcopy(resp), result)
+            if self.service_model.service_name == "dynamodb" and self.operation_name in ITEM_OPERATIONS:
+                got = direct(self, copy.deepcopy(resp), result)
+                assert json.loads(got["body"]) == json.loads(expected["body"]), self.operation_name
+                assert (got["headers"], got["status_code"]) == (expected["headers"], expected["status_code"])
+                compared[self.operation_name] += 1
+            return expected
+
+        ResponseSerializer._serialize_result = serialize_result  # type: ignore[method-assign]
+        try:
+            yield compared
+        finally:
+            ResponseSerializer._serialize_result = direct  # type: ignore[method-assign]
+
+
+def test_direct_item_responses_are_what_moto_would_have_written(aws: None) -> None:
+    from chalicelib.repositories.reports import ReportRecord
+
+    rng = random.Random(4)
+    with _both_serializers() as compared:
+        bench.add_tenants([TENANT])
+        bench.register_villages(_villages())
+        bench.store_reports(bench.make_reports(rng, _villages(), 60, (1, 27)))
+        bench.measure("first", 60, 0)
+        bench.store_reports(bench.make_reports(rng, _villages(), 5, (28, 28)))
+        bench.measure("incremental", 60, 5)
+        _queries()
+        list(ReportRecord.scan(limit=3))
+    assert set(compared) >= {"Query", "BatchGetItem", "BatchWriteItem", "UpdateItem", "PutItem", "Scan"}
 
 
 def test_incremental_reads_do_not_grow_when_history_grows_tenfold(aws: None) -> None:
