@@ -19,11 +19,16 @@ BASELINE = "import chalice, boto3"
 APP = "import app"
 # What the first request that touches data loads on top (the API modules import services lazily).
 APP_WITH_STORAGE = "import app, chalicelib.services.tenants, chalicelib.services.auth"
+# ... and, in Lambda with active tracing, the Tracer the first request's span makes (it imports
+# aws_xray_sdk and patches botocore). LAMBDA_TASK_ROOT is how Powertools knows it runs in Lambda.
+APP_TRACED = APP_WITH_STORAGE + "; chalicelib.observability.tracer()"
+IN_LAMBDA = {"LAMBDA_TASK_ROOT": str(ROOT)}
 
 
-def sample(imports: str) -> float:
+def sample(imports: str, extra_env: dict[str, str] | None = None) -> float:
     """Seconds one fresh interpreter spends on `imports`."""
     env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "ap-southeast-3")}
+    env.update(extra_env or {})
     out = subprocess.run(
         [sys.executable, "-c", PROBE.format(imports=imports)],
         cwd=ROOT,
@@ -38,13 +43,22 @@ def sample(imports: str) -> float:
 def measure(repeats: int) -> dict[str, float]:
     """Median import seconds of the baseline and of the app, and their ratio."""
     sample(APP)  # warm the file cache and .pyc files once, for both
-    base, app, full = [], [], []
+    base, app, full, traced = [], [], [], []
     for _ in range(repeats):
         base.append(sample(BASELINE))
         app.append(sample(APP))
         full.append(sample(APP_WITH_STORAGE))
-    b, a, f = statistics.median(base), statistics.median(app), statistics.median(full)
-    return {"baseline_ms": b * 1000, "app_ms": a * 1000, "ratio": a / b, "full_ms": f * 1000, "full_ratio": f / b}
+        traced.append(sample(APP_TRACED, IN_LAMBDA))
+    b, a, f, t = (statistics.median(x) for x in (base, app, full, traced))
+    return {
+        "baseline_ms": b * 1000,
+        "app_ms": a * 1000,
+        "ratio": a / b,
+        "full_ms": f * 1000,
+        "full_ratio": f / b,
+        "traced_ms": t * 1000,
+        "traced_ratio": t / b,
+    }
 
 
 def main() -> None:
@@ -57,6 +71,10 @@ def main() -> None:
     print(
         f"  app + storage stack (what the first data request adds): {result['full_ms']:.1f} ms, "
         f"{result['full_ratio']:.2f}x"
+    )
+    print(
+        f"  ... with tracing on, as in Lambda (the Tracer, botocore patched): {result['traced_ms']:.1f} ms, "
+        f"{result['traced_ratio']:.2f}x"
     )
 
 

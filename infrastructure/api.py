@@ -28,11 +28,12 @@ def gateway_responses() -> dict[str, Any]:
 
 
 def configure_rest_api(rest_api: CfnResource, *, api_name: str, options: StageOptions) -> None:
-    """Name the API (alarms address it by name), install gateway responses, throttle the stage."""
+    """Name the API (alarms address it by name), install gateway responses, throttle and trace the stage."""
     # The name is the ApiName dimension of API Gateway's metrics; title and Name agree so either wins.
     rest_api.add_property_override("Name", api_name)
     rest_api.add_property_override("DefinitionBody.info.title", api_name)
     rest_api.add_property_override("DefinitionBody.x-amazon-apigateway-gateway-responses", gateway_responses())
+    rest_api.add_property_override("TracingEnabled", True)  # a request's trace starts at the gateway
     rest_api.add_property_override(
         "MethodSettings",
         [

@@ -16,6 +16,10 @@ LOG_STREAMS = (
     "A function's log streams are created at run time with unpredictable names; the grant is limited "
     "to CreateLogStream and PutLogEvents in the function's own log group."
 )
+TRACES = (
+    "X-Ray's PutTraceSegments and PutTelemetryRecords support no resource-level permissions; the "
+    "grant is those two write actions only, for the function's active tracing."
+)
 EXPORT_OBJECTS = (
     "Objects are the unit of S3 data access; the grant is one action (GetObject or PutObject) on the "
     "export bucket only, and for writers under the key prefix they own (see infrastructure/permissions.py)."
@@ -28,9 +32,9 @@ def add_checks(app: App) -> None:
 
 
 def acknowledge_role(role: iam.Role, *, function: str, function_name: str, bucket: CfnElement) -> None:
-    """The wildcards a function role needs: its log streams and export-bucket object keys."""
+    """The wildcards a function role needs: its log streams, its traces and export-bucket object keys."""
     log_group = f"arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/{function_name}:*"
-    findings = [(_iam5(log_group), LOG_STREAMS)]
+    findings = [(_iam5(log_group), LOG_STREAMS), (_iam5("*"), TRACES)]
     bucket_id = Stack.of(bucket).resolve(Stack.of(bucket).get_logical_id(bucket))
     access = ACCESS[function]
     for pattern in (*access.bucket_read, *access.bucket_write):

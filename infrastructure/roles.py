@@ -12,6 +12,7 @@ from infrastructure.storage import Storage
 
 _INDEXES = {spec.name: [index.name for index in spec.indexes] for spec in ALL_TABLES}
 _INDEX_ACTIONS = {"dynamodb:Query", "dynamodb:Scan"}  # the only actions an index accepts
+XRAY_WRITE = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
 
 
 def function_role(
@@ -28,7 +29,7 @@ def function_role(
 
 
 def statements(function_name: str, access: Access, storage: Storage) -> list[iam.PolicyStatement]:
-    """The policy statements for one function (no wildcard action, no `*` resource)."""
+    """The policy statements for one function (no wildcard action; no `*` resource but X-Ray's)."""
     stack = Stack.of(storage)
     log_group = stack.format_arn(
         service="logs",
@@ -39,6 +40,9 @@ def statements(function_name: str, access: Access, storage: Storage) -> list[iam
     result = [
         # Instead of the managed AWSLambdaBasicExecutionRole (logs:* on every group): its own group only.
         iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[log_group]),
+        # Active tracing (the two actions of AWSXRayDaemonWriteAccess that send data; X-Ray has no
+        # resource-level permissions, so the resource can only be "*").
+        iam.PolicyStatement(actions=list(XRAY_WRITE), resources=["*"]),
     ]
     for logical_name, actions in sorted(access.tables.items()):
         table = storage.tables[logical_name]  # a KeyError here names a table that does not exist

@@ -121,6 +121,8 @@ class TpbisStack(Stack):
             )
             function.add_resource_dependency(log_group.node.default_child)  # type: ignore[arg-type]
             function.add_property_override("Role", self._role(name).role_arn)
+            # Lambda samples invocations into X-Ray; Powertools' Tracer adds the spans and AWS calls.
+            function.add_property_override("Tracing", "Active")
             variables = "Environment.Variables."
             function.add_property_override(variables + "TPBIS_EXPORT_BUCKET", self.storage.export_bucket.bucket_name)
             function.add_property_override(variables + "TPBIS_EVENT_BUS", self.storage.event_bus.event_bus_name)

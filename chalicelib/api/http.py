@@ -20,7 +20,7 @@ from chalicelib.api.auth import bearer_auth, principal_from_context
 from chalicelib.api.errors import from_exception
 from chalicelib.domain.principal import Role
 from chalicelib.errors import FieldProblem, InvalidInputError, MalformedRequestError
-from chalicelib.observability import logger
+from chalicelib.observability import logger, span
 from chalicelib.schemas.common import problems_of
 
 
@@ -128,26 +128,30 @@ def endpoint(
         def handler(**path_params: str) -> Response:
             request = bp.current_request
             started = time.perf_counter()
-            try:
-                kwargs: dict[str, Any] = {name: unquote(value) for name, value in path_params.items()}
-                if not public:
-                    kwargs["principal"] = principal = principal_from_context(request.context)
-                    logger.append_keys(tenant_id=principal.tenant_id or "national", key_id=principal.key_id)
-                    if roles:
-                        principal.require(*roles)
-                if body is not None or parse_body is not None:
-                    raw = parse_json(request.raw_body)
-                    kwargs["body"] = parse_body(raw) if parse_body else validate(body, raw)  # type: ignore[arg-type]
-                if query is not None:
-                    kwargs["query"] = parse_query(query, request.query_params)
-                elif request.query_params:
-                    raise InvalidInputError(
-                        "this route takes no query parameters",
-                        details=[FieldProblem(name, "unknown parameter") for name in request.query_params],
-                    )
-                response = render(view(**kwargs), default_status)
-            except Exception as exc:  # every failure leaves in the error shape
-                response = from_exception(exc)
+            with span(f"{method} {path}") as trace:
+                try:
+                    kwargs: dict[str, Any] = {name: unquote(value) for name, value in path_params.items()}
+                    if not public:
+                        kwargs["principal"] = principal = principal_from_context(request.context)
+                        tenant = principal.tenant_id or "national"
+                        logger.append_keys(tenant_id=tenant, key_id=principal.key_id)
+                        trace.put_annotation("tenant_id", tenant)
+                        if roles:
+                            principal.require(*roles)
+                    if body is not None or parse_body is not None:
+                        raw = parse_json(request.raw_body)
+                        kwargs["body"] = parse_body(raw) if parse_body else validate(body, raw)  # type: ignore[arg-type]
+                    if query is not None:
+                        kwargs["query"] = parse_query(query, request.query_params)
+                    elif request.query_params:
+                        raise InvalidInputError(
+                            "this route takes no query parameters",
+                            details=[FieldProblem(name, "unknown parameter") for name in request.query_params],
+                        )
+                    response = render(view(**kwargs), default_status)
+                except Exception as exc:  # every failure leaves in the error shape
+                    response = from_exception(exc)
+                trace.put_annotation("status", response.status_code)
             logger.info(
                 "request",
                 extra={

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from chalice.app import Blueprint, CloudWatchEvent, Cron
 
 from chalicelib.lazy import lazy_import
+from chalicelib.observability import span
 
 reminders = lazy_import("chalicelib.services.reminders")
 
@@ -20,4 +21,7 @@ DAILY_AT_23_UTC = Cron(0, 23, "*", "*", "?", "*")
 @reminders_bp.schedule(DAILY_AT_23_UTC, name="send_commitment_reminders")
 def send_commitment_reminders(event: CloudWatchEvent) -> dict[str, int]:
     """Flag past-due open commitments and publish one CommitmentOverdue event for each newly flagged."""
-    return asdict(reminders.run())
+    with span("send_commitment_reminders", job="commitment_reminders") as trace:
+        summary = asdict(reminders.run())
+        trace.put_metadata("summary", summary)
+    return summary

@@ -8,7 +8,7 @@ from typing import Any
 from chalice.app import Blueprint
 
 from chalicelib.lazy import lazy_import
-from chalicelib.observability import logger, metrics
+from chalicelib.observability import logger, metrics, span
 
 rollup_jobs_bp = Blueprint(__name__)
 rollup = lazy_import("chalicelib.services.rollup")
@@ -23,7 +23,9 @@ def run_rollup(event: Any) -> dict[str, Any]:
     logger.clear_state()
     logger.append_keys(job="rollup")
     try:
-        summary: dict[str, Any] = rollup.run().as_dict()
+        with span("run_rollup", job="rollup") as trace:
+            summary: dict[str, Any] = rollup.run().as_dict()
+            trace.put_metadata("summary", summary)
         return summary
     finally:
         if metrics.metric_set:

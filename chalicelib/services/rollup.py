@@ -36,7 +36,7 @@ from chalicelib.domain.indicators import (
     village_figures,
 )
 from chalicelib.domain.periods import Period, PeriodKind
-from chalicelib.observability import MetricUnit, logger, metrics
+from chalicelib.observability import MetricUnit, logger, metrics, span
 from chalicelib.repositories import changes
 from chalicelib.repositories.aggregates import NATIONAL, REGENCY_DIRECT, STOCK, AggregateStore, Key, partition
 from chalicelib.repositories.reports import ReportRepository
@@ -233,7 +233,8 @@ def run(
 
     for tenant_id, markers in sorted(by_tenant.items()):
         summary.tenants += 1
-        periods = roll_tenant(tenant_id, markers, store=store, facts=facts, now=now, summary=summary)
+        with span("roll_tenant", tenant_id=tenant_id):
+            periods = roll_tenant(tenant_id, markers, store=store, facts=facts, now=now, summary=summary)
         province = areas.ancestor(tenant_id, areas.Level.PROVINCE)
         changes.mark_changed(tenant_id=NATIONAL, changes=[(p, province) for p in periods], now=now)
         for marker in markers:

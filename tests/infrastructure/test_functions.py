@@ -46,6 +46,13 @@ def test_every_function_gets_the_powertools_and_resource_environment(synthesized
         assert variables["TPBIS_EVENT_BUS"] == {"Ref": bus}, name
 
 
+def test_every_function_and_the_api_stage_are_traced(synthesized: Synthesized) -> None:
+    for name, function in synthesized.functions().items():
+        assert function["Properties"]["Tracing"] == "Active", name
+    (api,) = synthesized.resources("AWS::Serverless::Api").values()
+    assert api["Properties"]["TracingEnabled"] is True
+
+
 def test_every_function_logs_to_a_group_with_retention_made_before_it(synthesized: Synthesized) -> None:
     groups = synthesized.resources("AWS::Logs::LogGroup")
     days = {"TWO_WEEKS": 14, "THREE_MONTHS": 90}[STAGES[STAGE].log_retention.name]

@@ -11,6 +11,7 @@ import pytest
 from chalicelib.config import Settings
 from chalicelib.tables import ALL_TABLES
 from infrastructure.permissions import ACCESS, GET_ONLY
+from infrastructure.roles import XRAY_WRITE
 from tests.infrastructure.conftest import STAGE, Synthesized
 
 pytestmark = pytest.mark.slow
@@ -104,7 +105,25 @@ def test_the_authorizer_may_only_get_keys_and_tenants(synthesized: Synthesized) 
         for statement in policy["PolicyDocument"]["Statement"]
         for action in _as_list(statement["Action"])
     }
-    assert actions == {"dynamodb:GetItem", "logs:CreateLogStream", "logs:PutLogEvents"}
+    assert actions == {
+        "dynamodb:GetItem",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+    }
+
+
+def test_only_xray_writes_are_granted_on_every_resource(synthesized: Synthesized) -> None:
+    """X-Ray has no resource-level permissions: its two write actions are the one `*` resource, for
+    every function (active tracing), and nothing else shares that statement."""
+    roles_with_xray = set()
+    for owner, statement in _identity_statements(synthesized):
+        if "*" in _as_list(statement["Resource"]):
+            assert sorted(_as_list(statement["Action"])) == sorted(XRAY_WRITE), owner
+            roles_with_xray.add(owner)
+    function_roles = {f["Properties"]["Role"]["Fn::GetAtt"][0] for f in synthesized.functions().values()}
+    assert roles_with_xray == function_roles
 
 
 def test_the_api_handler_uses_every_table_reads_exports_and_writes_only_national_ones(
