@@ -20,6 +20,8 @@ class Settings(BaseModel):
     region: str = "ap-southeast-3"
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     rollup_settle_seconds: int = Field(default=120, ge=0)
+    # The scheduled rollup starts no tenant after this many seconds (its Lambda may run 900).
+    rollup_budget_seconds: int = Field(default=600, ge=0, le=840)
 
     def table_name(self, logical_name: str) -> str:
         """The physical DynamoDB table name for a logical table name."""
@@ -49,6 +51,7 @@ _ENV = {
     "region": "AWS_DEFAULT_REGION",
     "max_body_bytes": "TPBIS_MAX_BODY_BYTES",
     "rollup_settle_seconds": "TPBIS_ROLLUP_SETTLE_SECONDS",
+    "rollup_budget_seconds": "TPBIS_ROLLUP_BUDGET_SECONDS",
 }
 
 

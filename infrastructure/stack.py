@@ -29,6 +29,16 @@ from infrastructure.storage import Storage
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 API_HANDLER = "api_handler"
+# Chalice's defaults are 60 s and 128 MB for every function. Lambda gives CPU in proportion to
+# memory. The API answers within API Gateway's 29 s; the rollup may use Lambda's whole 15
+# minutes (its budget, TPBIS_ROLLUP_BUDGET_SECONDS = 600, stops it starting tenants well before)
+# and runs one at a time, so scheduled runs never overlap.
+RUNTIME: dict[str, dict[str, int]] = {
+    API_HANDLER: {"MemorySize": 512, "Timeout": 30},
+    "bearer_auth": {"MemorySize": 256, "Timeout": 10},
+    ROLLUP_FUNCTION: {"MemorySize": 1024, "Timeout": 900, "ReservedConcurrentExecutions": 1},
+    "send_commitment_reminders": {"MemorySize": 512, "Timeout": 300},
+}
 
 
 def logical_id(function: str) -> str:
@@ -123,6 +133,8 @@ class TpbisStack(Stack):
             function.add_property_override("Role", self._role(name).role_arn)
             # Lambda samples invocations into X-Ray; Powertools' Tracer adds the spans and AWS calls.
             function.add_property_override("Tracing", "Active")
+            for setting, value in RUNTIME[name].items():
+                function.add_property_override(setting, value)
             variables = "Environment.Variables."
             function.add_property_override(variables + "TPBIS_EXPORT_BUCKET", self.storage.export_bucket.bucket_name)
             function.add_property_override(variables + "TPBIS_EVENT_BUS", self.storage.event_bus.event_bus_name)

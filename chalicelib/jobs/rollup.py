@@ -7,6 +7,7 @@ from typing import Any
 
 from chalice.app import Blueprint
 
+from chalicelib.config import get_settings
 from chalicelib.lazy import lazy_import
 from chalicelib.observability import logger, metrics, span
 
@@ -24,7 +25,8 @@ def run_rollup(event: Any) -> dict[str, Any]:
     logger.append_keys(job="rollup")
     try:
         with span("run_rollup", job="rollup") as trace:
-            summary: dict[str, Any] = rollup.run().as_dict()
+            budget = get_settings().rollup_budget_seconds
+            summary: dict[str, Any] = rollup.run(budget_seconds=budget).as_dict()
             trace.put_metadata("summary", summary)
         return summary
     finally:

@@ -83,3 +83,5 @@ class RollupRunSummary(PublicModel):
     exported: list[str]
     markers_cleared: int
     markers_kept: int
+    tenants_deferred: int = Field(description="dirty tenants left for the next run: the time budget ran out")
+    resume_from: str | None = Field(default=None, description="the first of them, where the next run starts")

@@ -14,11 +14,17 @@ writes the same figures (unchanged ones are not even rewritten). A tenant's mark
 only after its regency figures and a national marker are stored; national markers only after the
 national figures and the export. Markers younger than the settle window are recomputed but kept,
 because the change they announce may still be in flight.
+
+The same makes a time budget safe: a run given one starts no tenant once it is spent; the tenants
+left keep their markers, and the next run starts with the first of them (round robin by tenant id,
+so none waits forever). A rebuild of the whole country thus spreads over a few scheduled runs
+instead of outliving Lambda's 15 minutes (docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -57,6 +63,8 @@ class RollupSummary:
     exported: list[str] = field(default_factory=list)
     markers_cleared: int = 0
     markers_kept: int = 0
+    tenants_deferred: int = 0  # dirty tenants left for the next run when the time budget ran out
+    resume_from: str | None = None  # the first of them: where the next run starts
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -218,9 +226,13 @@ def run(
     settle_seconds: int | None = None,
     facts: FactSource | None = None,
     exporter: Callable[[list[str], dt.datetime], list[str]] | None = None,
+    budget_seconds: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> RollupSummary:
-    """One rollup run over every dirty tenant, then the nation."""
+    """One rollup run over the dirty tenants, then the nation. With a budget, no tenant is started
+    once it is spent (one always is, so every run makes progress)."""
     now = now or utcnow()
+    started = clock()
     settle = get_settings().rollup_settle_seconds if settle_seconds is None else settle_seconds
     facts = facts or default_facts()
     store = AggregateStore()
@@ -229,9 +241,16 @@ def run(
     by_tenant: dict[str, list[changes.Marker]] = defaultdict(list)
     for marker in pending:
         by_tenant[marker.tenant_id].append(marker)
-    national_markers = by_tenant.pop(NATIONAL, [])
+    by_tenant.pop(NATIONAL, None)
+    previous = changes.last_job_run(JOB)
+    resume = str((previous[1] if previous else {}).get("resume_from") or "")
 
-    for tenant_id, markers in sorted(by_tenant.items()):
+    order = sorted(by_tenant, key=lambda tenant: (tenant < resume, tenant))  # from `resume` round to it
+    for done, tenant_id in enumerate(order):
+        if done and budget_seconds is not None and clock() - started >= budget_seconds:
+            summary.tenants_deferred, summary.resume_from = len(order) - done, tenant_id
+            break
+        markers = by_tenant[tenant_id]
         summary.tenants += 1
         with span("roll_tenant", tenant_id=tenant_id):
             periods = roll_tenant(tenant_id, markers, store=store, facts=facts, now=now, summary=summary)
@@ -253,13 +272,13 @@ def run(
     for marker in national_markers:
         summary.markers_cleared += changes.clear(marker, marker.scopes)
 
-    previous = changes.last_job_run(JOB)
     changes.record_job_run(JOB, finished_at=utcnow(), summary=summary.as_dict())
     if previous is not None:
         lag = (now - previous[0]).total_seconds()
         metrics.add_metric(name="RollupLagSeconds", unit=MetricUnit.Seconds, value=max(lag, 0))
     metrics.add_metric(name="RollupSucceeded", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="RollupAggregatesWritten", unit=MetricUnit.Count, value=summary.aggregates_written)
+    metrics.add_metric(name="RollupTenantsDeferred", unit=MetricUnit.Count, value=summary.tenants_deferred)
     logger.info("rollup finished", extra={"summary": summary.as_dict()})
     return summary
 

@@ -290,3 +290,34 @@ def test_commitments_feed_the_stakeholder_figures(world: dict[str, Any], api: Ap
     assert regency["budget_committed_idr"]["value"] == 25_000_000
     national = _by_code(api, f"/v1/national/indicators?period={month}&level=national", world["national"])
     assert _value(national, "ID", "budget_realized_idr") == 4_500_000
+
+
+def test_the_scheduled_job_and_run_now_stop_starting_tenants_when_their_budget_is_spent(
+    world: dict[str, Any], api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalice.test import Client
+
+    from app import app
+    from chalicelib.api import indicators
+    from chalicelib.config import get_settings
+
+    def two_dirty_tenants() -> None:
+        _post(api, world["grobogan"].operator, report(village=V1))
+        _post(api, world["pati"].operator, report(village=PATI_V))
+
+    monkeypatch.setenv("TPBIS_ROLLUP_BUDGET_SECONDS", "0")
+    get_settings.cache_clear()
+    two_dirty_tenants()
+    with Client(app) as client:
+        event = client.events.generate_cw_event(
+            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+        )
+        scheduled = client.lambda_.invoke("run_rollup", event).payload
+    assert (scheduled["tenants"], scheduled["tenants_deferred"], scheduled["resume_from"]) == (1, 1, "33.18")
+    assert _run(api, world["admin"])["tenants"] == 1  # the deferred one; run-now has its own budget
+
+    monkeypatch.setattr(indicators, "RUN_NOW_BUDGET_SECONDS", 0)
+    two_dirty_tenants()
+    summary = _run(api, world["admin"])
+    assert (summary["tenants"], summary["tenants_deferred"]) == (1, 1)
+    assert _run(api, world["admin"])["tenants_deferred"] == 0

@@ -46,6 +46,21 @@ def test_every_function_gets_the_powertools_and_resource_environment(synthesized
         assert variables["TPBIS_EVENT_BUS"] == {"Ref": bus}, name
 
 
+def test_the_rollup_may_run_fifteen_minutes_one_at_a_time_and_its_budget_leaves_room(
+    synthesized: Synthesized,
+) -> None:
+    from chalicelib.config import Settings
+
+    rollup = synthesized.functions()["run_rollup"]["Properties"]
+    assert (rollup["Timeout"], rollup["ReservedConcurrentExecutions"]) == (900, 1)
+    # After the budget: the tenant under way (the largest takes about 20 s in AWS), the nation, the export.
+    assert Settings().rollup_budget_seconds <= rollup["Timeout"] - 240
+    api = synthesized.functions()["api_handler"]["Properties"]
+    assert api["Timeout"] <= 30 and api["MemorySize"] >= 512
+    for name, function in synthesized.functions().items():
+        assert function["Properties"]["MemorySize"] >= 256, name
+
+
 def test_every_function_and_the_api_stage_are_traced(synthesized: Synthesized) -> None:
     for name, function in synthesized.functions().items():
         assert function["Properties"]["Tracing"] == "Active", name

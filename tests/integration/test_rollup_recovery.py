@@ -113,6 +113,52 @@ def test_a_crash_while_exporting_is_finished_by_the_next_run(tenant: str, monkey
     assert changes.pending() == []
 
 
+def _tenant_with_a_village(code: str, village: str) -> None:
+    from chalicelib.repositories.tenants import TenantRepository
+
+    TenantRepository().add(Tenant(code, code, "Dinas", "Sri", "s@x.id", TenantStatus.ACTIVE, NOW))
+    register(principal=_admin(code), village_code=village, data=_Village(), now=NOW)
+
+
+def _dirty_tenants() -> set[str]:
+    return {m.tenant_id for m in changes.pending() if m.tenant_id != "ID"}
+
+
+def test_a_spent_budget_leaves_tenants_for_the_next_run_round_robin_and_loses_nothing(tenant: str) -> None:
+    for code, village in (("33.18", "33.18.01.2001"), ("33.19", "33.19.01.2001")):
+        _tenant_with_a_village(code, village)
+        _post(village, "2026-11-03", 5, tenant=code)
+    _post("33.15.01.2001", "2026-11-02", 7)
+
+    first = rollup.run(now=NOW, settle_seconds=0, budget_seconds=0)  # spent at once: one tenant a run
+    assert (first.tenants, first.tenants_deferred, first.resume_from) == (1, 2, "33.18")
+    assert _dirty_tenants() == {"33.18", "33.19"}
+    _post("33.15.01.2001", "2026-11-04", 3)  # 33.15 is dirty again, but 33.18 and 33.19 waited longer
+    second = rollup.run(now=NOW, settle_seconds=0, budget_seconds=0)
+    assert (second.tenants, second.tenants_deferred, second.resume_from) == (1, 2, "33.19")
+    assert _dirty_tenants() == {"33.15", "33.19"}
+    third = rollup.run(now=NOW, settle_seconds=0, budget_seconds=0)
+    assert (third.tenants, third.resume_from, _dirty_tenants()) == (1, "33.15", {"33.15"})
+    last = rollup.run(now=NOW, settle_seconds=0, budget_seconds=0)
+    assert (last.tenants, last.tenants_deferred, last.resume_from) == (1, 0, None)
+    assert changes.pending() == []
+
+    budgeted = stored_aggregates()
+    rollup.rebuild(now=NOW)
+    assert stored_aggregates() == budgeted
+    regency = AggregateStore().read_keys({("ID#regency#2026-11", "33.15")})[("ID#regency#2026-11", "33.15")]
+    assert regency["visits"] == 10
+
+
+def test_a_budget_not_spent_rolls_every_tenant(tenant: str) -> None:
+    _tenant_with_a_village("33.18", "33.18.01.2001")
+    _post("33.18.01.2001", "2026-11-03", 5, tenant="33.18")
+    _post("33.15.01.2001", "2026-11-02", 7)
+    summary = rollup.run(now=NOW, settle_seconds=0, budget_seconds=600)
+    assert (summary.tenants, summary.tenants_deferred, summary.resume_from) == (2, 0, None)
+    assert changes.pending() == []
+
+
 def test_rerunning_writes_nothing(tenant: str) -> None:
     _post("33.15.01.2001", "2026-11-05", 4)
     first = rollup.run(now=NOW, settle_seconds=0)
