@@ -116,3 +116,16 @@ def register_village(api: ApiClient, admin: str, code: str, name: str = "Perpust
     """Register a village library (asserting it worked)."""
     response = api.put(f"/v1/villages/{code}", key=admin, json={"library_name": name})
     assert response.status in (200, 201), response.text
+
+
+def run_scheduled(function_name: str) -> dict[str, Any]:
+    """Invoke a scheduled function of the app the way its EventBridge schedule does; its result."""
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app) as client:
+        event = client.events.generate_cw_event(
+            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+        )
+        return dict(client.lambda_.invoke(function_name, event).payload)

@@ -8,10 +8,9 @@ from typing import Any
 
 import boto3
 import pytest
-from chalice.test import Client
 
 from tests.advocacy import new_commitment, new_stakeholder, transition
-from tests.factories import GROBOGAN, GROBOGAN_VILLAGES, PATI, Tenants
+from tests.factories import GROBOGAN, GROBOGAN_VILLAGES, PATI, Tenants, run_scheduled
 from tests.http_client import ApiClient
 
 RUN = "/v1/admin/jobs/commitment-reminders/run"
@@ -45,15 +44,9 @@ def published(aws: None) -> Callable[[], list[dict[str, Any]]]:
     return read
 
 
-def invoke_schedule() -> dict[str, int]:
+def invoke_schedule() -> dict[str, Any]:
     """Run the job the way EventBridge's schedule does."""
-    from app import app
-
-    with Client(app) as client:
-        event = client.events.generate_cw_event(
-            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
-        )
-        return dict(client.lambda_.invoke("send_commitment_reminders", event).payload)
+    return run_scheduled("send_commitment_reminders")
 
 
 def test_the_job_flags_a_past_due_commitment_once_and_publishes_one_event(

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.factories import TenantKeys, Tenants, register_village, report
+from tests.factories import TenantKeys, Tenants, register_village, report, run_scheduled
 from tests.http_client import ApiClient
 
 V1, V2, V3 = "33.15.01.2001", "33.15.01.2002", "33.15.02.2001"  # Grobogan: two in kecamatan 01, one in 02
@@ -218,21 +218,12 @@ def test_the_export_is_written_by_the_rollup_and_served(world: dict[str, Any], a
 
 
 def test_the_scheduled_function_runs_the_rollup(world: dict[str, Any], api: ApiClient) -> None:
-    from chalice.test import Client
 
-    from app import app
 
     _post(
         api, world["grobogan"].admin, report("visits", village=V1, date="2026-11-03", visitors=3, women=0, children=0)
     )
-    with Client(app) as client:
-        result = client.lambda_.invoke(
-            "run_rollup",
-            client.events.generate_cw_event(
-                source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
-            ),
-        )
-    assert result.payload["tenants"] == 2  # both tenants registered villages, which the rollup counts
+    assert run_scheduled("run_rollup")["tenants"] == 2  # both tenants registered villages, which the rollup counts
     national = _by_code(api, "/v1/national/indicators?period=2026-11", world["national"])
     assert _value(national, "ID", "visits") == 3
 
@@ -295,9 +286,6 @@ def test_commitments_feed_the_stakeholder_figures(world: dict[str, Any], api: Ap
 def test_the_scheduled_job_and_run_now_stop_starting_tenants_when_their_budget_is_spent(
     world: dict[str, Any], api: ApiClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalice.test import Client
-
-    from app import app
     from chalicelib.api import indicators
     from chalicelib.config import get_settings
 
@@ -308,11 +296,7 @@ def test_the_scheduled_job_and_run_now_stop_starting_tenants_when_their_budget_i
     monkeypatch.setenv("TPBIS_ROLLUP_BUDGET_SECONDS", "0")
     get_settings.cache_clear()
     two_dirty_tenants()
-    with Client(app) as client:
-        event = client.events.generate_cw_event(
-            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
-        )
-        scheduled = client.lambda_.invoke("run_rollup", event).payload
+    scheduled = run_scheduled("run_rollup")
     assert (scheduled["tenants"], scheduled["tenants_deferred"], scheduled["resume_from"]) == (1, 1, "33.18")
     assert _run(api, world["admin"])["tenants"] == 1  # the deferred one; run-now has its own budget
 

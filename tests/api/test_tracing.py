@@ -12,9 +12,8 @@ from typing import Any
 
 import pytest
 from aws_lambda_powertools import Tracer
-from chalice.test import Client
 
-from tests.factories import GROBOGAN, PATI, Tenants, register_village, report
+from tests.factories import GROBOGAN, PATI, Tenants, register_village, report, run_scheduled
 from tests.http_client import ApiClient
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,17 +93,11 @@ def test_each_request_is_a_subsegment_with_its_tenant_and_status(
 
 
 def test_the_rollup_job_traces_each_tenant_it_rolls(traces: Traces, tenants: Tenants, api: ApiClient) -> None:
-    from app import app
-
     grobogan = tenants.create(GROBOGAN)
     register_village(api, grobogan.admin, grobogan.operator_villages[0])
     posted = api.post("/v1/reports", key=grobogan.operator, json={"reports": [report()]})
     assert posted.status == 200 and posted.json["accepted"] == 1, posted.text
-    with Client(app) as client:
-        event = client.events.generate_cw_event(
-            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
-        )
-        summary = client.lambda_.invoke("run_rollup", event).payload
+    summary = run_scheduled("run_rollup")
 
     (job,) = _flushed(traces).subsegments("## run_rollup")
     assert job.annotations == {"job": "rollup"}

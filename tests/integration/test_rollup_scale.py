@@ -59,15 +59,20 @@ def _queries() -> dict[str, Any]:
     }
 
 
+def _scenario(seed: int, history: int, new: int) -> None:
+    """The benchmark's scenario on a few villages: history, a run, new reports, a run."""
+    rng = random.Random(seed)
+    bench.add_tenants([TENANT])
+    bench.register_villages(_villages())
+    bench.store_reports(bench.make_reports(rng, _villages(), history, (1, 27)))
+    bench.measure("first", history, 0)
+    bench.store_reports(bench.make_reports(rng, _villages(), new, (28, 28)))
+    bench.measure("incremental", history, new)
+
+
 def test_indexed_queries_answer_exactly_like_stock_moto(aws: None) -> None:
-    rng = random.Random(3)
     with indexed_queries():
-        bench.add_tenants([TENANT])
-        bench.register_villages(_villages())
-        bench.store_reports(bench.make_reports(rng, _villages(), 120, (1, 27)))
-        bench.measure("first", 120, 0)
-        bench.store_reports(bench.make_reports(rng, _villages(), 9, (28, 28)))
-        bench.measure("incremental", 120, 9)
+        _scenario(3, 120, 9)
         indexed = _queries()
     stock = _queries()
     assert indexed == stock and stock["pages"] and stock["partnerships"] and stock["aggregates"]
@@ -103,14 +108,8 @@ def _both_serializers() -> Iterator[Counter[str]]:
 def test_direct_item_responses_are_what_moto_would_have_written(aws: None) -> None:
     from chalicelib.repositories.reports import ReportRecord
 
-    rng = random.Random(4)
     with _both_serializers() as compared:
-        bench.add_tenants([TENANT])
-        bench.register_villages(_villages())
-        bench.store_reports(bench.make_reports(rng, _villages(), 60, (1, 27)))
-        bench.measure("first", 60, 0)
-        bench.store_reports(bench.make_reports(rng, _villages(), 5, (28, 28)))
-        bench.measure("incremental", 60, 5)
+        _scenario(4, 60, 5)
         _queries()
         list(ReportRecord.scan(limit=3))
     assert set(compared) >= {"Query", "BatchGetItem", "BatchWriteItem", "UpdateItem", "PutItem", "Scan"}
