@@ -128,8 +128,14 @@ def counting_dynamodb() -> Iterator[DynamoCounter]:
     original = botocore.client.BaseClient._make_api_call
 
     def counted(self: Any, operation: str, params: dict[str, Any]) -> Any:
-        result = original(self, operation, params)
-        if self.meta.service_model.service_name == "dynamodb":
+        dynamodb = self.meta.service_model.service_name == "dynamodb"
+        try:
+            result = original(self, operation, params)
+        except Exception:
+            if dynamodb:  # a refused request (a failed condition) is a request too, and costs
+                counter.requests[operation] += 1
+            raise
+        if dynamodb:
             counter.observe(operation, params, result)
         return result
 

@@ -27,9 +27,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "rollup":
         from chalicelib.services import rollup
 
-        summary = rollup.rebuild() if args.rebuild else rollup.run()
+        try:
+            summary = rollup.rebuild() if args.rebuild else rollup.run()
+        except rollup.RollupBusyError as exc:
+            print(f"tpbis: {exc}", file=sys.stderr)
+            return 1
         print(json.dumps(summary.as_dict(), indent=2))
-        return 0
+        return 1 if summary.tenants_failed else 0
     from chalicelib.domain.keys import new_key_id, new_secret
     from chalicelib.services.keys import install_bootstrap_key
 

@@ -21,7 +21,7 @@ class Settings(BaseModel):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     rollup_settle_seconds: int = Field(default=120, ge=0)
     # The scheduled rollup starts no tenant after this many seconds (its Lambda may run 900).
-    rollup_budget_seconds: int = Field(default=600, ge=0, le=840)
+    rollup_budget_seconds: int = Field(default=600, ge=0, le=660)
 
     def table_name(self, logical_name: str) -> str:
         """The physical DynamoDB table name for a logical table name."""

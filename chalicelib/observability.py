@@ -33,14 +33,22 @@ def tracer() -> Tracer:
     return Tracer(service=SERVICE, patch_modules=["botocore"])
 
 
+class _Untraced:
+    """Stands in for a subsegment where the X-Ray SDK made none (tracing on, but no segment open)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: None
+
+
 @contextmanager
 def span(name: str, **annotations: str) -> Iterator[Any]:
     """A subsegment `## name` with these annotations (searchable in X-Ray: tenant, job, status);
-    yields it for more annotations or metadata."""
+    yields it for more annotations, metadata and flags."""
     with tracer().provider.in_subsegment(f"## {name}") as subsegment:
+        entity = subsegment if subsegment is not None else _Untraced()
         for key, value in annotations.items():
-            subsegment.put_annotation(key, value)
-        yield subsegment
+            entity.put_annotation(key, value)
+        yield entity
 
 # Secrets look like `tpbis_<key id>_<random>`; a bearer header may carry anything.
 _SECRET = re.compile(r"tpbis_[A-Za-z0-9]+_[A-Za-z0-9_\-]+")

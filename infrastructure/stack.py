@@ -31,12 +31,13 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 API_HANDLER = "api_handler"
 # Chalice's defaults are 60 s and 128 MB for every function. Lambda gives CPU in proportion to
 # memory. The API answers within API Gateway's 29 s; the rollup may use Lambda's whole 15
-# minutes (its budget, TPBIS_ROLLUP_BUDGET_SECONDS = 600, stops it starting tenants well before)
-# and runs one at a time, so scheduled runs never overlap.
+# minutes (its budget, TPBIS_ROLLUP_BUDGET_SECONDS = 600, stops it starting tenants well before).
+# One rollup at a time is a lease in DynamoDB (services/rollup.py), which also covers run-now; a
+# reserved concurrency would not, and cannot be set on accounts at the default concurrency quota.
 RUNTIME: dict[str, dict[str, int]] = {
     API_HANDLER: {"MemorySize": 512, "Timeout": 30},
     "bearer_auth": {"MemorySize": 256, "Timeout": 10},
-    ROLLUP_FUNCTION: {"MemorySize": 1024, "Timeout": 900, "ReservedConcurrentExecutions": 1},
+    ROLLUP_FUNCTION: {"MemorySize": 1024, "Timeout": 900},
     "send_commitment_reminders": {"MemorySize": 512, "Timeout": 300},
 }
 

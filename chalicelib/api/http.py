@@ -152,6 +152,10 @@ def endpoint(
                 except Exception as exc:  # every failure leaves in the error shape
                     response = from_exception(exc)
                 trace.put_annotation("status", response.status_code)
+                if response.status_code >= 500:
+                    trace.add_fault_flag()
+                elif response.status_code >= 400:
+                    trace.add_error_flag()
             logger.info(
                 "request",
                 extra={

@@ -24,7 +24,7 @@ export = lazy_import("chalicelib.services.export")
 rollup = lazy_import("chalicelib.services.rollup")
 NATIONAL_READERS = (Role.NATIONAL_VIEWER, Role.PLATFORM_ADMIN)
 # A run started over HTTP must answer within API Gateway's 29 s: it starts no tenant after this.
-RUN_NOW_BUDGET_SECONDS = 10
+RUN_NOW_BUDGET_SECONDS = 5
 
 
 def _listed(items: list[Any]) -> IndicatorList:
@@ -90,7 +90,8 @@ def national_export(*, principal: Principal, query: ExportQuery) -> Response:
     roles=(Role.PLATFORM_ADMIN,),
     description="Runs the scheduled rollup synchronously (the same code) and returns its summary. It starts "
     f"no tenant after {RUN_NOW_BUDGET_SECONDS} s (API Gateway answers for at most 29 s): when "
-    "`tenants_deferred` is not 0, call it again, or let the schedule finish the work.",
+    "`tenants_deferred` is not 0, call it again, or let the schedule finish the work. 409 `rollup_running` "
+    "while another run (the schedule's) is under way.",
 )
 def run_rollup_now(*, principal: Principal) -> RollupRunSummary:
     """Recompute whatever changed since the last run."""

@@ -25,9 +25,14 @@ def run_rollup(event: Any) -> dict[str, Any]:
     logger.append_keys(job="rollup")
     try:
         with span("run_rollup", job="rollup") as trace:
-            budget = get_settings().rollup_budget_seconds
-            summary: dict[str, Any] = rollup.run(budget_seconds=budget).as_dict()
+            try:
+                summary: dict[str, Any] = rollup.run(budget_seconds=get_settings().rollup_budget_seconds).as_dict()
+            except rollup.RollupBusyError:  # a run-now holds the lease: its run does this one's work
+                logger.info("rollup skipped: another run holds the lease")
+                return {"skipped": True}
             trace.put_metadata("summary", summary)
+        if summary["tenants_failed"]:  # the others are done; an invocation error is what RollupNoSuccess sees
+            raise RuntimeError(f"the rollup of {', '.join(summary['tenants_failed'])} failed; it is retried next run")
         return summary
     finally:
         if metrics.metric_set:

@@ -18,11 +18,11 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, MapAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import DeleteError, UpdateError
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
 from pynamodb.models import Model
 
 from chalicelib.clock import utcnow
@@ -32,7 +32,7 @@ from chalicelib.tables import CHANGES
 REGENCY_SCOPE = "regency"
 _PARTITION = "dirty"
 # Scopes set or removed by one update: DynamoDB refuses expressions over 4 KB, and each scope
-# takes a clause of about 14 bytes ("#0.#12 = :11").
+# takes a clause of about 14 to 19 bytes ("#0.#12 = :11 AND "); a test checks the sizes.
 _SCOPES_PER_UPDATE = 100
 
 
@@ -120,7 +120,7 @@ def clear(marker: Marker, scopes: Iterable[str]) -> int:
     map); if one did, that hundred is cleared scope by scope, so the changed one stays."""
     removed = 0
     record = ChangeMarker(_PARTITION, f"{marker.tenant_id}#{marker.month}")
-    ordered = sorted(scopes)
+    ordered = sorted(set(scopes))  # a path twice in one update is refused
     for start in range(0, len(ordered), _SCOPES_PER_UPDATE):
         chunk = ordered[start : start + _SCOPES_PER_UPDATE]
         if _remove_unchanged(record, marker, chunk):
@@ -178,3 +178,35 @@ def last_job_run(name: str) -> tuple[datetime, dict[str, Any]] | None:
     except JobRun.DoesNotExist:
         return None
     return run.finished_at, dict(run.summary or {})
+
+
+class JobLease(Model):
+    """Who runs a job now, until when: one run at a time, whoever starts it."""
+
+    Meta = table_meta(CHANGES)
+
+    pk = UnicodeAttribute(hash_key=True)  # "lease"
+    sk = UnicodeAttribute(range_key=True)  # the job's name
+    holder = UnicodeAttribute()
+    expires_at = UTCDateTimeAttribute()
+
+
+def acquire_lease(name: str, *, holder: str, now: datetime, seconds: int) -> bool:
+    """Take the job's lease if nobody holds it or its holder's time is up; whether it was taken."""
+    lease = JobLease("lease", name, holder=holder, expires_at=now + timedelta(seconds=seconds))
+    try:
+        lease.save(condition=JobLease.pk.does_not_exist() | (JobLease.expires_at < now))
+        return True
+    except PutError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return False
+
+
+def release_lease(name: str, *, holder: str) -> None:
+    """Give the lease back (only if `holder` still has it)."""
+    try:
+        JobLease("lease", name).delete(condition=JobLease.holder == holder)
+    except DeleteError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise

@@ -85,3 +85,4 @@ class RollupRunSummary(PublicModel):
     markers_kept: int
     tenants_deferred: int = Field(description="dirty tenants left for the next run: the time budget ran out")
     resume_from: str | None = Field(default=None, description="the first of them, where the next run starts")
+    tenants_failed: list[str] = Field(description="tenants whose rollup failed: their changes wait for the next run")

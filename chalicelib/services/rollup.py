@@ -24,9 +24,11 @@ instead of outliving Lambda's 15 minutes (docs/benchmarks.md).
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from chalicelib import areas
@@ -42,6 +44,7 @@ from chalicelib.domain.indicators import (
     village_figures,
 )
 from chalicelib.domain.periods import Period, PeriodKind
+from chalicelib.errors import ConflictError, is_throttling
 from chalicelib.observability import MetricUnit, logger, metrics, span
 from chalicelib.repositories import changes
 from chalicelib.repositories.aggregates import NATIONAL, REGENCY_DIRECT, STOCK, AggregateStore, Key, partition
@@ -49,7 +52,15 @@ from chalicelib.repositories.reports import ReportRepository
 from chalicelib.repositories.villages import VillageRepository
 
 JOB = "rollup"
+# How long a run's lease lasts: Lambda's longest timeout, so a run that was killed frees it in time.
+LEASE_SECONDS = 900
 FactSource = Callable[[str, str, dt.date, dt.date], list[TransitionFact]]
+
+
+class RollupBusyError(ConflictError):
+    """Another run holds the lease."""
+
+    code = "rollup_running"
 
 
 @dataclass
@@ -65,6 +76,7 @@ class RollupSummary:
     markers_kept: int = 0
     tenants_deferred: int = 0  # dirty tenants left for the next run when the time budget ran out
     resume_from: str | None = None  # the first of them: where the next run starts
+    tenants_failed: list[str] = field(default_factory=list)  # kept their markers for the next run
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -229,9 +241,36 @@ def run(
     budget_seconds: float | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> RollupSummary:
-    """One rollup run over the dirty tenants, then the nation. With a budget, no tenant is started
-    once it is spent (one always is, so every run makes progress)."""
+    """One rollup run over the dirty tenants, then the nation; one run at a time (a lease in the
+    changes table: whoever holds it, the schedule or run-now, the other gets RollupBusyError).
+    With a budget, no tenant is started once it is spent (one always is, so every run makes
+    progress). A tenant that fails keeps its markers and does not stop the others; throttling,
+    which would fail them all, stops the run."""
     now = now or utcnow()
+    with _lease(now):
+        return _run(now, settle_seconds, facts, exporter, budget_seconds, clock)
+
+
+@contextmanager
+def _lease(now: dt.datetime) -> Iterator[None]:
+    """Hold the rollup's lease for the block, or raise RollupBusyError."""
+    holder = secrets.token_hex(8)
+    if not changes.acquire_lease(JOB, holder=holder, now=now, seconds=LEASE_SECONDS):
+        raise RollupBusyError("a rollup is running; its figures will be ready when it ends")
+    try:
+        yield
+    finally:
+        changes.release_lease(JOB, holder=holder)
+
+
+def _run(
+    now: dt.datetime,
+    settle_seconds: int | None,
+    facts: FactSource | None,
+    exporter: Callable[[list[str], dt.datetime], list[str]] | None,
+    budget_seconds: float | None,
+    clock: Callable[[], float],
+) -> RollupSummary:
     started = clock()
     settle = get_settings().rollup_settle_seconds if settle_seconds is None else settle_seconds
     facts = facts or default_facts()
@@ -252,10 +291,17 @@ def run(
             break
         markers = by_tenant[tenant_id]
         summary.tenants += 1
-        with span("roll_tenant", tenant_id=tenant_id):
-            periods = roll_tenant(tenant_id, markers, store=store, facts=facts, now=now, summary=summary)
-        province = areas.ancestor(tenant_id, areas.Level.PROVINCE)
-        changes.mark_changed(tenant_id=NATIONAL, changes=[(p, province) for p in periods], now=now)
+        try:
+            with span("roll_tenant", tenant_id=tenant_id):
+                periods = roll_tenant(tenant_id, markers, store=store, facts=facts, now=now, summary=summary)
+            province = areas.ancestor(tenant_id, areas.Level.PROVINCE)
+            changes.mark_changed(tenant_id=NATIONAL, changes=[(p, province) for p in periods], now=now)
+        except Exception as exc:  # its markers stay: the next run tries again; the others go on
+            if is_throttling(exc):  # unless the store is overloaded for everyone: stop here
+                raise
+            logger.exception("rollup of a tenant failed", extra={"tenant_id": tenant_id})
+            summary.tenants_failed.append(tenant_id)
+            continue
         for marker in markers:
             if _settled(marker, now, settle):
                 summary.markers_cleared += changes.clear(marker, marker.scopes)
@@ -276,9 +322,11 @@ def run(
     if previous is not None:
         lag = (now - previous[0]).total_seconds()
         metrics.add_metric(name="RollupLagSeconds", unit=MetricUnit.Seconds, value=max(lag, 0))
-    metrics.add_metric(name="RollupSucceeded", unit=MetricUnit.Count, value=1)
+    if not summary.tenants_failed:
+        metrics.add_metric(name="RollupSucceeded", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="RollupAggregatesWritten", unit=MetricUnit.Count, value=summary.aggregates_written)
     metrics.add_metric(name="RollupTenantsDeferred", unit=MetricUnit.Count, value=summary.tenants_deferred)
+    metrics.add_metric(name="RollupTenantsFailed", unit=MetricUnit.Count, value=len(summary.tenants_failed))
     logger.info("rollup finished", extra={"summary": summary.as_dict()})
     return summary
 
@@ -304,18 +352,19 @@ def rebuild(
     from chalicelib.repositories.tenants import TenantRepository
 
     now = now or utcnow()
-    aggregates.delete_all()
-    month_now = now.strftime("%Y-%m")
-    tenants, cursor = [], None
-    while True:
-        page, cursor = TenantRepository().page(status=None, limit=100, cursor=cursor)
-        tenants += [t.tenant_id for t in page]
-        if not cursor:
-            break
-    for tenant_id in tenants:
-        dirty = village_months(tenant_id)
-        dirty |= {(month_now, code) for code in VillageRepository(tenant_id=tenant_id).all_codes()}
-        dirty |= fact_months(tenant_id)
-        if dirty:
-            changes.mark_changed(tenant_id=tenant_id, changes=dirty, now=now)
-    return run(now=now, settle_seconds=0, facts=facts, exporter=exporter)
+    with _lease(now):
+        aggregates.delete_all()
+        month_now = now.strftime("%Y-%m")
+        tenants, cursor = [], None
+        while True:
+            page, cursor = TenantRepository().page(status=None, limit=100, cursor=cursor)
+            tenants += [t.tenant_id for t in page]
+            if not cursor:
+                break
+        for tenant_id in tenants:
+            dirty = village_months(tenant_id)
+            dirty |= {(month_now, code) for code in VillageRepository(tenant_id=tenant_id).all_codes()}
+            dirty |= fact_months(tenant_id)
+            if dirty:
+                changes.mark_changed(tenant_id=tenant_id, changes=dirty, now=now)
+        return _run(now, 0, facts, exporter, None, time.monotonic)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,11 +17,13 @@ PATI_V = "33.18.01.2001"
 
 
 @pytest.fixture(autouse=True)
-def _settle_now(monkeypatch: pytest.MonkeyPatch) -> None:
+def _settle_now(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     from chalicelib.config import get_settings
 
     monkeypatch.setenv("TPBIS_ROLLUP_SETTLE_SECONDS", "0")
     get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()  # settings changed by a test are not seen by the next
 
 
 @pytest.fixture
@@ -305,3 +308,43 @@ def test_the_scheduled_job_and_run_now_stop_starting_tenants_when_their_budget_i
     summary = _run(api, world["admin"])
     assert (summary["tenants"], summary["tenants_deferred"]) == (1, 1)
     assert _run(api, world["admin"])["tenants_deferred"] == 0
+
+
+def test_a_scheduled_run_with_a_failing_tenant_rolls_the_others_then_ends_in_error(
+    world: dict[str, Any], api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.services import rollup
+
+    _post(api, world["grobogan"].operator, report(village=V1, visitors=4, women=1, children=1))
+    _post(api, world["pati"].operator, report(village=PATI_V, visitors=6, women=1, children=1))
+    original = rollup.roll_tenant
+
+    def failing_for_grobogan(tenant_id: str, *args: Any, **kwargs: Any) -> Any:
+        if tenant_id == "33.15":
+            raise RuntimeError("simulated failure")
+        return original(tenant_id, *args, **kwargs)
+
+    monkeypatch.setattr(rollup, "roll_tenant", failing_for_grobogan)
+    with pytest.raises(RuntimeError, match=r"33\.15"):
+        run_scheduled("run_rollup")
+    national = _by_code(api, "/v1/national/indicators?period=2026-11&level=regency", world["national"])
+    assert _value(national, "33.18", "visits") == 6 and "33.15" not in national
+    monkeypatch.setattr(rollup, "roll_tenant", original)
+    assert run_scheduled("run_rollup")["tenants_failed"] == []
+    national = _by_code(api, "/v1/national/indicators?period=2026-11&level=regency", world["national"])
+    assert _value(national, "33.15", "visits") == 4
+
+
+def test_while_a_run_holds_the_lease_run_now_answers_409_and_the_schedule_skips(
+    world: dict[str, Any], api: ApiClient
+) -> None:
+    from chalicelib.clock import utcnow
+    from chalicelib.repositories import changes
+
+    _post(api, world["grobogan"].operator, report(village=V1))
+    assert changes.acquire_lease("rollup", holder="scheduled", now=utcnow(), seconds=900)
+    response = api.post("/v1/admin/jobs/rollup/run", key=world["admin"])
+    assert (response.status, response.error_code) == (409, "rollup_running")
+    assert run_scheduled("run_rollup") == {"skipped": True}
+    changes.release_lease("rollup", holder="scheduled")
+    assert _run(api, world["admin"])["tenants"] == 2  # nothing was lost meanwhile

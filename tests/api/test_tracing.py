@@ -51,7 +51,8 @@ def traces(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Traces]:
     from chalicelib import observability
 
     captured = Traces()
-    saved_emitter, was_enabled = xray_recorder.emitter, global_sdk_config.sdk_enabled()
+    saved = xray_recorder.emitter, xray_recorder.sampling
+    was_enabled = global_sdk_config.sdk_enabled()
     global_sdk_config.set_sdk_enabled(True)
     xray_recorder.configure(emitter=captured, sampling=False)
     # Tracers share one config, in which "disabled" sticks once any was disabled (the app's own, here).
@@ -64,7 +65,7 @@ def traces(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Traces]:
         yield captured
     finally:
         xray_recorder.end_segment()
-        xray_recorder.configure(emitter=saved_emitter)
+        xray_recorder.configure(emitter=saved[0], sampling=saved[1])
         global_sdk_config.set_sdk_enabled(was_enabled)
         Tracer._reset_config()
 
@@ -88,6 +89,8 @@ def test_each_request_is_a_subsegment_with_its_tenant_and_status(
     assert [s.annotations for s in tenant_reads] == [{"tenant_id": GROBOGAN, "status": 200}]
     (refused,) = traces.subsegments("## GET /v1/admin/tenants")
     assert refused.annotations == {"tenant_id": PATI, "status": 403}
+    flags = [(getattr(s, "error", False), getattr(s, "fault", False)) for s in (refused, tenant_reads[0])]
+    assert flags == [(True, False), (False, False)]  # a 4xx is X-Ray's "error", a 5xx its "fault"
     approvals = traces.subsegments("## POST /v1/admin/tenants/{tenant_id}/approve")
     assert len(approvals) == 2 and all(s.annotations["tenant_id"] == "national" for s in approvals)
 

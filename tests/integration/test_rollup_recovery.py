@@ -150,6 +150,58 @@ def test_a_spent_budget_leaves_tenants_for_the_next_run_round_robin_and_loses_no
     assert regency["visits"] == 10
 
 
+def test_a_run_resumes_after_the_tenant_it_stopped_at_even_when_that_one_is_clean_now(tenant: str) -> None:
+    for code, village in (("33.18", "33.18.01.2001"), ("33.19", "33.19.01.2001")):
+        _tenant_with_a_village(code, village)
+        _post(village, "2026-11-03", 5, tenant=code)
+    _post("33.15.01.2001", "2026-11-02", 7)
+    first = rollup.run(now=NOW, settle_seconds=0, budget_seconds=0)
+    assert first.resume_from == "33.18"
+    (pati,) = [m for m in changes.pending() if m.tenant_id == "33.18"]
+    changes.clear(pati, pati.scopes)  # 33.18 is clean now
+    _post("33.15.01.2001", "2026-11-04", 3)
+    second = rollup.run(now=NOW, settle_seconds=0, budget_seconds=0)
+    assert (second.tenants, second.resume_from, _dirty_tenants()) == (1, "33.15", {"33.15"})  # 33.19 came first
+
+
+def test_a_failing_tenant_keeps_its_markers_and_does_not_stop_the_others(
+    tenant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tenant_with_a_village("33.18", "33.18.01.2001")
+    _post("33.18.01.2001", "2026-11-03", 5, tenant="33.18")
+    _post("33.15.01.2001", "2026-11-02", 7)
+    original = rollup.roll_tenant
+
+    def failing_for_grobogan(tenant_id: str, *args: Any, **kwargs: Any) -> Any:
+        if tenant_id == TENANT:
+            raise RuntimeError("simulated failure")
+        return original(tenant_id, *args, **kwargs)
+
+    monkeypatch.setattr(rollup, "roll_tenant", failing_for_grobogan)
+    summary = rollup.run(now=NOW, settle_seconds=0)
+    assert (summary.tenants, summary.tenants_failed) == (2, [TENANT])
+    assert _dirty_tenants() == {TENANT}
+    store = AggregateStore()
+    assert store.read_keys({("ID#regency#2026-11", "33.18")})[("ID#regency#2026-11", "33.18")]["visits"] == 5
+    monkeypatch.setattr(rollup, "roll_tenant", original)
+    again = rollup.run(now=NOW, settle_seconds=0)
+    assert (again.tenants, again.tenants_failed, _dirty_tenants()) == (1, [], set())
+    assert store.read_keys({("ID#national#2026-11", "ID")})[("ID#national#2026-11", "ID")]["visits"] == 12
+
+
+def test_one_run_at_a_time_and_a_lease_left_by_a_killed_run_expires(tenant: str) -> None:
+    _post("33.15.01.2001", "2026-11-02", 7)
+    assert changes.acquire_lease("rollup", holder="killed", now=NOW, seconds=rollup.LEASE_SECONDS)
+    with pytest.raises(rollup.RollupBusyError):
+        rollup.run(now=NOW + dt.timedelta(minutes=5), settle_seconds=0)
+    with pytest.raises(rollup.RollupBusyError):
+        rollup.rebuild(now=NOW + dt.timedelta(minutes=5))
+    assert _dirty_tenants() == {TENANT} and stored_aggregates() == {}  # nothing done, nothing dropped
+    later = NOW + dt.timedelta(seconds=rollup.LEASE_SECONDS + 1)
+    assert rollup.run(now=later, settle_seconds=0).tenants == 1
+    assert rollup.run(now=later, settle_seconds=0).tenants == 0  # the lease was given back
+
+
 def test_a_budget_not_spent_rolls_every_tenant(tenant: str) -> None:
     _tenant_with_a_village("33.18", "33.18.01.2001")
     _post("33.18.01.2001", "2026-11-03", 5, tenant="33.18")
