@@ -5,7 +5,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from typing import Any
+
+from pynamodb.exceptions import PynamoDBException
 
 from chalicelib.config import get_settings
 from chalicelib.errors import MalformedRequestError
@@ -53,6 +56,17 @@ def decode_cursor(cursor: str | None, *, scope: dict[str, str]) -> dict[str, Any
     if any(key.get(name, {}).get("S") != value for name, value in scope.items()):
         raise MalformedRequestError("the cursor does not belong to this listing", code="invalid_cursor")
     return key
+
+
+def condition_held(write: Callable[[], object]) -> bool:
+    """Make a conditional write; whether its condition held (False, not an error, when it did not)."""
+    try:
+        write()
+        return True
+    except PynamoDBException as exc:
+        if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
+            raise
+        return False
 
 
 def all_of(conditions: list[Any]) -> Any:

@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, MapAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import DeleteError, PutError, UpdateError
 from pynamodb.models import Model
 
 from chalicelib.clock import utcnow
-from chalicelib.repositories.base import all_of, table_meta
+from chalicelib.repositories.base import all_of, condition_held, table_meta
 from chalicelib.tables import CHANGES
 
 REGENCY_SCOPE = "regency"
@@ -66,35 +65,40 @@ def mark_changed(*, tenant_id: str, changes: Iterable[tuple[str, str]], now: dat
     now = now or utcnow()
     writes = 0
     for month, scopes in sorted(by_month.items()):
-        ordered = sorted(scopes)
-        for start in range(0, len(ordered), _SCOPES_PER_UPDATE):
-            _mark_month(tenant_id, month, ordered[start : start + _SCOPES_PER_UPDATE], now)
+        for hundred in _hundreds(scopes):
+            _mark_month(tenant_id, month, hundred, now)
             writes += 1
     return writes
+
+
+def _hundreds(scopes: Iterable[str]) -> Iterator[list[str]]:
+    """The distinct scopes, sorted, in lists of at most _SCOPES_PER_UPDATE (a path twice in one
+    update is refused)."""
+    ordered = sorted(set(scopes))
+    for start in range(0, len(ordered), _SCOPES_PER_UPDATE):
+        yield ordered[start : start + _SCOPES_PER_UPDATE]
 
 
 def _mark_month(tenant_id: str, month: str, scopes: list[str], now: datetime) -> None:
     token = secrets.token_hex(8)
     marker = ChangeMarker(_PARTITION, f"{tenant_id}#{month}")
     for _ in range(5):
-        try:  # the usual case: the month is dirty already, add to its map
-            marker.update(
+        # the usual case: the month is dirty already, add to its map
+        if condition_held(
+            lambda: marker.update(
                 actions=[_entry(s).set(token) for s in scopes] + [ChangeMarker.touched_at.set(now)],
                 condition=ChangeMarker.scopes.exists(),
             )
+        ):
             return
-        except UpdateError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
-        try:  # the first change of the month since the last rollup: create the map
-            marker.update(
+        # the first change of the month since the last rollup: create the map
+        if condition_held(
+            lambda: marker.update(
                 actions=[ChangeMarker.scopes.set({s: token for s in scopes}), ChangeMarker.touched_at.set(now)],
                 condition=ChangeMarker.scopes.does_not_exist(),
             )
+        ):
             return
-        except UpdateError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
     raise RuntimeError("could not mark a change after 5 attempts")  # only under a pathological race
 
 
@@ -120,33 +124,24 @@ def clear(marker: Marker, scopes: Iterable[str]) -> int:
     map); if one did, that hundred is cleared scope by scope, so the changed one stays."""
     removed = 0
     record = ChangeMarker(_PARTITION, f"{marker.tenant_id}#{marker.month}")
-    ordered = sorted(set(scopes))  # a path twice in one update is refused
-    for start in range(0, len(ordered), _SCOPES_PER_UPDATE):
-        chunk = ordered[start : start + _SCOPES_PER_UPDATE]
-        if _remove_unchanged(record, marker, chunk):
-            removed += len(chunk)
-        elif len(chunk) > 1:
-            removed += sum(_remove_unchanged(record, marker, [scope]) for scope in chunk)
-    try:
-        record.delete(condition=ChangeMarker.scopes.does_not_exist() | (ChangeMarker.scopes == {}))
-    except DeleteError as exc:  # a non-empty map stays, as it should
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
+    for hundred in _hundreds(scopes):
+        if _remove_unchanged(record, marker, hundred):
+            removed += len(hundred)
+        elif len(hundred) > 1:
+            removed += sum(_remove_unchanged(record, marker, [scope]) for scope in hundred)
+    # the item goes once its map is empty; a non-empty map stays, as it should
+    condition_held(lambda: record.delete(condition=ChangeMarker.scopes.does_not_exist() | (ChangeMarker.scopes == {})))
     return removed
 
 
 def _remove_unchanged(record: ChangeMarker, marker: Marker, scopes: list[str]) -> bool:
     """Remove these scopes if every one still holds the token `marker` saw; whether it did."""
-    try:
-        record.update(
+    return condition_held(
+        lambda: record.update(
             actions=[_entry(scope).remove() for scope in scopes],
             condition=all_of([_entry(scope) == marker.scopes[scope] for scope in scopes]),
         )
-        return True
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        return False
+    )
 
 
 def _entry(scope: str) -> Any:
@@ -194,19 +189,9 @@ class JobLease(Model):
 def acquire_lease(name: str, *, holder: str, now: datetime, seconds: int) -> bool:
     """Take the job's lease if nobody holds it or its holder's time is up; whether it was taken."""
     lease = JobLease("lease", name, holder=holder, expires_at=now + timedelta(seconds=seconds))
-    try:
-        lease.save(condition=JobLease.pk.does_not_exist() | (JobLease.expires_at < now))
-        return True
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        return False
+    return condition_held(lambda: lease.save(condition=JobLease.pk.does_not_exist() | (JobLease.expires_at < now)))
 
 
 def release_lease(name: str, *, holder: str) -> None:
     """Give the lease back (only if `holder` still has it)."""
-    try:
-        JobLease("lease", name).delete(condition=JobLease.holder == holder)
-    except DeleteError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
+    condition_held(lambda: JobLease("lease", name).delete(condition=JobLease.holder == holder))

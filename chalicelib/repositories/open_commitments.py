@@ -10,8 +10,6 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
-
 from chalicelib.domain.commitments import Commitment, Stakeholder
 from chalicelib.repositories.advocacy_items import (
     OPEN,
@@ -21,6 +19,7 @@ from chalicelib.repositories.advocacy_items import (
     commitment_sk,
     stakeholder_sk,
 )
+from chalicelib.repositories.base import condition_held
 
 
 def open_commitments_due_before(before: date) -> Iterator[Commitment]:
@@ -41,13 +40,7 @@ def set_overdue(commitment: Commitment, *, overdue: bool, at: datetime) -> bool:
     else:
         actions = [CommitmentItem.overdue.set(False), CommitmentItem.overdue_since.remove()]
         condition = CommitmentItem.overdue == True  # noqa: E712
-    try:
-        item.update(actions=actions, condition=condition)
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return condition_held(lambda: item.update(actions=actions, condition=condition))
 
 
 def stakeholders_by_id(tenant_id: str, stakeholder_ids: set[str]) -> dict[str, Stakeholder]:

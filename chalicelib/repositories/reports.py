@@ -19,7 +19,7 @@ from pynamodb.models import Model
 
 from chalicelib.domain.reports import FieldChange, Report, ReportContent, ReportStatus, ReportType, Revision
 from chalicelib.errors import VersionConflictError
-from chalicelib.repositories.base import all_of, decode_cursor, encode_cursor, table_meta
+from chalicelib.repositories.base import all_of, condition_held, decode_cursor, encode_cursor, table_meta
 from chalicelib.tables import REPORTS
 
 
@@ -180,13 +180,7 @@ class ReportRepository:
     def add(self, report: Report) -> bool:
         """Store a new report; False (nothing written) when its id is taken. The condition, not a
         prior read, is what makes two racing posts of one id store it once."""
-        try:
-            self._record(report).save(condition=ReportRecord.submission_id.does_not_exist())
-            return True
-        except PutError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
+        return condition_held(lambda: self._record(report).save(condition=ReportRecord.submission_id.does_not_exist()))
 
     def replace(self, report: Report, *, expected_version: int) -> None:
         """Write a new version of a report, only if the stored one is still `expected_version`."""

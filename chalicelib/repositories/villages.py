@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
 from chalicelib.domain.villages import Village
-from chalicelib.repositories.base import decode_cursor, encode_cursor, table_meta
+from chalicelib.repositories.base import condition_held, decode_cursor, encode_cursor, table_meta
 from chalicelib.tables import VILLAGES
 
 
@@ -61,13 +60,7 @@ class VillageRepository:
 
     def add(self, village: Village) -> bool:
         """Store a new village; False (and nothing written) when it is registered already."""
-        try:
-            self._record(village).save(condition=VillageRecord.village_code.does_not_exist())
-            return True
-        except PutError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
+        return condition_held(lambda: self._record(village).save(condition=VillageRecord.village_code.does_not_exist()))
 
     def update(self, village: Village) -> None:
         """Replace a registered village's details (its creation time is kept)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
 import pytest
 
@@ -15,6 +15,7 @@ from devstack import atomic
 from tests.e2e.conftest import HttpStack
 
 CLIENTS = 8
+T = TypeVar("T")
 
 
 def _office(stack: HttpStack, regency: str, village: str) -> str:
@@ -33,10 +34,10 @@ def _office(stack: HttpStack, regency: str, village: str) -> str:
     return secret
 
 
-def _at_once(send: Callable[[], tuple[int, Any]]) -> list[tuple[int, Any]]:
-    """`send` from CLIENTS threads released together."""
-    barrier = threading.Barrier(CLIENTS)
-    answers: list[tuple[int, Any]] = []
+def _at_once(send: Callable[[], T], clients: int = CLIENTS, timeout: float = 120) -> list[T]:
+    """`send` from `clients` threads released together; their answers."""
+    barrier = threading.Barrier(clients)
+    answers: list[T] = []
     lock = threading.Lock()
 
     def client() -> None:
@@ -45,12 +46,12 @@ def _at_once(send: Callable[[], tuple[int, Any]]) -> list[tuple[int, Any]]:
         with lock:
             answers.append(answer)
 
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=120)
-    assert len(answers) == CLIENTS
+        thread.join(timeout=timeout)
+    assert len(answers) == clients
     return answers
 
 
@@ -134,11 +135,9 @@ def test_fifty_phones_posting_at_once_are_all_answered(http_stack: HttpStack) ->
     phones connecting while it was busy were reset. Each phone opens its own connection."""
     village = "33.19.01.2001"
     key = _office(http_stack, "33.19", village)
-    clients, barrier = 50, threading.Barrier(50)
-    outcomes: list[int | str] = []
-    lock = threading.Lock()
+    clients = 50
 
-    def phone() -> None:
+    def phone() -> int | str:
         batch = [
             {
                 "submission_id": str(uuid.uuid4()),
@@ -149,17 +148,10 @@ def test_fifty_phones_posting_at_once_are_all_answered(http_stack: HttpStack) ->
             }
             for _ in range(10)
         ]
-        barrier.wait()
         try:
-            outcome: int | str = http_stack.call("POST", "/v1/reports", {"reports": batch}, key=key)[0]
+            return int(http_stack.call("POST", "/v1/reports", {"reports": batch}, key=key)[0])
         except OSError as exc:
-            outcome = type(exc).__name__
-        with lock:
-            outcomes.append(outcome)
+            return type(exc).__name__
 
-    threads = [threading.Thread(target=phone) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=180)
+    outcomes = _at_once(phone, clients=clients, timeout=180)
     assert outcomes == [200] * clients, outcomes

@@ -18,7 +18,8 @@ import pytest
 
 from chalicelib.config import get_settings
 from chalicelib.errors import is_throttling
-from tests.factories import GROBOGAN, TenantKeys, Tenants, register_village, report
+from tests.advocacy import new_commitment, new_stakeholder
+from tests.factories import GROBOGAN, TenantKeys, Tenants, register_village, report, signup_payload
 from tests.faults import Crash, DynamoFaults, injected
 from tests.http_client import ApiClient, ApiResponse
 from tests.reliability.support import assert_indicators_match_oracle, raw, stored_reports
@@ -129,16 +130,10 @@ def test_throttling_and_partial_batches_lose_nothing_and_count_everything_once(
 def test_commitment_transitions_under_throttling_make_one_history_entry_each(
     office: TenantKeys, api: ApiClient, fast: None
 ) -> None:
-    stakeholder = api.post(
-        "/v1/stakeholders",
-        key=office.admin,
-        json={"name": "Kepala Desa", "kind": "village_head", "village_code": VILLAGES[0]},
-    ).json["stakeholder_id"]
-    commitment = api.post(
-        "/v1/commitments",
-        key=office.admin,
-        json={"stakeholder_id": stakeholder, "kind": "policy", "description": "Perdes", "due_date": "2027-01-31"},
-    ).json["commitment_id"]
+    stakeholder = new_stakeholder(api, office, name="Kepala Desa", village_code=VILLAGES[0])["stakeholder_id"]
+    commitment = new_commitment(
+        api, office, stakeholder, kind="policy", amount_idr=None, description="Perdes", due_date="2027-01-31"
+    )["commitment_id"]
     statuses: Counter[int] = Counter()
     with injected(DynamoFaults(throttle=0.3, seed=5)) as faults:
         for version, to in enumerate(("committed", "in_progress", "fulfilled"), start=1):
@@ -184,29 +179,8 @@ def test_exhausted_retries_answer_503_with_retry_after_and_store_nothing_half(
 ) -> None:
     from chalicelib.repositories import changes
 
-    stakeholder = api.post("/v1/stakeholders", key=office.admin, json={"name": "Camat", "kind": "other"}).json
-    commitment = api.post(
-        "/v1/commitments",
-        key=office.admin,
-        json={
-            "stakeholder_id": stakeholder["stakeholder_id"],
-            "kind": "policy",
-            "description": "x",
-            "due_date": "2027-01-31",
-        },
-    ).json
-    assert (
-        api.post(
-            "/v1/signup",
-            json={
-                "regency_code": "33.18",
-                "office_name": "Dinas Pati",
-                "contact_name": "Ani",
-                "contact_email": "a@example.id",
-            },
-        ).status
-        == 202
-    )
+    commitment = new_commitment(api, office, kind="policy", amount_idr=None, description="x", due_date="2027-01-31")
+    assert api.post("/v1/signup", json=signup_payload("33.18")).status == 202
     sent = report("visits", village=VILLAGES[0])
     before_reports = stored_reports(GROBOGAN)
     requests = {
@@ -267,18 +241,7 @@ def test_a_transaction_cancelled_by_its_condition_writes_none_of_its_items(offic
     cancels the whole transaction (version condition), so no transition, fact or status is half-written."""
     import boto3
 
-    stakeholder = api.post("/v1/stakeholders", key=office.admin, json={"name": "Camat", "kind": "other"}).json
-    commitment = api.post(
-        "/v1/commitments",
-        key=office.admin,
-        json={
-            "stakeholder_id": stakeholder["stakeholder_id"],
-            "kind": "budget",
-            "amount_idr": 1_000_000,
-            "description": "Dana Desa",
-            "due_date": "2027-01-31",
-        },
-    ).json
+    commitment = new_commitment(api, office, amount_idr=1_000_000, description="Dana Desa", due_date="2027-01-31")
     cid = commitment["commitment_id"]
 
     def competing_write(operation: str, table: str) -> None:
