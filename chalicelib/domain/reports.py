@@ -17,6 +17,12 @@ from typing import Any
 from chalicelib.errors import ConflictError, FieldProblem
 
 EARLIEST_DATE = date(2010, 1, 1)
+
+
+def canonical_id(value: str) -> str:
+    """An identifier as stored and compared: lower case (phones write UUIDs in either case)."""
+    return value.strip().lower()
+
 MAX_DAYS_AHEAD = 1
 
 

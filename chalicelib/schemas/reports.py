@@ -32,6 +32,7 @@ from chalicelib.domain.reports import (
     Report,
     ReportContent,
     ReportType,
+    canonical_id,
 )
 from chalicelib.errors import FieldProblem, InvalidInputError
 from chalicelib.schemas.common import ErrorInfo, PageQuery, PublicModel, RequestModel, problems_of
@@ -58,6 +59,11 @@ def _within(value: int | None, info: ValidationInfo, total: str) -> int | None:
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
 Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_id_numbers)]
 OptionalText = Annotated[str | None, Field(default=None, min_length=1, max_length=300), AfterValidator(_no_id_numbers)]
+SubmissionId = Annotated[
+    str,
+    Field(pattern=UUID_PATTERN, description="A UUID made by the device; stored and compared in lower case."),
+    AfterValidator(canonical_id),
+]
 Url = Annotated[str | None, Field(default=None, max_length=2048, pattern=r"^https?://\S+$")]
 
 
@@ -162,31 +168,31 @@ class IctFields(_ReportBody):
 class VisitsReport(VisitsFields):
     """A visits report."""
 
-    submission_id: str = Field(pattern=UUID_PATTERN)
+    submission_id: SubmissionId
 
 
 class ActivityReport(ActivityFields):
     """An activity report."""
 
-    submission_id: str = Field(pattern=UUID_PATTERN)
+    submission_id: SubmissionId
 
 
 class MediaReport(MediaFields):
     """A media report."""
 
-    submission_id: str = Field(pattern=UUID_PATTERN)
+    submission_id: SubmissionId
 
 
 class PartnershipReport(PartnershipFields):
     """A partnership report."""
 
-    submission_id: str = Field(pattern=UUID_PATTERN)
+    submission_id: SubmissionId
 
 
 class IctReport(IctFields):
     """An ICT report."""
 
-    submission_id: str = Field(pattern=UUID_PATTERN)
+    submission_id: SubmissionId
 
 
 ReportIn = Annotated[
@@ -430,7 +436,7 @@ def _parse_item(item: Any, prefix: str) -> Incoming:
             ),
         )
     sid = item.get("submission_id")
-    sid = sid if isinstance(sid, str) and len(sid) <= 64 else None
+    sid = canonical_id(sid) if isinstance(sid, str) and len(sid) <= 64 else None
     try:
         model = report_adapter().validate_json(json.dumps(item))
     except ValidationError as exc:

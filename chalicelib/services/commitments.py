@@ -31,6 +31,7 @@ from chalicelib.domain.commitments import (
     check_new_commitment,
 )
 from chalicelib.domain.principal import Principal, Role
+from chalicelib.domain.reports import canonical_id
 from chalicelib.errors import FieldProblem, InvalidInputError, NotFoundError
 from chalicelib.repositories import changes
 from chalicelib.repositories.advocacy import AdvocacyRepository, scope_of
@@ -114,6 +115,7 @@ def create_stakeholder(
 
 
 def _visible_stakeholder(principal: Principal, repo: AdvocacyRepository, stakeholder_id: str) -> Stakeholder:
+    stakeholder_id = canonical_id(stakeholder_id)
     found = repo.get_stakeholder(stakeholder_id) if _ID.fullmatch(stakeholder_id) else None
     if found is None or not _sees(principal, found.village_code):
         raise NotFoundError("no such stakeholder")
@@ -191,7 +193,8 @@ def create_commitment(
     Without an explicit village it takes the stakeholder's."""
     principal.require(Role.DISTRICT_ADMIN)
     repo = _repo(principal, repo)
-    stakeholder = repo.get_stakeholder(data.stakeholder_id) if _ID.fullmatch(data.stakeholder_id) else None
+    stakeholder_id = canonical_id(data.stakeholder_id)
+    stakeholder = repo.get_stakeholder(stakeholder_id) if _ID.fullmatch(stakeholder_id) else None
     if stakeholder is None:
         raise InvalidInputError("no such stakeholder", details=[FieldProblem("stakeholder_id", "no such stakeholder")])
     village_code = data.village_code if data.village_given else stakeholder.village_code
@@ -233,6 +236,7 @@ def create_commitment(
 
 
 def _visible_commitment(principal: Principal, repo: AdvocacyRepository, commitment_id: str) -> Commitment:
+    commitment_id = canonical_id(commitment_id)
     found = repo.get_commitment(commitment_id) if _ID.fullmatch(commitment_id) else None
     if found is None or not _sees(principal, found.village_code):
         raise NotFoundError("no such commitment")
@@ -245,6 +249,7 @@ def get_commitment(
     """A commitment with its transitions (by version) and advocacy actions (by date)."""
     principal.require(*READERS)
     repo = _repo(principal, repo)
+    commitment_id = canonical_id(commitment_id)
     found = repo.history(commitment_id) if _ID.fullmatch(commitment_id) else None
     if found is None or not _sees(principal, found[0].village_code):
         raise NotFoundError("no such commitment")
@@ -267,7 +272,7 @@ def list_commitments(
     return _repo(principal, repo).list_commitments(
         status=status,
         overdue=overdue,
-        stakeholder_id=stakeholder_id,
+        stakeholder_id=canonical_id(stakeholder_id) if stakeholder_id is not None else None,
         village_code=village_code,
         villages=_villages(principal),
         limit=limit,

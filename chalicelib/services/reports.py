@@ -16,6 +16,7 @@ from chalicelib.domain.reports import (
     ReportContent,
     ReportStatus,
     ReportType,
+    canonical_id,
     date_problems,
 )
 from chalicelib.errors import (
@@ -82,15 +83,16 @@ def submit(
     results: list[ItemResult | None] = [None] * len(items)
     candidates: list[tuple[int, str, ReportContent]] = []
     for i, item in enumerate(items):
-        if item.content is None or item.submission_id is None:
+        sid = canonical_id(item.submission_id) if item.submission_id is not None else None
+        if item.content is None or sid is None:
             error = item.error or ItemError("validation_error", "the report is not valid")
-            results[i] = ItemResult(item.submission_id, ItemStatus.REJECTED, error)
+            results[i] = ItemResult(sid, ItemStatus.REJECTED, error)
             continue
         scope_error = _scope_error(principal, item.content, today)
         if scope_error is not None:
-            results[i] = ItemResult(item.submission_id, ItemStatus.REJECTED, scope_error)
+            results[i] = ItemResult(sid, ItemStatus.REJECTED, scope_error)
         else:
-            candidates.append((i, item.submission_id, item.content))
+            candidates.append((i, sid, item.content))
 
     registered = villages.registered(c.village_code for _, _, c in candidates) if candidates else set()
     stored = reports.get_many(sid for _, sid, _ in candidates) if candidates else {}
@@ -147,7 +149,7 @@ def _same_or_conflict(sid: str, same: bool, version: int) -> ItemResult:
 
 
 def _visible(principal: Principal, submission_id: str, reports: ReportRepository) -> Report:
-    report = reports.get(submission_id)
+    report = reports.get(canonical_id(submission_id))
     if report is None or not principal.sees_village(report.content.village_code):
         raise NotFoundError("no such report")
     return report
