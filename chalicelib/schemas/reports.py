@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from functools import cache
 from typing import Annotated, Any, Literal, cast
 
@@ -35,17 +34,10 @@ from chalicelib.domain.reports import (
     canonical_id,
 )
 from chalicelib.errors import FieldProblem, InvalidInputError
-from chalicelib.schemas.common import ErrorInfo, PageQuery, PublicModel, RequestModel, problems_of
+from chalicelib.schemas.common import ErrorInfo, NoIdNumbers, PageQuery, PublicModel, RequestModel, problems_of
 
 MAX_BATCH = 100
-_NIK = re.compile(r"\d{16}")
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-
-
-def _no_id_numbers(value: str | None) -> str | None:
-    if value is not None and _NIK.search(value.replace(" ", "").replace("-", "")):
-        raise ValueError("must not contain personal ID numbers")
-    return value
 
 
 def _within(value: int | None, info: ValidationInfo, total: str) -> int | None:
@@ -57,8 +49,8 @@ def _within(value: int | None, info: ValidationInfo, total: str) -> int | None:
 
 
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
-Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_id_numbers)]
-OptionalText = Annotated[str | None, Field(default=None, min_length=1, max_length=300), AfterValidator(_no_id_numbers)]
+Text = Annotated[str, Field(min_length=1, max_length=200), NoIdNumbers]
+OptionalText = Annotated[str | None, Field(default=None, min_length=1, max_length=300), NoIdNumbers]
 SubmissionId = Annotated[
     str,
     Field(pattern=UUID_PATTERN, description="A UUID made by the device; stored and compared in lower case."),
