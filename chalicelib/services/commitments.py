@@ -308,21 +308,39 @@ def add_action(
     principal: Principal,
     commitment_id: str,
     data: NewAction,
+    idempotency_key: idempotency.IdempotencyKey | None = None,
     repo: AdvocacyRepository | None = None,
     now: datetime | None = None,
 ) -> Action:
-    """Log what the office did to win or keep a commitment."""
+    """Log what the office did to win or keep a commitment (once per Idempotency-Key)."""
     principal.require(Role.DISTRICT_ADMIN)
     repo = _repo(principal, repo)
     commitment = _visible_commitment(principal, repo, commitment_id)
     at = now or utcnow()
     check_action_dates(on=data.date, next_step_due=data.next_step_due, today=local_today(principal.tenant, now=at))
-    action = Action(
-        action_id=new_id(),
-        commitment_id=commitment.commitment_id,
-        recorded_at=at,
-        recorded_by=principal.key_id,
-        **asdict(data),
+    key = idempotency.check_key(idempotency_key)
+    built: list[Action] = []
+
+    def create() -> str:
+        action = Action(
+            action_id=new_id(),
+            commitment_id=commitment.commitment_id,
+            recorded_at=at,
+            recorded_by=principal.key_id,
+            **asdict(data),
+        )
+        repo.add_action(action)
+        built.append(action)
+        return action.action_id
+
+    payload = {"commitment_id": commitment.commitment_id, **asdict(data)}
+    action_id = idempotency.run_once(
+        operation="add_action", tenant_id=principal.tenant, key=key, payload=payload, create=create
     )
-    repo.add_action(action)
-    return action
+    if built:
+        return built[0]
+    found = repo.history(commitment.commitment_id)
+    for action in found[2] if found else []:
+        if action.action_id == action_id:
+            return action
+    raise RuntimeError("an idempotent create returned an id that is not stored")

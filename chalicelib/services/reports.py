@@ -200,6 +200,9 @@ def correct(
     return updated
 
 
+VOID_ATTEMPTS = 3
+
+
 def void(
     *,
     principal: Principal,
@@ -207,18 +210,28 @@ def void(
     reports: ReportRepository | None = None,
     now: dt.datetime | None = None,
 ) -> Report:
-    """Mark a report void: kept with its history, counted nowhere. Voiding twice changes nothing."""
+    """Mark a report void: kept with its history, counted nowhere. Voiding a void report is a success
+    that changes nothing, also when another request voided it between our read and our write; a
+    correction that won the race is voided in turn."""
     principal.require(*WRITERS)
     tenant_id = principal.tenant
     reports = reports or ReportRepository(tenant_id=tenant_id)
     now = now or utcnow()
-    current = _visible(principal, submission_id, reports)
-    if current.status is ReportStatus.VOID:
-        return current
-    updated = current.voided(by=principal.key_id, at=now)
-    changes.mark_changed(tenant_id=tenant_id, changes=[(current.content.month, current.content.village_code)], now=now)
-    reports.replace(updated, expected_version=current.version)
-    return updated
+    attempts = 0
+    while True:
+        attempts += 1
+        current = _visible(principal, submission_id, reports)
+        if current.status is ReportStatus.VOID:
+            return current
+        updated = current.voided(by=principal.key_id, at=now)
+        month_village = (current.content.month, current.content.village_code)
+        changes.mark_changed(tenant_id=tenant_id, changes=[month_village], now=now)
+        try:
+            reports.replace(updated, expected_version=current.version)
+            return updated
+        except VersionConflictError:
+            if attempts == VOID_ATTEMPTS:
+                raise
 
 
 def page(
