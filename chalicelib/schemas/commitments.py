@@ -20,7 +20,7 @@ from chalicelib.domain.commitments import (
 )
 from chalicelib.schemas.common import NoIdNumbers, PageQuery, PublicModel, RequestModel
 
-MAX_IDR = 10**15  # a thousand trillion rupiah: above any regency budget
+MAX_IDR = 10**13  # ten trillion rupiah: above the whole yearly budget (APBD) of any regency
 URL = r"^https?://[^\s]+$"
 # Free text about a person or an office: no 16-digit personal ID number (NIK) in it.
 Name = Annotated[str, Field(min_length=1, max_length=200), NoIdNumbers]

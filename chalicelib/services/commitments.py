@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any
 
 from chalicelib.clock import local_today, utcnow
+from chalicelib.domain.budgets import check_realized
 from chalicelib.domain.commitments import (
     COUNTED,
     Action,
@@ -40,6 +41,7 @@ from chalicelib.services.villages import check_village_code
 
 _ID = re.compile(r"[0-9a-f]{16}")
 READERS = (Role.DISTRICT_ADMIN, Role.VIEWER, Role.OPERATOR)
+
 UPDATABLE = ("name", "kind", "organization", "position", "village_code", "contact")
 
 
@@ -293,6 +295,7 @@ def transition_commitment(
     principal.require(Role.DISTRICT_ADMIN)
     repo = _repo(principal, repo)
     current = _visible_commitment(principal, repo, commitment_id)
+    check_realized(pledged=current.amount_idr, realized=request.realized_amount_idr)
     at = now or utcnow()
     on = local_today(principal.tenant, now=at)
     after, step = current.transition(request, at=at, on=on, by=principal.key_id)
