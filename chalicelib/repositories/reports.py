@@ -50,6 +50,15 @@ class _VillagePartnerships(GlobalSecondaryIndex["ReportRecord"]):
     submission_id = UnicodeAttribute(range_key=True)
 
 
+class _NeedingReview(GlobalSecondaryIndex["ReportRecord"]):
+    class Meta:
+        index_name = "needing_review"
+        projection = AllProjection()
+
+    review_key = UnicodeAttribute(hash_key=True)
+    date_key = UnicodeAttribute(range_key=True)
+
+
 class ReportRecord(Model):
     """Storage shape of a report."""
 
@@ -73,10 +82,13 @@ class ReportRecord(Model):
     updated_at = UTCDateTimeAttribute()
     updated_by = UnicodeAttribute()
     history = JSONAttribute()
+    review_key = UnicodeAttribute(null=True)  # the tenant id while the report needs review, else absent
+    review_reasons = JSONAttribute(null=True)
 
     by_tenant_date = _ByTenantDate()
     by_village_date = _ByVillageDate()
     village_partnerships = _VillagePartnerships()
+    needing_review = _NeedingReview()
 
     def to_domain(self) -> Report:
         content = ReportContent(
@@ -98,6 +110,7 @@ class ReportRecord(Model):
             updated_at=self.updated_at,
             updated_by=self.updated_by,
             history=tuple(_revision(r) for r in self.history),
+            review_reasons=tuple(self.review_reasons or ()),
         )
 
 
@@ -158,6 +171,8 @@ class ReportRepository:
             updated_at=report.updated_at,
             updated_by=report.updated_by,
             history=[_raw_revision(r) for r in report.history],
+            review_key=self.tenant_id if report.needs_review else None,
+            review_reasons=list(report.review_reasons) or None,
         )
 
     def get(self, submission_id: str) -> Report | None:
@@ -238,6 +253,20 @@ class ReportRepository:
                 last_evaluated_key=first,
                 scan_index_forward=False,
             )
+        return [r.to_domain() for r in results], encode_cursor(results.last_evaluated_key)
+
+    def needing_review(
+        self, *, village_codes: frozenset[str] | None, limit: int, cursor: str | None
+    ) -> tuple[list[Report], str | None]:
+        """One page of the reports waiting for review, newest first (an operator's: of its villages)."""
+        first = decode_cursor(cursor, scope={"review_key": self.tenant_id})
+        results = ReportRecord.needing_review.query(
+            self.tenant_id,
+            filter_condition=ReportRecord.village_code.is_in(*sorted(village_codes)) if village_codes else None,
+            limit=limit,
+            last_evaluated_key=first,
+            scan_index_forward=False,
+        )
         return [r.to_domain() for r in results], encode_cursor(results.last_evaluated_key)
 
     def in_village_between(self, village_code: str, start: dt.date, end: dt.date) -> list[Report]:

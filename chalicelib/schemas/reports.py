@@ -329,6 +329,8 @@ class ReportPublic(PublicModel):
     recorded_at: dt.datetime | None = None
     status: Literal["active", "void"]
     version: int
+    needs_review: bool = Field(description="Its figures are unusual for the regency: on the review list.")
+    review_reasons: list[str] = Field(description="Why it needs review (empty when it does not).")
     created_at: dt.datetime
     created_by: str
     updated_at: dt.datetime
@@ -345,6 +347,8 @@ class ReportPublic(PublicModel):
             recorded_at=c.recorded_at,
             status=report.status.value,
             version=report.version,
+            needs_review=report.needs_review,
+            review_reasons=list(report.review_reasons) if report.needs_review else [],
             created_at=report.created_at,
             created_by=report.created_by,
             updated_at=report.updated_at,
@@ -369,7 +373,7 @@ class RevisionPublic(PublicModel):
     """Who changed what, when."""
 
     version: int
-    action: Literal["created", "corrected", "voided"]
+    action: Literal["created", "corrected", "voided", "reviewed"]
     at: dt.datetime
     by: str
     changes: list[FieldChangePublic]
