@@ -9,13 +9,16 @@ partnership reports carry its key) so a village's partnerships are read without 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.reports import FieldChange, Report, ReportContent, ReportStatus, ReportType, Revision
 from chalicelib.errors import VersionConflictError
@@ -255,6 +258,14 @@ class ReportRepository:
             )
         return [r.to_domain() for r in results], encode_cursor(results.last_evaluated_key)
 
+    def rekey(self, report: Report, *, new_id: str) -> None:
+        """Move a report to another submission id in one transaction (written there only if that id is
+        free, removed here only if it is still at its version): same content, history and version."""
+        moved = replace(report, submission_id=new_id)
+        with TransactWrite(connection=Connection()) as transaction:
+            transaction.save(self._record(moved), condition=ReportRecord.submission_id.does_not_exist())
+            transaction.delete(self._record(report), condition=ReportRecord.version == report.version)
+
     def needing_review(
         self, *, village_codes: frozenset[str] | None, limit: int, cursor: str | None
     ) -> tuple[list[Report], str | None]:
@@ -290,3 +301,10 @@ def village_months(tenant_id: str) -> set[tuple[str, str]]:
     for record in ReportRecord.by_tenant_date.query(tenant_id, attributes_to_get=["village_code", "date"]):
         found.add((record.date[:7], record.village_code))
     return found
+
+
+def non_canonical_ids() -> Iterator[tuple[str, str]]:
+    """Every (tenant, submission id) stored in another case than lower (one scan of the keys)."""
+    for record in ReportRecord.scan(attributes_to_get=["tenant_id", "submission_id"]):
+        if record.submission_id != record.submission_id.lower():
+            yield record.tenant_id, record.submission_id
