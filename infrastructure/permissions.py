@@ -29,6 +29,7 @@ class Access:
     bucket_read: tuple[str, ...] = ()  # object key patterns it may GetObject
     bucket_write: tuple[str, ...] = ()  # object key patterns it may PutObject
     put_events: bool = False
+    cursor_secret: bool = False  # reads the secret that signs paging cursors
 
 
 _ALL = {spec.name for spec in ALL_TABLES}
@@ -41,6 +42,7 @@ ACCESS: dict[str, Access] = {
         bucket_read=("*",),
         bucket_write=("national/*",),
         put_events=True,
+        cursor_secret=True,
     ),
     # The authorizer only looks up a key and its tenant.
     "bearer_auth": Access(tables={"api_keys": GET_ONLY, "tenants": GET_ONLY}),

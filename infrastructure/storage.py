@@ -6,6 +6,7 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from chalicelib.config import Settings
@@ -51,6 +52,15 @@ class Storage(Construct):
         )
         # Bus names are per account and region, so the code's default name is used as is.
         self.event_bus = events.EventBus(self, "EventBus", event_bus_name=settings.bus_name)
+        # The key that signs paging cursors (chalicelib/api/cursors.py): made by CloudFormation, never
+        # seen by anyone; the API reads it once per container (TPBIS_CURSOR_SECRET_ARN).
+        self.cursor_secret = secretsmanager.Secret(
+            self,
+            "CursorSecret",
+            description="Signs the API's paging cursors",
+            generate_secret_string=secretsmanager.SecretStringGenerator(password_length=64, exclude_punctuation=True),
+            removal_policy=RemovalPolicy.DESTROY,
+        )
 
     def _table(self, spec: TableSpec, name: str) -> dynamodb.Table:
         table = dynamodb.Table(

@@ -45,6 +45,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/v1/commitments/{commitment_id}/transitions"): {"to": "committed", "expected_version": 1},
     ("post", "/v1/commitments/{commitment_id}/actions"): {"date": "2026-01-05", "kind": "meeting", "note": "probe"},
     ("post", "/v1/admin/jobs/commitment-reminders/run"): None,
+    ("post", "/v1/reports/{submission_id}/review"): None,
+    ("put", "/v1/review-rules"): {"rules": [{"type": "visits", "field": "visitors", "max": 1}]},
 }
 
 # Path parameters that are public Kemendagri codes, not B's resources: a foreign one may also be
