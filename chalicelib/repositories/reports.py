@@ -9,7 +9,7 @@ partnership reports carry its key) so a village's partnerships are read without 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
@@ -240,19 +240,35 @@ class ReportRepository:
             )
         return [r.to_domain() for r in results], encode_cursor(results.last_evaluated_key)
 
-    def in_village_between(self, village_code: str, start: dt.date, end: dt.date) -> list[Report]:
-        """Every report (void ones too) of a village dated start..end: what a rollup recomputes from."""
+    def in_village_between(
+        self, village_code: str, start: dt.date, end: dt.date, *, unreadable: Unreadable | None = None
+    ) -> list[Report]:
+        """Every report (void ones too) of a village dated start..end: what a rollup recomputes from.
+        `unreadable(submission_id, error)`, when given, is told of each stored item that is no valid
+        report (left out) instead of the read failing."""
         condition = ReportRecord.date_key.between(start.isoformat(), end.isoformat() + "#~")
-        return [
-            r.to_domain()
-            for r in ReportRecord.by_village_date.query(village_key(self.tenant_id, village_code), condition)
-        ]
+        records = ReportRecord.by_village_date.query(village_key(self.tenant_id, village_code), condition)
+        return _readable(records, unreadable)
 
-    def partnerships_of(self, village_code: str) -> list[Report]:
+    def partnerships_of(self, village_code: str, *, unreadable: Unreadable | None = None) -> list[Report]:
         """Every partnership report (void ones too) of a village, whatever its date."""
-        return [
-            r.to_domain() for r in ReportRecord.village_partnerships.query(village_key(self.tenant_id, village_code))
-        ]
+        records = ReportRecord.village_partnerships.query(village_key(self.tenant_id, village_code))
+        return _readable(records, unreadable)
+
+
+Unreadable = Callable[[str, Exception], None]
+
+
+def _readable(records: Iterable[ReportRecord], unreadable: Unreadable | None) -> list[Report]:
+    if unreadable is None:
+        return [r.to_domain() for r in records]
+    found = []
+    for record in records:
+        try:
+            found.append(record.to_domain())
+        except Exception as exc:  # a stored item no report can be made of: the caller records it
+            unreadable(record.submission_id, exc)
+    return found
 
 
 def village_months(tenant_id: str) -> set[tuple[str, str]]:
