@@ -19,7 +19,7 @@ from pynamodb.models import Model
 
 from chalicelib.domain.reports import FieldChange, Report, ReportContent, ReportStatus, ReportType, Revision
 from chalicelib.errors import VersionConflictError
-from chalicelib.repositories.base import all_of, condition_held, decode_cursor, encode_cursor, table_meta
+from chalicelib.repositories.base import all_of, batch_get, condition_held, decode_cursor, encode_cursor, table_meta
 from chalicelib.tables import REPORTS
 
 
@@ -169,13 +169,8 @@ class ReportRepository:
 
     def get_many(self, submission_ids: Iterable[str]) -> dict[str, Report]:
         """The stored reports among these ids (one batch read per 100 ids)."""
-        ids = sorted(set(submission_ids))
-        found: dict[str, Report] = {}
-        for start in range(0, len(ids), 100):
-            keys = [(self.tenant_id, sid) for sid in ids[start : start + 100]]
-            for record in ReportRecord.batch_get(keys, consistent_read=True):
-                found[record.submission_id] = record.to_domain()
-        return found
+        keys = [(self.tenant_id, sid) for sid in set(submission_ids)]
+        return {record.submission_id: record.to_domain() for record in batch_get(ReportRecord, keys)}
 
     def add(self, report: Report) -> bool:
         """Store a new report; False (nothing written) when its id is taken. The condition, not a
