@@ -348,3 +348,45 @@ def test_keys_left_unprocessed_now_and_then_are_read_on_a_later_round(
         response = api.post("/v1/reports", key=office.operator, json={"reports": sent})
     assert faults.counts["unprocessed-keys"] > 0
     assert response.status == 200 and response.json["duplicates"] == 30, response.text
+
+
+def _first_success_saves_throttled(times: int) -> Any:
+    """Throttle the first `times` updates of idempotency records (the save of a create's result)."""
+    seen = Counter[str]()
+
+    def only(operation: str, table: str) -> bool:
+        if table != _table("idempotency") or operation != "UpdateItem":
+            return False
+        seen["updates"] += 1
+        return seen["updates"] <= times
+
+    return only
+
+
+def test_a_create_whose_idempotency_record_save_is_throttled_keeps_its_promise_once_the_save_succeeds(
+    office: TenantKeys, api: ApiClient, fast: None
+) -> None:
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    body = {"name": "Lurah Karanglangu", "kind": "other"}
+    with injected(DynamoFaults(throttle=1.0, only=_first_success_saves_throttled(4))) as faults:  # botocore's 4
+        first = api.post("/v1/stakeholders", key=office.admin, json=body, headers=key)
+    assert faults.counts["throttled"] == 4
+    assert first.status == 201, first.text
+    again = api.post("/v1/stakeholders", key=office.admin, json=body, headers=key)
+    assert (again.status, again.json["stakeholder_id"]) == (201, first.json["stakeholder_id"]), again.text
+    listed = api.get("/v1/stakeholders", key=office.admin).json["items"]
+    assert [s["stakeholder_id"] for s in listed] == [first.json["stakeholder_id"]]
+
+
+def test_a_create_whose_idempotency_record_cannot_be_saved_is_not_answered_as_a_success(
+    office: TenantKeys, api: ApiClient, fast: None
+) -> None:
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    body = {"name": "Lurah Karanglangu", "kind": "other"}
+    with injected(DynamoFaults(throttle=1.0, only=_first_success_saves_throttled(1000))):
+        first = api.post("/v1/stakeholders", key=office.admin, json=body, headers=key)
+    assert (first.status, first.error_code) == (503, "service_unavailable"), first.text
+    assert first.headers.get("retry-after") == "2"
+    again = api.post("/v1/stakeholders", key=office.admin, json=body, headers=key)
+    assert again.status == 409, "the key stays taken: a retry never makes a second stakeholder"
+    assert len(api.get("/v1/stakeholders", key=office.admin).json["items"]) == 1
