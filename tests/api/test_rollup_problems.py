@@ -3,27 +3,20 @@ the rest of the tenant computed; what failed is listed for the district and the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
 from typing import Any
 
 import boto3
 import pytest
 
 from tests.factories import Tenants, register_village, report
+from tests.factories import post_reports as _post
+from tests.factories import run_rollup_now as _run
 from tests.http_client import ApiClient
 
 V1, V2 = "33.15.01.2001", "33.15.01.2002"
 PATI_V = "33.18.01.2001"
-
-
-@pytest.fixture(autouse=True)
-def _settle_now(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    from chalicelib.config import get_settings
-
-    monkeypatch.setenv("TPBIS_ROLLUP_SETTLE_SECONDS", "0")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("settle_now")
 
 
 @pytest.fixture
@@ -33,17 +26,6 @@ def world(tenants: Tenants, api: ApiClient) -> dict[str, Any]:
         register_village(api, grobogan.admin, code)
     register_village(api, pati.admin, PATI_V)
     return {"grobogan": grobogan, "pati": pati, "admin": tenants.admin_key}
-
-
-def _post(api: ApiClient, key: str, *reports: dict[str, Any]) -> None:
-    response = api.post("/v1/reports", key=key, json={"reports": list(reports)})
-    assert response.json["accepted"] == len(reports), response.text
-
-
-def _run(api: ApiClient, admin: str) -> dict[str, Any]:
-    response = api.post("/v1/admin/jobs/rollup/run", key=admin)
-    assert response.status == 200, response.text
-    return dict(response.json)
 
 
 def _regency(api: ApiClient, key: str, period: str = "2026-11") -> dict[str, Any]:
@@ -59,8 +41,6 @@ def _corrupt(submission_id: str, tenant_id: str, **fields: Any) -> None:
 
     table = boto3.resource("dynamodb").Table(get_settings().table_name("reports"))
     item = table.get_item(Key={"tenant_id": tenant_id, "submission_id": submission_id})["Item"]
-    import json
-
     stored = json.loads(str(item["fields"]))
     stored.update(fields)
     table.update_item(
