@@ -2,9 +2,10 @@
 survives a restart.
 
 A snapshot is one file, `state.json`: every item of every table (DynamoDB JSON) and every object of
-the export bucket (base64). It is taken every few seconds when something changed, and once more on
-stop, after the API has stopped taking requests; it is written to a temporary file and renamed, so a
-crash leaves the previous snapshot whole. The tables are read in-process under devstack.atomic's lock
+the export bucket (base64). It is taken every few seconds when moto wrote an item since the last
+one (an idle stack costs nothing), and once more on stop, after the API has stopped taking
+requests; it is written to a temporary file and renamed, so a crash leaves the previous snapshot
+whole. The tables are read in-process under devstack.atomic's lock
 (the one moto's item operations take), so a snapshot is one point in time: no half of a transaction.
 On start, before the API serves, the snapshot is written back with batch writes.
 
@@ -33,6 +34,29 @@ PREVIOUS = "state.previous.json"  # what FRESH=1 set aside
 FORMAT = 1
 
 
+_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
+_generation = [0]  # item writes moto made in this process: no write since a snapshot, no new snapshot
+
+
+def count_writes() -> None:
+    """Count moto's DynamoDB item writes in this process (idempotent), so an idle stack costs no snapshot."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    for name in _WRITES:
+        current = getattr(DynamoDBBackend, name)
+        if getattr(current, "__tpbis_counted__", False):
+            continue
+
+        def counted(*args: Any, __original: Any = current, **kwargs: Any) -> Any:
+            try:
+                return __original(*args, **kwargs)
+            finally:
+                _generation[0] += 1
+
+        counted.__tpbis_counted__ = True  # type: ignore[attr-defined]
+        setattr(DynamoDBBackend, name, counted)
+
+
 def _table_items(name: str, region: str) -> list[dict[str, Any]]:
     """Every item of a moto table, in DynamoDB JSON, read in this process (the caller holds the lock)."""
     from moto.core import DEFAULT_ACCOUNT_ID
@@ -48,6 +72,8 @@ class Snapshots:
     def __init__(self, folder: Path, settings: Settings, *, interval: float = SNAPSHOT_SECONDS) -> None:
         self.folder, self.settings, self.interval = folder, settings, interval
         self._digest = ""
+        self._generation = -1
+        count_writes()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._saving = threading.Lock()
@@ -82,10 +108,15 @@ class Snapshots:
                 }
         return {"format": FORMAT, "tables": tables, "objects": objects}
 
-    def save(self) -> bool:
-        """Write a snapshot if anything changed since the last one; whether one was written."""
+    def save(self, *, force: bool = False) -> bool:
+        """Write a snapshot if anything was written since the last one (`force`: look anyway);
+        whether one was written. Every change of the bucket (the exports) comes with table writes."""
         with self._saving:
+            generation = _generation[0]
+            if generation == self._generation and not force:
+                return False
             raw = json.dumps(self.state(), sort_keys=True, separators=(",", ":")).encode()
+            self._generation = generation
             digest = hashlib.sha256(raw).hexdigest()
             if digest == self._digest:
                 return False
@@ -126,6 +157,7 @@ class Snapshots:
                 ContentType=obj["content_type"],
             )
         self._digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
+        self._generation = _generation[0]
         return items, len(state.get("objects", {}))
 
     def start(self) -> None:
@@ -146,7 +178,7 @@ class Snapshots:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
-        self.save()
+        self.save(force=True)
 
 
 def _is_lease(table: str, row: dict[str, Any]) -> bool:

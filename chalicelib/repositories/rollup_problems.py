@@ -109,7 +109,9 @@ def page(*, tenant_id: str | None, limit: int, cursor: str | None) -> tuple[list
     """One page of problems in tenant, village, report order: a tenant's, or (None) everyone's."""
     condition = ProblemRecord.sk.startswith(f"{tenant_id}#") if tenant_id else None
     first = decode_cursor(cursor, scope={"pk": _PARTITION})
-    if first and tenant_id and not str(first["sk"]["S"] if "sk" in first else "").startswith(f"{tenant_id}#"):
+    if first is not None and (
+        set(first) != {"pk", "sk"} or (tenant_id and not first["sk"]["S"].startswith(f"{tenant_id}#"))
+    ):
         raise MalformedRequestError("the cursor does not belong to this listing", code="invalid_cursor")
     results = ProblemRecord.query(_PARTITION, condition, limit=limit, last_evaluated_key=first, consistent_read=True)
     return [_domain(r) for r in results], encode_cursor(results.last_evaluated_key)

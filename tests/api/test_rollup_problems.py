@@ -185,3 +185,32 @@ def test_a_period_outside_the_years_2000_to_2999_is_refused_not_a_server_error(
         response = api.get(f"{path}?period={period}", key=key)
         assert response.status == 422, response.text
         assert [d["field"] for d in response.json["error"]["details"]] == ["period"]
+
+
+def test_problems_are_paged_and_a_cursor_of_another_tenant_s_listing_is_refused(
+    world: dict[str, Any], api: ApiClient
+) -> None:
+    g, p = world["grobogan"], world["pati"]
+    bad = [report("visits", village=V1, date=f"2026-11-0{d}", visitors=5, women=0, children=0) for d in (3, 4)]
+    bad_p = report("visits", village=PATI_V, date="2026-11-03", visitors=5, women=0, children=0)
+    _post(api, g.admin, *bad)
+    _post(api, p.admin, bad_p)
+    for sent, tenant in ((bad[0], g), (bad[1], g), (bad_p, p)):
+        _corrupt(sent["submission_id"], tenant.tenant_id, visitors="many")
+    _run(api, world["admin"])
+
+    seen, cursor = [], None
+    while True:
+        page = api.get("/v1/rollup/problems?limit=1" + (f"&cursor={cursor}" if cursor else ""), key=world["admin"])
+        assert page.status == 200, page.text
+        seen += [item["submission_id"] for item in page.json["items"]]
+        cursor = page.json["next_cursor"]
+        if not cursor:
+            break
+    assert sorted(seen) == sorted(r["submission_id"] for r in (*bad, bad_p))
+
+    first = api.get("/v1/rollup/problems?limit=1&tenant_id=33.18", key=world["admin"]).json
+    assert [i["tenant_id"] for i in first["items"]] == ["33.18"]
+    everyone = api.get("/v1/rollup/problems?limit=2", key=world["admin"]).json  # its cursor is in 33.15's part
+    refused = api.get(f"/v1/rollup/problems?cursor={everyone['next_cursor']}", key=p.admin)
+    assert (refused.status, refused.error_code) == (400, "invalid_cursor")
