@@ -12,6 +12,7 @@ from chalicelib.api.errors import error_response, reshape
 from chalicelib.api.indicators import indicators_bp
 from chalicelib.api.keys import keys_bp
 from chalicelib.api.reports import reports_bp
+from chalicelib.api.rollup import rollup_bp
 from chalicelib.api.system import system_bp
 from chalicelib.api.tenants import tenants_bp
 from chalicelib.api.villages import villages_bp
@@ -31,6 +32,7 @@ for blueprint in (
     villages_bp,
     reports_bp,
     indicators_bp,
+    rollup_bp,
     rollup_jobs_bp,
     commitments_bp,
     reminders_bp,

@@ -25,14 +25,18 @@ class Storage(Construct):
         self.tables: dict[str, dynamodb.Table] = {
             spec.name: self._table(spec, settings.table_name(spec.name)) for spec in ALL_TABLES
         }
+        # Versioned like the export bucket: an overwritten or deleted log stays recoverable for 90 days.
         self.access_logs = s3.Bucket(
             self,
             "AccessLogs",
+            versioned=True,
             encryption=s3.BucketEncryption.S3_MANAGED,
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             enforce_ssl=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(365))],
+            lifecycle_rules=[
+                s3.LifecycleRule(expiration=Duration.days(365), noncurrent_version_expiration=Duration.days(90))
+            ],
             removal_policy=RemovalPolicy.RETAIN,
         )
         # Bucket names are global: CloudFormation names it, and the functions learn the name from

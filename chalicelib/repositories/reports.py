@@ -9,7 +9,7 @@ partnership reports carry its key) so a village's partnerships are read without 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -22,7 +22,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.reports import FieldChange, Report, ReportContent, ReportStatus, ReportType, Revision
 from chalicelib.errors import VersionConflictError
-from chalicelib.repositories.base import all_of, condition_held, decode_cursor, encode_cursor, table_meta
+from chalicelib.repositories.base import all_of, batch_get, condition_held, decode_cursor, encode_cursor, table_meta
 from chalicelib.tables import REPORTS
 
 
@@ -187,13 +187,8 @@ class ReportRepository:
 
     def get_many(self, submission_ids: Iterable[str]) -> dict[str, Report]:
         """The stored reports among these ids (one batch read per 100 ids)."""
-        ids = sorted(set(submission_ids))
-        found: dict[str, Report] = {}
-        for start in range(0, len(ids), 100):
-            keys = [(self.tenant_id, sid) for sid in ids[start : start + 100]]
-            for record in ReportRecord.batch_get(keys, consistent_read=True):
-                found[record.submission_id] = record.to_domain()
-        return found
+        keys = [(self.tenant_id, sid) for sid in set(submission_ids)]
+        return {record.submission_id: record.to_domain() for record in batch_get(ReportRecord, keys)}
 
     def add(self, report: Report) -> bool:
         """Store a new report; False (nothing written) when its id is taken. The condition, not a
@@ -280,19 +275,35 @@ class ReportRepository:
         )
         return [r.to_domain() for r in results], encode_cursor(results.last_evaluated_key)
 
-    def in_village_between(self, village_code: str, start: dt.date, end: dt.date) -> list[Report]:
-        """Every report (void ones too) of a village dated start..end: what a rollup recomputes from."""
+    def in_village_between(
+        self, village_code: str, start: dt.date, end: dt.date, *, unreadable: Unreadable | None = None
+    ) -> list[Report]:
+        """Every report (void ones too) of a village dated start..end: what a rollup recomputes from.
+        `unreadable(submission_id, error)`, when given, is told of each stored item that is no valid
+        report (left out) instead of the read failing."""
         condition = ReportRecord.date_key.between(start.isoformat(), end.isoformat() + "#~")
-        return [
-            r.to_domain()
-            for r in ReportRecord.by_village_date.query(village_key(self.tenant_id, village_code), condition)
-        ]
+        records = ReportRecord.by_village_date.query(village_key(self.tenant_id, village_code), condition)
+        return _readable(records, unreadable)
 
-    def partnerships_of(self, village_code: str) -> list[Report]:
+    def partnerships_of(self, village_code: str, *, unreadable: Unreadable | None = None) -> list[Report]:
         """Every partnership report (void ones too) of a village, whatever its date."""
-        return [
-            r.to_domain() for r in ReportRecord.village_partnerships.query(village_key(self.tenant_id, village_code))
-        ]
+        records = ReportRecord.village_partnerships.query(village_key(self.tenant_id, village_code))
+        return _readable(records, unreadable)
+
+
+Unreadable = Callable[[str, Exception], None]
+
+
+def _readable(records: Iterable[ReportRecord], unreadable: Unreadable | None) -> list[Report]:
+    if unreadable is None:
+        return [r.to_domain() for r in records]
+    found = []
+    for record in records:
+        try:
+            found.append(record.to_domain())
+        except Exception as exc:  # a stored item no report can be made of: the caller records it
+            unreadable(record.submission_id, exc)
+    return found
 
 
 def village_months(tenant_id: str) -> set[tuple[str, str]]:

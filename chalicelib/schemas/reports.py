@@ -23,6 +23,8 @@ from pydantic import (
 )
 
 from chalicelib import areas
+from chalicelib.domain.periods import LATEST_DATE as LATEST_END_DATE
+from chalicelib.domain.periods import NO_END_DATE
 from chalicelib.domain.reports import (
     EARLIEST_DATE,
     FieldChange,
@@ -166,11 +168,18 @@ class PartnershipFields(_ReportBody):
     partner_name: Text
     partner_kind: Literal["community", "ngo", "government", "private", "school", "religious", "university", "other"]
     agreement: Literal["mou", "letter", "informal"]
-    ends_on: dt.date | None = None
+    ends_on: dt.date | None = Field(
+        default=None,
+        description=f"Not before date, not after {LATEST_END_DATE}; {NO_END_DATE} (or none) means no end date.",
+    )
 
     @field_validator("ends_on")
     @classmethod
     def _ends_after_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        if value == NO_END_DATE:  # the usual "no end" of forms and spreadsheets: stored as no end date
+            return None
+        if value is not None and value > LATEST_END_DATE:
+            raise ValueError(f"must not be after {LATEST_END_DATE} (use {NO_END_DATE} or leave it out for no end)")
         start = info.data.get("date")
         if value is not None and start is not None and value < start:
             raise ValueError("cannot be before date")
