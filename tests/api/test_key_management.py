@@ -329,3 +329,14 @@ def test_the_admin_cli_refuses_a_short_secret(aws: None, capsys: pytest.CaptureF
     long_enough = "y" * 32
     assert cli.main(["admin-key", long_enough]) == 0
     assert find_key(key_id_of(long_enough)) is not None
+
+
+def test_a_leaked_last_admin_key_is_replaced_by_rotation_not_revocation(tenants: Tenants, api: ApiClient) -> None:
+    grobogan = tenants.create(GROBOGAN)
+    admin_id = grobogan.key_ids["admin"]
+    refused = api.delete(f"/v1/admin/keys/{admin_id}", key=tenants.admin_key)
+    assert refused.status == 409 and refused.error_code == "last_admin_key"
+    rotated = api.post(f"/v1/admin/keys/{admin_id}/rotate", key=tenants.admin_key, json={"grace_seconds": 0})
+    assert rotated.status == 201, rotated.text
+    assert api.get("/v1/keys", key=grobogan.admin).error_code == "key_revoked"
+    assert api.get("/v1/keys", key=rotated.json["secret"]).status == 200

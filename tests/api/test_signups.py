@@ -239,3 +239,51 @@ def test_the_local_server_counts_sign_ups_by_the_clients_own_address(aws: None) 
     table = get_settings().table_name("rate_limits")
     counters = boto3.client("dynamodb").scan(TableName=table)["Items"]
     assert [item["pk"]["S"].split("#")[1] for item in counters] == ["127.0.0.3"]
+
+
+def test_two_approvals_for_one_regency_at_once_make_one_tenant(
+    api: ApiClient, admin_key: str, serialized_moto: None
+) -> None:
+    import threading
+
+    ids = [apply(api, office_name=name)["application_id"] for name in ("A", "B")]
+    statuses: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def approve(application_id: str) -> None:
+        barrier.wait()
+        statuses.append(api.post(f"/v1/admin/signups/{application_id}/approve", key=admin_key).status)
+
+    threads = [threading.Thread(target=approve, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 409]
+    assert [t["tenant_id"] for t in api.get("/v1/admin/tenants", key=admin_key).json["items"]] == [GROBOGAN]
+    keys = api.get(f"/v1/admin/keys?tenant_id={GROBOGAN}", key=admin_key).json["items"]
+    assert [k["role"] for k in keys] == ["district_admin"]
+    states = sorted(api.get(f"/v1/signup/{i}").json["application"]["status"] for i in ids)
+    assert states == ["approved", "closed"]
+
+
+def test_a_pending_tenant_item_from_before_applications_does_not_block_its_regency(
+    api: ApiClient, admin_key: str
+) -> None:
+    from chalicelib.clock import utcnow
+    from chalicelib.repositories.tenants import TenantRecord
+
+    TenantRecord(
+        GROBOGAN,
+        status="pending",
+        regency_name="Kabupaten Grobogan",
+        office_name="Old sign-up",
+        contact_name="Sri",
+        contact_email="sri@example.id",
+        created_at=utcnow(),
+    ).save()
+    application = apply(api)
+    approved = api.post(f"/v1/admin/signups/{application['application_id']}/approve", key=admin_key)
+    assert approved.status == 200, approved.text
+    assert approved.json["tenant"]["status"] == "active"
+    assert api.get("/v1/tenant", key=approved.json["admin_key"]["secret"]).status == 200
