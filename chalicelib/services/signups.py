@@ -26,6 +26,7 @@ from chalicelib.errors import (
     RateLimitedError,
     is_throttling,
 )
+from chalicelib.observability import logger
 from chalicelib.repositories import rate_limits
 from chalicelib.repositories.keys import KeyRepository
 from chalicelib.repositories.signups import ApplicationRepository
@@ -63,6 +64,7 @@ def submit(
         now=now,
     )
     if retry_after is not None:
+        logger.warning("sign-up refused: the address's hourly limit is spent", extra={"source": source})
         raise RateLimitedError("too many sign-ups from this address; retry later", retry_after=retry_after)
     area = areas.lookup(data.regency_code)
     if area is None or area.level is not areas.Level.REGENCY:
