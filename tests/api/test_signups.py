@@ -147,7 +147,8 @@ def test_the_tenant_route_refuses_to_choose_between_several_applications(api: Ap
 
 
 def test_an_unknown_or_malformed_application_id_is_not_found(api: ApiClient, admin_key: str) -> None:
-    apply(api)
+    made = apply(api)
+    assert api.get(f"/v1/signup/{made['application_id']}").status == 200  # the route is there
     for probe in ["00000000-0000-4000-8000-000000000000", "not-a-uuid", "33.15"]:
         assert api.get(f"/v1/signup/{probe}").status == 404, probe
         assert api.post(f"/v1/admin/signups/{probe}/approve", key=admin_key).status == 404, probe
