@@ -164,15 +164,19 @@ def test_reports_flow_into_indicators_at_every_level(stack: HttpStack) -> None:
     assert _values(stack, "/v1/indicators?period=2025&level=regency", blora["viewer"], "visits") == {BLORA: 30}
 
     national_path = "/v1/national/indicators?period=2026-11&level="
-    # (The stack is shared with the other e2e tests, whose tenants post no visits.)
+    # The stack is shared with the other e2e tests, whose tenants may report too: each level above a
+    # regency is checked as the sum of the regencies under it.
     regencies = _values(stack, national_path + "regency", national_key, "visits")
-    assert {BLORA: 12, BANTUL: 7}.items() <= regencies.items() and sum(regencies.values()) == 19
-    assert _values(stack, national_path + "province", national_key, "visits") == {"33": 12, "34": 7}
-    assert _values(stack, national_path + "national", national_key, "visits") == {"ID": 19}
+    assert {BLORA: 12, BANTUL: 7}.items() <= regencies.items()
+    provinces = _values(stack, national_path + "province", national_key, "visits")
+    for province in ("33", "34"):
+        assert provinces[province] == sum(v for code, v in regencies.items() if code.startswith(province + "."))
+    nation = sum(regencies.values())
+    assert _values(stack, national_path + "national", national_key, "visits") == {"ID": nation}
     status, exported = stack.call("GET", "/v1/national/export?period=2026-11&format=json", key=national_key)
     assert status == 200
     national_rows = [i for i in exported["items"] if i["scope"]["level"] == "national"]
-    assert national_rows[0]["indicators"]["visits"]["value"] == 19
+    assert national_rows[0]["indicators"]["visits"]["value"] == nation
     assert stack.call("GET", national_path + "national", key=blora["admin"])[0] == 403
 
     # Re-running changes nothing.
