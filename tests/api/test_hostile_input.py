@@ -137,22 +137,17 @@ def test_a_forged_cursor_answers_400_on_reports_and_keys(
             assert_error_shape(response.json)
 
 
-def _tampered(cursor: str) -> str:
-    """The cursor with its last character changed (always changed: the signature's last base64
-    character takes only four values, so a fixed replacement would sometimes be the same one)."""
-    return cursor[:-1] + ("B" if cursor.endswith("A") else "A")
-
-
 def test_a_cursor_is_bound_to_its_route_tenant_and_filters(tenants: Tenants, api: ApiClient) -> None:
     grobogan, pati = tenants.create(GROBOGAN), tenants.create("33.18")
     cursor = _paged_reports(api, grobogan.admin)
+    tampered = cursor[:-1] + ("B" if cursor[-1] == "A" else "A")
     assert api.get(f"/v1/reports?limit=1&cursor={cursor}", key=grobogan.admin).status == 200
     assert api.get(f"/v1/reports?limit=1&cursor={cursor}", key=grobogan.viewer).status == 200  # same tenant
     refused = [
         api.get(f"/v1/keys?cursor={cursor}", key=grobogan.admin),  # another route
         api.get(f"/v1/reports?cursor={cursor}", key=pati.admin),  # another tenant
         api.get(f"/v1/reports?type=visits&cursor={cursor}", key=grobogan.admin),  # other filters
-        api.get(f"/v1/reports?cursor={_tampered(cursor)}", key=grobogan.admin),
+        api.get(f"/v1/reports?cursor={tampered}", key=grobogan.admin),  # one character changed
     ]
     for response in refused:
         assert response.status == 400 and response.error_code == "invalid_cursor", response.text

@@ -43,6 +43,17 @@ def _send(
     return response.status, {k.lower(): v for k, v in response.getheaders()}, data
 
 
+def _exchange(address: tuple[str, int], raw: bytes) -> tuple[bytes, bytes]:
+    """Send raw bytes on a new connection; the answer's head and body (read until the server closes)."""
+    with socket.create_connection(address, timeout=10) as sock:
+        sock.sendall(raw)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return head, body
+
+
 @pytest.mark.parametrize("method", ["TRACE", "CONNECT", "PROPFIND", "BREW"])
 def test_a_method_the_api_does_not_serve_answers_405_in_the_error_shape(served: tuple[str, int], method: str) -> None:
     status, headers, body = _send(served, method, "/v1/health")
@@ -54,12 +65,7 @@ def test_a_method_the_api_does_not_serve_answers_405_in_the_error_shape(served: 
 
 
 def test_a_head_answer_has_the_headers_and_no_body(served: tuple[str, int]) -> None:
-    with socket.create_connection(served, timeout=10) as sock:
-        sock.sendall(b"HEAD /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        raw = b""
-        while chunk := sock.recv(65536):
-            raw += chunk
-    head, _, rest = raw.partition(b"\r\n\r\n")
+    head, rest = _exchange(served, b"HEAD /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 ")
     assert rest == b""  # nothing after the headers
 
@@ -69,37 +75,25 @@ def test_a_chunked_body_is_read(served: tuple[str, int]) -> None:
         {"regency_code": "33.15", "office_name": "Dinas", "contact_name": "Sri", "contact_email": "sri@example.id"}
     ).encode()
     chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (payload[:10], payload[10:])) + b"0\r\n\r\n"
-    with socket.create_connection(served, timeout=10) as sock:
-        sock.sendall(
-            b"POST /v1/signup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunks
-        )
-        raw = b""
-        while chunk := sock.recv(65536):
-            raw += chunk
-    assert raw.startswith(b"HTTP/1.1 202"), raw[:200]
+    head, _ = _exchange(
+        served,
+        b"POST /v1/signup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunks,
+    )
+    assert head.startswith(b"HTTP/1.1 202"), head
 
 
 def test_a_broken_chunked_body_answers_400_in_the_error_shape(served: tuple[str, int]) -> None:
-    with socket.create_connection(served, timeout=10) as sock:
-        sock.sendall(
-            b"POST /v1/signup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            b"Transfer-Encoding: chunked\r\n\r\nzz\r\n"
-        )
-        raw = b""
-        while chunk := sock.recv(65536):
-            raw += chunk
-    head, _, body = raw.partition(b"\r\n\r\n")
+    head, body = _exchange(
+        served,
+        b"POST /v1/signup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\nzz\r\n",
+    )
     assert head.startswith(b"HTTP/1.1 400")
     assert_error_shape(json.loads(body))
 
 
 def test_a_malformed_request_line_answers_in_the_error_shape(served: tuple[str, int]) -> None:
-    with socket.create_connection(served, timeout=10) as sock:
-        sock.sendall(b"GET /v1/health HTTP/9.9 extra\r\n\r\n")
-        raw = b""
-        while chunk := sock.recv(65536):
-            raw += chunk
-    head, _, body = raw.partition(b"\r\n\r\n")
+    head, body = _exchange(served, b"GET /v1/health HTTP/9.9 extra\r\n\r\n")
     assert head.split(b" ")[1].startswith(b"4")
     assert_error_shape(json.loads(body))
