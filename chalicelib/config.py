@@ -22,6 +22,8 @@ class Settings(BaseModel):
     rollup_settle_seconds: int = Field(default=120, ge=0)
     # The scheduled rollup starts no tenant after this many seconds (its Lambda may run 900).
     rollup_budget_seconds: int = Field(default=600, ge=0, le=660)
+    # The API's public base URL (a custom domain); links such as Collect's server URL use it.
+    public_api_url: str = Field(default="", pattern=r"^(https?://[^\s/]+(/[^\s]*)?)?$")
 
     def table_name(self, logical_name: str) -> str:
         """The physical DynamoDB table name for a logical table name."""
@@ -52,6 +54,7 @@ _ENV = {
     "max_body_bytes": "TPBIS_MAX_BODY_BYTES",
     "rollup_settle_seconds": "TPBIS_ROLLUP_SETTLE_SECONDS",
     "rollup_budget_seconds": "TPBIS_ROLLUP_BUDGET_SECONDS",
+    "public_api_url": "TPBIS_PUBLIC_API_URL",
 }
 
 

@@ -66,6 +66,8 @@ ADVOCACY = TableSpec(
         IndexSpec("open_by_due", "due_key", "due_sort"),
     ),
 )
+# OpenRosa instances that corrected a report (meta/deprecatedID), and the instances they replaced.
+OPENROSA_INSTANCES = TableSpec("openrosa_instances", "tenant_id", "instance_id")
 # Powertools idempotency records (create endpoints that accept an Idempotency-Key).
 IDEMPOTENCY = TableSpec("idempotency", "id", ttl_attribute="expiration")
 
@@ -78,4 +80,5 @@ ALL_TABLES: tuple[TableSpec, ...] = (
     AGGREGATES,
     ADVOCACY,
     IDEMPOTENCY,
+    OPENROSA_INSTANCES,
 )

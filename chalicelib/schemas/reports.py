@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import re
 from functools import cache
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, ClassVar, Literal, cast
 
 from pydantic import (
     AfterValidator,
@@ -68,11 +68,29 @@ class _ReportBody(RequestModel):
     date: dt.date = Field(description="The day it happened (YYYY-MM-DD), not before 2010-01-01, at most 1 day ahead.")
     recorded_at: dt.datetime | None = Field(default=None, description="When the device recorded it.")
 
+    # The rules between fields, declared once: the JSON validation below and the mobile forms
+    # (chalicelib/openrosa) both read them. A group count -> the total it cannot exceed.
+    GROUP_TOTALS: ClassVar[dict[str, str]] = {}
+    # A date field -> the date field it cannot precede.
+    NOT_BEFORE: ClassVar[dict[str, str]] = {}
+
     @field_validator("date")
     @classmethod
     def _not_too_early(cls, value: dt.date) -> dt.date:
         if value < EARLIEST_DATE:
             raise ValueError(f"must not be before {EARLIEST_DATE}")
+        return value
+
+    @field_validator("*")
+    @classmethod
+    def _between_fields(cls, value: Any, info: ValidationInfo) -> Any:
+        name = info.field_name or ""
+        if name in cls.GROUP_TOTALS:
+            return _within(value, info, cls.GROUP_TOTALS[name])
+        earliest = cls.NOT_BEFORE.get(name)
+        start = info.data.get(earliest) if earliest else None
+        if value is not None and start is not None and value < start:
+            raise ValueError(f"cannot be before {earliest}")
         return value
 
     def content(self) -> ReportContent:
@@ -96,10 +114,7 @@ class VisitsFields(_ReportBody):
     youth: Count | None = None
     disabled: Count | None = None
 
-    @field_validator("women", "men", "children", "youth", "disabled")
-    @classmethod
-    def _groups(cls, value: int | None, info: ValidationInfo) -> int | None:
-        return _within(value, info, "visitors")
+    GROUP_TOTALS = dict.fromkeys(("women", "men", "children", "youth", "disabled"), "visitors")
 
 
 class ActivityFields(_ReportBody):
@@ -116,10 +131,7 @@ class ActivityFields(_ReportBody):
     entrepreneurs: Count | None = None
     disabled: Count | None = None
 
-    @field_validator("women", "youth", "entrepreneurs", "disabled")
-    @classmethod
-    def _groups(cls, value: int | None, info: ValidationInfo) -> int | None:
-        return _within(value, info, "participants")
+    GROUP_TOTALS = dict.fromkeys(("women", "youth", "entrepreneurs", "disabled"), "participants")
 
 
 class MediaFields(_ReportBody):
@@ -141,13 +153,7 @@ class PartnershipFields(_ReportBody):
     agreement: Literal["mou", "letter", "informal"]
     ends_on: dt.date | None = None
 
-    @field_validator("ends_on")
-    @classmethod
-    def _ends_after_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
-        start = info.data.get("date")
-        if value is not None and start is not None and value < start:
-            raise ValueError("cannot be before date")
-        return value
+    NOT_BEFORE = {"ends_on": "date"}
 
 
 class IctFields(_ReportBody):

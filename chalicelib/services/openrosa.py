@@ -1,0 +1,129 @@
+"""OpenRosa use cases: the forms a key may fill, and a submission received exactly once.
+
+A submission becomes a report through the same service as `POST /v1/reports` (its
+`meta/instanceID` is the report's submission_id); an edit (`meta/deprecatedID`) corrects the
+report the deprecated instance made, through the same service as `PUT /v1/reports/{id}`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.domain.principal import Principal, Role
+from chalicelib.domain.reports import ItemError, ItemStatus, ReportContent, ReportType
+from chalicelib.errors import (
+    ConflictError,
+    DomainError,
+    FieldProblem,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
+from chalicelib.openrosa.forms import ServedForm, served_form
+from chalicelib.openrosa.instance import incoming_of, read_instance
+from chalicelib.openrosa.multipart import Upload
+from chalicelib.repositories.instances import InstanceRepository
+from chalicelib.repositories.villages import VillageRepository
+from chalicelib.services import attachments, reports
+
+ROLES = (Role.OPERATOR, Role.DISTRICT_ADMIN)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a submission did: the report it made or corrected, how, and the attachments stored now."""
+
+    report_id: str
+    outcome: str  # accepted | duplicate | corrected
+    attachments_added: tuple[str, ...] = ()
+
+
+def villages_of(principal: Principal) -> list[str]:
+    """The villages a key reports for: an operator's own, or every registered village of the tenant."""
+    principal.require(*ROLES)
+    if principal.role is Role.OPERATOR:
+        return sorted(principal.villages)
+    return VillageRepository(tenant_id=principal.tenant).all_codes()
+
+
+def forms(principal: Principal) -> list[ServedForm]:
+    """One form per report type, with this key's villages as the choices."""
+    villages = villages_of(principal)
+    return [served_form(kind, villages) for kind in ReportType]
+
+
+def form(principal: Principal, form_id: str) -> ServedForm:
+    """One form by its ID."""
+    found = next((f for f in forms(principal) if f.form_id == form_id), None)
+    if found is None:
+        raise NotFoundError(f"no form {form_id[:64]}", code="unknown_form")
+    return found
+
+
+def _raise(error: ItemError) -> None:
+    kinds: dict[str, type[DomainError]] = {"conflict": ConflictError, "forbidden": PermissionDeniedError}
+    raise kinds.get(error.code, InvalidInputError)(error.message, code=error.code, details=list(error.details))
+
+
+def receive(*, principal: Principal, upload: Upload) -> Receipt:
+    """Store a submission once: a retry is a duplicate, a split upload adds its attachments, an edit
+    corrects the report. Nothing is stored when anything in it is refused."""
+    principal.require(*ROLES)
+    instance = read_instance(upload.xml)
+    attachments.check(upload.files, expected=set(instance.photos))
+    incoming = incoming_of(instance)
+    if incoming.content is None:
+        _raise(incoming.error or ItemError("validation_error", "the report is not valid"))
+    assert incoming.content is not None
+    if instance.deprecated_id is not None:
+        report_id, outcome = _edit(principal, instance.instance_id, instance.deprecated_id, incoming.content)
+    else:
+        (result,) = reports.submit(principal=principal, items=[incoming])
+        if result.status is ItemStatus.REJECTED:
+            _raise(result.error or ItemError("validation_error", "the report is not valid"))
+        report_id, outcome = instance.instance_id, result.status.value
+    added = attachments.store_missing(tenant_id=principal.tenant, report_id=report_id, files=upload.files)
+    return Receipt(report_id, outcome, tuple(added))
+
+
+def _not_current(deprecated_id: str) -> ConflictError:
+    return ConflictError(
+        f"instance {deprecated_id} is not the current instance of its report",
+        code="not_current_instance",
+        details=[FieldProblem("meta/deprecatedID", "edit the latest sent version of this form")],
+    )
+
+
+def _edit(principal: Principal, instance_id: str, deprecated_id: str, content: ReportContent) -> tuple[str, str]:
+    """Correct the report that `deprecated_id` made (or last corrected) with this instance's content."""
+    instances = InstanceRepository(tenant_id=principal.tenant)
+    fingerprint = content.fingerprint()
+    known = instances.get(instance_id)
+    if known is not None:
+        if known.fingerprint != fingerprint:
+            raise ConflictError(
+                "this instanceID was already used for a different report",
+                details=[FieldProblem("meta/instanceID", "already used with other content")],
+            )
+        return known.report_id, ItemStatus.DUPLICATE.value
+    old = instances.get(deprecated_id)
+    if old is not None and old.superseded_by is not None:
+        raise _not_current(deprecated_id)
+    report_id = old.report_id if old is not None else deprecated_id
+    try:
+        current = reports.get(principal=principal, submission_id=report_id)
+    except NotFoundError as exc:
+        raise _not_current(deprecated_id) from exc
+    reports.correct(
+        principal=principal, submission_id=report_id, content=content, expected_version=current.version
+    )
+    won = instances.supersede(
+        old_id=deprecated_id,
+        old_fingerprint=old.fingerprint if old is not None else None,
+        new_id=instance_id,
+        report_id=report_id,
+        fingerprint=fingerprint,
+    )
+    if not won:
+        raise _not_current(deprecated_id)
+    return report_id, "corrected"
