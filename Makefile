@@ -11,7 +11,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 AWS_PORT ?= 4566
 
-.PHONY: help install run rollup test test-fast lint typecheck bench synth deploy
+.PHONY: help install run rollup test test-fast lint typecheck bench synth deploy odk-engine
 
 help:
 	@echo "make run    - the API on http://127.0.0.1:$(PORT) with an embedded AWS (moto)"
@@ -32,6 +32,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# ODK's XForms engine (the engine of ODK Web Forms) for the OpenRosa e2e tests, pinned in tests/odk.
+ODK_ENGINE := tests/odk/node_modules/.installed
+$(ODK_ENGINE): tests/odk/package.json tests/odk/package-lock.json
+	cd tests/odk && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+odk-engine: $(ODK_ENGINE)
+
 run: $(STAMP)
 	TPBIS_LOCAL_AWS_PORT=$(AWS_PORT) $(PY) -m devstack
 
@@ -41,10 +49,10 @@ rollup: $(STAMP)
 	AWS_DEFAULT_REGION=ap-southeast-3 AWS_ACCOUNT_ID_ENDPOINT_MODE=disabled TPBIS_STAGE=local \
 	POWERTOOLS_METRICS_DISABLED=true $(VENV)/bin/tpbis rollup $(if $(REBUILD),--rebuild)
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) $(ODK_ENGINE) lint typecheck
 	$(PY) -m pytest -q
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(ODK_ENGINE)
 	$(PY) -m pytest -q -m "not slow"
 
 lint: $(STAMP)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Reply, endpoint
+from chalicelib.api.public_url import api_base
 from chalicelib.domain.keys import KeyData
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.lazy import lazy_import
 from chalicelib.schemas.common import PageQuery
-from chalicelib.schemas.keys import IssuedKeyPublic, KeyCreate, KeyPage, KeyPublic, NationalKeyCreate
+from chalicelib.schemas.keys import CollectSetup, IssuedKeyPublic, KeyCreate, KeyPage, KeyPublic, NationalKeyCreate
 
 service = lazy_import("chalicelib.services.keys")
+openrosa = lazy_import("chalicelib.services.openrosa")
 
 keys_bp = Blueprint(__name__)
 
@@ -29,7 +31,12 @@ keys_bp = Blueprint(__name__)
 def create_key(*, principal: Principal, body: KeyCreate) -> IssuedKeyPublic:
     """A district admin issues a key for a district admin, an operator (with its villages) or a viewer."""
     data = KeyData(role=Role(body.role), label=body.label, villages=tuple(body.villages))
-    return IssuedKeyPublic.of(service.create_tenant_key(principal=principal, data=data))
+    issued = service.create_tenant_key(principal=principal, data=data)
+    public = IssuedKeyPublic.of(issued)
+    if issued.key.role is Role.OPERATOR:
+        collect = openrosa.collect_for(issued=issued, api_base=api_base(keys_bp.current_request))
+        public = public.model_copy(update={"collect": CollectSetup.model_validate(collect)})
+    return public
 
 
 @endpoint(keys_bp, "/v1/keys", summary="List keys", tag="keys", query=PageQuery, responses={200: KeyPage})

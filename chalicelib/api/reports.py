@@ -17,6 +17,7 @@ from chalicelib.errors import (
 )
 from chalicelib.lazy import lazy_import
 from chalicelib.schemas.reports import (
+    AttachmentPublic,
     BatchResult,
     ItemResultPublic,
     ReportBatch,
@@ -33,6 +34,7 @@ from chalicelib.schemas.reports import (
 reports_bp = Blueprint(__name__)
 WRITERS = (Role.DISTRICT_ADMIN, Role.OPERATOR)
 service = lazy_import("chalicelib.services.reports")
+attachments = lazy_import("chalicelib.services.attachments")
 
 _SINGLE_ERRORS: dict[str, type[DomainError]] = {
     "conflict": ConflictError,
@@ -113,8 +115,10 @@ def list_reports(*, principal: Principal, query: ReportListQuery) -> ReportPage:
     responses={200: ReportDetail},
 )
 def get_report(*, principal: Principal, submission_id: str) -> ReportDetail:
-    """The current version and every revision: who (key id), when, what changed."""
-    return ReportDetail.of(service.get(principal=principal, submission_id=submission_id))
+    """The current version and every revision: who (key id), when, what changed; its photos."""
+    report = service.get(principal=principal, submission_id=submission_id)
+    photos = [AttachmentPublic(name=a.name, size=a.size, url=a.url) for a in attachments.of_report(report)]
+    return ReportDetail.of(report).model_copy(update={"attachments": photos})
 
 
 @endpoint(

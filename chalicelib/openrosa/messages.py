@@ -1,14 +1,13 @@
 """What the OpenRosa server answers: the OpenRosaResponse message, the form list, and its refusals.
 
-Every answer is XML (what ODK Collect, KoboCollect and Enketo read), with `X-OpenRosa-Version: 1.0`,
-a `Date` and `Content-Type: text/xml; charset=utf-8`. A refusal says in Bahasa Indonesia, then in
-English, what to fix: the phone shows that text to the operator.
+Every answer is XML (what ODK Collect, KoboCollect and Enketo read), with `X-OpenRosa-Version: 1.0`
+and `Content-Type: text/xml; charset=utf-8` (API Gateway, and the local server, add `Date`). A
+refusal says in Bahasa Indonesia, then in English, what to fix: the phone shows that text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from email.utils import formatdate
 from xml.sax.saxutils import escape
 
 from chalicelib.openrosa.forms import ServedForm
@@ -37,7 +36,6 @@ def headers(extra: dict[str, str] | None = None) -> dict[str, str | list[str]]:
     """The headers of every OpenRosa answer."""
     return {
         "X-OpenRosa-Version": "1.0",
-        "Date": formatdate(usegmt=True),
         "Content-Type": CONTENT_TYPE,
         **(extra or {}),
     }

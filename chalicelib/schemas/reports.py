@@ -354,11 +354,20 @@ class RevisionPublic(PublicModel):
     changes: list[FieldChangePublic]
 
 
+class AttachmentPublic(PublicModel):
+    """A photo of the report (from an OpenRosa submission), by file name."""
+
+    name: str
+    size: int
+    url: str = Field(description="A download URL valid for 15 minutes.")
+
+
 class ReportDetail(PublicModel):
-    """A report with its full history, oldest first."""
+    """A report with its full history, oldest first, and its photos."""
 
     report: ReportPublic
     history: list[RevisionPublic]
+    attachments: list[AttachmentPublic] = Field(default_factory=list)
 
     @classmethod
     def of(cls, report: Report) -> ReportDetail:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from chalicelib import aws_clients
 from chalicelib.config import get_settings
+from chalicelib.domain.reports import Report
 from chalicelib.errors import FieldProblem, InvalidInputError
 
 MAX_PHOTO_BYTES = 4_000_000
@@ -89,3 +90,12 @@ def listing(*, tenant_id: str, report_id: str) -> list[Attachment]:
         )
         for name, size in sorted(_stored(tenant_id, report_id).items())
     ]
+
+
+def of_report(report: Report) -> list[Attachment]:
+    """The photos of a report (only the types whose forms take photos have any)."""
+    from chalicelib.openrosa.questions import PHOTO_TYPES
+
+    if report.content.type not in PHOTO_TYPES:
+        return []
+    return listing(tenant_id=report.tenant_id, report_id=report.submission_id)

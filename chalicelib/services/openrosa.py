@@ -8,7 +8,10 @@ report the deprecated instance made, through the same service as `PUT /v1/report
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from chalicelib import areas
+from chalicelib.domain.keys import IssuedKey
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.reports import ItemError, ItemStatus, ReportContent, ReportType
 from chalicelib.errors import (
@@ -19,10 +22,12 @@ from chalicelib.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from chalicelib.openrosa.collect import collect_settings
 from chalicelib.openrosa.forms import ServedForm, served_form
 from chalicelib.openrosa.instance import incoming_of, read_instance
 from chalicelib.openrosa.multipart import Upload
 from chalicelib.repositories.instances import InstanceRepository
+from chalicelib.repositories.tenants import TenantRepository
 from chalicelib.repositories.villages import VillageRepository
 from chalicelib.services import attachments, reports
 
@@ -127,3 +132,23 @@ def _edit(principal: Principal, instance_id: str, deprecated_id: str, content: R
     if not won:
         raise _not_current(deprecated_id)
     return report_id, "corrected"
+
+
+def project_name(*, tenant_id: str, villages: tuple[str, ...]) -> str:
+    """What Collect calls the project of a key: its village library, or the office for several villages."""
+    if len(villages) == 1:
+        village = VillageRepository(tenant_id=tenant_id).get(villages[0])
+        if village is not None:
+            return village.library_name
+        return f"Perpustakaan Desa {areas.name_of(villages[0]) or villages[0]}"
+    tenant = TenantRepository().get(tenant_id)
+    return tenant.office_name if tenant is not None else tenant_id
+
+
+def collect_for(*, issued: IssuedKey, api_base: str) -> dict[str, Any]:
+    """The `collect` block of a new operator key: its key-in-path server URL, settings and QR code."""
+    key = issued.key
+    return collect_settings(
+        server_url=f"{api_base}/v1/key/{issued.secret}/openrosa",
+        project_name=project_name(tenant_id=key.owner, villages=key.villages),
+    )
