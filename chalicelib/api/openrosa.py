@@ -22,10 +22,12 @@ from urllib.parse import unquote
 from chalice.app import Blueprint, Response
 
 from chalicelib.api.errors import status_of
+from chalicelib.api.http import endpoint
 from chalicelib.api.public_url import api_base
 from chalicelib.domain.keys import key_id_of
-from chalicelib.domain.principal import Principal
-from chalicelib.errors import DomainError, is_throttling
+from chalicelib.domain.principal import Principal, Role
+from chalicelib.domain.reports import ReportType
+from chalicelib.errors import DomainError, NotFoundError, is_throttling
 from chalicelib.lazy import lazy_import
 from chalicelib.observability import logger, span
 from chalicelib.openrosa.messages import OpenRosaError, form_list, headers, response_message
@@ -133,6 +135,8 @@ def _register(prefix: str, suffix: str, method: str, view: Callable[..., Respons
                 response = view(principal=principal, request=request, base=base, **values)
             except Exception as exc:  # every failure leaves as an OpenRosaResponse
                 response = _refusal(exc)
+            if method == "HEAD":
+                response.body = ""  # its status and headers say it all
             trace.put_annotation("status", response.status_code)
         logger.info(
             "request",
@@ -200,3 +204,32 @@ def is_openrosa(request: Any) -> bool:
     """Whether a request is for an OpenRosa route (they answer their own size limit, in XML)."""
     template = str((request.context or {}).get("resourcePath") or "")
     return template.startswith((KEY_PREFIX, BASIC_PREFIX))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@endpoint(
+    openrosa_bp,
+    "/v1/forms/{name}",
+    summary="A report form as an XLSForm workbook",
+    tag="openrosa",
+    responses={200: None},
+    roles=(Role.DISTRICT_ADMIN,),
+    description=(
+        "`{type}.xlsx` (visits, activity, media, partnership, ict): the same form the OpenRosa server serves, "
+        "with the tenant's registered villages as choices, for an office that deploys it on its own KoboToolbox "
+        "or ODK Central. The answer is the workbook (`" + XLSX + "`)."
+    ),
+)
+def get_xlsform(*, principal: Principal, name: str) -> Response:
+    """The XLSForm of a report type."""
+    kind = name.removesuffix(".xlsx") if name.endswith(".xlsx") else ""
+    if kind not in ReportType._value2member_map_:
+        raise NotFoundError(f"no form {name[:64]}; use one of {', '.join(t.value + '.xlsx' for t in ReportType)}")
+    workbook = service.xlsform(principal, ReportType(kind))
+    return Response(
+        body=workbook,
+        status_code=200,
+        headers={"Content-Type": XLSX, "Content-Disposition": f'attachment; filename="tpbis_{kind}.xlsx"'},
+    )

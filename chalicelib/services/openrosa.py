@@ -23,7 +23,7 @@ from chalicelib.errors import (
     PermissionDeniedError,
 )
 from chalicelib.openrosa.collect import collect_settings
-from chalicelib.openrosa.forms import ServedForm, served_form
+from chalicelib.openrosa.forms import ServedForm, served_form, xlsx
 from chalicelib.openrosa.instance import incoming_of, read_instance
 from chalicelib.openrosa.multipart import Upload
 from chalicelib.repositories.instances import InstanceRepository
@@ -55,6 +55,12 @@ def forms(principal: Principal) -> list[ServedForm]:
     """One form per report type, with this key's villages as the choices."""
     villages = villages_of(principal)
     return [served_form(kind, villages) for kind in ReportType]
+
+
+def xlsform(principal: Principal, report_type: ReportType) -> bytes:
+    """A report type's form as an XLSForm workbook (district admins, for their own form servers)."""
+    principal.require(Role.DISTRICT_ADMIN)
+    return xlsx(report_type, villages_of(principal))
 
 
 def form(principal: Principal, form_id: str) -> ServedForm:
