@@ -49,8 +49,15 @@ def multipart(xml: bytes, files: dict[str, bytes] | None = None, *, incomplete: 
     body = b""
     for disposition, kind, data in parts:
         body += (
-            b"--" + BOUNDARY.encode() + b"\r\nContent-Disposition: form-data; " + disposition
-            + b"\r\nContent-Type: " + kind + b"\r\n\r\n" + data + b"\r\n"
+            b"--"
+            + BOUNDARY.encode()
+            + b"\r\nContent-Disposition: form-data; "
+            + disposition
+            + b"\r\nContent-Type: "
+            + kind
+            + b"\r\n\r\n"
+            + data
+            + b"\r\n"
         )
     body += b"--" + BOUNDARY.encode() + b"--\r\n"
     return f"multipart/form-data; boundary={BOUNDARY}", body

@@ -143,9 +143,7 @@ def test_odk_engine_fills_and_submits_every_form_from_the_server_url_of_a_new_op
 
 def _post(url: str, xml: bytes, files: dict[str, bytes] | None = None, *, incomplete: bool = False) -> tuple[int, str]:
     content_type, body = multipart(xml, files, incomplete=incomplete)
-    status, headers, text = _send(
-        "POST", url + "/submission", body, {**COLLECT_HEADERS, "Content-Type": content_type}
-    )
+    status, headers, text = _send("POST", url + "/submission", body, {**COLLECT_HEADERS, "Content-Type": content_type})
     assert headers["content-type"] == "text/xml; charset=utf-8" and headers["x-openrosa-version"] == "1.0"
     return status, text
 
