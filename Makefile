@@ -64,6 +64,7 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m benchmarks.cold_start
 	$(PY) -m benchmarks.ingestion
+	$(PY) -m benchmarks.openrosa
 
 # The rollup at national scale on moto (figures in docs/benchmarks.md). The default is a quick run on
 # 1% of the villages; SCALE=1 is every village and a month of 1M reports (hours on moto, see the docs).

@@ -50,13 +50,13 @@ class InstanceRepository:
             raise ValueError("an instance repository needs a tenant")
         self.tenant_id = tenant_id
 
-    def get(self, instance_id: str) -> InstanceRef | None:
-        """The record of an instance, if it has one."""
-        try:
-            record = InstanceRecord.get(self.tenant_id, instance_id)
-        except InstanceRecord.DoesNotExist:
-            return None
-        return InstanceRef(record.instance_id, record.report_id, record.fingerprint, record.superseded_by)
+    def get_many(self, instance_ids: set[str]) -> dict[str, InstanceRef]:
+        """The records of these instances that have one (one batch read)."""
+        keys = [(self.tenant_id, instance_id) for instance_id in sorted(instance_ids)]
+        return {
+            r.instance_id: InstanceRef(r.instance_id, r.report_id, r.fingerprint, r.superseded_by)
+            for r in InstanceRecord.batch_get(keys)
+        }
 
     def supersede(
         self, *, old_id: str, old_fingerprint: str | None, new_id: str, report_id: str, fingerprint: str

@@ -109,7 +109,8 @@ def _edit(principal: Principal, instance_id: str, deprecated_id: str, content: R
     """Correct the report that `deprecated_id` made (or last corrected) with this instance's content."""
     instances = InstanceRepository(tenant_id=principal.tenant)
     fingerprint = content.fingerprint()
-    known = instances.get(instance_id)
+    records = instances.get_many({instance_id, deprecated_id})
+    known = records.get(instance_id)
     if known is not None:
         if known.fingerprint != fingerprint:
             raise ConflictError(
@@ -117,17 +118,15 @@ def _edit(principal: Principal, instance_id: str, deprecated_id: str, content: R
                 details=[FieldProblem("meta/instanceID", "already used with other content")],
             )
         return known.report_id, ItemStatus.DUPLICATE.value
-    old = instances.get(deprecated_id)
+    old = records.get(deprecated_id)
     if old is not None and old.superseded_by is not None:
         raise _not_current(deprecated_id)
     report_id = old.report_id if old is not None else deprecated_id
     try:
-        current = reports.get(principal=principal, submission_id=report_id)
+        # The chain of instances is the phone's own lock: an edit replaces the report's current version.
+        reports.correct(principal=principal, submission_id=report_id, content=content, expected_version=None)
     except NotFoundError as exc:
         raise _not_current(deprecated_id) from exc
-    reports.correct(
-        principal=principal, submission_id=report_id, content=content, expected_version=current.version
-    )
     won = instances.supersede(
         old_id=deprecated_id,
         old_fingerprint=old.fingerprint if old is not None else None,
