@@ -63,6 +63,14 @@ def statements(function_name: str, access: Access, storage: Storage) -> list[iam
                 actions=["s3:PutObject"], resources=[bucket.arn_for_objects(key) for key in access.bucket_write]
             )
         )
+    if access.bucket_list:
+        result.append(
+            iam.PolicyStatement(
+                actions=["s3:ListBucket"],
+                resources=[bucket.bucket_arn],
+                conditions={"StringLike": {"s3:prefix": list(access.bucket_list)}},
+            )
+        )
     if access.put_events:
         result.append(iam.PolicyStatement(actions=["events:PutEvents"], resources=[storage.event_bus.event_bus_arn]))
     return result
