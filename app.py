@@ -11,6 +11,7 @@ from chalicelib.api.commitments import commitments_bp
 from chalicelib.api.errors import error_response, reshape
 from chalicelib.api.indicators import indicators_bp
 from chalicelib.api.keys import keys_bp
+from chalicelib.api.kobo import kobo_bp
 from chalicelib.api.openrosa import OPENROSA_BINARY_TYPES, is_openrosa, openrosa_bp
 from chalicelib.api.reports import reports_bp
 from chalicelib.api.system import system_bp
@@ -37,7 +38,9 @@ for blueprint in (
     commitments_bp,
     reminders_bp,
     openrosa_bp,
+    kobo_bp,
 ):
+
     app.register_blueprint(blueprint)
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from chalicelib.api.http import ENDPOINTS, Endpoint
 from chalicelib.api.openrosa_spec import SECURITY_SCHEME as OPENROSA_BASIC
-from chalicelib.api.openrosa_spec import openrosa_paths
+from chalicelib.api.openrosa_spec import kobo_paths, openrosa_paths
 from chalicelib.schemas.common import ErrorResponse
 
 REF = "#/components/schemas/{model}"
@@ -106,6 +106,7 @@ def openapi_document() -> dict[str, Any]:
     for endpoint in ENDPOINTS:
         paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = _operation(endpoint, defs)
     paths.update(openrosa_paths())
+    paths.update(kobo_paths())
     return {
         "openapi": "3.1.0",
         "info": {

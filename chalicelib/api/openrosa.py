@@ -58,7 +58,8 @@ def _challenge() -> OpenRosaError:
     )
 
 
-def _basic_secret(header: str | None) -> str:
+def basic_secret(header: str | None) -> str:
+    """The secret in HTTP Basic credentials (user name: the key id); the challenge when there is none."""
     scheme, _, encoded = (header or "").strip().partition(" ")
     if scheme.lower() != "basic" or not encoded or len(encoded) > 1024:
         raise _challenge()
@@ -71,7 +72,7 @@ def _basic_secret(header: str | None) -> str:
     return secret
 
 
-def _principal(secret: str, *, basic: bool) -> Principal:
+def principal_of(secret: str, *, basic: bool) -> Principal:
     """The caller of a key's secret (the same lookup as the bearer authorizer)."""
     result: AuthResult = auth_service.authenticate(f"Bearer {secret}")
     if result.outcome.value == "tenant_inactive":
@@ -127,8 +128,8 @@ def _register(prefix: str, suffix: str, method: str, view: Callable[..., Respons
         with span(f"{method} {template}") as trace:
             try:
                 values = {name: unquote(value) for name, value in params.items()}
-                secret = _basic_secret(request.headers.get("authorization")) if basic else values.pop("secret")
-                principal = _principal(secret, basic=basic)
+                secret = basic_secret(request.headers.get("authorization")) if basic else values.pop("secret")
+                principal = principal_of(secret, basic=basic)
                 logger.append_keys(tenant_id=principal.tenant_id or "national", key_id=principal.key_id)
                 trace.put_annotation("tenant_id", principal.tenant_id or "national")
                 base = api_base(request) + (BASIC_PREFIX if basic else f"/v1/key/{secret}/openrosa")

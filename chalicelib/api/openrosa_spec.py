@@ -97,3 +97,53 @@ SECURITY_SCHEME = {
     "scheme": "basic",
     "description": "OpenRosa clients: the key id as user name, the secret as password.",
 }
+
+
+def kobo_paths() -> dict[str, dict[str, Any]]:
+    """The KoboToolbox webhook under both ways in (JSON answers, the API's error shape)."""
+    from chalicelib.api.kobo import KOBO_BASIC_ROUTE, KOBO_KEY_ROUTE
+    from chalicelib.domain.reports import ReportType
+
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}}
+    statuses = {"400": "Unreadable, or no meta/instanceID.", "403": "A wrong key or a village not on it."}
+    statuses |= {"404": "An unknown report type.", "409": "An instanceID used for other content."}
+    statuses |= {"413": "The body is larger than the limit.", "415": "Not JSON."}
+    statuses |= {"422": "A rule of the report is broken.", "503": "The data store is busy; retry."}
+    paths: dict[str, dict[str, Any]] = {}
+    for template in (KOBO_KEY_ROUTE, KOBO_BASIC_ROUTE):
+        basic = template == KOBO_BASIC_ROUTE
+        parameters = _parameters(template)
+        for parameter in parameters:
+            if parameter["name"] == "report_type":
+                parameter["schema"] = {"type": "string", "enum": [t.value for t in ReportType]}
+        responses: dict[str, Any] = {
+            "201": {
+                "description": "Stored now, stored before (a retry), or corrected (an edit).",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "submission_id": {"type": "string"},
+                                "status": {"enum": ["accepted", "duplicate", "corrected"]},
+                            },
+                        }
+                    }
+                },
+            },
+            **{code: {"description": text, **error} for code, text in statuses.items()},
+        }
+        if basic:
+            responses["401"] = {"description": "No or wrong Basic credentials.", **error}
+        paths[template] = {
+            "post": {
+                "summary": "Receive a KoboToolbox REST Service submission (one per POST)",
+                "operationId": f"kobo_{'basic' if basic else 'key'}_post",
+                "tags": ["openrosa"],
+                "parameters": parameters,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+                "responses": responses,
+                "security": [{"basic": []}] if basic else [],
+            }
+        }
+    return paths

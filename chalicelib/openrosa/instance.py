@@ -40,7 +40,8 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _uuid_of(value: str | None, what: str) -> str | None:
+def uuid_of(value: str | None, what: str) -> str | None:
+    """A UUID instance id without its `uuid:` prefix, lower-cased; None when absent."""
     if value is None or not value.strip():
         return None
     text = value.strip().removeprefix("uuid:")
@@ -102,7 +103,7 @@ def read_instance(xml: bytes) -> Instance:
             values[name] = "\ufffd"  # a group where a value belongs: refused as a wrong type below
         else:
             values[name] = (child.text or "").strip()
-    instance_id = _uuid_of(meta.get("instanceID"), "meta/instanceID")
+    instance_id = uuid_of(meta.get("instanceID"), "meta/instanceID")
     if instance_id is None:
         raise OpenRosaError(
             400, "missing_instance_id", "Kiriman tanpa meta/instanceID", "The submission has no meta/instanceID"
@@ -113,7 +114,7 @@ def read_instance(xml: bytes) -> Instance:
         report_type=report_type,
         version=version,
         instance_id=instance_id,
-        deprecated_id=_uuid_of(meta.get("deprecatedID"), "meta/deprecatedID"),
+        deprecated_id=uuid_of(meta.get("deprecatedID"), "meta/deprecatedID"),
         values=values,
         photos=tuple(p for p in photos if p),
     )
@@ -136,4 +137,4 @@ def incoming_of(instance: Instance) -> Incoming:
     return items[0]
 
 
-__all__ = ["Instance", "form_id", "incoming_of", "read_instance", "report_of"]
+__all__ = ["Instance", "form_id", "incoming_of", "read_instance", "report_of", "uuid_of"]

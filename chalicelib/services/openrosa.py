@@ -24,7 +24,8 @@ from chalicelib.errors import (
 )
 from chalicelib.openrosa.collect import collect_settings
 from chalicelib.openrosa.forms import ServedForm, served_form, xlsx
-from chalicelib.openrosa.instance import incoming_of, read_instance
+from chalicelib.openrosa.instance import Instance, incoming_of, read_instance
+from chalicelib.openrosa.kobo import kobo_instance
 from chalicelib.openrosa.multipart import Upload
 from chalicelib.repositories.instances import InstanceRepository
 from chalicelib.repositories.tenants import TenantRepository
@@ -80,8 +81,18 @@ def receive(*, principal: Principal, upload: Upload) -> Receipt:
     """Store a submission once: a retry is a duplicate, a split upload adds its attachments, an edit
     corrects the report. Nothing is stored when anything in it is refused."""
     principal.require(*ROLES)
-    instance = read_instance(upload.xml)
-    attachments.check(upload.files, expected=set(instance.photos))
+    return store(principal=principal, instance=read_instance(upload.xml), files=upload.files)
+
+
+def receive_kobo(*, principal: Principal, report_type: ReportType, payload: Any) -> Receipt:
+    """Store a KoboToolbox REST Service submission through the same path (its photos stay on Kobo)."""
+    principal.require(*ROLES)
+    return store(principal=principal, instance=kobo_instance(payload, report_type), files={})
+
+
+def store(*, principal: Principal, instance: Instance, files: dict[str, bytes]) -> Receipt:
+    """An instance stored once (new, a duplicate, or an edit), then its photos not stored yet."""
+    attachments.check(files, expected=set(instance.photos))
     incoming = incoming_of(instance)
     if incoming.content is None:
         _raise(incoming.error or ItemError("validation_error", "the report is not valid"))
@@ -93,7 +104,7 @@ def receive(*, principal: Principal, upload: Upload) -> Receipt:
         if result.status is ItemStatus.REJECTED:
             _raise(result.error or ItemError("validation_error", "the report is not valid"))
         report_id, outcome = instance.instance_id, result.status.value
-    added = attachments.store_missing(tenant_id=principal.tenant, report_id=report_id, files=upload.files)
+    added = attachments.store_missing(tenant_id=principal.tenant, report_id=report_id, files=files)
     return Receipt(report_id, outcome, tuple(added))
 
 

@@ -230,3 +230,53 @@ def test_the_xlsform_workbook_is_for_district_admins(api: ApiClient, grobogan: T
     assert workbook.headers["content-type"] == accept["accept"]
     assert api.get("/v1/forms/visits.xlsx", key=grobogan.operator, headers=accept).status == 403
     assert api.get("/v1/forms/payroll.xlsx", key=grobogan.admin, headers=accept).status == 404
+
+
+def _kobo(values: dict[str, object], sid: str) -> dict[str, object]:
+    """A KoboToolbox REST Service body: answers by path, every value as text, Kobo's own fields."""
+    return {
+        "_id": 4711,
+        "formhub/uuid": "5e2b6c1d0a6f4f0c9d1b1c2a3e4f5a6b",
+        "start": "2026-11-03T08:00:00.000+07:00",
+        "end": "2026-11-03T08:05:00.000+07:00",
+        "__version__": "vX8f2kq9",
+        "_xform_id_string": "aBcDeFgHiJkLmNoP",
+        "_uuid": sid,
+        "meta/instanceID": f"uuid:{sid}",
+        "_attachments": [],
+        "_submission_time": "2026-11-03T01:05:09",
+        **{k: str(v) for k, v in values.items()},
+    }
+
+
+def test_a_kobo_webhook_submission_is_stored_once_through_the_same_path(api: ApiClient, grobogan: TenantKeys) -> None:
+    sid = str(uuid.uuid4())
+    values = {"village_code": V1, "date": "2026-11-03", "computer_sessions": 5, "internet_users": 4}
+    route = f"/v1/key/{grobogan.operator}/kobo/ict"
+    first = api.post(route, json=_kobo(values, sid))
+    assert (first.status, first.json) == (201, {"submission_id": sid, "status": "accepted"})
+    assert api.post(route, json=_kobo(values, sid)).json["status"] == "duplicate"
+    assert api.post(route, json=_kobo({**values, "internet_users": 1}, sid)).status == 409
+    report = api.get(f"/v1/reports/{sid}", key=grobogan.admin).json["report"]
+    assert (report["computer_sessions"], report["internet_users"]) == (5, 4)
+    auth = {"authorization": basic(grobogan.key_ids["operator"], grobogan.operator)}
+    other = str(uuid.uuid4())
+    assert api.post("/v1/kobo/ict", json=_kobo(values, other), headers=auth).status == 201
+    assert api.post("/v1/kobo/ict", json=_kobo(values, str(uuid.uuid4()))).status == 401
+
+
+def test_a_kobo_submission_that_breaks_a_rule_or_has_no_id_is_refused_and_stores_nothing(
+    api: ApiClient, grobogan: TenantKeys
+) -> None:
+    route = f"/v1/key/{grobogan.operator}/kobo/visits"
+    bad = _kobo({"village_code": V1, "date": "2026-11-03", "visitors": 3, "women": 5}, str(uuid.uuid4()))
+    refused = api.post(route, json=bad)
+    assert refused.status == 422 and refused.json["error"]["code"] == "validation_error"
+    no_id = {k: v for k, v in bad.items() if k not in ("_uuid", "meta/instanceID")}
+    assert api.post(route, json=no_id).status == 400
+    assert api.post(f"/v1/key/{grobogan.operator}/kobo/payroll", json=bad).status == 404
+    assert api.post(f"/v1/key/{grobogan.viewer}/kobo/visits", json=bad).status == 403
+    revoked = api.delete(f"/v1/keys/{grobogan.key_ids['operator']}", key=grobogan.admin)
+    assert revoked.status == 204
+    assert api.post(route, json=bad).status == 403
+    assert _count(api, grobogan.admin) == 0
