@@ -20,7 +20,7 @@ from chalicelib.api.openrosa import basic_secret, principal_of
 from chalicelib.domain.reports import ReportType
 from chalicelib.errors import NotFoundError
 from chalicelib.lazy import lazy_import
-from chalicelib.observability import logger, span
+from chalicelib.observability import log_request, logger, span
 from chalicelib.openrosa.messages import OpenRosaError
 
 service = lazy_import("chalicelib.services.openrosa")
@@ -47,15 +47,7 @@ def _receive(template: str, secret: str | None, report_type: str) -> Response:
             response = error_response(exc.status, exc.code, exc.text, headers=exc.headers or None)
         except Exception as exc:
             response = from_exception(exc)
-    logger.info(
-        "request",
-        extra={
-            "method": "POST",
-            "route": template,
-            "status": response.status_code,
-            "ms": round((time.perf_counter() - started) * 1000, 1),
-        },
-    )
+    log_request("POST", template, response.status_code, started)
     return response
 
 

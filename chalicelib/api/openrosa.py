@@ -29,7 +29,7 @@ from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.reports import ReportType
 from chalicelib.errors import DomainError, NotFoundError, is_throttling
 from chalicelib.lazy import lazy_import
-from chalicelib.observability import logger, span
+from chalicelib.observability import log_request, logger, span
 from chalicelib.openrosa.messages import OpenRosaError, form_list, headers, response_message
 from chalicelib.openrosa.translations import explain
 from chalicelib.services.auth import AuthResult
@@ -139,15 +139,7 @@ def _register(prefix: str, suffix: str, method: str, view: Callable[..., Respons
             if method == "HEAD":
                 response.body = ""  # its status and headers say it all
             trace.put_annotation("status", response.status_code)
-        logger.info(
-            "request",
-            extra={
-                "method": method,
-                "route": template,
-                "status": response.status_code,
-                "ms": round((time.perf_counter() - started) * 1000, 1),
-            },
-        )
+        log_request(method, template, response.status_code, started)
         return response
 
     handler.__name__ = f"{view.__name__}_{'basic' if basic else 'key'}"
