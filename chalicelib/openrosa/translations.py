@@ -17,6 +17,7 @@ _INDONESIAN = {
     "report_void": "Laporan ini sudah dibatalkan dan tidak bisa diubah",
     "version_conflict": "Laporan sedang diubah dari tempat lain; kirim ulang",
     "not_found": "Tidak ditemukan",
+    "no_villages": "Dinas belum mendaftarkan desa; daftarkan desa dahulu",
 }
 
 

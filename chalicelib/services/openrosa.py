@@ -49,7 +49,10 @@ def villages_of(principal: Principal) -> list[str]:
     principal.require(*ROLES)
     if principal.role is Role.OPERATOR:
         return sorted(principal.villages)
-    return VillageRepository(tenant_id=principal.tenant).all_codes()
+    villages = VillageRepository(tenant_id=principal.tenant).all_codes()
+    if not villages:
+        raise ConflictError("the office has registered no village yet; register the villages first", code="no_villages")
+    return villages
 
 
 def forms(principal: Principal) -> list[ServedForm]:

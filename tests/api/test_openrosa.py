@@ -280,3 +280,15 @@ def test_a_kobo_submission_that_breaks_a_rule_or_has_no_id_is_refused_and_stores
     assert revoked.status == 204
     assert api.post(route, json=bad).status == 403
     assert _count(api, grobogan.admin) == 0
+
+
+def test_a_district_admin_key_of_an_office_without_villages_is_told_to_register_them(
+    api: ApiClient, tenants: Tenants
+) -> None:
+    pati = tenants.create(PATI)
+    auth = {"authorization": basic(pati.key_ids["admin"], pati.admin)}
+    response = api.get("/v1/openrosa/formList", headers=auth)
+    assert response.status == 409 and "daftarkan desa" in response.text
+    accept = {"accept": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    workbook = api.get("/v1/forms/ict.xlsx", key=pati.admin, headers=accept)
+    assert workbook.status == 409 and workbook.error_code == "no_villages"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chalicelib.domain.reports import ReportType
 from chalicelib.openrosa.forms import served_form
@@ -154,3 +156,26 @@ def test_a_submission_that_is_not_multipart_or_has_no_xml_part_is_refused() -> N
     with pytest.raises(OpenRosaError) as caught:
         read_upload(content_type, body.replace(b"text/xml", b"text/plain"))
     assert caught.value.status == 400
+
+
+@settings(max_examples=150, deadline=None)
+@given(raw=st.binary(max_size=300))
+def test_any_bytes_as_a_submission_are_read_or_refused_with_an_openrosa_answer(raw: bytes) -> None:
+    try:
+        instance = read_instance(raw)
+    except OpenRosaError as error:
+        assert 400 <= error.status < 500
+    else:
+        incoming_of(instance)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    values=st.dictionaries(
+        st.sampled_from(["visitors", "women", "date", "village_code", "x"]),
+        st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=20),
+    )
+)
+def test_any_answers_in_a_well_formed_instance_become_a_report_or_its_field_errors(values: dict[str, str]) -> None:
+    incoming = incoming_of(read_instance(instance_xml(_form(ReportType.VISITS), values)))
+    assert (incoming.content is None) != (incoming.error is None)
