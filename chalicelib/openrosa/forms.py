@@ -8,6 +8,7 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from chalicelib import areas
@@ -88,6 +89,12 @@ def xlsform(report_type: ReportType, villages: Sequence[str]) -> dict[str, list[
 
 def served_form(report_type: ReportType, villages: Sequence[str]) -> ServedForm:
     """The XForm of a report type for a key with these villages."""
+    return _built(report_type, tuple(sorted(villages)))
+
+
+@lru_cache(maxsize=512)
+def _built(report_type: ReportType, villages: tuple[str, ...]) -> ServedForm:
+    """Built once per warm function and set of villages (pyxform takes tens of milliseconds a form)."""
     from pyxform.xls2xform import convert  # costly import: only where forms are built
 
     sheets = xlsform(report_type, villages)
