@@ -16,7 +16,7 @@ import base64
 import binascii
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from chalice.app import Blueprint, Response
@@ -32,7 +32,9 @@ from chalicelib.lazy import lazy_import
 from chalicelib.observability import log_request, logger, span
 from chalicelib.openrosa.messages import OpenRosaError, form_list, headers, response_message
 from chalicelib.openrosa.translations import explain
-from chalicelib.services.auth import AuthResult
+
+if TYPE_CHECKING:
+    from chalicelib.services.auth import AuthResult
 
 auth_service = lazy_import("chalicelib.services.auth")
 service = lazy_import("chalicelib.services.openrosa")
