@@ -150,8 +150,10 @@ def _register(prefix: str, suffix: str, method: str, view: Callable[..., Respons
 
 @_route("/formList", "GET")
 def get_form_list(*, principal: Principal, request: Any, base: str) -> Response:
-    """The forms this key may fill (OpenRosa form-list API)."""
-    return _xml(200, form_list(service.forms(principal), base))
+    """The forms this key may fill (OpenRosa form-list API); `?formID=` (as Enketo asks) lists that one."""
+    wanted = (request.query_params or {}).get("formID")
+    forms = [f for f in service.forms(principal) if wanted is None or f.form_id == wanted]
+    return _xml(200, form_list(forms, base))
 
 
 @_route("/forms/{form_id}", "GET")

@@ -65,6 +65,8 @@ def _operation(prefix: str, suffix: str, method: str, summary: str, status: str,
         "security": [{"basic": []}] if basic else [],
     }
     parameters = _parameters(prefix + suffix)
+    if suffix == "/formList":
+        parameters.append({"name": "formID", "in": "query", "required": False, "schema": {"type": "string"}})
     if parameters:
         op["parameters"] = parameters
     if method == "post":

@@ -292,3 +292,8 @@ def test_a_district_admin_key_of_an_office_without_villages_is_told_to_register_
     accept = {"accept": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
     workbook = api.get("/v1/forms/ict.xlsx", key=pati.admin, headers=accept)
     assert workbook.status == 409 and workbook.error_code == "no_villages"
+
+
+def test_the_form_list_can_be_asked_for_one_form_as_enketo_does(api: ApiClient, grobogan: TenantKeys) -> None:
+    listed = api.get(f"/v1/key/{grobogan.operator}/openrosa/formList?formID=tpbis_media").text
+    assert re.findall(r"<formID>(.*?)</formID>", listed) == ["tpbis_media"]
