@@ -15,7 +15,7 @@ AWS_PORT ?= $(or $(TPBIS_LOCAL_AWS_PORT),4566)
 DATA ?= .local-data
 FRESH ?=
 
-.PHONY: help install run rollup test test-fast lint typecheck bench synth deploy
+.PHONY: help install run rollup test test-fast lint typecheck bench synth deploy odk-engine
 
 help:
 	@echo "make run    - the API on http://127.0.0.1:$(PORT) with an embedded AWS (moto); data kept in $(DATA), FRESH=1 starts empty"
@@ -36,6 +36,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# ODK's XForms engine (the engine of ODK Web Forms) for the OpenRosa e2e tests, pinned in tests/odk.
+ODK_ENGINE := tests/odk/node_modules/.installed
+$(ODK_ENGINE): tests/odk/package.json tests/odk/package-lock.json
+	cd tests/odk && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+odk-engine: $(ODK_ENGINE)
+
 run: $(STAMP)
 	TPBIS_LOCAL_AWS_PORT=$(AWS_PORT) TPBIS_LOCAL_DATA_DIR=$(DATA) TPBIS_LOCAL_FRESH=$(FRESH) $(PY) -m devstack
 
@@ -45,10 +53,10 @@ rollup: $(STAMP)
 	AWS_DEFAULT_REGION=ap-southeast-3 AWS_ACCOUNT_ID_ENDPOINT_MODE=disabled TPBIS_STAGE=local \
 	POWERTOOLS_METRICS_DISABLED=true $(VENV)/bin/tpbis rollup $(if $(REBUILD),--rebuild)
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) $(ODK_ENGINE) lint typecheck
 	$(PY) -m pytest -q
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(ODK_ENGINE)
 	$(PY) -m pytest -q -m "not slow"
 
 lint: $(STAMP)
@@ -61,6 +69,7 @@ bench: $(STAMP)
 	$(PY) -m benchmarks.cold_start
 	$(PY) -m benchmarks.ingestion
 	$(PY) -m benchmarks.access
+	$(PY) -m benchmarks.openrosa
 
 # The rollup at national scale on moto (figures in docs/benchmarks.md). The default is a quick run on
 # 1% of the villages; SCALE=1 is every village and a month of 1M reports (hours on moto, see the docs).

@@ -11,6 +11,8 @@ from chalicelib.api.commitments import commitments_bp
 from chalicelib.api.errors import error_response, reshape
 from chalicelib.api.indicators import indicators_bp
 from chalicelib.api.keys import keys_bp
+from chalicelib.api.kobo import kobo_bp
+from chalicelib.api.openrosa import OPENROSA_BINARY_TYPES, is_openrosa, openrosa_bp
 from chalicelib.api.reports import reports_bp
 from chalicelib.api.rollup import rollup_bp
 from chalicelib.api.system import system_bp
@@ -23,6 +25,7 @@ from chalicelib.observability import logger, metrics
 
 app = Chalice(app_name="tpbis")
 app.api.cors = CORSConfig(allow_origin="*", allow_headers=["Authorization", "Content-Type", "Idempotency-Key"])
+app.api.binary_types.extend(OPENROSA_BINARY_TYPES)  # multipart submissions and XLSForm workbooks, as bytes
 
 for blueprint in (
     auth_bp,
@@ -36,7 +39,10 @@ for blueprint in (
     rollup_jobs_bp,
     commitments_bp,
     reminders_bp,
+    openrosa_bp,
+    kobo_bp,
 ):
+
     app.register_blueprint(blueprint)
 
 
@@ -46,7 +52,8 @@ def http_boundary(event: Any, get_response: Any) -> Response:
     logger.clear_state()
     logger.append_keys(request_id=(event.context or {}).get("requestId"))
     limit = get_settings().max_body_bytes
-    if event.raw_body and len(event.raw_body) > limit:
+    # OpenRosa submissions have their own limit, answered in XML (chalicelib/api/openrosa.py).
+    if event.raw_body and len(event.raw_body) > limit and not is_openrosa(event):
         return error_response(413, "payload_too_large", f"the request body is larger than {limit} bytes")
     try:
         return reshape(get_response(event))

@@ -24,6 +24,8 @@ class Settings(BaseModel):
     rollup_budget_seconds: int = Field(default=600, ge=0, le=660)
     # Sign-ups one source address may send per hour (an office behind a shared address needs a few).
     signup_limit_per_hour: int = Field(default=10, ge=1)
+    # The API's public base URL (a custom domain); links such as Collect's server URL use it.
+    public_api_url: str = Field(default="", pattern=r"^(https?://[^\s/]+(/[^\s]*)?)?$")
 
     def table_name(self, logical_name: str) -> str:
         """The physical DynamoDB table name for a logical table name."""
@@ -55,6 +57,7 @@ _ENV = {
     "rollup_settle_seconds": "TPBIS_ROLLUP_SETTLE_SECONDS",
     "rollup_budget_seconds": "TPBIS_ROLLUP_BUDGET_SECONDS",
     "signup_limit_per_hour": "TPBIS_SIGNUP_LIMIT_PER_HOUR",
+    "public_api_url": "TPBIS_PUBLIC_API_URL",
 }
 
 

@@ -24,7 +24,7 @@ SERVICE = "tpbis"
 logger = Logger(service=SERVICE)
 metrics = Metrics(namespace="TPBIS", service=SERVICE)
 
-__all__ = ["MetricUnit", "logger", "metrics", "redact", "span", "tracer"]
+__all__ = ["MetricUnit", "log_request", "logger", "metrics", "redact", "span", "tracer"]
 
 
 @functools.cache
@@ -73,3 +73,11 @@ class _RedactingFilter(logging.Filter):
 
 
 logger.addFilter(_RedactingFilter())
+
+
+def log_request(method: str, route: str, status: int, started: float) -> None:
+    """The one log line of a request: its route template (never the path, which may carry a key)."""
+    import time
+
+    ms = round((time.perf_counter() - started) * 1000, 1)
+    logger.info("request", extra={"method": method, "route": route, "status": status, "ms": ms})

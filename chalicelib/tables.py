@@ -81,6 +81,8 @@ ADVOCACY = TableSpec(
         IndexSpec("open_by_due", "due_key", "due_sort"),
     ),
 )
+# OpenRosa instances that corrected a report (meta/deprecatedID), and the instances they replaced.
+OPENROSA_INSTANCES = TableSpec("openrosa_instances", "tenant_id", "instance_id")
 # Powertools idempotency records (create endpoints that accept an Idempotency-Key).
 IDEMPOTENCY = TableSpec("idempotency", "id", ttl_attribute="expiration")
 
@@ -96,4 +98,5 @@ ALL_TABLES: tuple[TableSpec, ...] = (
     ADVOCACY,
     IDEMPOTENCY,
     REVIEW_RULES,
+    OPENROSA_INSTANCES,
 )

@@ -28,6 +28,7 @@ class Access:
     tables: dict[str, tuple[str, ...]] = field(default_factory=dict)
     bucket_read: tuple[str, ...] = ()  # object key patterns it may GetObject
     bucket_write: tuple[str, ...] = ()  # object key patterns it may PutObject
+    bucket_list: tuple[str, ...] = ()  # key prefixes (patterns) it may list
     put_events: bool = False
     cursor_secret: bool = False  # reads the secret that signs paging cursors
 
@@ -36,11 +37,13 @@ _ALL = {spec.name for spec in ALL_TABLES}
 
 ACCESS: dict[str, Access] = {
     # The REST API: every business table read/write, idempotency records, the published exports
-    # (read by GET /v1/national/export; written by POST /v1/admin/jobs/rollup/run, which runs the rollup).
+    # (read by GET /v1/national/export; written by POST /v1/admin/jobs/rollup/run, which runs the rollup),
+    # and the photos of OpenRosa submissions under each tenant's prefix (stored, listed, downloaded).
     "api_handler": Access(
         tables={name: READ_WRITE for name in sorted(_ALL - {"idempotency"})} | {"idempotency": IDEMPOTENCY},
         bucket_read=("*",),
-        bucket_write=("national/*",),
+        bucket_write=("national/*", "tenants/*/attachments/*"),
+        bucket_list=("tenants/*/attachments/*",),
         put_events=True,
         cursor_secret=True,
     ),

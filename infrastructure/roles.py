@@ -67,6 +67,14 @@ def statements(function_name: str, access: Access, storage: Storage) -> list[iam
         result.append(
             iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[storage.cursor_secret.secret_arn])
         )
+    if access.bucket_list:
+        result.append(
+            iam.PolicyStatement(
+                actions=["s3:ListBucket"],
+                resources=[bucket.bucket_arn],
+                conditions={"StringLike": {"s3:prefix": list(access.bucket_list)}},
+            )
+        )
     if access.put_events:
         result.append(iam.PolicyStatement(actions=["events:PutEvents"], resources=[storage.event_bus.event_bus_arn]))
     return result

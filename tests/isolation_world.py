@@ -19,6 +19,12 @@ FOREIGN_IDS: dict[str, str] = {
     "stakeholder_id": "stakeholder_id",
     "commitment_id": "commitment_id",
     "application_id": "application_id",
+    # The OpenRosa and Kobo routes take a key's secret in the path: B's key id stands in for it (a
+    # caller holding B's secret is B).
+    "secret": "viewer_key_id",
+    "form_id": "form_id",
+    "report_type": "report_type",
+    "name": "form_workbook",
 }
 
 # (method, path) -> a body that would be valid if the caller were allowed (or a function of the ids)
@@ -53,11 +59,24 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/v1/admin/jobs/commitment-reminders/run"): None,
     ("post", "/v1/reports/{submission_id}/review"): None,
     ("put", "/v1/review-rules"): {"rules": [{"type": "visits", "field": "visitors", "max": 1}]},
+    # OpenRosa takes multipart, not JSON; a key that may not submit is refused before the body is read.
+    ("post", "/v1/key/{secret}/openrosa/submission"): None,
+    ("post", "/v1/openrosa/submission"): None,
+    ("post", "/v1/key/{secret}/kobo/{report_type}"): lambda ids: {
+        "meta/instanceID": "uuid:" + ids["submission_id"],
+        **{k: str(v) for k, v in report("visits", village=ids["village_code"]).items() if k != "submission_id"},
+    },
+    ("post", "/v1/kobo/{report_type}"): lambda ids: {"meta/instanceID": "uuid:" + ids["submission_id"]},
 }
 
 # Path parameters that are public Kemendagri codes, not B's resources: a foreign one may also be
 # refused as invalid input (422: "not a village of your regency"), as the villages issue requires.
 AREA_CODE_PARAMS = frozenset({"village_code"})
+# Path parameters that name what every tenant has (a form, a report type), not B's resources: a
+# tenant's own answer is fine there; a leak of B's data is not.
+SHARED_NAME_PARAMS = frozenset({"form_id", "report_type", "name"})
+# Routes that authenticate with HTTP Basic, not a bearer key: they answer a bearer key with 401.
+BASIC_ROUTES = ("/v1/openrosa/", "/v1/kobo/")
 
 # Content only B's data has: finding it in an answer to A is a leak.
 SECRET_LIBRARY_NAME = "Perpustakaan Rahasia Tenant B"
@@ -102,4 +121,7 @@ def build_foreign_world(api: ApiClient, b: TenantKeys) -> dict[str, str]:
         "library_name": SECRET_LIBRARY_NAME,
         "partner_name": SECRET_PARTNER,
         "stakeholder_name": SECRET_STAKEHOLDER,
+        "form_id": "tpbis_visits",
+        "report_type": "visits",
+        "form_workbook": "visits.xlsx",
     }

@@ -22,7 +22,7 @@ from chalicelib.api.auth import bearer_auth, principal_from_context
 from chalicelib.api.errors import from_exception
 from chalicelib.domain.principal import Role
 from chalicelib.errors import FieldProblem, InvalidInputError, MalformedRequestError
-from chalicelib.observability import logger, span
+from chalicelib.observability import log_request, logger, span
 from chalicelib.schemas.common import problems_of
 
 
@@ -225,15 +225,7 @@ def endpoint(
                     trace.add_fault_flag()
                 elif response.status_code >= 400:
                     trace.add_error_flag()
-            logger.info(
-                "request",
-                extra={
-                    "method": method,
-                    "route": path,
-                    "status": response.status_code,
-                    "ms": round((time.perf_counter() - started) * 1000, 1),
-                },
-            )
+            log_request(method, path, response.status_code, started)
             return response
 
         handler.__name__ = view.__name__

@@ -5,12 +5,14 @@ from __future__ import annotations
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Reply, endpoint
+from chalicelib.api.public_url import api_base
 from chalicelib.clock import utcnow
 from chalicelib.domain.keys import ApiKey, IssuedKey, KeyData
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.lazy import lazy_import
 from chalicelib.schemas.keys import (
     AdminKeyListQuery,
+    CollectSetup,
     IssuedKeyPublic,
     KeyCreate,
     KeyListQuery,
@@ -23,6 +25,7 @@ from chalicelib.schemas.keys import (
 )
 
 service = lazy_import("chalicelib.services.keys")
+openrosa = lazy_import("chalicelib.services.openrosa")
 
 keys_bp = Blueprint(__name__)
 
@@ -30,7 +33,12 @@ NO_STORE = {"Cache-Control": "no-store"}  # on every answer that carries a secre
 
 
 def _secret(status: int, issued: IssuedKey) -> Reply:
-    return Reply(status, IssuedKeyPublic.of(issued), NO_STORE)
+    """A new secret, never cached; an operator key also carries its ODK Collect setup (shown once too)."""
+    public = IssuedKeyPublic.of(issued)
+    if issued.key.role is Role.OPERATOR:
+        collect = openrosa.collect_for(issued=issued, api_base=api_base(keys_bp.current_request))
+        public = public.model_copy(update={"collect": CollectSetup.model_validate(collect)})
+    return Reply(status, public, NO_STORE)
 
 
 def _page(listed: tuple[list[ApiKey], str | None]) -> KeyPage:

@@ -9,6 +9,8 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter
 
 from chalicelib.api.http import ENDPOINTS, Endpoint
+from chalicelib.api.openrosa_spec import SECURITY_SCHEME as OPENROSA_BASIC
+from chalicelib.api.openrosa_spec import kobo_paths, openrosa_paths
 from chalicelib.schemas.common import ErrorResponse
 
 REF = "#/components/schemas/{model}"
@@ -103,6 +105,8 @@ def openapi_document() -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for endpoint in ENDPOINTS:
         paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = _operation(endpoint, defs)
+    paths.update(openrosa_paths())
+    paths.update(kobo_paths())
     return {
         "openapi": "3.1.0",
         "info": {
@@ -118,6 +122,9 @@ def openapi_document() -> dict[str, Any]:
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": dict(sorted(defs.items())),
-            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "description": "An API key secret."}},
+            "securitySchemes": {
+                "apiKey": {"type": "http", "scheme": "bearer", "description": "An API key secret."},
+                "basic": OPENROSA_BASIC,
+            },
         },
     }

@@ -18,6 +18,7 @@ from chalicelib.errors import (
 from chalicelib.lazy import lazy_import
 from chalicelib.schemas.common import PageQuery
 from chalicelib.schemas.reports import (
+    AttachmentPublic,
     BatchResult,
     ItemResultPublic,
     ReportBatch,
@@ -36,6 +37,7 @@ reports_bp = Blueprint(__name__)
 WRITERS = (Role.DISTRICT_ADMIN, Role.OPERATOR)
 service = lazy_import("chalicelib.services.reports")
 reviews = lazy_import("chalicelib.services.reviews")
+attachments = lazy_import("chalicelib.services.attachments")
 
 _SINGLE_ERRORS: dict[str, type[DomainError]] = {
     "conflict": ConflictError,
@@ -116,8 +118,10 @@ def list_reports(*, principal: Principal, query: ReportListQuery) -> ReportPage:
     responses={200: ReportDetail},
 )
 def get_report(*, principal: Principal, submission_id: str) -> ReportDetail:
-    """The current version and every revision: who (key id), when, what changed."""
-    return ReportDetail.of(service.get(principal=principal, submission_id=submission_id))
+    """The current version and every revision: who (key id), when, what changed; its photos."""
+    report = service.get(principal=principal, submission_id=submission_id)
+    photos = [AttachmentPublic(name=a.name, size=a.size, url=a.url) for a in attachments.of_report(report)]
+    return ReportDetail.of(report).model_copy(update={"attachments": photos})
 
 
 @endpoint(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field, model_validator
 
@@ -66,6 +66,15 @@ class AdminKeyListQuery(PageQuery):
     status: KeyStatus | None = None
 
 
+class CollectSetup(PublicModel):
+    """How ODK Collect (or KoboCollect) reports with an operator key: scan `qr_svg` in Collect."""
+
+    server_url: str = Field(description="The OpenRosa server URL, with the key in its path.")
+    settings: dict[str, Any] = Field(description="The project settings Collect imports (general, admin, project).")
+    settings_qr: str = Field(description="The settings as Collect's QR code carries them: zlib, then base64.")
+    qr_svg: str = Field(description="That QR code, as an SVG document.")
+
+
 class IssuedKeyPublic(PublicModel):
     """A new key with its secret: shown this once, never again."""
 
@@ -78,6 +87,7 @@ class IssuedKeyPublic(PublicModel):
     created_at: datetime
     expires_at: datetime | None = None
     rotated_from: str | None = None
+    collect: CollectSetup | None = Field(default=None, description="Operator keys: the ODK Collect setup (once).")
 
     @classmethod
     def of(cls, issued: IssuedKey) -> IssuedKeyPublic:

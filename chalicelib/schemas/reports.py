@@ -95,6 +95,9 @@ class _ReportBody(RequestModel):
             if counted > total:
                 raise ValueError(f"{partition.rule()}: {counted} is more than {partition.total} ({total})")
         return value
+    # A date field -> the date field it cannot precede (checked by its validator; read by the forms).
+    NOT_BEFORE: ClassVar[dict[str, str]] = {}
+
 
     @field_validator("date")
     @classmethod
@@ -184,6 +187,8 @@ class PartnershipFields(_ReportBody):
         if value is not None and start is not None and value < start:
             raise ValueError("cannot be before date")
         return value
+
+    NOT_BEFORE = {"ends_on": "date"}
 
 
 class IctFields(_ReportBody):
@@ -388,11 +393,20 @@ class RevisionPublic(PublicModel):
     changes: list[FieldChangePublic]
 
 
+class AttachmentPublic(PublicModel):
+    """A photo of the report (from an OpenRosa submission), by file name."""
+
+    name: str
+    size: int
+    url: str = Field(description="A download URL valid for 15 minutes.")
+
+
 class ReportDetail(PublicModel):
-    """A report with its full history, oldest first."""
+    """A report with its full history, oldest first, and its photos."""
 
     report: ReportPublic
     history: list[RevisionPublic]
+    attachments: list[AttachmentPublic] = Field(default_factory=list)
 
     @classmethod
     def of(cls, report: Report) -> ReportDetail:

@@ -180,13 +180,14 @@ def correct(
     principal: Principal,
     submission_id: str,
     content: ReportContent,
-    expected_version: int,
+    expected_version: int | None,
     reports: ReportRepository | None = None,
     villages: VillageRepository | None = None,
     now: dt.datetime | None = None,
     rules: Sequence[ReviewRule] | None = None,
 ) -> Report:
-    """Replace a report's content (district admin, or the operator of its village)."""
+    """Replace a report's content (district admin, or the operator of its village). `expected_version`
+    None corrects whatever version is current (still one conditional write on the version read)."""
     principal.require(*WRITERS)
     tenant_id = principal.tenant
     reports = reports or ReportRepository(tenant_id=tenant_id)
@@ -208,6 +209,7 @@ def correct(
         )
     reasons = outliers(content, tenant_rules(tenant_id) if rules is None else rules)
     updated = current.corrected(content, by=principal.key_id, at=now, review_reasons=reasons)
+    expected_version = current.version if expected_version is None else expected_version
     if current.version != expected_version:
         raise VersionConflictError(f"the report is at version {current.version}, not {expected_version}")
     moved = {(current.content.month, current.content.village_code), (content.month, content.village_code)}

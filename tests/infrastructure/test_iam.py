@@ -126,7 +126,7 @@ def test_only_xray_writes_are_granted_on_every_resource(synthesized: Synthesized
     assert roles_with_xray == function_roles
 
 
-def test_the_api_handler_uses_every_table_reads_exports_and_writes_only_national_ones(
+def test_the_api_handler_uses_every_table_reads_exports_and_writes_only_national_ones_and_photos(
     synthesized: Synthesized,
 ) -> None:
     grants = _table_grants(synthesized, "api_handler")
@@ -139,10 +139,14 @@ def test_the_api_handler_uses_every_table_reads_exports_and_writes_only_national
         if any(action.startswith("s3:") for action in _as_list(statement["Action"]))
     ]
     actions = {action for statement in s3_statements for action in _as_list(statement["Action"])}
-    assert actions == {"s3:GetObject", "s3:PutObject"}
+    assert actions == {"s3:GetObject", "s3:PutObject", "s3:ListBucket"}
     for statement in s3_statements:
         if "s3:PutObject" in _as_list(statement["Action"]):
-            assert "/national/*" in json.dumps(statement["Resource"])
+            resources = json.dumps(statement["Resource"])
+            assert "/national/*" in resources and "/tenants/*/attachments/*" in resources
+            assert resources.count("Arn") == 2  # those two patterns and no other
+        if "s3:ListBucket" in _as_list(statement["Action"]):
+            assert statement["Condition"] == {"StringLike": {"s3:prefix": ["tenants/*/attachments/*"]}}
 
 
 def test_only_the_api_handler_reads_the_cursor_secret_and_it_learns_its_arn_from_the_environment(

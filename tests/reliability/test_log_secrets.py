@@ -135,6 +135,8 @@ def _scenario(api: ApiClient, admin_key: str) -> list[str]:
     )
     assert api.post("/v1/admin/jobs/commitment-reminders/run", key=admin_key).status == 200
     assert api.get(f"/v1/commitments/{cid}", key=operator["secret"]).status == 200
+    # ODK Collect: the key in the path and in Basic credentials, a retry, a wrong key, hostile XML.
+    _openrosa(api, operator, village)
     # Refusals: a revoked key, a forged key, a malformed header, a wrong role, a throttled key store.
     assert api.delete(f"/v1/keys/{viewer['key_id']}", key=district).status == 204
     assert api.get("/v1/villages", key=viewer["secret"]).status == 401
@@ -148,6 +150,30 @@ def _scenario(api: ApiClient, admin_key: str) -> list[str]:
         assert api.get("/v1/villages", key=district).status == 503
     used += [forged, garbage]
     return used
+
+
+def _openrosa(api: ApiClient, operator: dict[str, Any], village: str) -> None:
+    from tests.openrosa_client import COLLECT_HEADERS, basic, instance_xml, multipart
+
+    path = f"/v1/key/{operator['secret']}/openrosa"
+    auth = {"authorization": basic(operator["key_id"], operator["secret"])}
+    listed = api.get(path + "/formList", headers=COLLECT_HEADERS)
+    assert listed.status == 200
+    assert api.get("/v1/openrosa/formList", headers={**COLLECT_HEADERS, **auth}).status == 200
+    version = re.search(r"<formID>tpbis_ict</formID><name>[^<]*</name><version>([^<]+)", listed.text)
+    assert version is not None
+    values = {"village_code": village, "date": "2026-11-04", "computer_sessions": 2, "internet_users": 1}
+    content_type, body = multipart(instance_xml({"form_id": "tpbis_ict", "version": version.group(1)}, values))
+    sent = {**COLLECT_HEADERS, "content-type": content_type}
+    assert api.request("HEAD", path + "/submission", headers=COLLECT_HEADERS).status == 204
+    assert api.post(path + "/submission", body=body, headers=sent).status == 201
+    assert api.post("/v1/openrosa/submission", body=body, headers={**sent, **auth}).status == 201
+    wrong = operator["secret"][:-4] + "abcd"
+    assert api.post(f"/v1/key/{wrong}/openrosa/submission", body=body, headers=sent).status == 403
+    bad_basic = {"authorization": basic(operator["key_id"], wrong)}
+    assert api.post("/v1/openrosa/submission", body=body, headers={**sent, **bad_basic}).status == 401
+    content_type, hostile = multipart(b'<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><data>&x;</data>')
+    assert api.post(path + "/submission", body=hostile, headers={**sent, "content-type": content_type}).status == 400
 
 
 def test_no_secret_or_authorization_value_reaches_any_log(
@@ -166,6 +192,7 @@ def test_no_secret_or_authorization_value_reaches_any_log(
     assert len(requests) >= 30, len(requests)
     assert {r["status"] for r in requests} >= {200, 201, 401, 403, 409, 503}
     assert any("botocore" in line for line in everything.lines), "DEBUG records of the AWS clients were captured"
+    assert {"/v1/key/{secret}/openrosa/submission", "/v1/openrosa/submission"} <= {r["route"] for r in requests}
     leaked = [secret[:12] + "..." for secret in used if secret in text]  # never print a whole secret
     assert leaked == [], f"secrets reached the logs: {leaked}"
     assert not re.search(r"(?i)bearer\s+(?!\[redacted\])[A-Za-z0-9_\-]{8,}", text), "an Authorization value in the logs"

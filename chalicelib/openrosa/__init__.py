@@ -1,0 +1,1 @@
+"""OpenRosa (ODK Collect, KoboCollect, Enketo): forms built from the report models, submissions read back."""

@@ -1,0 +1,36 @@
+"""A refusal of the report services as the text a phone shows: Bahasa Indonesia, then English."""
+
+from __future__ import annotations
+
+from chalicelib.errors import DomainError
+from chalicelib.openrosa.labels import FIELDS
+
+_INDONESIAN = {
+    "validation_error": "Isian laporan tidak sesuai aturan",
+    "invalid_attachment": "Lampiran tidak diterima (hanya foto JPEG atau PNG yang diminta formulir)",
+    "forbidden": "Kunci ini tidak boleh melapor untuk desa ini",
+    "tenant_suspended": "Dinas ini sedang ditangguhkan",
+    "conflict": "instanceID ini sudah dipakai untuk laporan lain",
+    "not_current_instance": "Laporan ini sudah diubah dari versi lain; ubah versi yang terakhir dikirim",
+    "village_not_registered": "Desa belum didaftarkan oleh dinas",
+    "unknown_form": "Formulir tidak dikenal; unduh ulang formulir kosong",
+    "report_void": "Laporan ini sudah dibatalkan dan tidak bisa diubah",
+    "version_conflict": "Laporan sedang diubah dari tempat lain; kirim ulang",
+    "not_found": "Tidak ditemukan",
+    "no_villages": "Dinas belum mendaftarkan desa; daftarkan desa dahulu",
+}
+
+
+def _field(name: str) -> str:
+    label = FIELDS.get(name.split(".")[-1])
+    return f"{label.id} ({name})" if label else name
+
+
+def explain(error: DomainError) -> str:
+    """`<Indonesian>: <fields> / <English>: <fields and their problems>`."""
+    indonesian = _INDONESIAN.get(error.code, "Kiriman ditolak")
+    fields_id = ", ".join(_field(d.field) for d in error.details if d.field)
+    fields_en = "; ".join(f"{d.field}: {d.message}" if d.field else d.message for d in error.details)
+    first = f"{indonesian}: {fields_id}" if fields_id else indonesian
+    second = f"{error.message}: {fields_en}" if fields_en else error.message
+    return f"{first} / {second}"

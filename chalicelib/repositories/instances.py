@@ -1,0 +1,78 @@
+"""OpenRosa instance records: which report an edited instance corrected, and which instance is current.
+
+A report's first instance needs no record: its instanceID is the report's submission_id. An edit
+(an instance with `meta/deprecatedID`) writes two items in one transaction: the new instance
+(report, fingerprint) and the replaced one marked `superseded_by`, so that a second edit of the
+same replaced instance is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.repositories.base import table_meta
+from chalicelib.tables import OPENROSA_INSTANCES
+
+
+class InstanceRecord(Model):
+    """Storage shape of an instance."""
+
+    Meta = table_meta(OPENROSA_INSTANCES)
+
+    tenant_id = UnicodeAttribute(hash_key=True)
+    instance_id = UnicodeAttribute(range_key=True)
+    report_id = UnicodeAttribute()
+    fingerprint = UnicodeAttribute(null=True)  # of the content it carried (absent for a first instance)
+    superseded_by = UnicodeAttribute(null=True)
+
+
+@dataclass(frozen=True)
+class InstanceRef:
+    """An instance: the report it belongs to, what it carried, and the instance that replaced it."""
+
+    instance_id: str
+    report_id: str
+    fingerprint: str | None
+    superseded_by: str | None
+
+
+class InstanceRepository:
+    """The instances of one tenant."""
+
+    def __init__(self, *, tenant_id: str) -> None:
+        if not tenant_id:
+            raise ValueError("an instance repository needs a tenant")
+        self.tenant_id = tenant_id
+
+    def get_many(self, instance_ids: set[str]) -> dict[str, InstanceRef]:
+        """The records of these instances that have one (one batch read)."""
+        keys = [(self.tenant_id, instance_id) for instance_id in sorted(instance_ids)]
+        return {
+            r.instance_id: InstanceRef(r.instance_id, r.report_id, r.fingerprint, r.superseded_by)
+            for r in InstanceRecord.batch_get(keys)
+        }
+
+    def supersede(
+        self, *, old_id: str, old_fingerprint: str | None, new_id: str, report_id: str, fingerprint: str
+    ) -> bool:
+        """Record that `new_id` replaced `old_id` on `report_id`; False when `old_id` was already replaced
+        or `new_id` is known (another request won)."""
+        old = InstanceRecord(
+            self.tenant_id, old_id, report_id=report_id, fingerprint=old_fingerprint, superseded_by=new_id
+        )
+        new = InstanceRecord(self.tenant_id, new_id, report_id=report_id, fingerprint=fingerprint)
+        try:
+            with TransactWrite(connection=Connection()) as transaction:
+                transaction.save(old, condition=InstanceRecord.superseded_by.does_not_exist())
+                transaction.save(new, condition=InstanceRecord.instance_id.does_not_exist())
+        except TransactWriteError as exc:
+            if exc.cause_response_code == "TransactionCanceledException":
+                return False
+            raise
+        return True

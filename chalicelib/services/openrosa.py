@@ -1,0 +1,173 @@
+"""OpenRosa use cases: the forms a key may fill, and a submission received exactly once.
+
+A submission becomes a report through the same service as `POST /v1/reports` (its
+`meta/instanceID` is the report's submission_id); an edit (`meta/deprecatedID`) corrects the
+report the deprecated instance made, through the same service as `PUT /v1/reports/{id}`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib import areas
+from chalicelib.domain.keys import IssuedKey
+from chalicelib.domain.principal import Principal, Role
+from chalicelib.domain.reports import ItemError, ItemStatus, ReportContent, ReportType
+from chalicelib.errors import (
+    ConflictError,
+    DomainError,
+    FieldProblem,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
+from chalicelib.openrosa.collect import collect_settings
+from chalicelib.openrosa.forms import ServedForm, served_form, xlsx
+from chalicelib.openrosa.instance import Instance, incoming_of, read_instance
+from chalicelib.openrosa.kobo import kobo_instance
+from chalicelib.openrosa.multipart import Upload
+from chalicelib.repositories.instances import InstanceRepository
+from chalicelib.repositories.tenants import TenantRepository
+from chalicelib.repositories.villages import VillageRepository
+from chalicelib.services import attachments, reports
+
+ROLES = (Role.OPERATOR, Role.DISTRICT_ADMIN)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a submission did: the report it made or corrected, how, and the attachments stored now."""
+
+    report_id: str
+    outcome: str  # accepted | duplicate | corrected
+    attachments_added: tuple[str, ...] = ()
+
+
+def villages_of(principal: Principal) -> list[str]:
+    """The villages a key reports for: an operator's own, or every registered village of the tenant."""
+    principal.require(*ROLES)
+    if principal.role is Role.OPERATOR:
+        return sorted(principal.villages)
+    villages = VillageRepository(tenant_id=principal.tenant).all_codes()
+    if not villages:
+        raise ConflictError("the office has registered no village yet; register the villages first", code="no_villages")
+    return villages
+
+
+def forms(principal: Principal) -> list[ServedForm]:
+    """One form per report type, with this key's villages as the choices."""
+    villages = villages_of(principal)
+    return [served_form(kind, villages) for kind in ReportType]
+
+
+def xlsform(principal: Principal, report_type: ReportType) -> bytes:
+    """A report type's form as an XLSForm workbook (district admins, for their own form servers)."""
+    principal.require(Role.DISTRICT_ADMIN)
+    return xlsx(report_type, villages_of(principal))
+
+
+def form(principal: Principal, form_id: str) -> ServedForm:
+    """One form by its ID."""
+    found = next((f for f in forms(principal) if f.form_id == form_id), None)
+    if found is None:
+        raise NotFoundError(f"no form {form_id[:64]}", code="unknown_form")
+    return found
+
+
+def _raise(error: ItemError) -> None:
+    kinds: dict[str, type[DomainError]] = {"conflict": ConflictError, "forbidden": PermissionDeniedError}
+    raise kinds.get(error.code, InvalidInputError)(error.message, code=error.code, details=list(error.details))
+
+
+def receive(*, principal: Principal, upload: Upload) -> Receipt:
+    """Store a submission once: a retry is a duplicate, a split upload adds its attachments, an edit
+    corrects the report. Nothing is stored when anything in it is refused."""
+    principal.require(*ROLES)
+    return store(principal=principal, instance=read_instance(upload.xml), files=upload.files)
+
+
+def receive_kobo(*, principal: Principal, report_type: ReportType, payload: Any) -> Receipt:
+    """Store a KoboToolbox REST Service submission through the same path (its photos stay on Kobo)."""
+    principal.require(*ROLES)
+    return store(principal=principal, instance=kobo_instance(payload, report_type), files={})
+
+
+def store(*, principal: Principal, instance: Instance, files: dict[str, bytes]) -> Receipt:
+    """An instance stored once (new, a duplicate, or an edit), then its photos not stored yet."""
+    attachments.check(files, expected=set(instance.photos))
+    incoming = incoming_of(instance)
+    if incoming.content is None:
+        _raise(incoming.error or ItemError("validation_error", "the report is not valid"))
+    assert incoming.content is not None
+    if instance.deprecated_id is not None:
+        report_id, outcome = _edit(principal, instance.instance_id, instance.deprecated_id, incoming.content)
+    else:
+        (result,) = reports.submit(principal=principal, items=[incoming])
+        if result.status is ItemStatus.REJECTED:
+            _raise(result.error or ItemError("validation_error", "the report is not valid"))
+        report_id, outcome = instance.instance_id, result.status.value
+    added = attachments.store_missing(tenant_id=principal.tenant, report_id=report_id, files=files)
+    return Receipt(report_id, outcome, tuple(added))
+
+
+def _not_current(deprecated_id: str) -> ConflictError:
+    return ConflictError(
+        f"instance {deprecated_id} is not the current instance of its report",
+        code="not_current_instance",
+        details=[FieldProblem("meta/deprecatedID", "edit the latest sent version of this form")],
+    )
+
+
+def _edit(principal: Principal, instance_id: str, deprecated_id: str, content: ReportContent) -> tuple[str, str]:
+    """Correct the report that `deprecated_id` made (or last corrected) with this instance's content."""
+    instances = InstanceRepository(tenant_id=principal.tenant)
+    fingerprint = content.fingerprint()
+    records = instances.get_many({instance_id, deprecated_id})
+    known = records.get(instance_id)
+    if known is not None:
+        if known.fingerprint != fingerprint:
+            raise ConflictError(
+                "this instanceID was already used for a different report",
+                details=[FieldProblem("meta/instanceID", "already used with other content")],
+            )
+        return known.report_id, ItemStatus.DUPLICATE.value
+    old = records.get(deprecated_id)
+    if old is not None and old.superseded_by is not None:
+        raise _not_current(deprecated_id)
+    report_id = old.report_id if old is not None else deprecated_id
+    try:
+        # The chain of instances is the phone's own lock: an edit replaces the report's current version.
+        reports.correct(principal=principal, submission_id=report_id, content=content, expected_version=None)
+    except NotFoundError as exc:
+        raise _not_current(deprecated_id) from exc
+    won = instances.supersede(
+        old_id=deprecated_id,
+        old_fingerprint=old.fingerprint if old is not None else None,
+        new_id=instance_id,
+        report_id=report_id,
+        fingerprint=fingerprint,
+    )
+    if not won:
+        raise _not_current(deprecated_id)
+    return report_id, "corrected"
+
+
+def project_name(*, tenant_id: str, villages: tuple[str, ...]) -> str:
+    """What Collect calls the project of a key: its village library, or the office for several villages."""
+    if len(villages) == 1:
+        village = VillageRepository(tenant_id=tenant_id).get(villages[0])
+        if village is not None:
+            return village.library_name
+        return f"Perpustakaan Desa {areas.name_of(villages[0]) or villages[0]}"
+    tenant = TenantRepository().get(tenant_id)
+    return tenant.office_name if tenant is not None else tenant_id
+
+
+def collect_for(*, issued: IssuedKey, api_base: str) -> dict[str, Any]:
+    """The `collect` block of a new operator key: its key-in-path server URL, settings and QR code."""
+    key = issued.key
+    return collect_settings(
+        server_url=f"{api_base}/v1/key/{issued.secret}/openrosa",
+        project_name=project_name(tenant_id=key.owner, villages=key.villages),
+    )
