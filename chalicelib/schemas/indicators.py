@@ -86,3 +86,10 @@ class RollupRunSummary(PublicModel):
     tenants_deferred: int = Field(description="dirty tenants left for the next run: the time budget ran out")
     resume_from: str | None = Field(default=None, description="the first of them, where the next run starts")
     tenants_failed: list[str] = Field(description="tenants whose rollup failed: their changes wait for the next run")
+
+
+class RollupStatus(PublicModel):
+    """When the rollup last finished, and how often it is scheduled (for "data as of" and staleness)."""
+
+    last_run_at: dt.datetime | None = Field(description="the last run without error; null before the first")
+    interval_seconds: int | None = Field(description="the schedule's interval; null when it is not a rate()")
