@@ -19,6 +19,7 @@ from chalice.local import (
 )
 
 from chalicelib.api.gateway_responses import GATEWAY_RESPONSES
+from devstack.static import StaticFiles
 
 
 def _answer(error: LocalGatewayException) -> dict[str, Any]:
@@ -62,8 +63,8 @@ def make_gateway(app: Chalice) -> TpbisGateway:
     return TpbisGateway(make_thread_safe(app), Config.create())
 
 
-class RequestHandler(ChaliceRequestHandler):
-    """The local server's request handler, using TpbisGateway."""
+class RequestHandler(StaticFiles, ChaliceRequestHandler):
+    """The local server's request handler, using TpbisGateway; the web app is served beside /v1."""
 
     def __init__(self, request: Any, client_address: Any, server: Any, app_object: Chalice, config: Config) -> None:
         self.local_gateway = TpbisGateway(app_object, config)
