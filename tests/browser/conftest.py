@@ -134,3 +134,20 @@ def sign_in(page: Any, secret: str) -> None:
     page.get_by_label("Kunci akses").fill(secret)
     page.get_by_role("button", name="Masuk", exact=True).click()
     page.get_by_role("button", name="Keluar").wait_for()
+
+
+def approved_office(stack: HttpStack, regency: str, villages: tuple[str, ...]) -> str:
+    """A tenant made through the API (signed up, approved, villages registered): its district-admin secret."""
+    body = {
+        "regency_code": regency,
+        "office_name": f"Dinas Perpustakaan {regency}",
+        "contact_name": "Sri",
+        "contact_email": "sri@example.id",
+    }
+    assert stack.call("POST", "/v1/signup", body)[0] == 202
+    status, approved = stack.call("POST", f"/v1/admin/tenants/{regency}/approve", key=stack.admin)
+    assert status == 200, approved
+    secret = str(approved["admin_key"]["secret"])
+    for code in villages:
+        assert stack.call("PUT", f"/v1/villages/{code}", {"library_name": f"Perpustakaan {code}"}, key=secret)[0] == 201
+    return secret

@@ -83,7 +83,7 @@ export function FigureTable({ items, sort, onSort, onOpen, caption, columns = [.
     return html`<th scope="col" aria-sort=${active ? (sort[1] > 0 ? 'ascending' : 'descending') : 'none'}>
       <button class="sort" onClick=${() => onSort([key, active ? -sort[1] : key === 'name' ? 1 : -1])}>${text}${active ? (sort[1] > 0 ? ' ▲' : ' ▼') : ''}</button></th>`;
   };
-  return html`<div class="table-wrap"><table class="figures">
+  return html`<div class="table-wrap" tabindex="0"><table class="figures">
     <caption>${caption}</caption>
     <thead><tr>${head('name', t('scope'))}${columns.map((c) => head(c, t(`ind.${c}`)))}</tr></thead>
     <tbody>${sorted.length === 0 && html`<tr><td colspan=${columns.length + 1}>${t('no_figures')}</td></tr>`}

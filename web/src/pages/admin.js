@@ -32,7 +32,7 @@ function Tenants() {
     const [pending, every] = await Promise.all([all('/v1/admin/tenants', { status: 'pending' }), all('/v1/admin/tenants')]);
     return { pending, others: every.filter((x) => x.status !== 'pending') };
   }, []);
-  const table = (items, caption, empty) => html`<div class="table-wrap"><table><caption>${caption}</caption><thead><tr>
+  const table = (items, caption, empty) => html`<div class="table-wrap" tabindex="0"><table><caption>${caption}</caption><thead><tr>
     <th scope="col">${t('admin.regency')}</th><th scope="col">${t('admin.office')}</th><th scope="col">${t('admin.applied')}</th><th scope="col">${t('admin.status')}</th><th scope="col"><span class="sr-only">${t('keys.actions')}</span></th></tr></thead>
     <tbody>${items.length === 0 && html`<tr><td colspan="5">${empty}</td></tr>`}${items.map((x) => html`<${TenantRow} key=${x.tenant_id} tenant=${x} onChanged=${state.reload} onIssued=${setIssued} />`)}</tbody></table></div>`;
   return html`<section aria-labelledby="tenants-title"><h2 id="tenants-title">${t('admin.tenants')}</h2>

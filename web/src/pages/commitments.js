@@ -144,7 +144,7 @@ export function Commitments({ me, arg }) {
     ${state.loading && html`<${Loading} />`}<${Problem} error=${state.error} onRetry=${state.reload} />
     ${state.data && html`<${Board} commitments=${state.data.commitments} names=${names} />
       <section aria-labelledby="sh-title"><h2 id="sh-title">${t('commitments.stakeholders')}</h2>
-        <div class="table-wrap"><table><thead><tr><th scope="col">${t('commitments.name')}</th><th scope="col">${t('commitments.kind')}</th><th scope="col">${t('commitments.organization')}</th><th scope="col">${t('commitments.position')}</th></tr></thead>
+        <div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">${t('commitments.name')}</th><th scope="col">${t('commitments.kind')}</th><th scope="col">${t('commitments.organization')}</th><th scope="col">${t('commitments.position')}</th></tr></thead>
         <tbody>${state.data.stakeholders.length === 0 && html`<tr><td colspan="4">${t('commitments.no_stakeholders')}</td></tr>`}
         ${state.data.stakeholders.map((s) => html`<tr><td>${s.name}</td><td>${t(`stakeholder_kinds.${s.kind}`)}</td><td>${s.organization || '–'}</td><td>${s.position || '–'}</td></tr>`)}</tbody></table></div>
       </section>

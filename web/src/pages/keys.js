@@ -96,7 +96,7 @@ export function Keys() {
     <${Problem} error=${state.error} onRetry=${state.reload} />
     ${state.data && html`<${NewKey} villages=${state.data.villages} onMade=${state.reload} />
     <section aria-labelledby="keys-list-title"><h2 id="keys-list-title">${t('keys.list_title')}</h2>
-      <div class="table-wrap"><table><thead><tr>
+      <div class="table-wrap" tabindex="0"><table><thead><tr>
         <th scope="col">${t('keys.label')}</th><th scope="col">${t('keys.role')}</th><th scope="col">${t('keys.villages')}</th>
         <th scope="col">${t('keys.created')}</th><th scope="col">${t('keys.last_used')}</th><th scope="col">${t('keys.state')}</th><th scope="col"><span class="sr-only">${t('keys.actions')}</span></th>
       </tr></thead><tbody>${state.data.keys.map((k) => html`<${KeyRow} key=${k.key_id} item=${k} names=${names} onRevoked=${state.reload} />`)}</tbody></table></div>

@@ -30,7 +30,7 @@ function List({ filters, names }) {
   if (state.loading) return html`<${Loading} />`;
   if (state.error) return html`<${Problem} error=${state.error} onRetry=${state.reload} shown=${[]} />`;
   const items = state.data.items;
-  return html`<div class="table-wrap"><table data-testid="reports-table"><thead><tr>
+  return html`<div class="table-wrap" tabindex="0"><table data-testid="reports-table"><thead><tr>
     <th scope="col">${t('reports.date')}</th><th scope="col">${t('reports.village')}</th><th scope="col">${t('reports.type')}</th><th scope="col">${t('reports.figure')}</th><th scope="col">${t('reports.state')}</th>
   </tr></thead><tbody>
     ${items.length === 0 && html`<tr><td colspan="5">${t('reports.none')}</td></tr>`}

@@ -82,7 +82,7 @@ export function Villages({ me }) {
     ${state.data && html`<section aria-labelledby="registered-title">
       <h2 id="registered-title">${t('villages.registered', { count: state.data.villages.length })}</h2>
       <p class="muted">${t('villages.reported_note', { month: period(month) })}${asOf ? ` · ${t('as_of')} ${dateTime(asOf)}` : ''}</p>
-      ${state.data.villages.length === 0 ? html`<p>${t('villages.none')}</p>` : html`<div class="table-wrap"><table>
+      ${state.data.villages.length === 0 ? html`<p>${t('villages.none')}</p>` : html`<div class="table-wrap" tabindex="0"><table>
         <caption class="sr-only">${t('villages.title')}</caption>
         <thead><tr><th scope="col">${t('villages.village')}</th><th scope="col">${t('villages.kecamatan')}</th><th scope="col">${t('villages.library')}</th><th scope="col">${t('villages.this_month')}</th></tr></thead>
         <tbody>${state.data.villages.map((v) => {
