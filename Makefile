@@ -94,9 +94,10 @@ synth: $(STAMP)
 # Needs AWS credentials for the target account and region, and once per account/region:
 #   npx --yes aws-cdk@2 bootstrap
 # aws-cdk@2 on purpose: the 3.x CLI cannot read what aws-cdk-lib 2 writes.
-deploy: $(STAMP)
+deploy: $(STAMP) web
 	npx --yes aws-cdk@2 deploy --app "$(PY) infrastructure/app.py" --output infrastructure/cdk.out \
 		-c stage=$(STAGE) $(if $(ALARM_EMAIL),-c alarm_email=$(ALARM_EMAIL)) --require-approval broadening
+	$(PY) scripts/deploy_web.py $(STAGE)
 
 # --- Reliability (issue 7): full-size fuzzing of the served spec, and a bounded load run. ---
 # Figures and what each proves: docs/reliability.md. The small fuzz and the fault, concurrency,
