@@ -22,7 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     roll = commands.add_parser("rollup", help="run the indicator rollup now")
     roll.add_argument("--rebuild", action="store_true", help="drop every aggregate and recompute from scratch")
     key = commands.add_parser("admin-key", help="install a platform-admin key")
-    key.add_argument("secret", nargs="?", help="the secret to install (default: a new random one)")
+    key.add_argument(
+        "secret", nargs="?", help="the secret to install, 32 characters or more (default: a new random one)"
+    )
     args = parser.parse_args(argv)
     if args.command == "rollup":
         from chalicelib.services import rollup
@@ -34,9 +36,12 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(json.dumps(summary.as_dict(), indent=2))
         return 1 if summary.tenants_failed else 0
-    from chalicelib.domain.keys import new_key_id, new_secret
+    from chalicelib.domain.keys import MIN_BOOTSTRAP_SECRET, new_key_id, new_secret
     from chalicelib.services.keys import install_bootstrap_key
 
+    if args.secret is not None and len(args.secret) < MIN_BOOTSTRAP_SECRET:
+        print(f"tpbis: a platform-admin secret needs at least {MIN_BOOTSTRAP_SECRET} characters", file=sys.stderr)
+        return 2
     secret = args.secret or new_secret(new_key_id())
     installed = install_bootstrap_key(secret)
     print(f"platform admin key {installed.key_id} installed" + ("" if args.secret else f"; secret: {secret}"))

@@ -22,6 +22,8 @@ class Settings(BaseModel):
     rollup_settle_seconds: int = Field(default=120, ge=0)
     # The scheduled rollup starts no tenant after this many seconds (its Lambda may run 900).
     rollup_budget_seconds: int = Field(default=600, ge=0, le=660)
+    # Sign-ups one source address may send per hour (an office behind a shared address needs a few).
+    signup_limit_per_hour: int = Field(default=10, ge=1)
 
     def table_name(self, logical_name: str) -> str:
         """The physical DynamoDB table name for a logical table name."""
@@ -52,6 +54,7 @@ _ENV = {
     "max_body_bytes": "TPBIS_MAX_BODY_BYTES",
     "rollup_settle_seconds": "TPBIS_ROLLUP_SETTLE_SECONDS",
     "rollup_budget_seconds": "TPBIS_ROLLUP_BUDGET_SECONDS",
+    "signup_limit_per_hour": "TPBIS_SIGNUP_LIMIT_PER_HOUR",
 }
 
 

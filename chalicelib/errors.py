@@ -92,6 +92,16 @@ class InvalidTransitionError(DomainError):
     code = "invalid_transition"
 
 
+class RateLimitedError(DomainError):
+    """The caller sent more requests of this kind than its limit allows; it may retry later."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)
+
+
 class ServiceUnavailableError(DomainError):
     """A dependency is throttling or failing; the client may retry."""
 

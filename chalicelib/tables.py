@@ -38,6 +38,17 @@ class TableSpec:
 
 TENANTS = TableSpec("tenants", "tenant_id", indexes=(IndexSpec("by_status", "status", "tenant_id"),))
 API_KEYS = TableSpec("api_keys", "key_id", indexes=(IndexSpec("by_owner", "owner", "key_id"),))
+# Sign-up applications: several may wait for one regency; a tenant exists from approval on.
+SIGNUPS = TableSpec(
+    "signups",
+    "application_id",
+    indexes=(
+        IndexSpec("by_tenant", "tenant_id", "created_key"),
+        IndexSpec("by_status", "status", "created_key"),
+    ),
+)
+# Fixed-window request counters per source (sign-up's per-address limit); expired by TTL.
+RATE_LIMITS = TableSpec("rate_limits", "pk", ttl_attribute="expires")
 VILLAGES = TableSpec("villages", "tenant_id", "village_code")
 REPORTS = TableSpec(
     "reports",
@@ -72,6 +83,8 @@ IDEMPOTENCY = TableSpec("idempotency", "id", ttl_attribute="expiration")
 ALL_TABLES: tuple[TableSpec, ...] = (
     TENANTS,
     API_KEYS,
+    SIGNUPS,
+    RATE_LIMITS,
     VILLAGES,
     REPORTS,
     CHANGES,

@@ -41,7 +41,15 @@ def _answer(error: LocalGatewayException) -> dict[str, Any]:
 
 
 class TpbisGateway(LocalGateway):
-    """LocalGateway whose gateway-level refusals use the deployed Gateway Responses."""
+    """LocalGateway whose gateway-level refusals use the deployed Gateway Responses, and whose events
+    carry the client's address where API Gateway puts it (requestContext.identity.sourceIp)."""
+
+    source_ip = "127.0.0.1"
+
+    def _generate_lambda_event(self, method: str, path: str, headers: Any, body: bytes | None) -> Any:
+        event = super()._generate_lambda_event(method, path, headers, body)
+        event["requestContext"]["identity"]["sourceIp"] = self.source_ip
+        return event
 
     def handle_request(self, method: str, path: str, headers: dict[str, Any], body: bytes | None) -> dict[str, Any]:
         try:
@@ -68,6 +76,7 @@ class RequestHandler(StaticFiles, ChaliceRequestHandler):
 
     def __init__(self, request: Any, client_address: Any, server: Any, app_object: Chalice, config: Config) -> None:
         self.local_gateway = TpbisGateway(app_object, config)
+        self.local_gateway.source_ip = str(client_address[0])
         BaseHTTPRequestHandler.__init__(self, request, client_address, server)
 
     def log_message(self, format: str, *args: Any) -> None:

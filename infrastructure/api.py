@@ -9,6 +9,8 @@ from aws_cdk import CfnResource
 from chalicelib.api.gateway_responses import GATEWAY_RESPONSES
 from infrastructure.stages import StageOptions
 
+SIGNUP_RESOURCE_PATH = "/~1v1~1signup"  # a stage's method settings write each "/" of the path as "~1"
+
 
 def gateway_responses() -> dict[str, Any]:
     """`x-amazon-apigateway-gateway-responses`: what the gateway answers itself, in the service's error shape.
@@ -42,6 +44,14 @@ def configure_rest_api(rest_api: CfnResource, *, api_name: str, options: StageOp
                 "HttpMethod": "*",
                 "ThrottlingRateLimit": options.throttle_rate,
                 "ThrottlingBurstLimit": options.throttle_burst,
-            }
+            },
+            # Sign-up is public: all callers together get a small ceiling (API Gateway cannot limit
+            # per client; the app limits each source address, here and in the local stack alike).
+            {
+                "ResourcePath": SIGNUP_RESOURCE_PATH,
+                "HttpMethod": "POST",
+                "ThrottlingRateLimit": options.signup_throttle_rate,
+                "ThrottlingBurstLimit": options.signup_throttle_burst,
+            },
         ],
     )

@@ -36,6 +36,7 @@ class TenantKeys:
     viewer: str
     operator_villages: tuple[str, ...]
     key_ids: dict[str, str] = field(default_factory=dict)
+    application_id: str = ""
 
 
 class Tenants:
@@ -55,7 +56,8 @@ class Tenants:
 
     def create(self, regency_code: str = GROBOGAN, operator_villages: tuple[str, ...] | None = None) -> TenantKeys:
         """Sign up, approve and issue an operator and a viewer key."""
-        assert self.api.post("/v1/signup", json=signup_payload(regency_code)).status == 202
+        applied = self.api.post("/v1/signup", json=signup_payload(regency_code))
+        assert applied.status == 202, applied.text
         approved = self.api.post(f"/v1/admin/tenants/{regency_code}/approve", key=self.admin_key)
         assert approved.status == 200, approved.text
         admin = approved.json["admin_key"]
@@ -73,6 +75,7 @@ class Tenants:
             viewer=viewer.json["secret"],
             operator_villages=tuple(villages),
             key_ids={"admin": admin["key_id"], "operator": operator.json["key_id"], "viewer": viewer.json["key_id"]},
+            application_id=applied.json["application_id"],
         )
 
 

@@ -18,6 +18,7 @@ FOREIGN_IDS: dict[str, str] = {
     "submission_id": "submission_id",
     "stakeholder_id": "stakeholder_id",
     "commitment_id": "commitment_id",
+    "application_id": "application_id",
 }
 
 # (method, path) -> a body that would be valid if the caller were allowed (or a function of the ids)
@@ -26,6 +27,11 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/v1/admin/keys"): {"role": "national_viewer", "label": "probe"},
     ("post", "/v1/admin/tenants/{tenant_id}/approve"): None,
     ("post", "/v1/admin/tenants/{tenant_id}/suspend"): None,
+    ("post", "/v1/admin/signups/{application_id}/approve"): None,
+    ("post", "/v1/admin/signups/{application_id}/reject"): {"reason": "probe"},
+    ("patch", "/v1/keys/{key_id}"): {"label": "probe"},
+    ("post", "/v1/keys/{key_id}/rotate"): {"grace_seconds": 0},
+    ("post", "/v1/admin/keys/{key_id}/rotate"): {"grace_seconds": 0},
     ("put", "/v1/villages/{village_code}"): {"library_name": "Taken over"},
     ("post", "/v1/admin/jobs/rollup/run"): None,
     # A report for B's village posted with A's key: must be refused, never stored under B.
@@ -90,6 +96,7 @@ def build_foreign_world(api: ApiClient, b: TenantKeys) -> dict[str, str]:
         "submission_id": posted["submission_id"],
         "stakeholder_id": stakeholder_id,
         "commitment_id": commitment.json["commitment_id"],
+        "application_id": b.application_id,
         "library_name": SECRET_LIBRARY_NAME,
         "partner_name": SECRET_PARTNER,
         "stakeholder_name": SECRET_STAKEHOLDER,

@@ -20,6 +20,7 @@ STATUS: list[tuple[type[errors.DomainError], int]] = [
     (errors.PayloadTooLargeError, 413),
     (errors.InvalidInputError, 422),
     (errors.InvalidTransitionError, 422),
+    (errors.RateLimitedError, 429),
     (errors.ServiceUnavailableError, 503),
 ]
 
@@ -73,6 +74,8 @@ def from_exception(exc: Exception) -> Response:
         details = [{"field": d.field, "message": d.message} for d in exc.details]
         status = status_of(exc)
         headers = {"Retry-After": "2"} if status == 503 else None
+        if isinstance(exc, errors.RateLimitedError):
+            headers = {"Retry-After": str(exc.retry_after)}
         return error_response(status, exc.code, exc.message, details, headers)
     if errors.is_throttling(exc):
         logger.warning("data store throttled the request after retries", extra={"error": type(exc).__name__})

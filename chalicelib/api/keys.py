@@ -1,19 +1,42 @@
-"""API keys of a tenant, and the platform admin's national keys."""
+"""API keys of a tenant, and the platform admin's keys of every owner."""
 
 from __future__ import annotations
 
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Reply, endpoint
-from chalicelib.domain.keys import KeyData
+from chalicelib.clock import utcnow
+from chalicelib.domain.keys import ApiKey, IssuedKey, KeyData
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.lazy import lazy_import
-from chalicelib.schemas.common import PageQuery
-from chalicelib.schemas.keys import IssuedKeyPublic, KeyCreate, KeyPage, KeyPublic, NationalKeyCreate
+from chalicelib.schemas.keys import (
+    AdminKeyListQuery,
+    IssuedKeyPublic,
+    KeyCreate,
+    KeyListQuery,
+    KeyPage,
+    KeyPublic,
+    KeyResponse,
+    KeyRotate,
+    KeyUpdate,
+    NationalKeyCreate,
+)
 
 service = lazy_import("chalicelib.services.keys")
 
 keys_bp = Blueprint(__name__)
+
+NO_STORE = {"Cache-Control": "no-store"}  # on every answer that carries a secret
+
+
+def _secret(status: int, issued: IssuedKey) -> Reply:
+    return Reply(status, IssuedKeyPublic.of(issued), NO_STORE)
+
+
+def _page(listed: tuple[list[ApiKey], str | None]) -> KeyPage:
+    items, cursor = listed
+    now = utcnow()
+    return KeyPage(items=[KeyPublic.of(k, now=now) for k in items], next_cursor=cursor)
 
 
 @endpoint(
@@ -26,22 +49,54 @@ keys_bp = Blueprint(__name__)
     responses={201: IssuedKeyPublic},
     roles=(Role.DISTRICT_ADMIN,),
 )
-def create_key(*, principal: Principal, body: KeyCreate) -> IssuedKeyPublic:
+def create_key(*, principal: Principal, body: KeyCreate) -> Reply:
     """A district admin issues a key for a district admin, an operator (with its villages) or a viewer."""
-    data = KeyData(role=Role(body.role), label=body.label, villages=tuple(body.villages))
-    return IssuedKeyPublic.of(service.create_tenant_key(principal=principal, data=data))
+    data = KeyData(role=Role(body.role), label=body.label, villages=tuple(body.villages), expires_at=body.expires_at)
+    return _secret(201, service.create_tenant_key(principal=principal, data=data))
 
 
-@endpoint(keys_bp, "/v1/keys", summary="List keys", tag="keys", query=PageQuery, responses={200: KeyPage})
-def list_keys(*, principal: Principal, query: PageQuery) -> KeyPage:
-    """The tenant's active keys, without secrets."""
-    items, cursor = service.list_keys(principal=principal, limit=query.limit, cursor=query.cursor)
-    return KeyPage(items=[KeyPublic.of(k) for k in items], next_cursor=cursor)
+@endpoint(keys_bp, "/v1/keys", summary="List keys", tag="keys", query=KeyListQuery, responses={200: KeyPage})
+def list_keys(*, principal: Principal, query: KeyListQuery) -> KeyPage:
+    """The tenant's keys without secrets: the active ones, or those of the status asked for."""
+    return _page(service.list_keys(principal=principal, status=query.status, limit=query.limit, cursor=query.cursor))
+
+
+@endpoint(
+    keys_bp,
+    "/v1/keys/{key_id}",
+    "PATCH",
+    summary="Change a key",
+    tag="keys",
+    body=KeyUpdate,
+    responses={200: KeyResponse},
+    roles=(Role.DISTRICT_ADMIN,),
+)
+def update_key(*, principal: Principal, key_id: str, body: KeyUpdate) -> KeyResponse:
+    """A new label, or an operator key's villages, without a new secret."""
+    villages = None if body.villages is None else tuple(body.villages)
+    key = service.update_key(principal=principal, key_id=key_id, label=body.label, villages=villages)
+    return KeyResponse(key=KeyPublic.of(key, now=utcnow()))
+
+
+@endpoint(
+    keys_bp,
+    "/v1/keys/{key_id}/rotate",
+    "POST",
+    summary="Rotate a key",
+    tag="keys",
+    body=KeyRotate,
+    responses={201: IssuedKeyPublic},
+    roles=(Role.DISTRICT_ADMIN,),
+    description="A new secret with the same role, label, villages and expiry; the old one works for the grace.",
+)
+def rotate_key(*, principal: Principal, key_id: str, body: KeyRotate) -> Reply:
+    """Replace a key's secret; the old secret keeps working for `grace_seconds`."""
+    return _secret(201, service.rotate_key(principal=principal, key_id=key_id, grace_seconds=body.grace_seconds))
 
 
 @endpoint(keys_bp, "/v1/keys/{key_id}", "DELETE", summary="Revoke a key", tag="keys", responses={204: None})
 def revoke_key(*, principal: Principal, key_id: str) -> Reply:
-    """Revoke a key of the tenant; it is refused from the next request on."""
+    """Revoke a key of the tenant; it is refused from the next request on (never the last admin key)."""
     service.revoke_key(principal=principal, key_id=key_id)
     return Reply(204)
 
@@ -56,8 +111,60 @@ def revoke_key(*, principal: Principal, key_id: str) -> Reply:
     responses={201: IssuedKeyPublic},
     roles=(Role.PLATFORM_ADMIN,),
 )
-def create_national_key(*, principal: Principal, body: NationalKeyCreate) -> IssuedKeyPublic:
+def create_national_key(*, principal: Principal, body: NationalKeyCreate) -> Reply:
     """The platform admin issues a national-viewer key, or a district-admin key for a tenant."""
-    data = KeyData(role=Role(body.role), label=body.label)
-    issued = service.create_national_key(principal=principal, data=data, tenant_id=body.tenant_id)
-    return IssuedKeyPublic.of(issued)
+    data = KeyData(role=Role(body.role), label=body.label, expires_at=body.expires_at)
+    return _secret(201, service.create_national_key(principal=principal, data=data, tenant_id=body.tenant_id))
+
+
+@endpoint(
+    keys_bp,
+    "/v1/admin/keys",
+    summary="List every key",
+    tag="admin",
+    query=AdminKeyListQuery,
+    responses={200: KeyPage},
+    roles=(Role.PLATFORM_ADMIN,),
+)
+def list_all_keys(*, principal: Principal, query: AdminKeyListQuery) -> KeyPage:
+    """Every key of every tenant and the national ones, by role, tenant and status."""
+    return _page(
+        service.list_all_keys(
+            principal=principal,
+            role=query.role,
+            tenant_id=query.tenant_id,
+            status=query.status,
+            limit=query.limit,
+            cursor=query.cursor,
+        )
+    )
+
+
+@endpoint(
+    keys_bp,
+    "/v1/admin/keys/{key_id}/rotate",
+    "POST",
+    summary="Rotate any key",
+    tag="admin",
+    body=KeyRotate,
+    responses={201: IssuedKeyPublic},
+    roles=(Role.PLATFORM_ADMIN,),
+)
+def rotate_any_key(*, principal: Principal, key_id: str, body: KeyRotate) -> Reply:
+    """Replace any key's secret; the old secret keeps working for `grace_seconds`."""
+    return _secret(201, service.rotate_any_key(principal=principal, key_id=key_id, grace_seconds=body.grace_seconds))
+
+
+@endpoint(
+    keys_bp,
+    "/v1/admin/keys/{key_id}",
+    "DELETE",
+    summary="Revoke any key",
+    tag="admin",
+    responses={200: KeyResponse},
+    roles=(Role.PLATFORM_ADMIN,),
+)
+def revoke_any_key(*, principal: Principal, key_id: str) -> KeyResponse:
+    """Revoke any key, national ones included (an owner's last admin key stays)."""
+    key = service.revoke_any_key(principal=principal, key_id=key_id)
+    return KeyResponse(key=KeyPublic.of(key, now=utcnow()))

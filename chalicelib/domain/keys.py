@@ -7,12 +7,25 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 from chalicelib.domain.principal import Principal, Role
 
 NATIONAL_OWNER = "national"
+MAX_KEY_LIFETIME = timedelta(days=731)  # an expiry at most two years ahead (a leap day included)
+MAX_ROTATION_GRACE = timedelta(days=7)
+MIN_BOOTSTRAP_SECRET = 32  # characters of an operator-chosen platform-admin secret
+USE_RECORDED_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often per key
 _SECRET_SHAPE = re.compile(r"tpbis_([0-9a-f]{16})_([A-Za-z0-9_\-]{43})")
+
+
+class KeyStatus(StrEnum):
+    """Whether a key opens the API now."""
+
+    ACTIVE = "active"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
 
 
 @dataclass(frozen=True)
@@ -27,7 +40,22 @@ class ApiKey:
     secret_hash: str
     created_at: datetime
     created_by: str | None = None
-    revoked_at: datetime | None = None
+    revoked_at: datetime | None = None  # in the future while a rotated key's grace period runs
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = None
+    rotated_from: str | None = None
+
+    def status(self, *, now: datetime) -> KeyStatus:
+        """Revoked from its revocation time on, expired from its expiry on, else active."""
+        if self.revoked_at is not None and self.revoked_at <= now:
+            return KeyStatus.REVOKED
+        if self.expires_at is not None and self.expires_at <= now:
+            return KeyStatus.EXPIRED
+        return KeyStatus.ACTIVE
+
+    def live(self, *, now: datetime) -> bool:
+        """Whether the key is active and not due to be revoked (a rotated key in its grace period is due)."""
+        return self.revoked_at is None and self.status(now=now) is KeyStatus.ACTIVE
 
     @property
     def tenant_id(self) -> str | None:
@@ -52,6 +80,7 @@ class KeyData:
     role: Role
     label: str
     villages: tuple[str, ...] = ()
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)

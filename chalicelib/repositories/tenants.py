@@ -6,6 +6,7 @@ from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute, VersionA
 from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.tenants import Tenant, TenantStatus
 from chalicelib.errors import AlreadyExistsError, ConflictError
@@ -79,6 +80,14 @@ class TenantRepository:
             if exc.cause_response_code == "ConditionalCheckFailedException":
                 raise AlreadyExistsError(f"regency {tenant.tenant_id} has signed up already") from exc
             raise
+
+    def create_in(self, transaction: TransactWrite, tenant: Tenant, *, replacing: TenantRecord | None) -> None:
+        """Add a newly approved tenant to a transaction, on condition that its regency has none yet
+        (`replacing`: a pending tenant item from before sign-ups were applications, and its version)."""
+        if replacing is not None:
+            transaction.save(self.updated_record(replacing, tenant))
+        else:
+            transaction.save(_record(tenant), condition=TenantRecord.tenant_id.does_not_exist())
 
     def get(self, tenant_id: str) -> Tenant | None:
         """The tenant, or None."""

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field, model_validator
 
 from chalicelib import areas
-from chalicelib.domain.keys import ApiKey, IssuedKey
+from chalicelib.domain.keys import MAX_ROTATION_GRACE, ApiKey, IssuedKey, KeyStatus
 from chalicelib.domain.principal import Role
-from chalicelib.schemas.common import PublicModel, RequestModel
+from chalicelib.schemas.common import PageQuery, PublicModel, RequestModel
+
+EXPIRY = Field(default=None, description="When the key stops working (in the future, at most two years ahead).")
 
 
 class KeyCreate(RequestModel):
@@ -19,6 +21,7 @@ class KeyCreate(RequestModel):
     role: Literal["district_admin", "operator", "viewer"]
     label: str = Field(min_length=1, max_length=100)
     villages: list[str] = Field(default_factory=list, max_length=100, description="Village codes (operator keys only).")
+    expires_at: AwareDatetime | None = EXPIRY
 
 
 class NationalKeyCreate(RequestModel):
@@ -27,6 +30,40 @@ class NationalKeyCreate(RequestModel):
     role: Literal["national_viewer", "district_admin"]
     label: str = Field(min_length=1, max_length=100)
     tenant_id: str | None = Field(default=None, pattern=areas.REGENCY_CODE_PATTERN)
+    expires_at: AwareDatetime | None = EXPIRY
+
+
+class KeyUpdate(RequestModel):
+    """A new label, or an operator key's new villages (the secret stays)."""
+
+    label: str | None = Field(default=None, min_length=1, max_length=100)
+    villages: list[str] | None = Field(default=None, min_length=1, max_length=100)
+
+    @model_validator(mode="after")
+    def _something(self) -> KeyUpdate:
+        if self.label is None and self.villages is None:
+            raise ValueError("send a label, villages, or both")
+        return self
+
+
+class KeyRotate(RequestModel):
+    """How long the old secret keeps working once the new one exists."""
+
+    grace_seconds: int = Field(ge=0, le=int(MAX_ROTATION_GRACE.total_seconds()), examples=[86400])
+
+
+class KeyListQuery(PageQuery):
+    """Filter a tenant's keys by status (active ones when none is given)."""
+
+    status: KeyStatus | None = None
+
+
+class AdminKeyListQuery(PageQuery):
+    """Filter every key by role, tenant and status."""
+
+    role: Role | None = None
+    tenant_id: str | None = Field(default=None, pattern=areas.REGENCY_CODE_PATTERN)
+    status: KeyStatus | None = None
 
 
 class IssuedKeyPublic(PublicModel):
@@ -35,9 +72,12 @@ class IssuedKeyPublic(PublicModel):
     key_id: str
     secret: str
     role: Role
+    tenant_id: str | None = None
     label: str
     villages: list[str]
     created_at: datetime
+    expires_at: datetime | None = None
+    rotated_from: str | None = None
 
     @classmethod
     def of(cls, issued: IssuedKey) -> IssuedKeyPublic:
@@ -46,9 +86,12 @@ class IssuedKeyPublic(PublicModel):
             key_id=key.key_id,
             secret=issued.secret,
             role=key.role,
+            tenant_id=key.tenant_id,
             label=key.label,
             villages=list(key.villages),
             created_at=key.created_at,
+            expires_at=key.expires_at,
+            rotated_from=key.rotated_from,
         )
 
 
@@ -57,21 +100,39 @@ class KeyPublic(PublicModel):
 
     key_id: str
     role: Role
+    tenant_id: str | None
     label: str
     villages: list[str]
     created_at: datetime
     created_by: str | None = None
+    last_used_at: datetime | None = None
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = Field(default=None, description="In the future while a rotated key's grace runs.")
+    status: KeyStatus
+    rotated_from: str | None = None
 
     @classmethod
-    def of(cls, key: ApiKey) -> KeyPublic:
+    def of(cls, key: ApiKey, *, now: datetime) -> KeyPublic:
         return cls(
             key_id=key.key_id,
             role=key.role,
+            tenant_id=key.tenant_id,
             label=key.label,
             villages=list(key.villages),
             created_at=key.created_at,
             created_by=key.created_by,
+            last_used_at=key.last_used_at,
+            expires_at=key.expires_at,
+            revoked_at=key.revoked_at,
+            status=key.status(now=now),
+            rotated_from=key.rotated_from,
         )
+
+
+class KeyResponse(PublicModel):
+    """A key."""
+
+    key: KeyPublic
 
 
 class KeyPage(PublicModel):

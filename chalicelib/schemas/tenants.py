@@ -9,7 +9,6 @@ from pydantic import Field
 from chalicelib import areas
 from chalicelib.domain.tenants import Tenant, TenantStatus
 from chalicelib.schemas.common import PageQuery, PublicModel, RequestModel
-from chalicelib.schemas.keys import IssuedKeyPublic
 
 EMAIL = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
 
@@ -23,13 +22,6 @@ class SignupRequest(RequestModel):
     )
     contact_name: str = Field(min_length=1, max_length=200)
     contact_email: str = Field(pattern=EMAIL, max_length=254)
-
-
-class SignupAccepted(PublicModel):
-    """The sign-up is stored and waits for approval."""
-
-    tenant_id: str
-    status: TenantStatus
 
 
 class TenantPublic(PublicModel):
@@ -75,13 +67,6 @@ class TenantListQuery(PageQuery):
     """Filter tenants by status."""
 
     status: TenantStatus | None = None
-
-
-class ApprovalResponse(PublicModel):
-    """The approved tenant and, on its first approval, its first district-admin key (shown once)."""
-
-    tenant: TenantPublic
-    admin_key: IssuedKeyPublic | None = None
 
 
 class TenantResponse(PublicModel):

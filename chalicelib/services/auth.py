@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
-from chalicelib.domain.keys import key_id_of
+from chalicelib.clock import utcnow
+from chalicelib.domain.keys import USE_RECORDED_EVERY, KeyStatus, key_id_of
 from chalicelib.domain.principal import Principal
 from chalicelib.domain.tenants import TenantStatus
-from chalicelib.repositories.keys import find_key
+from chalicelib.repositories import keys as key_records
 from chalicelib.repositories.tenants import TenantRepository
 
 
@@ -16,7 +18,9 @@ class AuthOutcome(StrEnum):
     """How an authentication attempt ended."""
 
     OK = "ok"
-    INVALID = "invalid"  # missing, malformed, unknown or revoked key
+    INVALID = "invalid"  # missing, malformed or unknown key
+    REVOKED = "key_revoked"  # the secret of a revoked key (or of a rotated one after its grace)
+    EXPIRED = "key_expired"  # the secret of a key past its expiry
     TENANT_INACTIVE = "tenant_inactive"  # a valid key of a suspended (or vanished) tenant
 
 
@@ -26,6 +30,7 @@ class AuthResult:
 
     outcome: AuthOutcome
     principal: Principal | None = None
+    last_used_at: datetime | None = None
 
 
 def bearer_secret(header: str | None) -> str | None:
@@ -39,16 +44,29 @@ def bearer_secret(header: str | None) -> str | None:
     return secret
 
 
-def authenticate(header: str | None, *, tenants: TenantRepository | None = None) -> AuthResult:
-    """Check a bearer header against the stored keys and the tenant's status."""
+def authenticate(
+    header: str | None, *, tenants: TenantRepository | None = None, now: datetime | None = None
+) -> AuthResult:
+    """Check a bearer header against the stored keys and the tenant's status. Only the holder of a
+    key's secret learns that the key is revoked or expired; anyone else sees an unknown key."""
     secret = bearer_secret(header)
     if secret is None:
         return AuthResult(AuthOutcome.INVALID)
-    key = find_key(key_id_of(secret))
-    if key is None or key.revoked_at is not None or not key.matches(secret):
+    key = key_records.find_key(key_id_of(secret))
+    if key is None or not key.matches(secret):
         return AuthResult(AuthOutcome.INVALID)
+    status = key.status(now=now or utcnow())
+    if status is not KeyStatus.ACTIVE:
+        return AuthResult(AuthOutcome.REVOKED if status is KeyStatus.REVOKED else AuthOutcome.EXPIRED)
     if key.tenant_id is not None:
         tenant = (tenants or TenantRepository()).get(key.tenant_id)
         if tenant is None or tenant.status is not TenantStatus.ACTIVE:
             return AuthResult(AuthOutcome.TENANT_INACTIVE)
-    return AuthResult(AuthOutcome.OK, key.principal())
+    return AuthResult(AuthOutcome.OK, key.principal(), key.last_used_at)
+
+
+def record_use(key_id: str, *, last_used_at: datetime | None, now: datetime | None = None) -> None:
+    """Note that a key was used: at most one write a minute per key (cost), never one per request."""
+    now = now or utcnow()
+    if last_used_at is None or now - last_used_at >= USE_RECORDED_EVERY:
+        key_records.record_use(key_id, now=now)

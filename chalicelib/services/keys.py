@@ -1,29 +1,43 @@
-"""API keys: issuing, listing and revoking, and the platform's bootstrap key."""
+"""API keys: issuing, listing, changing, rotating and revoking, and the platform's bootstrap key."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from chalicelib import areas
 from chalicelib.clock import utcnow
 from chalicelib.domain.keys import (
+    MAX_KEY_LIFETIME,
+    MIN_BOOTSTRAP_SECRET,
     NATIONAL_OWNER,
     ApiKey,
     IssuedKey,
     KeyData,
+    KeyStatus,
     hash_secret,
     key_id_of,
     new_key_id,
     new_secret,
 )
 from chalicelib.domain.principal import TENANT_ROLES, Principal, Role
-from chalicelib.errors import FieldProblem, InvalidInputError
-from chalicelib.repositories.keys import KeyRepository, put_key
+from chalicelib.errors import ConflictError, FieldProblem, InvalidInputError, NotFoundError
+from chalicelib.repositories.keys import KeptKeyGoneError, KeyRepository, find_key, page_all, put_key
 from chalicelib.repositories.tenants import TenantRepository
+
+ADMIN_ROLES = (Role.DISTRICT_ADMIN, Role.PLATFORM_ADMIN)  # an owner keeps at least one live key of these
 
 
 def build_key(
-    *, owner: str, role: Role, label: str, villages: tuple[str, ...], created_by: str | None, now: datetime
+    *,
+    owner: str,
+    role: Role,
+    label: str,
+    villages: tuple[str, ...],
+    created_by: str | None,
+    now: datetime,
+    expires_at: datetime | None = None,
+    rotated_from: str | None = None,
 ) -> IssuedKey:
     """A new key and its secret (not stored yet)."""
     key_id = new_key_id()
@@ -37,31 +51,56 @@ def build_key(
         secret_hash=hash_secret(secret),
         created_at=now,
         created_by=created_by,
+        expires_at=expires_at,
+        rotated_from=rotated_from,
     )
     return IssuedKey(key=key, secret=secret)
 
 
-def _check_villages(tenant_id: str, data: KeyData) -> tuple[str, ...]:
-    if data.role is not Role.OPERATOR:
-        if data.villages:
+def _check_expiry(expires_at: datetime | None, now: datetime) -> None:
+    if expires_at is not None and not now < expires_at <= now + MAX_KEY_LIFETIME:
+        raise InvalidInputError(
+            "a key's expiry must lie in the future, at most two years ahead",
+            details=[FieldProblem("expires_at", "must be in the future and at most two years ahead")],
+        )
+
+
+def _check_villages(tenant_id: str, role: Role, villages: tuple[str, ...]) -> tuple[str, ...]:
+    if role is not Role.OPERATOR:
+        if villages:
             raise InvalidInputError(
                 "only operator keys are limited to villages",
-                details=[FieldProblem("villages", f"not allowed for role {data.role}")],
+                details=[FieldProblem("villages", f"not allowed for role {role}")],
             )
         return ()
-    if not data.villages:
+    if not villages:
         raise InvalidInputError(
             "an operator key needs the villages it reports for",
             details=[FieldProblem("villages", "list at least one village code")],
         )
     problems = [
         FieldProblem(f"villages.{i}", f"{code} is not a village of regency {tenant_id}")
-        for i, code in enumerate(data.villages)
+        for i, code in enumerate(villages)
         if not (areas.contains(tenant_id, code) and areas.exists(code, areas.Level.VILLAGE))
     ]
     if problems:
         raise InvalidInputError("some villages do not belong to this regency", details=problems)
-    return tuple(dict.fromkeys(data.villages))
+    return tuple(dict.fromkeys(villages))
+
+
+def _issue(*, owner: str, data: KeyData, villages: tuple[str, ...], principal: Principal, now: datetime) -> IssuedKey:
+    _check_expiry(data.expires_at, now)
+    issued = build_key(
+        owner=owner,
+        role=data.role,
+        label=data.label,
+        villages=villages,
+        created_by=principal.key_id,
+        now=now,
+        expires_at=data.expires_at,
+    )
+    KeyRepository(owner=owner).add(issued.key)
+    return issued
 
 
 def create_tenant_key(*, principal: Principal, data: KeyData, now: datetime | None = None) -> IssuedKey:
@@ -72,17 +111,8 @@ def create_tenant_key(*, principal: Principal, data: KeyData, now: datetime | No
             f"a regency office cannot issue {data.role} keys",
             details=[FieldProblem("role", "one of district_admin, operator, viewer")],
         )
-    villages = _check_villages(principal.tenant, data)
-    issued = build_key(
-        owner=principal.tenant,
-        role=data.role,
-        label=data.label,
-        villages=villages,
-        created_by=principal.key_id,
-        now=now or utcnow(),
-    )
-    KeyRepository(owner=principal.tenant).add(issued.key)
-    return issued
+    villages = _check_villages(principal.tenant, data.role, data.villages)
+    return _issue(owner=principal.tenant, data=data, villages=villages, principal=principal, now=now or utcnow())
 
 
 def create_national_key(
@@ -117,27 +147,130 @@ def create_national_key(
             f"the platform admin issues national_viewer or district_admin keys, not {data.role}",
             details=[FieldProblem("role", "one of national_viewer, district_admin")],
         )
-    issued = build_key(
-        owner=owner, role=data.role, label=data.label, villages=(), created_by=principal.key_id, now=now or utcnow()
+    return _issue(owner=owner, data=data, villages=(), principal=principal, now=now or utcnow())
+
+
+def list_keys(
+    *, principal: Principal, status: KeyStatus | None, limit: int, cursor: str | None
+) -> tuple[list[ApiKey], str | None]:
+    """The caller's tenant's keys (never their secrets): the active ones unless a status is asked for."""
+    principal.require(Role.DISTRICT_ADMIN)
+    return KeyRepository(owner=principal.tenant).page(
+        limit=limit, cursor=cursor, status=status or KeyStatus.ACTIVE, now=utcnow()
     )
-    KeyRepository(owner=owner).add(issued.key)
+
+
+def list_all_keys(
+    *,
+    principal: Principal,
+    role: Role | None,
+    tenant_id: str | None,
+    status: KeyStatus | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[ApiKey], str | None]:
+    """Every key of every owner, national ones included, by role, tenant and status (platform admin)."""
+    principal.require(Role.PLATFORM_ADMIN)
+    return page_all(owner=tenant_id, role=role, status=status, limit=limit, cursor=cursor, now=utcnow())
+
+
+def update_key(*, principal: Principal, key_id: str, label: str | None, villages: tuple[str, ...] | None) -> ApiKey:
+    """Change a key's label, or an operator key's villages, keeping its secret."""
+    principal.require(Role.DISTRICT_ADMIN)
+    keys = KeyRepository(owner=principal.tenant)
+    now = utcnow()
+    key = keys.get(key_id)
+    if key is None or key.status(now=now) is not KeyStatus.ACTIVE:
+        raise NotFoundError("no such key")
+    checked = None if villages is None else _check_villages(principal.tenant, key.role, villages)
+    return keys.update(key_id, label=label, villages=checked, now=now)
+
+
+def rotate_key(*, principal: Principal, key_id: str, grace_seconds: int) -> IssuedKey:
+    """A district admin replaces a key of its tenant with a new secret (same role, label, villages
+    and expiry); the old secret keeps working for `grace_seconds`."""
+    principal.require(Role.DISTRICT_ADMIN)
+    return _rotate(principal=principal, key=KeyRepository(owner=principal.tenant).get(key_id), grace=grace_seconds)
+
+
+def rotate_any_key(*, principal: Principal, key_id: str, grace_seconds: int) -> IssuedKey:
+    """The platform admin rotates any key (see `rotate_key`)."""
+    principal.require(Role.PLATFORM_ADMIN)
+    return _rotate(principal=principal, key=find_key(key_id), grace=grace_seconds)
+
+
+def _rotate(*, principal: Principal, key: ApiKey | None, grace: int) -> IssuedKey:
+    now = utcnow()
+    if key is None:
+        raise NotFoundError("no such key")
+    if not key.live(now=now):
+        expired = key.status(now=now) is KeyStatus.EXPIRED
+        raise ConflictError(
+            f"key {key.key_id} is {'expired' if expired else 'revoked or rotated already'}; issue a new key instead",
+            code="key_expired" if expired else "key_revoked",
+        )
+    issued = build_key(
+        owner=key.owner,
+        role=key.role,
+        label=key.label,
+        villages=key.villages,
+        created_by=principal.key_id,
+        now=now,
+        expires_at=key.expires_at,
+        rotated_from=key.key_id,
+    )
+    KeyRepository(owner=key.owner).rotate(key, issued.key, old_ends_at=now + timedelta(seconds=grace))
     return issued
 
 
-def list_keys(*, principal: Principal, limit: int, cursor: str | None) -> tuple[list[ApiKey], str | None]:
-    """The caller's tenant's active keys (never their secrets)."""
-    principal.require(Role.DISTRICT_ADMIN)
-    return KeyRepository(owner=principal.tenant).page(limit=limit, cursor=cursor)
-
-
-def revoke_key(*, principal: Principal, key_id: str, now: datetime | None = None) -> None:
+def revoke_key(*, principal: Principal, key_id: str) -> None:
     """Revoke a key of the caller's tenant; it is refused from the next request on."""
     principal.require(Role.DISTRICT_ADMIN)
-    KeyRepository(owner=principal.tenant).revoke(key_id, at=now or utcnow())
+    key = KeyRepository(owner=principal.tenant).get(key_id)
+    now = utcnow()
+    if key is None or key.status(now=now) is KeyStatus.REVOKED:
+        raise NotFoundError("no such key")
+    _revoke(key, now=now)
+
+
+def revoke_any_key(*, principal: Principal, key_id: str) -> ApiKey:
+    """The platform admin revokes any key, national ones included; revoking a revoked key changes nothing."""
+    principal.require(Role.PLATFORM_ADMIN)
+    key = find_key(key_id)
+    now = utcnow()
+    if key is None:
+        raise NotFoundError("no such key")
+    if key.status(now=now) is KeyStatus.REVOKED:
+        return key
+    _revoke(key, now=now)
+    return replace(key, revoked_at=now)
+
+
+def _revoke(key: ApiKey, *, now: datetime) -> None:
+    """Revoke; an owner's last live admin key stays (409 last_admin_key), checked in the same
+    transaction as the revocation so that concurrent revocations cannot remove every admin key."""
+    keys = KeyRepository(owner=key.owner)
+    if key.role not in ADMIN_ROLES or not key.live(now=now):
+        keys.revoke(key.key_id, at=now)
+        return
+    for _ in range(3):
+        others = [k for k in keys.live_keys(role=key.role, now=now) if k.key_id != key.key_id]
+        if not others:
+            raise ConflictError(
+                f"key {key.key_id} is the last {key.role} key; issue or rotate to another first", code="last_admin_key"
+            )
+        try:
+            keys.revoke(key.key_id, at=now, keeping=others[0].key_id)
+            return
+        except KeptKeyGoneError:
+            continue  # that other key was revoked meanwhile: look again
+    raise ConflictError("the admin keys changed meanwhile; retry")
 
 
 def install_bootstrap_key(secret: str, *, now: datetime | None = None) -> ApiKey:
     """Make `secret` a platform-admin key (idempotent: the same secret keeps the same key id)."""
+    if len(secret) < MIN_BOOTSTRAP_SECRET:
+        raise InvalidInputError(f"a platform-admin secret needs at least {MIN_BOOTSTRAP_SECRET} characters")
     key = ApiKey(
         key_id=key_id_of(secret),
         owner=NATIONAL_OWNER,

@@ -21,7 +21,7 @@ from tests.factories import GROBOGAN, PATI, TenantKeys, Tenants
 from tests.http_client import ApiClient
 from tests.isolation_world import AREA_CODE_PARAMS, BODIES, FOREIGN_IDS, build_foreign_world
 
-PUBLIC = {("/v1/health", "get"), ("/v1/signup", "post")}
+PUBLIC = {("/v1/health", "get"), ("/v1/signup", "post"), ("/v1/signup/{application_id}", "get")}
 ROLES = ("admin", "operator", "viewer")
 
 
@@ -110,6 +110,11 @@ MUST_WALK = {
     ("/v1/reports/{submission_id}", "delete"),
     ("/v1/villages/{village_code}", "put"),
     ("/v1/keys/{key_id}", "delete"),
+    ("/v1/keys/{key_id}", "patch"),
+    ("/v1/keys/{key_id}/rotate", "post"),
+    ("/v1/admin/keys", "get"),
+    ("/v1/admin/keys/{key_id}", "delete"),
+    ("/v1/admin/signups/{application_id}/approve", "post"),
 }
 
 

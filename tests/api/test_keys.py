@@ -58,7 +58,7 @@ def test_a_revoked_key_is_refused_on_the_next_request(tenants: Tenants, api: Api
     assert api.delete(f"/v1/keys/{grobogan.key_ids['viewer']}", key=grobogan.admin).status == 204
     refused = api.get("/v1/tenant", key=grobogan.viewer)
     assert refused.status == 401
-    assert refused.error_code == "unauthenticated"
+    assert refused.error_code == "key_revoked"
     assert grobogan.key_ids["viewer"] not in api.get("/v1/keys", key=grobogan.admin).text
     assert api.delete(f"/v1/keys/{grobogan.key_ids['viewer']}", key=grobogan.admin).status == 404
 

@@ -6,29 +6,13 @@ from tests.factories import GROBOGAN, PATI, Tenants, signup_payload
 from tests.http_client import ApiClient
 
 
-def test_a_regency_office_signs_up_and_waits_for_approval(api: ApiClient, admin_key: str) -> None:
-    response = api.post("/v1/signup", json=signup_payload(GROBOGAN))
-    assert response.status == 202
-    assert response.json == {"tenant_id": GROBOGAN, "status": "pending"}
-    pending = api.get("/v1/admin/tenants?status=pending", key=admin_key)
-    assert [t["tenant_id"] for t in pending.json["items"]] == [GROBOGAN]
-    assert pending.json["items"][0]["regency_name"] == "Kabupaten Grobogan"
-    assert pending.json["items"][0]["province_name"] == "Jawa Tengah"
-
-
-def test_signing_up_twice_for_one_regency_is_a_conflict(api: ApiClient) -> None:
-    assert api.post("/v1/signup", json=signup_payload(GROBOGAN)).status == 202
-    again = api.post("/v1/signup", json=signup_payload(GROBOGAN, office_name="Someone else"))
-    assert again.status == 409
-    assert again.error_code == "already_exists"
-
-
 def test_an_unknown_or_non_regency_code_is_refused(api: ApiClient, admin_key: str) -> None:
     for code in ["33.99", "33.15.01", "33"]:
         response = api.post("/v1/signup", json=signup_payload(code))
         assert response.status == 422, code
         assert response.json["error"]["details"][0]["field"] == "regency_code"
     assert api.get("/v1/admin/tenants", key=admin_key).json["items"] == []
+    assert api.get("/v1/admin/signups", key=admin_key).json["items"] == []
 
 
 def test_a_bad_email_is_refused_with_its_field_named(api: ApiClient) -> None:
@@ -41,6 +25,7 @@ def test_approval_returns_the_first_admin_key_once(api: ApiClient, admin_key: st
     api.post("/v1/signup", json=signup_payload(GROBOGAN))
     approved = api.post(f"/v1/admin/tenants/{GROBOGAN}/approve", key=admin_key)
     assert approved.status == 200
+    assert approved.headers["cache-control"] == "no-store"  # it carries a secret
     assert approved.json["tenant"]["status"] == "active"
     secret = approved.json["admin_key"]["secret"]
     assert approved.json["admin_key"]["role"] == "district_admin"
@@ -70,10 +55,11 @@ def test_a_suspended_tenant_is_refused_on_every_key_until_approved_again(tenants
     assert api.get("/v1/tenant", key=grobogan.viewer).status == 200
 
 
-def test_a_pending_tenant_cannot_be_suspended(api: ApiClient, admin_key: str) -> None:
+def test_a_regency_with_only_a_pending_application_has_no_tenant_to_suspend(api: ApiClient, admin_key: str) -> None:
     api.post("/v1/signup", json=signup_payload(GROBOGAN))
     response = api.post(f"/v1/admin/tenants/{GROBOGAN}/suspend", key=admin_key)
-    assert response.status == 409
+    assert response.status == 404
+    assert api.get("/v1/admin/tenants", key=admin_key).json["items"] == []
 
 
 def test_only_the_platform_admin_manages_tenants(tenants: Tenants, api: ApiClient) -> None:
@@ -88,10 +74,11 @@ def test_the_tenant_list_pages_with_a_cursor(api: ApiClient, admin_key: str) -> 
     codes = [GROBOGAN, PATI, "13.07", "13.72"]
     for code in codes:
         api.post("/v1/signup", json=signup_payload(code))
+        assert api.post(f"/v1/admin/tenants/{code}/approve", key=admin_key).status == 200
     seen: list[str] = []
     cursor = None
     for _ in range(10):
-        path = "/v1/admin/tenants?status=pending&limit=3" + (f"&cursor={cursor}" if cursor else "")
+        path = "/v1/admin/tenants?status=active&limit=3" + (f"&cursor={cursor}" if cursor else "")
         page = api.get(path, key=admin_key).json
         seen += [t["tenant_id"] for t in page["items"]]
         cursor = page["next_cursor"]

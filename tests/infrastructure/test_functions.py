@@ -99,7 +99,7 @@ def test_the_jobs_do_not_share_the_api_role(synthesized: Synthesized) -> None:
         assert functions[name]["Properties"]["Role"] != api_role
 
 
-def test_the_api_stage_is_throttled(template: Any) -> None:
+def test_the_api_stage_is_throttled_and_sign_up_has_its_own_ceiling(template: Any) -> None:
     options = STAGES[STAGE]
     template.has_resource_properties(
         "AWS::Serverless::Api",
@@ -111,7 +111,13 @@ def test_the_api_stage_is_throttled(template: Any) -> None:
                     "HttpMethod": "*",
                     "ThrottlingRateLimit": options.throttle_rate,
                     "ThrottlingBurstLimit": options.throttle_burst,
-                }
+                },
+                {
+                    "ResourcePath": "/~1v1~1signup",
+                    "HttpMethod": "POST",
+                    "ThrottlingRateLimit": options.signup_throttle_rate,
+                    "ThrottlingBurstLimit": options.signup_throttle_burst,
+                },
             ],
         },
     )

@@ -212,8 +212,10 @@ def test_exhausted_retries_answer_503_with_retry_after_and_store_nothing_half(
     assert stored_reports(GROBOGAN).keys() == before_reports.keys()
     detail = api.get(f"/v1/commitments/{commitment['commitment_id']}", key=office.admin).json
     assert detail["version"] == 1 and detail["transitions"] == [] and detail["status"] == "proposed"
-    tenant_b = api.get("/v1/admin/tenants?status=pending", key=admin_key).json
-    assert "33.18" in [t["tenant_id"] for t in tenant_b["items"]], tenant_b
+    tenant_b = api.get("/v1/admin/signups?tenant_id=33.18&status=pending", key=admin_key).json
+    assert len(tenant_b["items"]) == 1, tenant_b
+    active = api.get("/v1/admin/tenants?status=active", key=admin_key).json["items"]
+    assert "33.18" not in [t["tenant_id"] for t in active], active
     if case == "rollup aggregate batch":
         assert changes.pending(), "the rollup's work stays marked for the next run"
     again = requests[case]()

@@ -1,0 +1,110 @@
+"""Sign-up application requests and responses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from chalicelib import areas
+from chalicelib.domain.signups import Application, ApplicationStatus
+from chalicelib.schemas.common import PageQuery, PublicModel, RequestModel
+from chalicelib.schemas.keys import IssuedKeyPublic
+from chalicelib.schemas.tenants import TenantPublic
+
+
+class SignupAccepted(PublicModel):
+    """The application is stored and waits for the platform admin; its id lets the office follow it."""
+
+    application_id: str
+    tenant_id: str
+    status: ApplicationStatus
+    expires_at: datetime
+
+
+class ApplicationStatusPublic(PublicModel):
+    """An application as its applicant sees it (no contact details)."""
+
+    application_id: str
+    tenant_id: str
+    regency_name: str
+    office_name: str
+    status: ApplicationStatus
+    created_at: datetime
+    expires_at: datetime
+    decided_at: datetime | None = None
+    reason: str | None = None
+
+    @classmethod
+    def of(cls, application: Application, *, now: datetime) -> ApplicationStatusPublic:
+        return cls(
+            application_id=application.application_id,
+            tenant_id=application.tenant_id,
+            regency_name=application.regency_name,
+            office_name=application.office_name,
+            status=application.status(now=now),
+            created_at=application.created_at,
+            expires_at=application.expires_at,
+            decided_at=application.decided_at,
+            reason=application.reason,
+        )
+
+
+class ApplicationPublic(ApplicationStatusPublic):
+    """An application as the platform admin sees it."""
+
+    province_code: str
+    province_name: str
+    contact_name: str
+    contact_email: str
+
+    @classmethod
+    def of(cls, application: Application, *, now: datetime) -> ApplicationPublic:
+        return cls(
+            **ApplicationStatusPublic.of(application, now=now).model_dump(),
+            province_code=application.province_code,
+            province_name=areas.name_of(application.province_code) or "",
+            contact_name=application.contact_name,
+            contact_email=application.contact_email,
+        )
+
+
+class ApplicationStatusResponse(PublicModel):
+    """An application, for its applicant."""
+
+    application: ApplicationStatusPublic
+
+
+class ApplicationResponse(PublicModel):
+    """An application, for the platform admin."""
+
+    application: ApplicationPublic
+
+
+class ApplicationPage(PublicModel):
+    """One page of applications."""
+
+    items: list[ApplicationPublic]
+    next_cursor: str | None = None
+
+
+class ApplicationListQuery(PageQuery):
+    """Filter applications by status and regency."""
+
+    status: ApplicationStatus | None = None
+    tenant_id: str | None = Field(default=None, pattern=areas.REGENCY_CODE_PATTERN)
+
+
+class Rejection(RequestModel):
+    """Why an application is rejected (the applicant reads it)."""
+
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ApprovalResponse(PublicModel):
+    """The approved tenant, its first district-admin key on a first approval (shown once), and the
+    applications for the same regency that the approval closed."""
+
+    tenant: TenantPublic
+    admin_key: IssuedKeyPublic | None = None
+    closed: list[str] = Field(default_factory=list)
