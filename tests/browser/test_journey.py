@@ -64,20 +64,29 @@ def test_an_office_signs_up_and_the_national_dashboard_shows_its_figures_after_a
     office.get_by_label("Nama narahubung").fill("Sri Wahyuni")
     office.get_by_label("Email narahubung").fill("sri@example.id")
     office.get_by_role("button", name="Kirim pendaftaran").click()
-    office.get_by_test_id("application-status").get_by_text("Menunggu persetujuan", exact=True).wait_for()
+    status = office.get_by_test_id("application-status")
+    status.get_by_text("Menunggu persetujuan", exact=True).wait_for()
+    application_id = office.url.rsplit("/", 1)[1]
+    pending = get(stack, "/v1/admin/signups?status=pending", stack.admin)["items"]
+    assert [(a["tenant_id"], a["contact_email"]) for a in pending if a["application_id"] == application_id] == [
+        (GROBOGAN, "sri@example.id")
+    ]
 
     # The platform admin sees it waiting and approves it; the first district-admin key is shown once.
     admin = pages.open("/")
     sign_in(admin, stack.admin)
     admin.get_by_role("link", name="Administrasi").click()
-    row = admin.locator('tr[data-tenant="33.15"]')
-    assert "Menunggu" in row.inner_text()
+    row = admin.locator(f'tr[data-application="{application_id}"]')
+    assert "Dinas Perpustakaan Kabupaten Grobogan" in row.inner_text()
     row.get_by_role("button", name="Setujui Kabupaten Grobogan").click()
     district_secret = admin.get_by_test_id("approved-key").get_by_test_id("secret").inner_text().strip()
     tenants = {t["tenant_id"]: t["status"] for t in get(stack, "/v1/admin/tenants", stack.admin)["items"]}
     assert tenants[GROBOGAN] == "active"
 
-    # The office signs in with its key and is told what its role may do.
+    # The office sees its application approved, signs in with its key and is told what its role may do.
+    office.get_by_role("button", name="Muat ulang").click()
+    status.get_by_text("Disetujui", exact=True).wait_for()
+    assert get(stack, f"/v1/signup/{application_id}", "")["application"]["status"] == "approved"
     office.get_by_role("link", name="Ke halaman masuk").click()
     sign_in(office, district_secret)
     office.get_by_text("Anda masuk sebagai Admin kabupaten/kota").wait_for()

@@ -28,7 +28,7 @@ export default {
     no_match: 'No regency or city has that name.', chosen: 'Chosen', office_name: 'Office name', contact_name: 'Contact name', contact_email: 'Contact email',
     submit: 'Send application', have_key: 'Have a key? Sign in.', to_signin: 'To sign-in',
     pending_text: 'The application for {{tenant}} was received and is waiting for the national team to approve it.',
-    applied: 'Applied', expires: 'Valid until', reason: 'Reason',
+    bookmark: 'Keep the address of this page to follow your application later.', applied: 'Applied', expires: 'Valid until', reason: 'Reason',
     status: { pending: 'Waiting for approval', approved: 'Approved', rejected: 'Rejected', closed: 'Closed', expired: 'Expired' },
   },
   villages: {
@@ -45,7 +45,7 @@ export default {
     no_villages: 'Register villages first.', make: 'Make key', issued: 'Key "{{label}}" ({{role}}) made.',
     secret_once: 'Save this key now: it will not be shown again.', copy: 'Copy', copied: 'Copied', hide_secret: 'Hide',
     collect_title: 'ODK Collect', collect_text: 'Scan this QR code in ODK Collect (Configure project → Scan QR code).', qr_alt: 'ODK Collect settings QR code', server_url: 'Server URL',
-    list_title: "The regency's keys", created: 'Made', last_used: 'Last used', state: 'State', actions: 'Actions',
+    expires: 'Valid until (optional)', expires_hint: 'Leave empty for a key without an end; at most two years ahead.', expires_col: 'Valid until', list_title: "The regency's keys", created: 'Made', last_used: 'Last used', state: 'State', actions: 'Actions',
     revoke: 'Revoke', revoke_named: 'Revoke key {{label}}', confirm_revoke: 'Yes, revoke', status: { active: 'Active', revoked: 'Revoked', expired: 'Expired' },
   },
   reports: {
@@ -98,8 +98,8 @@ export default {
   },
   tenant_status: { pending: 'Pending', active: 'Active', approved: 'Approved', suspended: 'Suspended' },
   admin: {
-    title: 'Platform administration', tenants: 'Regency offices', pending: 'Waiting for approval', others: 'Approved and suspended', none_pending: 'No applications waiting.',
-    none: 'None yet.', regency: 'Regency', office: 'Office', applied: 'Applied', status: 'Status', approve: 'Approve', suspend: 'Suspend',
+    title: 'Platform administration', tenants: 'Regency offices', pending: 'Waiting for approval', others: 'Active and suspended offices', none_pending: 'No applications waiting.',
+    none: 'None yet.', regency: 'Regency', office: 'Office', applied: 'Applied', status: 'Status', approve: 'Approve', suspend: 'Suspend', reject: 'Reject', confirm_reject: 'Reject application', reason: 'Reason (the applicant reads it)', reapprove: 'Re-approve', closed_one: '{{count}} other application for this regency was closed.', closed_other: '{{count}} other applications for this regency were closed.',
     approved: '{{regency}} approved. Give this admin key to the office:', national_key: 'National viewer key', rollup: 'Indicator rollup',
     rollup_text: 'The rollup runs on its schedule; run it now to compute the latest changes at once.', run_rollup: 'Run the rollup now',
     rollup_done: 'Rollup done: {{tenants}} regencies, {{villages}} villages, {{written}} figures written.', deferred: '{{count}} regencies wait for the next run.',

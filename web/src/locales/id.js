@@ -28,7 +28,7 @@ export default {
     no_match: 'Tidak ada kabupaten/kota dengan nama itu.', chosen: 'Dipilih', office_name: 'Nama kantor', contact_name: 'Nama narahubung', contact_email: 'Email narahubung',
     submit: 'Kirim pendaftaran', have_key: 'Sudah punya kunci? Masuk.', to_signin: 'Ke halaman masuk',
     pending_text: 'Pendaftaran untuk wilayah {{tenant}} sudah diterima dan menunggu persetujuan tim nasional.',
-    applied: 'Didaftarkan', expires: 'Berlaku sampai', reason: 'Alasan',
+    bookmark: 'Simpan alamat halaman ini untuk melihat status pendaftaran Anda nanti.', applied: 'Didaftarkan', expires: 'Berlaku sampai', reason: 'Alasan',
     status: { pending: 'Menunggu persetujuan', approved: 'Disetujui', rejected: 'Ditolak', closed: 'Ditutup', expired: 'Kedaluwarsa' },
   },
   villages: {
@@ -43,7 +43,7 @@ export default {
     no_villages: 'Daftarkan desa terlebih dahulu.', make: 'Buat kunci', issued: 'Kunci "{{label}}" ({{role}}) dibuat.',
     secret_once: 'Simpan kunci ini sekarang: kunci tidak akan ditampilkan lagi.', copy: 'Salin', copied: 'Tersalin', hide_secret: 'Sembunyikan',
     collect_title: 'ODK Collect', collect_text: 'Pindai kode QR ini di ODK Collect (Konfigurasi proyek → Pindai kode QR).', qr_alt: 'Kode QR pengaturan ODK Collect', server_url: 'Alamat server',
-    list_title: 'Kunci kabupaten/kota', created: 'Dibuat', last_used: 'Terakhir dipakai', state: 'Status', actions: 'Tindakan',
+    expires: 'Berlaku sampai (opsional)', expires_hint: 'Kosongkan untuk kunci tanpa batas waktu; paling lama dua tahun.', expires_col: 'Berlaku sampai', list_title: 'Kunci kabupaten/kota', created: 'Dibuat', last_used: 'Terakhir dipakai', state: 'Status', actions: 'Tindakan',
     revoke: 'Cabut', revoke_named: 'Cabut kunci {{label}}', confirm_revoke: 'Ya, cabut', status: { active: 'Aktif', revoked: 'Dicabut', expired: 'Kedaluwarsa' },
   },
   reports: {
@@ -96,8 +96,8 @@ export default {
   },
   tenant_status: { pending: 'Menunggu', active: 'Aktif', approved: 'Disetujui', suspended: 'Ditangguhkan' },
   admin: {
-    title: 'Administrasi platform', tenants: 'Kantor daerah', pending: 'Menunggu persetujuan', others: 'Disetujui dan ditangguhkan', none_pending: 'Tidak ada pendaftaran yang menunggu.',
-    none: 'Belum ada.', regency: 'Kabupaten/kota', office: 'Kantor', applied: 'Didaftarkan', status: 'Status', approve: 'Setujui', suspend: 'Tangguhkan',
+    title: 'Administrasi platform', tenants: 'Kantor daerah', pending: 'Menunggu persetujuan', others: 'Kantor aktif dan ditangguhkan', none_pending: 'Tidak ada pendaftaran yang menunggu.',
+    none: 'Belum ada.', regency: 'Kabupaten/kota', office: 'Kantor', applied: 'Didaftarkan', status: 'Status', approve: 'Setujui', suspend: 'Tangguhkan', reject: 'Tolak', confirm_reject: 'Tolak pendaftaran', reason: 'Alasan penolakan (dibaca pendaftar)', reapprove: 'Aktifkan lagi', closed: '{{count}} pendaftaran lain untuk wilayah ini ditutup.',
     approved: '{{regency}} disetujui. Berikan kunci admin ini kepada kantor tersebut:', national_key: 'Kunci pemantau nasional', rollup: 'Rekap indikator',
     rollup_text: 'Rekap berjalan otomatis sesuai jadwal; jalankan sekarang untuk langsung menghitung perubahan terbaru.', run_rollup: 'Jalankan rekap sekarang',
     rollup_done: 'Rekap selesai: {{tenants}} kabupaten/kota, {{villages}} desa, {{written}} angka ditulis.', deferred: '{{count}} kabupaten/kota menunggu rekap berikutnya.',

@@ -27,17 +27,18 @@ function CollectQr({ collect }) {
 }
 
 function NewKey({ villages, onMade }) {
-  const [form, setForm] = useState({ role: 'operator', label: '', villages: [] });
+  const [form, setForm] = useState({ role: 'operator', label: '', villages: [], expires: '' });
   const [issued, setIssued] = useState(null);
   const action = useAction();
   const toggle = (code) => setForm({ ...form, villages: form.villages.includes(code) ? form.villages.filter((c) => c !== code) : [...form.villages, code] });
   const submit = async (event) => {
     event.preventDefault();
     const body = { role: form.role, label: form.label, villages: form.role === 'operator' ? form.villages : [] };
+    if (form.expires) body.expires_at = `${form.expires}T23:59:59Z`;
     const answer = await action.run(() => api.post('/v1/keys', body));
     if (answer) {
       setIssued(answer);
-      setForm({ role: form.role, label: '', villages: [] });
+      setForm({ role: form.role, label: '', villages: [], expires: '' });
       onMade();
     }
   };
@@ -57,7 +58,9 @@ function NewKey({ villages, onMade }) {
           <span>${v.village_name}</span> <span class="muted">${v.village_code}</span></label>`)}
         ${action.field('villages') && html`<p class="field-error" id="key-villages-error" role="alert">${action.field('villages')}</p>`}
       </fieldset>`}
-      <${Problem} error=${action.error} shown=${['role', 'label', 'villages']} />
+      <${Input} id="key-expires" type="date" label=${t('keys.expires')} hint=${t('keys.expires_hint')} value=${form.expires}
+        onInput=${(e) => setForm({ ...form, expires: e.currentTarget.value })} error=${action.field('expires_at')} />
+      <${Problem} error=${action.error} shown=${['role', 'label', 'villages', 'expires_at']} />
       <${Button} type="submit" busy=${action.busy}>${t('keys.make')}</${Button}>
     </form>
   </section>`;
@@ -74,7 +77,7 @@ function KeyRow({ item, names, onRevoked }) {
   return html`<tr data-key=${item.key_id}>
     <td>${item.label}</td><td>${t(`roles.${item.role}`)}</td>
     <td>${item.villages.map((c) => names.get(c) || c).join(', ') || '–'}</td>
-    <td>${dateTime(item.created_at)}</td><td>${item.last_used_at ? dateTime(item.last_used_at) : '–'}</td>
+    <td>${dateTime(item.created_at)}</td><td>${item.last_used_at ? dateTime(item.last_used_at) : '–'}</td><td>${item.expires_at ? dateTime(item.expires_at) : '–'}</td>
     <td><${Badge} kind=${status === 'active' ? 'ok' : 'warn'}>${t(`keys.status.${status}`)}</${Badge}></td>
     <td>${status === 'active' && (asking
       ? html`<span class="row"><${Button} kind="danger" busy=${action.busy} onClick=${revoke}>${t('keys.confirm_revoke')}</${Button}>
@@ -98,7 +101,7 @@ export function Keys() {
     <section aria-labelledby="keys-list-title"><h2 id="keys-list-title">${t('keys.list_title')}</h2>
       <div class="table-wrap" tabindex="0"><table><thead><tr>
         <th scope="col">${t('keys.label')}</th><th scope="col">${t('keys.role')}</th><th scope="col">${t('keys.villages')}</th>
-        <th scope="col">${t('keys.created')}</th><th scope="col">${t('keys.last_used')}</th><th scope="col">${t('keys.state')}</th><th scope="col"><span class="sr-only">${t('keys.actions')}</span></th>
+        <th scope="col">${t('keys.created')}</th><th scope="col">${t('keys.last_used')}</th><th scope="col">${t('keys.expires_col')}</th><th scope="col">${t('keys.state')}</th><th scope="col"><span class="sr-only">${t('keys.actions')}</span></th>
       </tr></thead><tbody>${state.data.keys.map((k) => html`<${KeyRow} key=${k.key_id} item=${k} names=${names} onRevoked=${state.reload} />`)}</tbody></table></div>
     </section>`}
   </div>`;

@@ -56,7 +56,10 @@ export function SignUp({ arg }) {
       if (answer.application_id) go('signup', answer.application_id);
     }
   };
-  if (arg) return html`<div class="page narrow"><${PageTitle}>${t('signup.title')}</${PageTitle}><${Status} id=${arg} /></div>`;
+  if (arg) {
+    return html`<div class="page narrow"><${PageTitle}>${t('signup.title')}</${PageTitle}><${Status} id=${arg} />
+      <p class="muted">${t('signup.bookmark')}</p><p><a href="#/signin">${t('signup.to_signin')}</a></p></div>`;
+  }
   if (sent) {
     return html`<div class="page narrow"><${PageTitle}>${t('signup.title')}</${PageTitle}>
       <div class="notice" data-testid="application-status"><p><strong>${t('signup.status.pending')}</strong></p>
