@@ -5,6 +5,7 @@ axe-core's accessibility checks."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -207,3 +208,64 @@ def test_the_dashboard_warns_when_the_figures_are_older_than_three_rollup_interv
     warning = page.get_by_test_id("as-of")
     warning.get_by_text("45 menit", exact=False).wait_for()
     assert warning.get_attribute("role") == "alert"
+
+
+def test_the_platform_admin_rejects_an_application_and_the_applicant_reads_why(pages: Pages, stack: HttpStack) -> None:
+    body = {
+        "regency_code": "34.02",
+        "office_name": "Dinas Perpustakaan Bantul (uji)",
+        "contact_name": "Budi",
+        "contact_email": "budi@example.id",
+    }
+    status, applied = stack.call("POST", "/v1/signup", body)
+    assert status == 202, applied
+    application_id = applied["application_id"]
+
+    admin = pages.open("/")
+    sign_in(admin, stack.admin)
+    admin.get_by_role("link", name="Administrasi").click()
+    row = admin.locator(f'tr[data-application="{application_id}"]')
+    row.get_by_role("button", name="Tolak Kabupaten Bantul").click()
+    row.get_by_label("Alasan penolakan (dibaca pendaftar)").fill("Surat tugas kepala dinas belum dilampirkan")
+    row.get_by_role("button", name="Tolak pendaftaran").click()
+    row.wait_for(state="detached")
+    _, decided = stack.call("GET", f"/v1/signup/{application_id}")
+    assert decided["application"]["status"] == "rejected"
+    assert decided["application"]["reason"] == "Surat tugas kepala dinas belum dilampirkan"
+
+    applicant = pages.open(f"/#/signup/{application_id}")
+    shown = applicant.get_by_test_id("application-status")
+    shown.get_by_text("Ditolak", exact=True).wait_for()
+    assert "Surat tugas kepala dinas belum dilampirkan" in shown.inner_text()
+
+
+QR_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="21" height="21" viewBox="0 0 21 21">'
+    '<script>window.parent.qrScriptRan = true</script><rect width="7" height="7"/></svg>'
+)
+
+
+def test_an_operator_keys_collect_qr_code_is_an_image_from_a_blob_never_markup_in_the_page(
+    pages: Pages, stack: HttpStack, blora: str
+) -> None:
+    page = pages.open("/")
+    sign_in(page, blora)
+
+    def with_collect(route: Any) -> None:  # the answer POST /v1/keys gives once ODK Collect settings exist
+        answer = route.fetch()
+        body = answer.json() | {
+            "collect": {"server_url": f"{stack.base}/v1/key/x", "settings": {}, "settings_qr": "", "qr_svg": QR_SVG}
+        }
+        route.fulfill(response=answer, json=body)
+
+    page.route("**/v1/keys", lambda route: with_collect(route) if route.request.method == "POST" else route.fallback())
+    page.get_by_role("link", name="Kunci").click()
+    page.get_by_label("Label").fill("Operator Bangkleyan")
+    page.get_by_role("checkbox", name=re.compile("Bangkleyan")).check()
+    page.get_by_role("button", name="Buat kunci").click()
+    qr = page.get_by_test_id("collect-qr")
+    qr.wait_for()
+    assert qr.evaluate("img => img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0")
+    assert page.locator("#main svg").count() == 0  # the SVG is not put into the document
+    assert page.evaluate("() => window.qrScriptRan") is None  # an image runs no script
+    assert qr.get_attribute("alt") == "Kode QR pengaturan ODK Collect"
