@@ -43,29 +43,14 @@ class WebApp(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         policy = security_policy()
-        self.bucket = s3.Bucket(
-            self,
-            "Bucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            server_access_logs_bucket=logs_bucket,
-            server_access_logs_prefix="web/",
-            removal_policy=RemovalPolicy.RETAIN,
-        )
+        self.bucket = self._private_bucket("Bucket", logs_bucket, "web/", s3.ObjectOwnership.BUCKET_OWNER_ENFORCED)
         # CloudFront's standard logs need ACLs, which the other buckets disable: a bucket of their own.
-        self.edge_logs = s3.Bucket(
-            self,
+        self.edge_logs = self._private_bucket(
             "EdgeLogs",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.OBJECT_WRITER,
-            server_access_logs_bucket=logs_bucket,
-            server_access_logs_prefix="edge-logs/",
+            logs_bucket,
+            "edge-logs/",
+            s3.ObjectOwnership.OBJECT_WRITER,
             lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(365))],
-            removal_policy=RemovalPolicy.RETAIN,
         )
         headers = cloudfront.ResponseHeadersPolicy(
             self,
@@ -125,3 +110,20 @@ class WebApp(Construct):
         CfnOutput(Stack.of(self), "WebBucketName", value=self.bucket.bucket_name)
         CfnOutput(Stack.of(self), "WebDistributionId", value=self.distribution.distribution_id)
         CfnOutput(Stack.of(self), "WebUrl", value=Fn.join("", ["https://", self.distribution.distribution_domain_name]))
+
+    def _private_bucket(
+        self, construct_id: str, logs: s3.IBucket, prefix: str, ownership: s3.ObjectOwnership, **extra: Any
+    ) -> s3.Bucket:
+        """An encrypted, private, TLS-only, access-logged bucket, kept when the stack is deleted."""
+        return s3.Bucket(
+            self,
+            construct_id,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            object_ownership=ownership,
+            server_access_logs_bucket=logs,
+            server_access_logs_prefix=prefix,
+            removal_policy=RemovalPolicy.RETAIN,
+            **extra,
+        )

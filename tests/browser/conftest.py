@@ -17,6 +17,7 @@ import pytest
 
 from tests.browser.launcher import launch_options
 from tests.e2e.conftest import HttpStack, start_stack
+from tests.factories import signup_payload
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
@@ -138,13 +139,7 @@ def sign_in(page: Any, secret: str) -> None:
 
 def approved_office(stack: HttpStack, regency: str, villages: tuple[str, ...]) -> str:
     """A tenant made through the API (signed up, approved, villages registered): its district-admin secret."""
-    body = {
-        "regency_code": regency,
-        "office_name": f"Dinas Perpustakaan {regency}",
-        "contact_name": "Sri",
-        "contact_email": "sri@example.id",
-    }
-    assert stack.call("POST", "/v1/signup", body)[0] == 202
+    assert stack.call("POST", "/v1/signup", signup_payload(regency))[0] == 202
     status, approved = stack.call("POST", f"/v1/admin/tenants/{regency}/approve", key=stack.admin)
     assert status == 200, approved
     secret = str(approved["admin_key"]["secret"])
