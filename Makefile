@@ -22,6 +22,7 @@ help:
 	@echo "make synth  - the CloudFormation template of STAGE (dev) in infrastructure/cdk.out, offline"
 	@echo "make deploy STAGE=dev - cdk deploy to the AWS account of your credentials (see README)"
 	@echo "make web   - build the web app into web/dist (npm ci and vite, when its sources changed)"
+	@echo "make screenshots - the browser tests, keeping their screenshots in docs/screenshots"
 	@echo "make lint / make typecheck"
 
 $(STAMP): pyproject.toml
@@ -45,6 +46,11 @@ web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
 	cd web && npm run --silent build
 
 web: web/dist/index.html
+
+# The README's screenshots, taken by the browser tests at desktop and phone widths.
+.PHONY: screenshots
+screenshots: $(STAMP) web browser
+	TPBIS_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q tests/browser
 
 # The browser the tests drive: Playwright's own Chromium when installed, else Debian's chromium (installed here
 # as root when missing; CI runs as root).

@@ -33,7 +33,10 @@ function App() {
   const [welcome, setWelcome] = useState(null); // the page that greets a new sign-in with what its role may do
 
   useEffect(() => {
-    const onHash = () => setWhere(route());
+    const onHash = () => {
+      setWhere(route());
+      setWelcome((page) => (page === route().name ? page : null)); // greets on the first page only
+    };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
