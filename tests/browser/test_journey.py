@@ -195,7 +195,7 @@ def test_an_office_signs_up_and_the_national_dashboard_shows_its_figures_after_a
     admin.get_by_role("button", name="Jawa Tengah").click()
     admin.get_by_role("heading", name="Kabupaten/kota di Jawa Tengah").wait_for()
     grobogan_row = admin.locator('tr[data-code="33.15"]')
-    assert grobogan_row.locator('td[data-indicator="visits"]').inner_text() == id_number(
+    assert grobogan_row.locator('td[data-indicator="visits"] .cell-value').inner_text() == id_number(
         regencies[GROBOGAN]["visits"]["value"]
     )
     with admin.expect_download() as downloaded:

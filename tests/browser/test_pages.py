@@ -53,6 +53,7 @@ def test_an_unknown_key_is_refused_beside_the_field_and_signing_out_forgets_the_
 
     sign_in(page, blora)
     assert page.evaluate("() => sessionStorage.getItem('tpbis.key')") == blora
+    page.get_by_role("heading", name=re.compile("^Desa terdaftar")).wait_for()  # its reads are done
     page.get_by_role("button", name="Keluar").click()
     page.get_by_label("Kunci akses").wait_for()
     assert page.evaluate("() => sessionStorage.getItem('tpbis.key')") is None

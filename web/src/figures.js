@@ -70,8 +70,11 @@ export function TrendChart({ points, indicator, label }) {
   </figure>`;
 }
 
-/** A table of scopes with the main figures and reporting rate; sortable by any column. */
-export function FigureTable({ items, sort, onSort, onOpen, caption, columns = [...HEADLINE, 'villages_registered', 'reporting_rate_pct'] }) {
+/** Growth against the previous period and last year, small, under a table's figure. */
+const Trend = ({ block }) => html`<span class="cell-growth" title=${`${t('growth.previous')} · ${t('growth.last_year')}`}>${pct(block.change_pct)} · ${pct(block.yoy_change_pct)}</span>`;
+
+/** A table of scopes with the main figures (and their growth) and reporting rate; sortable by any column. */
+export function FigureTable({ items, sort, onSort, onOpen, caption, growth = true, columns = [...HEADLINE, 'villages_registered', 'reporting_rate_pct'] }) {
   const sorted = [...items].sort((a, b) => {
     const [key, dir] = sort;
     const av = key === 'name' ? a.scope.name : a.indicators[key].value ?? -1;
@@ -88,6 +91,6 @@ export function FigureTable({ items, sort, onSort, onOpen, caption, columns = [.
     <thead><tr>${head('name', t('scope'))}${columns.map((c) => head(c, t(`ind.${c}`)))}</tr></thead>
     <tbody>${sorted.length === 0 && html`<tr><td colspan=${columns.length + 1}>${t('no_figures')}</td></tr>`}
       ${sorted.map((i) => html`<tr data-code=${i.scope.code}><th scope="row">${onOpen ? html`<button class="btn link" onClick=${() => onOpen(i)}>${i.scope.name}</button>` : i.scope.name}
-        <span class="muted"> ${i.scope.code}</span></th>${columns.map((c) => html`<td data-indicator=${c}>${show(c, i.indicators[c].value)}</td>`)}</tr>`)}</tbody>
-  </table></div>`;
+        <span class="muted"> ${i.scope.code}</span></th>${columns.map((c) => html`<td data-indicator=${c}><span class="cell-value">${show(c, i.indicators[c].value)}</span>${growth && !c.endsWith('_pct') ? html`<${Trend} block=${i.indicators[c]} />` : ''}</td>`)}</tr>`)}</tbody>
+  </table></div>${growth && html`<p class="muted">${t('growth.legend')}</p>`}`;
 }

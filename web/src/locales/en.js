@@ -73,7 +73,7 @@ export default {
     villages_reporting: 'Villages reporting', reporting_rate_pct: 'Reporting rate', commitments_made: 'Commitments made', commitments_fulfilled: 'Commitments fulfilled',
     budget_committed_idr: 'Budget committed', budget_realized_idr: 'Budget realized',
   },
-  growth: { previous: 'vs previous', last_year: 'vs last year' },
+  growth: { legend: 'Small figures under each value: growth against the previous period · against last year.', previous: 'vs previous', last_year: 'vs last year' },
   chart: { title: '12-period trend', indicator: 'Trend indicator', as_table: 'Show as a table' },
   indicators: {
     title: 'Indicators', coverage: 'Coverage', support: 'Stakeholder support', kecamatan: 'By kecamatan', villages: 'By village',

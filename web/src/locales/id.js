@@ -71,7 +71,7 @@ export default {
     villages_reporting: 'Desa melapor', reporting_rate_pct: 'Tingkat pelaporan', commitments_made: 'Komitmen dibuat', commitments_fulfilled: 'Komitmen dipenuhi',
     budget_committed_idr: 'Anggaran dijanjikan', budget_realized_idr: 'Anggaran terealisasi',
   },
-  growth: { previous: 'vs periode lalu', last_year: 'vs tahun lalu' },
+  growth: { legend: 'Angka kecil di bawah setiap nilai: pertumbuhan dibanding periode lalu · dibanding tahun lalu.', previous: 'vs periode lalu', last_year: 'vs tahun lalu' },
   chart: { title: 'Tren 12 periode', indicator: 'Indikator tren', as_table: 'Lihat sebagai tabel' },
   indicators: {
     title: 'Indikator', coverage: 'Cakupan', support: 'Dukungan pemangku kepentingan', kecamatan: 'Per kecamatan', villages: 'Per desa',
