@@ -36,7 +36,7 @@ class Watch:
 
     problems: list[str] = field(default_factory=list)
     allowed: set[int] = field(default_factory=set)
-    offline: bool = False
+    offline: bool = False  # the test cut the network (or is closing the page): lost requests are expected
 
     def allow(self, *statuses: int) -> None:
         """HTTP refusals this test provokes on purpose (their console lines are expected)."""
@@ -97,6 +97,8 @@ class Pages:
         return page
 
     def close(self) -> list[str]:
+        for watch in self.watches:  # closing a page cancels what it still loads: that is not the app failing
+            watch.offline = True
         for context in self.contexts:
             context.close()
         return [problem for watch in self.watches for problem in watch.problems]

@@ -142,7 +142,8 @@ def test_an_office_signs_up_and_the_national_dashboard_shows_its_figures_after_a
     office.get_by_role("link", name="Laporan").click()
     office.get_by_label("Desa", exact=True).select_option(KARANGLANGU)
     office.get_by_label("Jenis", exact=True).select_option("visits")
-    office.get_by_role("button", name="Terapkan").click()
+    with office.expect_response(lambda r: "/v1/reports?" in r.url and "type=visits" in r.url):
+        office.get_by_role("button", name="Terapkan").click()
     listed = office.get_by_test_id("reports-table").locator("tbody tr[data-id]")
     listed.first.wait_for()
     assert listed.evaluate_all("rows => rows.map(r => r.dataset.id)") == [visits["submission_id"]]

@@ -97,6 +97,7 @@ def test_english_is_remembered_and_numbers_and_dates_follow_the_language(pages: 
     assert english_month == period.strftime("%B %Y")
     assert page.get_by_role("heading", name="Indicators", exact=True).is_visible()
 
+    page.locator("canvas").wait_for()  # the trend's reads are done before the reload
     page.reload()  # the language is remembered (and the key, in this tab's sessionStorage)
     page.get_by_role("button", name="Bahasa Indonesia", exact=True).wait_for()
     page.get_by_role("button", name="Sign out").click()
