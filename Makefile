@@ -15,16 +15,18 @@ AWS_PORT ?= $(or $(TPBIS_LOCAL_AWS_PORT),4566)
 DATA ?= .local-data
 FRESH ?=
 
-.PHONY: help install run rollup test test-fast lint typecheck bench synth deploy odk-engine
+.PHONY: help install run rollup test test-fast lint typecheck bench synth deploy odk-engine web browser
 
 help:
-	@echo "make run    - the API on http://127.0.0.1:$(PORT) with an embedded AWS (moto); data kept in $(DATA), FRESH=1 starts empty"
+	@echo "make run    - the web app and the API on http://127.0.0.1:$(PORT) with an embedded AWS (moto); data kept in $(DATA), FRESH=1 starts empty"
 	@echo "make test   - the whole test suite"
 	@echo "make rollup - run the indicator rollup now against a running 'make run' (REBUILD=1: from scratch; same AWS_PORT as make run)"
 	@echo "make bench  - cold-start and ingestion benchmarks (figures in docs/benchmarks.md)"
 	@echo "make bench-rollup [SCALE=1] - the rollup at national scale (default SCALE=0.01)"
 	@echo "make synth  - the CloudFormation template of STAGE (dev) in infrastructure/cdk.out, offline"
 	@echo "make deploy STAGE=dev - cdk deploy to the AWS account of your credentials (see README)"
+	@echo "make web   - build the web app into web/dist (npm ci and vite, when its sources changed)"
+	@echo "make screenshots - the browser tests, keeping their screenshots in docs/screenshots"
 	@echo "make lint / make typecheck"
 
 $(STAMP): pyproject.toml
@@ -44,7 +46,33 @@ $(ODK_ENGINE): tests/odk/package.json tests/odk/package-lock.json
 
 odk-engine: $(ODK_ENGINE)
 
-run: $(STAMP)
+# --- The web app (web/): npm ci from the lock file, vite build plus the area list, only when sources changed. ---
+WEB_SOURCES := $(shell find web/src web/scripts -type f 2>/dev/null) web/index.html web/vite.config.js \
+	web/package.json web/security-headers.json chalicelib/areas/data/regions.tsv.gz
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && npm run --silent build
+
+web: web/dist/index.html
+
+# The README's screenshots, taken by the browser tests at desktop and phone widths.
+.PHONY: screenshots
+screenshots: $(STAMP) web browser
+	TPBIS_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q tests/browser
+
+# The browser the tests drive: Playwright's own Chromium when installed, else Debian's chromium (installed here
+# as root when missing; CI runs as root).
+browser: $(STAMP)
+	@$(PY) -m tests.browser.launcher --check || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "no browser for the browser tests: run 'sudo apt-get install -y chromium'"; exit 1; fi; }
+	@$(PY) -m tests.browser.launcher --check
+
+run: $(STAMP) web
 	TPBIS_LOCAL_AWS_PORT=$(AWS_PORT) TPBIS_LOCAL_DATA_DIR=$(DATA) TPBIS_LOCAL_FRESH=$(FRESH) $(PY) -m devstack
 
 # The CLI against the embedded AWS of a running `make run` (the same code as the schedule and the run-now route).
@@ -53,7 +81,7 @@ rollup: $(STAMP)
 	AWS_DEFAULT_REGION=ap-southeast-3 AWS_ACCOUNT_ID_ENDPOINT_MODE=disabled TPBIS_STAGE=local \
 	POWERTOOLS_METRICS_DISABLED=true $(VENV)/bin/tpbis rollup $(if $(REBUILD),--rebuild)
 
-test: $(STAMP) $(ODK_ENGINE) lint typecheck
+test: $(STAMP) $(ODK_ENGINE) lint typecheck web browser
 	$(PY) -m pytest -q
 
 test-fast: $(STAMP) $(ODK_ENGINE)
@@ -86,9 +114,10 @@ synth: $(STAMP)
 # Needs AWS credentials for the target account and region, and once per account/region:
 #   npx --yes aws-cdk@2 bootstrap
 # aws-cdk@2 on purpose: the 3.x CLI cannot read what aws-cdk-lib 2 writes.
-deploy: $(STAMP)
+deploy: $(STAMP) web
 	npx --yes aws-cdk@2 deploy --app "$(PY) infrastructure/app.py" --output infrastructure/cdk.out \
 		-c stage=$(STAGE) $(if $(ALARM_EMAIL),-c alarm_email=$(ALARM_EMAIL)) --require-approval broadening
+	$(PY) scripts/deploy_web.py $(STAGE)
 
 # --- Reliability (issue 7): full-size fuzzing of the served spec, and a bounded load run. ---
 # Figures and what each proves: docs/reliability.md. The small fuzz and the fault, concurrency,

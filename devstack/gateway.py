@@ -22,6 +22,7 @@ from chalice.local import (
 
 from chalicelib.api.errors import error_body
 from chalicelib.api.gateway_responses import GATEWAY_RESPONSES
+from devstack.static import StaticFiles
 
 # The methods API Gateway passes to the app; anything else (TRACE, CONNECT, made-up verbs) is 405.
 SERVED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -81,10 +82,10 @@ def make_gateway(app: Chalice) -> TpbisGateway:
     return TpbisGateway(make_thread_safe(app), Config.create())
 
 
-class RequestHandler(ChaliceRequestHandler):
-    """The local server's request handler, using TpbisGateway. Beyond Chalice's: unserved methods answer
-    405 and the stdlib's own refusals 4xx/5xx in the JSON error shape (not its HTML pages), a HEAD answer
-    has no body, and a chunked body is read."""
+class RequestHandler(StaticFiles, ChaliceRequestHandler):
+    """The local server's request handler, using TpbisGateway; the web app is served beside /v1. Beyond
+    Chalice's: unserved methods answer 405 and the stdlib's own refusals 4xx/5xx in the JSON error shape
+    (not its HTML pages), a HEAD answer has no body, and a chunked body is read."""
 
     # An unreadable request line is answered with a status line and headers too (not HTTP/0.9's bare body).
     default_request_version = "HTTP/1.1"

@@ -16,19 +16,10 @@ from typing import Any
 
 from chalice import Chalice
 
+from chalicelib.domain.schedules import interval_of
 from chalicelib.observability import logger
 
-_RATE = re.compile(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)")
-_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 _DAILY_CRON = re.compile(r"cron\((\d{1,2}) (\d{1,2}) \* \* \? \*\)")
-
-
-def interval_of(expression: str) -> int | None:
-    """Seconds between runs for a `rate(...)` expression (None for anything else)."""
-    match = _RATE.fullmatch(expression.strip())
-    if not match:
-        return None
-    return int(match.group(1)) * _SECONDS[match.group(2).rstrip("s")]
 
 
 def next_daily_run(expression: str, after: datetime) -> datetime | None:

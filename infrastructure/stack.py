@@ -26,6 +26,7 @@ from infrastructure.permissions import ACCESS, ROLLUP_FUNCTION
 from infrastructure.roles import function_role
 from infrastructure.stages import StageOptions
 from infrastructure.storage import Storage
+from infrastructure.web import WebApp
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 API_HANDLER = "api_handler"
@@ -91,6 +92,9 @@ class TpbisStack(Stack):
         rest_api = self.chalice.get_resource("RestAPI")
         api_name = f"tpbis-{stage}"
         configure_rest_api(rest_api, api_name=api_name, options=options)
+        self.web = WebApp(
+            self, "Web", rest_api_id=rest_api.ref, api_stage=_api_stage(stage), logs_bucket=self.storage.access_logs
+        )
 
         monitoring = Monitoring(self, "Monitoring", topic_name=f"tpbis-{stage}-alarms", email=alarm_email)
         monitoring.api_errors(api_name=api_name, api_stage=_api_stage(stage), options=options)

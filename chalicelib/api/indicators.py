@@ -9,12 +9,14 @@ from chalice.app import Blueprint, Response
 from chalicelib.api.http import endpoint
 from chalicelib.domain.periods import Period
 from chalicelib.domain.principal import Principal, Role
+from chalicelib.domain.schedules import interval_of
 from chalicelib.lazy import lazy_import
 from chalicelib.schemas.indicators import (
     ExportQuery,
     IndicatorList,
     NationalIndicatorQuery,
     RollupRunSummary,
+    RollupStatus,
     TenantIndicatorQuery,
 )
 
@@ -80,6 +82,21 @@ def national_export(*, principal: Principal, query: ExportQuery) -> Response:
     """national/{period}/indicators.json or .csv from the export bucket."""
     body, content_type = export.read_export(Period.parse(query.period), query.format)
     return Response(body=body.decode("utf-8"), status_code=200, headers={"Content-Type": content_type})
+
+
+@endpoint(
+    indicators_bp,
+    "/v1/national/status",
+    summary="When the figures were last computed",
+    tag="national",
+    responses={200: RollupStatus},
+    roles=NATIONAL_READERS,
+)
+def rollup_status(*, principal: Principal) -> RollupStatus:
+    """The last rollup run and the schedule's interval: the dashboard's "data as of"."""
+    from chalicelib.jobs.rollup import SCHEDULE
+
+    return RollupStatus(last_run_at=service.last_rollup_at(principal=principal), interval_seconds=interval_of(SCHEDULE))
 
 
 @endpoint(

@@ -90,3 +90,10 @@ class RollupRunSummary(PublicModel):
     reports_failed: int = Field(default=0, description="reports left out of the figures: GET /v1/rollup/problems")
     villages_failed: int = Field(default=0, description="villages that could not be computed: they wait, listed too")
     deferred_runs: int = Field(default=0, description="consecutive runs, this one included, that deferred tenants")
+
+
+class RollupStatus(PublicModel):
+    """When the rollup last finished, and how often it is scheduled (for "data as of" and staleness)."""
+
+    last_run_at: dt.datetime | None = Field(description="the last run without error; null before the first")
+    interval_seconds: int | None = Field(description="the schedule's interval; null when it is not a rate()")

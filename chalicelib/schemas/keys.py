@@ -150,3 +150,12 @@ class KeyPage(PublicModel):
 
     items: list[KeyPublic]
     next_cursor: str | None = None
+
+
+class CallerPublic(PublicModel):
+    """The key a request carries: what the web app needs to show what its holder may do."""
+
+    key_id: str
+    role: Role
+    tenant_id: str | None
+    villages: list[str]

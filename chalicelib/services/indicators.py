@@ -95,3 +95,13 @@ def as_public(item: IndicatorItem) -> dict[str, Any]:
         "indicators": item.indicators,
         "computed_at": item.computed_at.isoformat() if item.computed_at else None,
     }
+
+
+def last_rollup_at(*, principal: Principal) -> dt.datetime | None:
+    """When the rollup last finished without error (national viewer, platform admin)."""
+    from chalicelib.repositories import changes
+    from chalicelib.services.rollup import JOB
+
+    principal.require(Role.NATIONAL_VIEWER, Role.PLATFORM_ADMIN)
+    last = changes.last_job_run(JOB)
+    return last[0] if last else None

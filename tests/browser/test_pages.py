@@ -1,0 +1,273 @@
+"""The pages for people: sign-in errors and sign-out, the API's messages beside their fields, Indonesian
+and English with numbers in each locale, a stack that is down, the keyboard alone, a 360 px phone, and
+axe-core's accessibility checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import PHONE, Pages, Watch, approved_office, axe_violations, screenshot, sign_in
+from tests.browser.test_journey import last_complete_month
+from tests.e2e.conftest import HttpStack
+
+pytestmark = pytest.mark.slow
+
+BLORA, BLORA_VILLAGE = "33.16", "33.16.01.2001"
+
+
+@pytest.fixture(scope="module")
+def blora(stack: HttpStack) -> Iterator[str]:
+    """Kabupaten Blora with one village that reported 2,345 visits last month, rolled up."""
+    secret = approved_office(stack, BLORA, (BLORA_VILLAGE,))
+    report = {
+        "submission_id": str(uuid.uuid4()),
+        "village_code": BLORA_VILLAGE,
+        "type": "visits",
+        "date": last_complete_month().replace(day=3).isoformat(),
+        "visitors": 2345,
+    }
+    assert stack.call("POST", "/v1/reports", report, key=secret)[0] == 201
+    assert stack.call("POST", "/v1/admin/jobs/rollup/run", key=stack.admin)[0] == 200
+    yield secret
+
+
+def test_an_unknown_key_is_refused_beside_the_field_and_signing_out_forgets_the_key(
+    pages: Pages, stack: HttpStack, blora: str
+) -> None:
+    watch = Watch()
+    watch.allow(401)
+    page = pages.open("/", watch=watch)
+    page.get_by_label("Kunci akses").fill("tpbis_not_a_key")
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    error = page.locator("#access-key-error")
+    error.wait_for()
+    assert "tidak dikenal" in error.inner_text()
+    assert page.get_by_label("Kunci akses").get_attribute("aria-invalid") == "true"
+    assert page.evaluate("() => sessionStorage.getItem('tpbis.key')") is None
+
+    sign_in(page, blora)
+    assert page.evaluate("() => sessionStorage.getItem('tpbis.key')") == blora
+    page.get_by_role("heading", name=re.compile("^Desa terdaftar")).wait_for()  # its reads are done
+    page.get_by_role("button", name="Keluar").click()
+    page.get_by_label("Kunci akses").wait_for()
+    assert page.evaluate("() => sessionStorage.getItem('tpbis.key')") is None
+    assert page.evaluate("() => localStorage.getItem('tpbis.key')") is None
+    page.reload()
+    page.get_by_label("Kunci akses").wait_for()  # still signed out after a reload
+
+
+def test_sign_up_shows_the_apis_messages_beside_the_fields_they_name(pages: Pages, stack: HttpStack) -> None:
+    watch = Watch()
+    watch.allow(422)
+    page = pages.open("/#/signup", watch=watch)
+    page.get_by_label("Nama kantor").fill("Dinas Perpustakaan")
+    page.get_by_label("Nama narahubung").fill("Sri")
+    page.get_by_label("Email narahubung").fill("not an email")
+    with page.expect_response(lambda r: r.url.endswith("/v1/signup")) as answered:
+        page.get_by_role("button", name="Kirim pendaftaran").click()
+    details = {d["field"]: d["message"] for d in answered.value.json()["error"]["details"]}
+    assert {"regency_code", "contact_email"} <= set(details)
+    assert page.locator("#contact_email-error").inner_text() == details["contact_email"]
+    assert page.locator("#regency-error").inner_text() == details["regency_code"]
+    assert page.get_by_label("Email narahubung").get_attribute("aria-invalid") == "true"
+    assert page.get_by_label("Nama kantor").get_attribute("aria-invalid") is None
+    _, tenants = stack.call("GET", "/v1/admin/tenants?status=pending", key=stack.admin)
+    assert all(t["office_name"] != "Dinas Perpustakaan" for t in tenants["items"])  # nothing stored
+
+
+def test_english_is_remembered_and_numbers_and_dates_follow_the_language(pages: Pages, blora: str) -> None:
+    page = pages.open("/")
+    sign_in(page, blora)
+    page.get_by_role("link", name="Indikator").click()
+    visits = page.get_by_test_id("value-visits").first
+    visits.get_by_text("2.345", exact=True).wait_for()
+    period = last_complete_month()
+
+    page.get_by_role("button", name="English", exact=True).click()
+    page.get_by_role("button", name="Bahasa Indonesia", exact=True).wait_for()
+    assert page.evaluate("() => document.documentElement.lang") == "en"
+    visits.get_by_text("2,345", exact=True).wait_for()
+    english_month = page.get_by_label("Period", exact=True).locator("option:checked").inner_text()
+    assert english_month == period.strftime("%B %Y")
+    assert page.get_by_role("heading", name="Indicators", exact=True).is_visible()
+
+    page.locator("canvas").wait_for()  # the trend's reads are done before the reload
+    page.reload()  # the language is remembered (and the key, in this tab's sessionStorage)
+    page.get_by_role("button", name="Bahasa Indonesia", exact=True).wait_for()
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("Access key").wait_for()
+    assert page.get_by_role("button", name="Sign in", exact=True).is_visible()
+    page.get_by_role("button", name="Bahasa Indonesia", exact=True).click()
+    page.get_by_label("Kunci akses").wait_for()
+
+
+def test_when_the_api_cannot_be_reached_the_page_says_so_and_retries(pages: Pages, blora: str) -> None:
+    watch = Watch()
+    page = pages.open("/", watch=watch)
+    sign_in(page, blora)
+    watch.offline = True
+    page.route("**/v1/**", lambda route: route.abort())
+    page.get_by_role("link", name="Laporan").click()
+    problem = page.locator(".problem").first
+    problem.wait_for()
+    assert "tidak dapat dihubungi" in problem.inner_text()
+    assert page.locator(".loading").count() == 0  # not left spinning
+
+    page.unroute("**/v1/**")
+    watch.offline = False
+    problem.get_by_role("button", name="Coba lagi").click()
+    page.get_by_role("button", name="Terapkan").wait_for()
+    assert page.locator(".problem").count() == 0
+
+
+def test_the_keyboard_alone_signs_in_and_switches_the_language(pages: Pages, blora: str) -> None:
+    page = pages.open("/")
+    page.get_by_label("Kunci akses").wait_for()
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.id") == "access-key":
+            break
+    assert page.evaluate("() => document.activeElement.id") == "access-key"
+    page.keyboard.type(blora)
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Keluar").wait_for()
+    assert page.evaluate("() => document.activeElement.tagName") == "H1"  # focus moves to the new page
+
+    page.get_by_role("button", name="English", exact=True).focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Bahasa Indonesia", exact=True).wait_for()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="English", exact=True).wait_for()
+
+
+def _fits(page: Any) -> bool:
+    return bool(page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_every_page_has_no_serious_accessibility_violation_and_fits_the_screen(
+    pages: Pages, stack: HttpStack, blora: str, viewport: dict[str, int] | None
+) -> None:
+    phone = viewport is not None
+    found: dict[str, list[str]] = {}
+    page = pages.open("/", viewport=viewport)
+    page.get_by_label("Kunci akses").wait_for()
+    found["sign-in"] = axe_violations(page)
+    page.goto(f"{stack.base}/#/signup")
+    page.get_by_label("Kabupaten/kota").fill("blo")
+    page.get_by_role("button", name="Kabupaten Blora").wait_for()
+    found["sign-up"] = axe_violations(page)
+    if phone:
+        screenshot(page, "signup-phone")
+    assert _fits(page)
+
+    page.goto(f"{stack.base}/#/signin")
+    sign_in(page, blora)
+    for name, link, ready in [
+        ("villages", "Desa", 'tr[data-code="33.16.01.2001"]'),
+        ("keys", "Kunci", "table tbody tr"),
+        ("reports", "Laporan", "[data-testid=reports-table] tbody tr"),
+        ("indicators", "Indikator", "canvas"),
+        ("commitments", "Komitmen", ".board"),
+    ]:
+        page.get_by_role("link", name=link, exact=True).click()
+        page.locator(ready).first.wait_for()
+        found[name] = axe_violations(page)
+        assert _fits(page), f"{name} is wider than the screen"
+        if phone and name == "indicators":
+            screenshot(page, "console-indicators-phone")
+
+    page.get_by_role("button", name="Keluar").click()
+    sign_in(page, stack.admin)
+    page.locator("[data-testid=as-of]").wait_for()
+    page.locator("canvas").wait_for()
+    found["national"] = axe_violations(page)
+    assert _fits(page)
+    if phone:
+        screenshot(page, "national-phone")
+    page.get_by_role("link", name="Administrasi").click()
+    page.get_by_role("button", name="Jalankan rekap sekarang").wait_for()
+    found["admin"] = axe_violations(page)
+    assert _fits(page)
+    assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_the_dashboard_warns_when_the_figures_are_older_than_three_rollup_intervals(
+    pages: Pages, stack: HttpStack
+) -> None:
+    page = pages.open("/")
+    last_run = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)).isoformat()
+    page.route(
+        "**/v1/national/status", lambda route: route.fulfill(json={"last_run_at": last_run, "interval_seconds": 900})
+    )
+    sign_in(page, stack.admin)
+    warning = page.get_by_test_id("as-of")
+    warning.get_by_text("45 menit", exact=False).wait_for()
+    assert warning.get_attribute("role") == "alert"
+
+
+def test_the_platform_admin_rejects_an_application_and_the_applicant_reads_why(pages: Pages, stack: HttpStack) -> None:
+    body = {
+        "regency_code": "34.02",
+        "office_name": "Dinas Perpustakaan Bantul (uji)",
+        "contact_name": "Budi",
+        "contact_email": "budi@example.id",
+    }
+    status, applied = stack.call("POST", "/v1/signup", body)
+    assert status == 202, applied
+    application_id = applied["application_id"]
+
+    admin = pages.open("/")
+    sign_in(admin, stack.admin)
+    admin.get_by_role("link", name="Administrasi").click()
+    row = admin.locator(f'tr[data-application="{application_id}"]')
+    row.get_by_role("button", name="Tolak Kabupaten Bantul").click()
+    row.get_by_label("Alasan penolakan (dibaca pendaftar)").fill("Surat tugas kepala dinas belum dilampirkan")
+    row.get_by_role("button", name="Tolak pendaftaran").click()
+    row.wait_for(state="detached")
+    _, decided = stack.call("GET", f"/v1/signup/{application_id}")
+    assert decided["application"]["status"] == "rejected"
+    assert decided["application"]["reason"] == "Surat tugas kepala dinas belum dilampirkan"
+
+    applicant = pages.open(f"/#/signup/{application_id}")
+    shown = applicant.get_by_test_id("application-status")
+    shown.get_by_text("Ditolak", exact=True).wait_for()
+    assert "Surat tugas kepala dinas belum dilampirkan" in shown.inner_text()
+
+
+QR_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="21" height="21" viewBox="0 0 21 21">'
+    '<script>window.parent.qrScriptRan = true</script><rect width="7" height="7"/></svg>'
+)
+
+
+def test_an_operator_keys_collect_qr_code_is_an_image_from_a_blob_never_markup_in_the_page(
+    pages: Pages, stack: HttpStack, blora: str
+) -> None:
+    page = pages.open("/")
+    sign_in(page, blora)
+
+    def with_collect(route: Any) -> None:  # the answer POST /v1/keys gives once ODK Collect settings exist
+        answer = route.fetch()
+        body = answer.json() | {
+            "collect": {"server_url": f"{stack.base}/v1/key/x", "settings": {}, "settings_qr": "", "qr_svg": QR_SVG}
+        }
+        route.fulfill(response=answer, json=body)
+
+    page.route("**/v1/keys", lambda route: with_collect(route) if route.request.method == "POST" else route.fallback())
+    page.get_by_role("link", name="Kunci").click()
+    page.get_by_label("Label").fill("Operator Bangkleyan")
+    page.get_by_role("checkbox", name=re.compile("Bangkleyan")).check()
+    page.get_by_role("button", name="Buat kunci").click()
+    qr = page.get_by_test_id("collect-qr")
+    qr.wait_for()
+    assert qr.evaluate("img => img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0")
+    assert page.locator("#main svg").count() == 0  # the SVG is not put into the document
+    assert page.evaluate("() => window.qrScriptRan") is None  # an image runs no script
+    assert qr.get_attribute("alt") == "Kode QR pengaturan ODK Collect"

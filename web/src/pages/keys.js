@@ -1,0 +1,108 @@
+// Keys of the regency office: make operator and viewer keys (secret shown once, ODK Collect QR), revoke.
+import { html } from 'htm/preact';
+import { useEffect, useState } from 'preact/hooks';
+import i18next from 'i18next';
+import { all, api } from '../api.js';
+import { dateTime } from '../format.js';
+import { Badge, Button, Input, Loading, PageTitle, Problem, Secret, Select, useAction, useLoad } from '../ui.js';
+
+const t = (k, o) => i18next.t(k, o);
+
+/** The QR code from the API's SVG text, shown as an image from a blob URL (never parsed into the page). */
+function CollectQr({ collect }) {
+  const [url, setUrl] = useState(null);
+  useEffect(() => {
+    if (!collect?.qr_svg) return undefined;
+    const made = URL.createObjectURL(new Blob([collect.qr_svg], { type: 'image/svg+xml' }));
+    setUrl(made);
+    return () => URL.revokeObjectURL(made);
+  }, [collect]);
+  if (!collect) return null;
+  return html`<div class="qr">
+    <h3>${t('keys.collect_title')}</h3>
+    ${url && html`<img src=${url} alt=${t('keys.qr_alt')} width="240" height="240" data-testid="collect-qr" />`}
+    <p>${t('keys.collect_text')}</p>
+    ${collect.server_url && html`<p class="muted">${t('keys.server_url')}: <code>${collect.server_url}</code></p>`}
+  </div>`;
+}
+
+function NewKey({ villages, onMade }) {
+  const [form, setForm] = useState({ role: 'operator', label: '', villages: [], expires: '' });
+  const [issued, setIssued] = useState(null);
+  const action = useAction();
+  const toggle = (code) => setForm({ ...form, villages: form.villages.includes(code) ? form.villages.filter((c) => c !== code) : [...form.villages, code] });
+  const submit = async (event) => {
+    event.preventDefault();
+    const body = { role: form.role, label: form.label, villages: form.role === 'operator' ? form.villages : [] };
+    if (form.expires) body.expires_at = `${form.expires}T23:59:59Z`;
+    const answer = await action.run(() => api.post('/v1/keys', body));
+    if (answer) {
+      setIssued(answer);
+      setForm({ role: form.role, label: '', villages: [], expires: '' });
+      onMade();
+    }
+  };
+  return html`<section class="card" aria-labelledby="new-key-title">
+    <h2 id="new-key-title">${t('keys.new_title')}</h2>
+    ${issued && html`<div class="notice" data-testid="issued-key"><p>${t('keys.issued', { label: issued.label, role: t(`roles.${issued.role}`) })}</p>
+      <${Secret} value=${issued.secret} /><${CollectQr} collect=${issued.collect} />
+      <button class="btn link" onClick=${() => setIssued(null)}>${t('keys.hide_secret')}</button></div>`}
+    <form onSubmit=${submit} novalidate>
+      <${Select} id="key-role" label=${t('keys.role')} value=${form.role} onChange=${(e) => setForm({ ...form, role: e.currentTarget.value })} error=${action.field('role')}
+        options=${['operator', 'viewer', 'district_admin'].map((r) => [r, t(`roles.${r}`)])} />
+      <${Input} id="key-label" label=${t('keys.label')} value=${form.label} onInput=${(e) => setForm({ ...form, label: e.currentTarget.value })} error=${action.field('label')} hint=${t('keys.label_hint')} required />
+      ${form.role === 'operator' && html`<fieldset class="checklist" aria-describedby=${action.field('villages') ? 'key-villages-error' : undefined}>
+        <legend>${t('keys.villages')}</legend>
+        ${villages.length === 0 && html`<p class="muted">${t('keys.no_villages')}</p>`}
+        ${villages.map((v) => html`<label class="check"><input type="checkbox" checked=${form.villages.includes(v.village_code)} onChange=${() => toggle(v.village_code)} />
+          <span>${v.village_name}</span> <span class="muted">${v.village_code}</span></label>`)}
+        ${action.field('villages') && html`<p class="field-error" id="key-villages-error" role="alert">${action.field('villages')}</p>`}
+      </fieldset>`}
+      <${Input} id="key-expires" type="date" label=${t('keys.expires')} hint=${t('keys.expires_hint')} value=${form.expires}
+        onInput=${(e) => setForm({ ...form, expires: e.currentTarget.value })} error=${action.field('expires_at')} />
+      <${Problem} error=${action.error} shown=${['role', 'label', 'villages', 'expires_at']} />
+      <${Button} type="submit" busy=${action.busy}>${t('keys.make')}</${Button}>
+    </form>
+  </section>`;
+}
+
+function KeyRow({ item, names, onRevoked }) {
+  const [asking, setAsking] = useState(false);
+  const action = useAction();
+  const revoke = async () => {
+    const done = await action.run(() => api.del(`/v1/keys/${item.key_id}`).then(() => true));
+    if (done) onRevoked();
+  };
+  const status = item.status || 'active';
+  return html`<tr data-key=${item.key_id}>
+    <td>${item.label}</td><td>${t(`roles.${item.role}`)}</td>
+    <td>${item.villages.map((c) => names.get(c) || c).join(', ') || '–'}</td>
+    <td>${dateTime(item.created_at)}</td><td>${item.last_used_at ? dateTime(item.last_used_at) : '–'}</td><td>${item.expires_at ? dateTime(item.expires_at) : '–'}</td>
+    <td><${Badge} kind=${status === 'active' ? 'ok' : 'warn'}>${t(`keys.status.${status}`)}</${Badge}></td>
+    <td>${status === 'active' && (asking
+      ? html`<span class="row"><${Button} kind="danger" busy=${action.busy} onClick=${revoke}>${t('keys.confirm_revoke')}</${Button}>
+          <button class="btn secondary" onClick=${() => setAsking(false)}>${t('cancel')}</button></span>`
+      : html`<button class="btn secondary" onClick=${() => setAsking(true)} aria-label=${t('keys.revoke_named', { label: item.label })}>${t('keys.revoke')}</button>`)}
+      <${Problem} error=${action.error} /></td>
+  </tr>`;
+}
+
+export function Keys() {
+  const state = useLoad(async () => {
+    const [keys, villages] = await Promise.all([all('/v1/keys'), all('/v1/villages')]);
+    return { keys, villages };
+  }, []);
+  const names = new Map((state.data?.villages || []).map((v) => [v.village_code, v.village_name]));
+  return html`<div class="page">
+    <${PageTitle}>${t('keys.title')}</${PageTitle}>
+    ${state.loading && html`<${Loading} />`}
+    <${Problem} error=${state.error} onRetry=${state.reload} />
+    ${state.data && html`<${NewKey} villages=${state.data.villages} onMade=${state.reload} />
+    <section aria-labelledby="keys-list-title"><h2 id="keys-list-title">${t('keys.list_title')}</h2>
+      <div class="table-wrap" tabindex="0"><table><thead><tr>
+        <th scope="col">${t('keys.label')}</th><th scope="col">${t('keys.role')}</th><th scope="col">${t('keys.villages')}</th>
+        <th scope="col">${t('keys.created')}</th><th scope="col">${t('keys.last_used')}</th><th scope="col">${t('keys.expires_col')}</th><th scope="col">${t('keys.state')}</th><th scope="col"><span class="sr-only">${t('keys.actions')}</span></th>
+      </tr></thead><tbody>${state.data.keys.map((k) => html`<${KeyRow} key=${k.key_id} item=${k} names=${names} onRevoked=${state.reload} />`)}</tbody></table></div>
+    </section>`}
+  </div>`;
+}

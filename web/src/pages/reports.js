@@ -1,0 +1,121 @@
+// Reports: filter by village, type and dates; open one with its history; correct it (version check) or void it.
+import { html } from 'htm/preact';
+import { useState } from 'preact/hooks';
+import i18next from 'i18next';
+import { all, api } from '../api.js';
+import { date, dateTime, num } from '../format.js';
+import { CHOICES, TYPES, headline } from '../reports.js';
+import { can, go } from '../session.js';
+import { Badge, Button, Input, Loading, PageTitle, Problem, Select, useAction, useLoad } from '../ui.js';
+
+const t = (k, o) => i18next.t(k, o);
+
+function Filters({ villages, value, onChange }) {
+  const [draft, setDraft] = useState(value);
+  const set = (name) => (e) => setDraft({ ...draft, [name]: e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value });
+  return html`<form class="filters card" onSubmit=${(e) => { e.preventDefault(); onChange(draft); }}>
+    <${Select} id="f-village" label=${t('reports.village')} value=${draft.village_code} onChange=${set('village_code')}
+      options=${[['', t('reports.all_villages')], ...villages.map((v) => [v.village_code, `${v.village_name} (${v.village_code})`])]} />
+    <${Select} id="f-type" label=${t('reports.type')} value=${draft.type} onChange=${set('type')} options=${[['', t('reports.all_types')], ...Object.keys(TYPES).map((k) => [k, t(`types.${k}`)])]} />
+    <${Input} id="f-from" type="date" label=${t('reports.from')} value=${draft.from} onInput=${set('from')} />
+    <${Input} id="f-to" type="date" label=${t('reports.to')} value=${draft.to} onInput=${set('to')} />
+    <label class="check"><input type="checkbox" checked=${draft.include_void} onChange=${set('include_void')} /> ${t('reports.include_void')}</label>
+    <${Button} type="submit">${t('reports.apply')}</${Button}>
+  </form>`;
+}
+
+function List({ filters, names }) {
+  const [cursor, setCursor] = useState(null);
+  const state = useLoad(() => api.get('/v1/reports', { ...filters, include_void: filters.include_void ? 'true' : '', limit: 50, cursor }), [JSON.stringify(filters), cursor]);
+  if (state.loading) return html`<${Loading} />`;
+  if (state.error) return html`<${Problem} error=${state.error} onRetry=${state.reload} shown=${[]} />`;
+  const items = state.data.items;
+  return html`<div class="table-wrap" tabindex="0"><table data-testid="reports-table"><thead><tr>
+    <th scope="col">${t('reports.date')}</th><th scope="col">${t('reports.village')}</th><th scope="col">${t('reports.type')}</th><th scope="col">${t('reports.figure')}</th><th scope="col">${t('reports.state')}</th>
+  </tr></thead><tbody>
+    ${items.length === 0 && html`<tr><td colspan="5">${t('reports.none')}</td></tr>`}
+    ${items.map((r) => html`<tr data-id=${r.submission_id}><td><a href=${`#/reports/${r.submission_id}`}>${date(r.date)}</a></td><td>${names.get(r.village_code) || r.village_code}</td>
+      <td>${t(`types.${r.type}`)}</td><td>${typeof headline(r) === 'number' ? num(headline(r)) : headline(r)}</td>
+      <td>${r.status === 'void' ? html`<${Badge} kind="warn">${t('reports.void')}</${Badge}>` : html`v${r.version}`}</td></tr>`)}
+  </tbody></table></div>
+  ${state.data.next_cursor && html`<button class="btn secondary" onClick=${() => setCursor(state.data.next_cursor)}>${t('more')}</button>`}`;
+}
+
+function value(kind, raw) {
+  if (raw === '' || raw === undefined || raw === null) return null;
+  return kind === 'count' ? Number(raw) : raw;
+}
+
+function Correct({ report, onSaved }) {
+  const fields = TYPES[report.type];
+  const [form, setForm] = useState(() => Object.fromEntries([['date', report.date], ...fields.map(([name]) => [name, report[name] ?? ''])]));
+  const action = useAction();
+  const save = async (event) => {
+    event.preventDefault();
+    const body = { type: report.type, village_code: report.village_code, date: form.date, expected_version: report.version };
+    if (report.recorded_at) body.recorded_at = report.recorded_at;
+    for (const [name, kind] of fields) {
+      const v = value(kind, form[name]);
+      if (v !== null) body[name] = v;
+    }
+    if (await action.run(() => api.put(`/v1/reports/${report.submission_id}`, body))) onSaved();
+  };
+  const set = (name) => (e) => setForm({ ...form, [name]: e.currentTarget.value });
+  return html`<form class="card" onSubmit=${save} novalidate aria-labelledby="correct-title">
+    <h2 id="correct-title">${t('reports.correct')}</h2>
+    <div class="grid">
+      <${Input} id="r-date" type="date" label=${t('reports.date')} value=${form.date} onInput=${set('date')} error=${action.field('date')} required />
+      ${fields.map(([name, kind, required]) => (kind === 'choice'
+        ? html`<${Select} id=${`r-${name}`} label=${t(`fields.${name}`)} value=${form[name]} onChange=${set(name)} error=${action.field(name)}
+            options=${CHOICES[name].map((c) => [c, t(`choices.${c}`, { defaultValue: c })])} />`
+        : html`<${Input} id=${`r-${name}`} label=${t(`fields.${name}`)} type=${kind === 'count' ? 'number' : kind === 'date' ? 'date' : kind === 'url' ? 'url' : 'text'}
+            min=${kind === 'count' ? 0 : undefined} inputmode=${kind === 'count' ? 'numeric' : undefined} value=${form[name]} onInput=${set(name)} error=${action.field(name)} required=${required} />`))}
+    </div>
+    <${Problem} error=${action.error} shown=${['date', ...fields.map(([n]) => n)]} />
+    <${Button} type="submit" busy=${action.busy}>${t('reports.save')}</${Button}>
+  </form>`;
+}
+
+function Detail({ id, me }) {
+  const state = useLoad(() => api.get(`/v1/reports/${id}`), [id]);
+  const [asking, setAsking] = useState(false);
+  const voiding = useAction();
+  if (state.loading && !state.data) return html`<${Loading} />`;
+  if (state.error) return html`<${Problem} error=${state.error} onRetry=${state.reload} />`;
+  const { report, history } = state.data;
+  const fields = TYPES[report.type];
+  const doVoid = async () => { if (await voiding.run(() => api.del(`/v1/reports/${id}`).then(() => true))) { setAsking(false); state.reload(); } };
+  return html`<div>
+    <p><a href="#/reports">← ${t('reports.back')}</a></p>
+    <section class="card" aria-labelledby="report-title">
+      <h2 id="report-title">${t(`types.${report.type}`)} · ${date(report.date)} ${report.status === 'void' && html`<${Badge} kind="warn">${t('reports.void')}</${Badge}>`}</h2>
+      <dl class="facts" data-testid="report-facts">
+        <dt>${t('reports.village')}</dt><dd>${report.village_code}</dd>
+        <dt>${t('reports.version')}</dt><dd data-testid="report-version">${report.version}</dd>
+        ${fields.filter(([n]) => report[n] !== undefined && report[n] !== null).map(([n, kind]) => html`<dt>${t(`fields.${n}`)}</dt><dd data-field=${n}>${kind === 'count' ? num(report[n]) : kind === 'choice' ? t(`choices.${report[n]}`, { defaultValue: report[n] }) : report[n]}</dd>`)}
+      </dl>
+    </section>
+    ${report.status !== 'void' && can.correct(me) && html`<${Correct} key=${report.version} report=${report} onSaved=${state.reload} />
+      <div class="row">${asking
+        ? html`<${Button} kind="danger" busy=${voiding.busy} onClick=${doVoid}>${t('reports.confirm_void')}</${Button}><button class="btn secondary" onClick=${() => setAsking(false)}>${t('cancel')}</button>`
+        : html`<button class="btn secondary" onClick=${() => setAsking(true)}>${t('reports.void_it')}</button>`}</div>
+      <${Problem} error=${voiding.error} />`}
+    <section aria-labelledby="history-title"><h2 id="history-title">${t('reports.history')}</h2>
+      <ol class="history">${history.map((h) => html`<li><strong>v${h.version} ${t(`reports.action.${h.action}`)}</strong> · ${dateTime(h.at)} · <span class="muted">${h.by}</span>
+        ${h.changes.length > 0 && html`<ul>${h.changes.map((c) => html`<li><code>${c.field}</code>: ${JSON.stringify(c.old)} → ${JSON.stringify(c.new)}</li>`)}</ul>`}</li>`)}</ol>
+    </section>
+  </div>`;
+}
+
+export function Reports({ me, arg }) {
+  const [filters, setFilters] = useState({ village_code: '', type: '', from: '', to: '', include_void: false });
+  const villages = useLoad(() => all('/v1/villages'), []);
+  const names = new Map((villages.data || []).map((v) => [v.village_code, v.village_name]));
+  return html`<div class="page">
+    <${PageTitle}>${t('reports.title')}</${PageTitle}>
+    ${arg ? html`<${Detail} id=${arg} me=${me} />` : html`
+      ${villages.loading && html`<${Loading} />`}
+      <${Problem} error=${villages.error} onRetry=${villages.reload} />
+      ${villages.data && html`<${Filters} villages=${villages.data} value=${filters} onChange=${setFilters} /><${List} filters=${filters} names=${names} />`}`}
+  </div>`;
+}

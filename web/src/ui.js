@@ -1,0 +1,118 @@
+// Shared pieces: labelled fields with the API's messages beside them, busy buttons, loading and error states.
+import { html } from 'htm/preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import i18next from 'i18next';
+
+const t = (...args) => i18next.t(...args);
+
+function FieldShell({ id, label, error, hint, children }) {
+  return html`<div class="field">
+    <label for=${id}>${label}</label>
+    ${children}
+    ${hint && html`<p class="hint" id=${`${id}-hint`}>${hint}</p>`}
+    ${error && html`<p class="field-error" id=${`${id}-error`} role="alert">${error}</p>`}
+  </div>`;
+}
+
+const described = (id, error, hint) => [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+
+export function Input({ id, label, error, hint, ...props }) {
+  return html`<${FieldShell} id=${id} label=${label} error=${error} hint=${hint}>
+    <input id=${id} name=${id} aria-invalid=${error ? 'true' : undefined} aria-describedby=${described(id, error, hint)} ...${props} />
+  </${FieldShell}>`;
+}
+
+export function Textarea({ id, label, error, hint, ...props }) {
+  return html`<${FieldShell} id=${id} label=${label} error=${error} hint=${hint}>
+    <textarea id=${id} name=${id} aria-invalid=${error ? 'true' : undefined} aria-describedby=${described(id, error, hint)} ...${props} />
+  </${FieldShell}>`;
+}
+
+export function Select({ id, label, error, hint, options, ...props }) {
+  return html`<${FieldShell} id=${id} label=${label} error=${error} hint=${hint}>
+    <select id=${id} name=${id} aria-invalid=${error ? 'true' : undefined} aria-describedby=${described(id, error, hint)} ...${props}>
+      ${options.map(([value, text]) => html`<option value=${value}>${text}</option>`)}
+    </select>
+  </${FieldShell}>`;
+}
+
+export function Button({ busy, children, kind = 'primary', ...props }) {
+  return html`<button class=${`btn ${kind}`} disabled=${busy || props.disabled} aria-busy=${busy ? 'true' : undefined} ...${props}>
+    ${busy ? html`<span class="spinner" aria-hidden="true"></span>${t('working')}` : children}
+  </button>`;
+}
+
+export const Loading = ({ label }) => html`<p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>${label || t('loading')}</p>`;
+
+/** The message to show for a failed call: the API's own, or what happened to the connection. */
+export function messageOf(error) {
+  if (!error) return '';
+  if (error.code === 'network') return t('errors.network');
+  if (error.code === 'timeout') return t('errors.timeout');
+  if (error.status === 401) return t('errors.unauthorized');
+  return error.message || String(error);
+}
+
+/** A failed call: its message, the field problems not shown beside a field (`shown`), and a retry. */
+export function Problem({ error, onRetry, shown = [] }) {
+  if (!error) return null;
+  const rest = (error.details || []).filter((d) => !shown.some((name) => d.field === name || d.field?.endsWith(`.${name}`)));
+  return html`<div class="problem" role="alert">
+    <p>${messageOf(error)}${error.code && error.status ? html` <code>${error.code}</code>` : ''}</p>
+    ${rest.length ? html`<ul>${rest.map((d) => html`<li><code>${d.field}</code>: ${d.message}</li>`)}</ul>` : ''}
+    ${onRetry && html`<button class="btn secondary" onClick=${onRetry}>${t('retry')}</button>`}
+  </div>`;
+}
+
+/** Load something on mount and when `deps` change: {loading, error, data, reload}. */
+export function useLoad(load, deps) {
+  const [state, setState] = useState({ loading: true, error: null, data: undefined });
+  const run = useCallback(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true, error: null }));
+    load().then(
+      (data) => live && setState({ loading: false, error: null, data }),
+      (error) => live && setState({ loading: false, error, data: undefined }),
+    );
+    return () => { live = false; };
+  }, deps);
+  useEffect(run, [run]);
+  return { ...state, reload: run };
+}
+
+/** A form action: {busy, error, run}; the error keeps the API's field messages for the fields. */
+export function useAction() {
+  const [state, setState] = useState({ busy: false, error: null });
+  const run = useCallback(async (action) => {
+    setState({ busy: true, error: null });
+    try {
+      const result = await action();
+      setState({ busy: false, error: null });
+      return result;
+    } catch (error) {
+      setState({ busy: false, error });
+      return undefined;
+    }
+  }, []);
+  return { ...state, run, field: (name) => state.error?.forField?.(name) || null };
+}
+
+/** The secret of a new key: shown once, with a copy button. */
+export function Secret({ value }) {
+  const [copied, setCopied] = useState(false);
+  const copy = () => navigator.clipboard?.writeText(value).then(() => setCopied(true), () => setCopied(false));
+  return html`<div class="secret">
+    <p><strong>${t('keys.secret_once')}</strong></p>
+    <code class="secret-value" data-testid="secret">${value}</code>
+    <button class="btn secondary" onClick=${copy}>${copied ? t('keys.copied') : t('keys.copy')}</button>
+  </div>`;
+}
+
+/** A page heading that takes the focus when the page opens (keyboard and screen-reader users land on it). */
+export function PageTitle({ children }) {
+  const ref = useRef(null);
+  useEffect(() => ref.current?.focus(), []);
+  return html`<h1 tabindex="-1" ref=${ref}>${children}</h1>`;
+}
+
+export const Badge = ({ kind, children, ...props }) => html`<span class=${`badge ${kind || ''}`} ...${props}>${children}</span>`;
