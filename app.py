@@ -11,6 +11,7 @@ from chalicelib.api.commitments import commitments_bp
 from chalicelib.api.errors import error_response, reshape
 from chalicelib.api.indicators import indicators_bp
 from chalicelib.api.keys import keys_bp
+from chalicelib.api.periods import periods_bp
 from chalicelib.api.reports import reports_bp
 from chalicelib.api.system import system_bp
 from chalicelib.api.tenants import tenants_bp
@@ -34,6 +35,7 @@ for blueprint in (
     rollup_jobs_bp,
     commitments_bp,
     reminders_bp,
+    periods_bp,
 ):
     app.register_blueprint(blueprint)
 

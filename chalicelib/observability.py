@@ -50,6 +50,7 @@ def span(name: str, **annotations: str) -> Iterator[Any]:
             entity.put_annotation(key, value)
         yield entity
 
+
 # Secrets look like `tpbis_<key id>_<random>`; a bearer header may carry anything.
 _SECRET = re.compile(r"tpbis_[A-Za-z0-9]+_[A-Za-z0-9_\-]+")
 _BEARER = re.compile(r"(?i)(bearer\s+)[^\s\"',]+")

@@ -66,6 +66,9 @@ ADVOCACY = TableSpec(
         IndexSpec("open_by_due", "due_key", "due_sort"),
     ),
 )
+# Approved periods and reporting settings, per tenant: "month#YYYY-MM" (its state),
+# "event#YYYY-MM#<at>#<version>" (who approved or reopened it, when, why), "settings".
+PERIODS = TableSpec("periods", "tenant_id", "sk")
 # Powertools idempotency records (create endpoints that accept an Idempotency-Key).
 IDEMPOTENCY = TableSpec("idempotency", "id", ttl_attribute="expiration")
 
@@ -77,5 +80,6 @@ ALL_TABLES: tuple[TableSpec, ...] = (
     CHANGES,
     AGGREGATES,
     ADVOCACY,
+    PERIODS,
     IDEMPOTENCY,
 )

@@ -36,6 +36,7 @@ service = lazy_import("chalicelib.services.reports")
 
 _SINGLE_ERRORS: dict[str, type[DomainError]] = {
     "conflict": ConflictError,
+    "period_locked": ConflictError,
     "forbidden": PermissionDeniedError,
 }
 
