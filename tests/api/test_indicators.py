@@ -222,7 +222,6 @@ def test_the_export_is_written_by_the_rollup_and_served(world: dict[str, Any], a
 
 def test_the_scheduled_function_runs_the_rollup(world: dict[str, Any], api: ApiClient) -> None:
 
-
     _post(
         api, world["grobogan"].admin, report("visits", village=V1, date="2026-11-03", visitors=3, women=0, children=0)
     )
