@@ -18,6 +18,7 @@ FOREIGN_IDS: dict[str, str] = {
     "submission_id": "submission_id",
     "stakeholder_id": "stakeholder_id",
     "commitment_id": "commitment_id",
+    "month": "month",
 }
 
 # (method, path) -> a body that would be valid if the caller were allowed (or a function of the ids)
@@ -45,11 +46,19 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/v1/commitments/{commitment_id}/transitions"): {"to": "committed", "expected_version": 1},
     ("post", "/v1/commitments/{commitment_id}/actions"): {"date": "2026-01-05", "kind": "meeting", "note": "probe"},
     ("post", "/v1/admin/jobs/commitment-reminders/run"): None,
+    ("put", "/v1/villages/{village_code}/baseline"): {"monthly": {"visits": 1}, "source": "probe"},
+    ("post", "/v1/periods/{month}/approve"): None,
+    ("post", "/v1/periods/{month}/reopen"): {"reason": "probe"},
+    ("post", "/v1/admin/tenants/{tenant_id}/periods/{month}/reopen"): {"reason": "probe"},
+    ("put", "/v1/settings/reporting"): {"deadline_day": 5},
 }
 
 # Path parameters that are public Kemendagri codes, not B's resources: a foreign one may also be
 # refused as invalid input (422: "not a village of your regency"), as the villages issue requires.
 AREA_CODE_PARAMS = frozenset({"village_code"})
+# Path parameters that name no resource but a part of the caller's own tenant (a month of its own
+# regency): any answer is allowed, as long as nothing of B's shows.
+OWN_SCOPE_PARAMS = frozenset({"month"})
 
 # Content only B's data has: finding it in an answer to A is a leak.
 SECRET_LIBRARY_NAME = "Perpustakaan Rahasia Tenant B"
@@ -83,6 +92,7 @@ def build_foreign_world(api: ApiClient, b: TenantKeys) -> dict[str, str]:
         },
     )
     assert commitment.status == 201, commitment.text
+    assert api.post("/v1/periods/2026-10/approve", key=b.admin).status == 200
     return {
         "tenant_id": b.tenant_id,
         "viewer_key_id": b.key_ids["viewer"],
@@ -90,6 +100,7 @@ def build_foreign_world(api: ApiClient, b: TenantKeys) -> dict[str, str]:
         "submission_id": posted["submission_id"],
         "stakeholder_id": stakeholder_id,
         "commitment_id": commitment.json["commitment_id"],
+        "month": "2026-10",
         "library_name": SECRET_LIBRARY_NAME,
         "partner_name": SECRET_PARTNER,
         "stakeholder_name": SECRET_STAKEHOLDER,
