@@ -8,6 +8,7 @@ from chalice import Chalice, CORSConfig, Response
 
 from chalicelib.api.auth import auth_bp
 from chalicelib.api.commitments import commitments_bp
+from chalicelib.api.dhis2 import dhis2_bp
 from chalicelib.api.errors import error_response, reshape
 from chalicelib.api.indicators import indicators_bp
 from chalicelib.api.keys import keys_bp
@@ -36,6 +37,7 @@ for blueprint in (
     commitments_bp,
     reminders_bp,
     periods_bp,
+    dhis2_bp,
 ):
     app.register_blueprint(blueprint)
 

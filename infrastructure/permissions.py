@@ -39,7 +39,7 @@ ACCESS: dict[str, Access] = {
     "api_handler": Access(
         tables={name: READ_WRITE for name in sorted(_ALL - {"idempotency"})} | {"idempotency": IDEMPOTENCY},
         bucket_read=("*",),
-        bucket_write=("national/*",),
+        bucket_write=("national/*", "config/*"),
         put_events=True,
     ),
     # The authorizer only looks up a key and its tenant.

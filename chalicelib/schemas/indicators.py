@@ -70,7 +70,9 @@ class ExportQuery(QueryModel):
     """A period and the export's format."""
 
     period: str = Field(pattern=PERIOD_PATTERN)
-    format: Literal["json", "csv"] = "json"
+    format: Literal["json", "csv", "dhis2"] = Field(
+        default="json", description="dhis2: a DHIS2 dataValueSets payload through the uploaded mapping"
+    )
 
 
 class RollupRunSummary(PublicModel):
