@@ -7,6 +7,7 @@ from typing import Any
 from chalice import Chalice, CORSConfig, Response
 
 from chalicelib.api.auth import auth_bp
+from chalicelib.api.commitment_edits import commitment_edits_bp
 from chalicelib.api.commitments import commitments_bp
 from chalicelib.api.dhis2 import dhis2_bp
 from chalicelib.api.errors import error_response, reshape
@@ -36,6 +37,7 @@ for blueprint in (
     rollup_jobs_bp,
     commitments_bp,
     reminders_bp,
+    commitment_edits_bp,
     periods_bp,
     dhis2_bp,
 ):

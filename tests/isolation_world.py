@@ -51,6 +51,11 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/v1/periods/{month}/reopen"): {"reason": "probe"},
     ("post", "/v1/admin/tenants/{tenant_id}/periods/{month}/reopen"): {"reason": "probe"},
     ("put", "/v1/settings/reporting"): {"deadline_day": 5},
+    ("patch", "/v1/commitments/{commitment_id}"): {"expected_version": 1, "description": "Taken over"},
+    ("put", "/v1/admin/dhis2-mapping"): {
+        "data_elements": {"visits": {"data_element": "fbfJHSPpUQD"}},
+        "org_units": {"33.15": "DiszpKrYNg8"},
+    },
 }
 
 # Path parameters that are public Kemendagri codes, not B's resources: a foreign one may also be

@@ -143,6 +143,8 @@ class Commitment:
     amount_idr: int | None = None
     realized_amount_idr: int | None = None
     overdue: bool = False
+    next_step: str | None = None
+    next_step_due: date | None = None
 
     @property
     def is_final(self) -> bool:

@@ -115,6 +115,8 @@ class CommitmentPublic(PublicModel):
     status: CommitmentStatus
     version: int
     overdue: bool
+    next_step: str | None = None
+    next_step_due: dt.date | None = None
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -132,6 +134,8 @@ class CommitmentPublic(PublicModel):
             status=c.status,
             version=c.version,
             overdue=c.overdue,
+            next_step=c.next_step,
+            next_step_due=c.next_step_due,
             created_at=c.created_at,
             updated_at=c.updated_at,
         )

@@ -110,6 +110,12 @@ MUST_WALK = {
     ("/v1/reports/{submission_id}", "delete"),
     ("/v1/villages/{village_code}", "put"),
     ("/v1/keys/{key_id}", "delete"),
+    ("/v1/commitments/{commitment_id}", "patch"),
+    ("/v1/commitments/{commitment_id}/edits", "get"),
+    ("/v1/villages/{village_code}", "delete"),
+    ("/v1/villages/{village_code}/baseline", "put"),
+    ("/v1/periods/{month}/approve", "post"),
+    ("/v1/periods", "get"),
 }
 
 
