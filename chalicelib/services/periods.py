@@ -21,6 +21,8 @@ from chalicelib.domain.completeness import deadline
 from chalicelib.domain.periods import Period, PeriodKind
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.errors import ConflictError, FieldProblem, InvalidInputError, PeriodLockedError
+from chalicelib.repositories import changes
+from chalicelib.repositories.changes import REGENCY_SCOPE
 from chalicelib.repositories.periods import PeriodRepository
 
 READERS = (Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER)
@@ -103,6 +105,8 @@ def _change(
             raise ConflictError(f"{month} is not approved; there is nothing to reopen", code="not_approved")
         after = current.reopened_by(by=principal.key_id, at=now)
     event = PeriodEvent(month, action, principal.key_id, now, reason)
+    # The national export carries the state: the next rollup writes the month's export again.
+    changes.mark_changed(tenant_id=tenant_id, changes=[(month, REGENCY_SCOPE)], now=now)
     repo.change(before, after, event)
     return after, event
 

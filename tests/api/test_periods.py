@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.factories import GROBOGAN, GROBOGAN_VILLAGES, PATI, Tenants, register_village, report
 from tests.http_client import ApiClient
 
@@ -133,3 +135,45 @@ def test_the_automatic_lock_closes_a_month_some_days_after_its_end(tenants: Tena
     body = {"reason": "laporan terlambat"}
     assert api.post("/v1/periods/2026-10/reopen", key=grobogan.admin, json=body).status == 200
     assert api.post("/v1/reports", key=grobogan.operator, json=report(date="2026-10-03")).status == 201
+
+
+def test_the_national_reads_and_export_mark_approved_regencies_and_the_share_approved(
+    tenants: Tenants, api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.config import get_settings
+
+    monkeypatch.setenv("TPBIS_ROLLUP_SETTLE_SECONDS", "0")
+    get_settings.cache_clear()
+    grobogan = tenants.create(GROBOGAN)
+    pati = tenants.create(PATI)
+    register_village(api, grobogan.admin, GROBOGAN_VILLAGES[0])
+    register_village(api, pati.admin, pati.operator_villages[0])
+    assert api.post("/v1/periods/2026-10/approve", key=grobogan.admin).status == 200
+    assert api.post("/v1/periods/2026-11/approve", key=grobogan.admin).status == 200
+    assert api.post("/v1/admin/jobs/rollup/run", key=tenants.admin_key).status == 200
+    viewer = tenants.national_viewer()
+
+    def approval(period: str, level: str) -> dict[str, dict[str, object]]:
+        read = api.get(f"/v1/national/indicators?period={period}&level={level}", key=viewer)
+        assert read.status == 200, read.text
+        return {i["scope"]["code"]: i["approval"] for i in read.json["items"]}
+
+    regencies = approval("2026-11", "regency")
+    assert regencies[GROBOGAN]["figures"] == "approved"
+    assert regencies[PATI]["figures"] == "provisional"
+    assert approval("2026-11", "province")["33"] == {
+        "figures": "provisional",
+        "regencies_approved": 1,
+        "regencies": 2,
+        "approved_pct": 50.0,
+    }
+    assert approval("2026-11", "national")["ID"]["approved_pct"] == 50.0
+    # A quarter is approved only when all its months are: December is not.
+    assert approval("2026-Q4", "regency")[GROBOGAN]["figures"] == "provisional"
+    exported = api.get("/v1/national/export?period=2026-11", key=viewer).json["items"]
+    assert {i["scope"]["code"]: i["approval"]["figures"] for i in exported if i["scope"]["level"] == "regency"} == {
+        GROBOGAN: "approved",
+        PATI: "provisional",
+    }
+    assert "figures" in api.get("/v1/national/export?period=2026-11&format=csv", key=viewer).text.splitlines()[0]
+    get_settings.cache_clear()
