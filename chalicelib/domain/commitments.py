@@ -106,6 +106,7 @@ class TransitionRequest:
     note: str | None = None
     evidence_url: str | None = None
     realized_amount_idr: int | None = None
+    occurred_on: date | None = None
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,9 @@ class TransitionCreate(RequestModel):
     realized_amount_idr: int | None = Field(
         default=None, ge=0, le=MAX_IDR, description="Required to fulfil a budget commitment."
     )
+    occurred_on: dt.date | None = Field(
+        default=None, description="When it happened, if not today (not in the future): it counts in that period."
+    )
 
 
 class TransitionPublic(PublicModel):
@@ -237,6 +240,7 @@ class CommitmentListQuery(PageQuery):
     overdue: bool | None = None
     stakeholder_id: str | None = Field(default=None, min_length=1, max_length=64)
     village_code: str | None = Field(default=None, pattern=areas.VILLAGE_CODE_PATTERN)
+    due_before: dt.date | None = Field(default=None, description="only those due before this date (the week ahead)")
 
 
 class CommitmentPage(PublicModel):

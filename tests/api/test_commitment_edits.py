@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.advocacy import new_commitment, transition
 from tests.factories import GROBOGAN, PATI, Tenants
 from tests.http_client import ApiClient
@@ -110,3 +112,45 @@ def test_transitions_and_actions_are_paged(tenants: Tenants, api: ApiClient) -> 
     # A cursor of one listing is refused by another.
     crossed = api.get(f"/v1/commitments/{cid}/transitions?cursor={first['next_cursor']}", key=grobogan.viewer)
     assert crossed.status == 400
+
+
+def test_due_before_lists_the_commitments_of_the_week_ahead(tenants: Tenants, api: ApiClient) -> None:
+    grobogan = tenants.create(GROBOGAN)
+    stakeholder = new_commitment(api, grobogan, due_date="2026-12-05")["stakeholder_id"]
+    new_commitment(api, grobogan, stakeholder, due_date="2026-12-09")
+    new_commitment(api, grobogan, stakeholder, due_date="2026-12-10")
+    new_commitment(api, grobogan, stakeholder, due_date="2027-01-31")
+    week = api.get("/v1/commitments?due_before=2026-12-10", key=grobogan.viewer)
+    assert week.status == 200
+    assert [c["due_date"] for c in week.json["items"]] == ["2026-12-05", "2026-12-09"]
+    of_stakeholder = api.get(f"/v1/commitments?due_before=2026-12-06&stakeholder_id={stakeholder}", key=grobogan.viewer)
+    assert [c["due_date"] for c in of_stakeholder.json["items"]] == ["2026-12-05"]
+    assert api.get("/v1/commitments?due_before=soon", key=grobogan.viewer).status == 422
+
+
+def test_a_transition_with_occurred_on_counts_on_that_date_and_not_in_the_future(
+    tenants: Tenants, api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.config import get_settings
+
+    monkeypatch.setenv("TPBIS_ROLLUP_SETTLE_SECONDS", "0")
+    get_settings.cache_clear()
+    grobogan = tenants.create(GROBOGAN)
+    cid = new_commitment(api, grobogan)["commitment_id"]
+    future = transition(api, grobogan.admin, cid, "committed", 1, occurred_on="2099-01-01")
+    assert future.status == 422
+    assert api.post("/v1/periods/2026-09/approve", key=grobogan.admin).status == 200
+    locked = transition(api, grobogan.admin, cid, "committed", 1, occurred_on="2026-09-15")
+    assert locked.status == 409 and locked.error_code == "period_locked"
+    recorded = transition(api, grobogan.admin, cid, "committed", 1, occurred_on="2026-10-15")
+    assert recorded.status == 201, recorded.text
+    assert recorded.json["transition"]["on"] == "2026-10-15"
+    assert api.get(f"/v1/commitments/{cid}", key=grobogan.admin).json["version"] == 2
+    assert api.post("/v1/admin/jobs/rollup/run", key=tenants.admin_key).status == 200
+
+    def made(period: str) -> int:
+        read = api.get(f"/v1/indicators?period={period}&level=regency", key=grobogan.viewer).json["items"]
+        return int(read[0]["indicators"]["commitments_made"]["value"])
+
+    assert (made("2026-10"), made("2026-12")) == (1, 0)
+    get_settings.cache_clear()
