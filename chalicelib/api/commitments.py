@@ -245,4 +245,5 @@ def run_commitment_reminders(*, principal: Principal) -> ReminderRunSummary:
         newly_overdue=summary.newly_overdue,
         events_published=summary.events_published,
         cleared=summary.cleared,
+        next_steps_announced=summary.next_steps_announced,
     )

@@ -257,6 +257,7 @@ class ReminderRunSummary(PublicModel):
     newly_overdue: int = Field(description="Commitments flagged overdue by this run.")
     events_published: int = Field(description="CommitmentOverdue events sent to the event bus.")
     cleared: int = Field(description="Overdue flags this run removed from commitments no longer past due.")
+    next_steps_announced: int = Field(default=0, description="CommitmentNextStepDue events sent to the event bus.")
 
 
 class TransitionResult(PublicModel):

@@ -23,6 +23,7 @@ from chalicelib.domain.commitments import Commitment
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.observability import logger
 from chalicelib.repositories import open_commitments
+from chalicelib.services import next_steps
 
 SOURCE = "tpbis.commitments"
 DETAIL_TYPE = "CommitmentOverdue"
@@ -39,6 +40,7 @@ class ReminderSummary:
     newly_overdue: int
     events_published: int
     cleared: int
+    next_steps_announced: int = 0
 
 
 def run_now(*, principal: Principal, now: datetime | None = None) -> ReminderSummary:
@@ -68,7 +70,14 @@ def run(*, now: datetime | None = None, events: Any = None) -> ReminderSummary:
             claimed = []
     if claimed:
         published += _publish(client, claimed, now)
-    summary = ReminderSummary(checked=checked, newly_overdue=published, events_published=published, cleared=cleared)
+    steps = next_steps.announce(client=client, now=now, day=now.astimezone(_EARLIEST_ZONE).date())
+    summary = ReminderSummary(
+        checked=checked,
+        newly_overdue=published,
+        events_published=published,
+        cleared=cleared,
+        next_steps_announced=steps,
+    )
     logger.info("commitment reminders", extra={"summary": summary.__dict__})
     return summary
 
