@@ -133,3 +133,22 @@ def test_an_approved_month_is_locked_and_a_reopened_one_escapes_the_automatic_lo
     assert is_locked("2026-11", None, settings, today=today)
     assert not is_locked("2026-11", None, settings, today=dt.date(2026, 12, 10))
     assert not is_locked("2026-11", None, PeriodSettings(), today=dt.date(2030, 1, 1))
+
+
+def test_the_worked_example_of_the_readme_holds() -> None:
+    b_joined = dt.date(2026, 3, 20)
+    b_months = {"2026-04": {"visits": 30}, "2026-05": {"visits": 60}}
+    b_baseline = derived_baseline(b_joined, b_months, today=dt.date(2026, 12, 3))
+    c_baseline = derived_baseline(dt.date(2026, 11, 4), {}, today=dt.date(2026, 12, 3))
+    assert b_baseline is not None and b_baseline["visits"] == 30.0 and c_baseline is None
+    figures = scope_baseline(
+        [
+            VillageBaseline({"visits": 120.0, "participants": 30.0}, {"visits": 405}),
+            VillageBaseline(b_baseline, {"visits": 75}),
+            VillageBaseline(c_baseline, {"visits": 40}),
+        ],
+        Period.parse("2026-Q4"),
+    )
+    assert (figures["visits"]["baseline"], figures["visits"]["baseline_villages"]) == (450.0, 2)
+    assert figures["visits"]["vs_baseline_pct"] == 6.7
+    assert (figures["participants"]["baseline"], figures["participants"]["baseline_villages"]) == (90.0, 2)
