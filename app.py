@@ -20,6 +20,7 @@ from chalicelib.api.tenants import tenants_bp
 from chalicelib.api.villages import villages_bp
 from chalicelib.config import get_settings
 from chalicelib.jobs.commitment_reminders import reminders_bp
+from chalicelib.jobs.reminder_delivery import reminder_delivery_bp
 from chalicelib.jobs.rollup import rollup_jobs_bp
 from chalicelib.observability import logger, metrics
 
@@ -40,6 +41,7 @@ for blueprint in (
     commitment_edits_bp,
     periods_bp,
     dhis2_bp,
+    reminder_delivery_bp,
 ):
     app.register_blueprint(blueprint)
 

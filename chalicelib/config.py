@@ -22,6 +22,12 @@ class Settings(BaseModel):
     rollup_settle_seconds: int = Field(default=120, ge=0)
     # The scheduled rollup starts no tenant after this many seconds (its Lambda may run 900).
     rollup_budget_seconds: int = Field(default=600, ge=0, le=660)
+    # Where reminder e-mails go: SES to the office's contact, an SNS topic (e-mail subscriptions
+    # filtered on the tenant_id attribute), or files in a folder (`make run`).
+    reminder_channel: str = Field(default="ses", pattern=r"^(ses|sns|outbox)$")
+    reminder_sender: str = "tpbis-noreply@example.id"
+    reminder_topic_arn: str = ""
+    outbox_dir: str = ""
 
     def table_name(self, logical_name: str) -> str:
         """The physical DynamoDB table name for a logical table name."""
@@ -52,6 +58,10 @@ _ENV = {
     "max_body_bytes": "TPBIS_MAX_BODY_BYTES",
     "rollup_settle_seconds": "TPBIS_ROLLUP_SETTLE_SECONDS",
     "rollup_budget_seconds": "TPBIS_ROLLUP_BUDGET_SECONDS",
+    "reminder_channel": "TPBIS_REMINDER_CHANNEL",
+    "reminder_sender": "TPBIS_REMINDER_SENDER",
+    "reminder_topic_arn": "TPBIS_REMINDER_TOPIC_ARN",
+    "outbox_dir": "TPBIS_OUTBOX_DIR",
 }
 
 

@@ -67,7 +67,8 @@ ADVOCACY = TableSpec(
     ),
 )
 # Approved periods and reporting settings, per tenant: "month#YYYY-MM" (its state),
-# "event#YYYY-MM#<at>#<version>" (who approved or reopened it, when, why), "settings".
+# "event#YYYY-MM#<at>#<version>" (who approved or reopened it, when, why), "settings" (reporting),
+# "notifications" (the reminder e-mail switch).
 PERIODS = TableSpec("periods", "tenant_id", "sk")
 # Powertools idempotency records (create endpoints that accept an Idempotency-Key).
 IDEMPOTENCY = TableSpec("idempotency", "id", ttl_attribute="expiration")

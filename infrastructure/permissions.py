@@ -29,6 +29,7 @@ class Access:
     bucket_read: tuple[str, ...] = ()  # object key patterns it may GetObject
     bucket_write: tuple[str, ...] = ()  # object key patterns it may PutObject
     put_events: bool = False
+    send_email: bool = False  # ses:SendEmail from the account's verified identities
 
 
 _ALL = {spec.name for spec in ALL_TABLES}
@@ -60,6 +61,11 @@ ACCESS: dict[str, Access] = {
     "send_commitment_reminders": Access(
         tables={"advocacy": READ_WRITE},
         put_events=True,
+    ),
+    # Reminder e-mails: reads the tenant's contact and its notification switch, sends through SES.
+    "deliver_reminders": Access(
+        tables={"tenants": GET_ONLY, "periods": GET_ONLY},
+        send_email=True,
     ),
 }
 

@@ -51,6 +51,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/v1/periods/{month}/reopen"): {"reason": "probe"},
     ("post", "/v1/admin/tenants/{tenant_id}/periods/{month}/reopen"): {"reason": "probe"},
     ("put", "/v1/settings/reporting"): {"deadline_day": 5},
+    ("put", "/v1/settings/notifications"): {"reminder_emails": False},
     ("patch", "/v1/commitments/{commitment_id}"): {"expected_version": 1, "description": "Taken over"},
     ("put", "/v1/admin/dhis2-mapping"): {
         "data_elements": {"visits": {"data_element": "fbfJHSPpUQD"}},

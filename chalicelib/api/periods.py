@@ -8,6 +8,7 @@ from chalicelib.api.http import endpoint
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.lazy import lazy_import
 from chalicelib.schemas.periods import (
+    NotificationSettings,
     PeriodChanged,
     PeriodEventPublic,
     PeriodHistory,
@@ -123,6 +124,36 @@ def period_history(*, principal: Principal, month: str) -> PeriodHistory:
 def get_reporting_settings(*, principal: Principal) -> ReportingSettings:
     """The on-time deadline and the automatic lock."""
     return ReportingSettings.of(service.settings(principal=principal))
+
+
+@endpoint(
+    periods_bp,
+    "/v1/settings/notifications",
+    summary="The regency's notification switch",
+    tag="periods",
+    responses={200: NotificationSettings},
+    roles=READERS,
+)
+def get_notification_settings(*, principal: Principal) -> NotificationSettings:
+    """Whether the office's contact gets reminder e-mails."""
+    return NotificationSettings(reminder_emails=service.reminder_emails_on(principal=principal))
+
+
+@endpoint(
+    periods_bp,
+    "/v1/settings/notifications",
+    "PUT",
+    summary="Switch the regency's reminder e-mails",
+    tag="periods",
+    body=NotificationSettings,
+    responses={200: NotificationSettings},
+    roles=(Role.DISTRICT_ADMIN,),
+    description="On by default: CommitmentOverdue and CommitmentNextStepDue reach the tenant's contact e-mail.",
+)
+def put_notification_settings(*, principal: Principal, body: NotificationSettings) -> NotificationSettings:
+    """Switch reminder e-mails on or off."""
+    service.switch_reminder_emails(principal=principal, on=body.reminder_emails)
+    return body
 
 
 @endpoint(

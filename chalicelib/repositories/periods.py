@@ -16,6 +16,7 @@ from chalicelib.repositories.base import table_meta
 from chalicelib.tables import PERIODS
 
 SETTINGS_SK = "settings"
+NOTIFICATIONS_SK = "notifications"
 
 
 def month_sk(month: str) -> str:
@@ -69,6 +70,16 @@ class SettingsRecord(Model):
     sk = UnicodeAttribute(range_key=True)
     deadline_day = NumberAttribute()
     auto_lock_days = NumberAttribute(null=True)
+
+
+class NotificationRecord(Model):
+    """Storage shape of a tenant's notification switch."""
+
+    Meta = table_meta(PERIODS)
+
+    tenant_id = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    reminder_emails = BooleanAttribute()
 
 
 class PeriodRepository:
@@ -145,6 +156,19 @@ class PeriodRepository:
         SettingsRecord(
             self.tenant_id, SETTINGS_SK, deadline_day=settings.deadline_day, auto_lock_days=settings.auto_lock_days
         ).save()
+
+
+def reminder_emails(tenant_id: str) -> bool:
+    """Whether a tenant's office gets reminder e-mails (on unless switched off)."""
+    try:
+        return bool(NotificationRecord.get(tenant_id, NOTIFICATIONS_SK, consistent_read=True).reminder_emails)
+    except NotificationRecord.DoesNotExist:
+        return True
+
+
+def set_reminder_emails(tenant_id: str, on: bool) -> None:
+    """Switch a tenant's reminder e-mails on or off."""
+    NotificationRecord(tenant_id, NOTIFICATIONS_SK, reminder_emails=on).save()
 
 
 def states_of(tenant_months: Iterable[tuple[str, str]]) -> dict[tuple[str, str], MonthApproval]:

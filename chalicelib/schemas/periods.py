@@ -85,6 +85,12 @@ class PeriodHistory(PublicModel):
     items: list[PeriodEventPublic]
 
 
+class NotificationSettings(RequestModel):
+    """Whether reminder e-mails reach the office's contact."""
+
+    reminder_emails: bool
+
+
 class ReportingSettings(RequestModel):
     """A tenant's reporting rules."""
 

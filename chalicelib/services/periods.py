@@ -23,7 +23,7 @@ from chalicelib.domain.principal import Principal, Role
 from chalicelib.errors import ConflictError, FieldProblem, InvalidInputError, PeriodLockedError
 from chalicelib.repositories import changes
 from chalicelib.repositories.changes import REGENCY_SCOPE
-from chalicelib.repositories.periods import PeriodRepository
+from chalicelib.repositories.periods import PeriodRepository, reminder_emails, set_reminder_emails
 
 READERS = (Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER)
 MAX_LISTED_MONTHS = 60
@@ -193,6 +193,18 @@ def settings(*, principal: Principal, repo: PeriodRepository | None = None) -> P
     """The tenant's reporting settings."""
     principal.require(*READERS)
     return (repo or PeriodRepository(tenant_id=principal.tenant)).settings()
+
+
+def reminder_emails_on(*, principal: Principal) -> bool:
+    """Whether the tenant's office gets reminder e-mails."""
+    principal.require(*READERS)
+    return reminder_emails(principal.tenant)
+
+
+def switch_reminder_emails(*, principal: Principal, on: bool) -> None:
+    """Switch the tenant's reminder e-mails (district admin)."""
+    principal.require(Role.DISTRICT_ADMIN)
+    set_reminder_emails(principal.tenant, on)
 
 
 def update_settings(
