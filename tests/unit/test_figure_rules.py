@@ -10,7 +10,9 @@ import pytest
 from chalicelib.domain.approvals import MonthApproval, PeriodSettings, PeriodState, auto_locked, is_locked
 from chalicelib.domain.baselines import VillageBaseline, derived_baseline, first_full_months, scope_baseline
 from chalicelib.domain.completeness import VillageReporting, completeness, deadline
+from chalicelib.domain.official_figures import official_blocks, village_official
 from chalicelib.domain.periods import Period
+from chalicelib.domain.reports import Report, ReportContent, ReportType
 from chalicelib.domain.villages import Village
 from chalicelib.errors import ConflictError
 
@@ -152,3 +154,56 @@ def test_the_worked_example_of_the_readme_holds() -> None:
     assert (figures["visits"]["baseline"], figures["visits"]["baseline_villages"]) == (450.0, 2)
     assert figures["visits"]["vs_baseline_pct"] == 6.7
     assert (figures["participants"]["baseline"], figures["participants"]["baseline_villages"]) == (90.0, 2)
+
+
+def _report(day: str, received: dt.datetime, *, void: bool = False) -> Report:
+    content = ReportContent(
+        village_code="33.15.01.2001", type=ReportType.VISITS, date=dt.date.fromisoformat(day), fields={"visitors": 5}
+    )
+    report = Report.new(
+        tenant_id="33.15", submission_id=str(received.timestamp()), content=content, by="k", at=received
+    )
+    return report.voided(by="k", at=received) if void else report
+
+
+def test_a_late_report_counts_as_reporting_but_not_on_time_and_the_sums_give_the_rates() -> None:
+    november = Period.parse("2026-11")
+    on_time = dt.datetime(2026, 12, 10, 16, 59, tzinfo=dt.UTC)  # 23:59 WIB on the 10th
+    late = dt.datetime(2026, 12, 10, 17, 0, tzinfo=dt.UTC)  # 00:00 WIB on the 11th
+    village = _village(joined_on=dt.date(2020, 1, 1))
+    common = {"values": {"visits": 5}, "deadline_day": 10, "tz": WIB}
+    prompt = village_official(village, [_report("2026-11-03", on_time)], november, baseline_monthly=None, **common)
+    tardy = village_official(
+        village,
+        [_report("2026-11-03", late), _report("2026-11-04", on_time, void=True), _report("2026-10-30", on_time)],
+        november,
+        baseline_monthly={"visits": 4.0},
+        **common,
+    )
+    assert (prompt["villages_reporting_on_time"], tardy["villages_reporting_on_time"]) == (1, 0)
+    assert (prompt["villages_reporting_expected"], tardy["villages_reporting_expected"]) == (1, 1)
+    silent = village_official(_village(), [], november, baseline_monthly=None, **common)
+    summed = {k: prompt[k] + tardy[k] + silent[k] for k in prompt}
+    blocks = official_blocks(summed)
+    assert blocks["completeness"] == {
+        "villages_expected": 3,
+        "reporting_rate_pct": 66.7,
+        "villages_reporting_on_time": 1,
+        "timeliness_pct": 33.3,
+    }
+    assert blocks["visits"] == {"baseline": 4.0, "baseline_villages": 1, "vs_baseline_pct": 25.0}
+    assert blocks["participants"]["baseline"] is None
+
+
+def test_a_village_not_yet_joined_or_deactivated_is_not_expected_and_counts_for_nothing() -> None:
+    figures = village_official(
+        _village(joined_on=dt.date(2026, 12, 1)),
+        [_report("2026-11-03", dt.datetime(2026, 11, 4, tzinfo=dt.UTC))],
+        Period.parse("2026-11"),
+        values={"visits": 5},
+        baseline_monthly=None,
+        deadline_day=10,
+        tz=WIB,
+    )
+    assert (figures["villages_expected"], figures["villages_reporting_expected"]) == (0, 0)
+    assert figures["villages_reporting_on_time"] == 0
