@@ -13,23 +13,15 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from chalicelib.domain.indicators import FLOWS
 from chalicelib.domain.periods import Period, PeriodKind, month_key, next_month_key
 
-# The flow indicators a village has a baseline of (village reports; not the tenant's commitments,
-# not coverage).
-BASELINE_INDICATORS = (
-    "visits",
-    "activities",
-    "participants",
-    "participants_women",
-    "participants_youth",
-    "participants_entrepreneurs",
-    "participants_disabled",
-    "media_mentions",
-    "partnerships_new",
-    "ict_sessions",
-    "internet_users",
+# The flow indicators a village has a baseline of: what its reports measure (not coverage, not
+# the regency's commitments).
+_NOT_OF_REPORTS = frozenset(
+    {"villages_reporting", "commitments_made", "commitments_fulfilled", "budget_committed_idr", "budget_realized_idr"}
 )
+BASELINE_INDICATORS = tuple(name for name in FLOWS if name not in _NOT_OF_REPORTS)
 DERIVED_MONTHS = 3
 
 

@@ -7,19 +7,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib.domain.commitments import Commitment, CommitmentKind, CommitmentStatus
+from chalicelib.domain.reports import FieldChange
 from chalicelib.errors import FieldProblem, InvalidInputError, InvalidTransitionError, VersionConflictError
 
 EDITABLE = ("description", "due_date", "amount_idr", "next_step", "next_step_due")
 _REQUIRED = ("description", "due_date")
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    """One field of one edit: its value before and after (dates as ISO text)."""
-
-    field: str
-    old: Any
-    new: Any
 
 
 @dataclass(frozen=True)
@@ -30,7 +22,7 @@ class CommitmentEdit:
     version: int  # the commitment's version after the edit
     at: dt.datetime
     by: str
-    changes: tuple[FieldChange, ...]
+    changes: tuple[FieldChange, ...]  # dates as ISO text
 
 
 def _plain(value: Any) -> Any:

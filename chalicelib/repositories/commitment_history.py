@@ -13,8 +13,9 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.domain.commitment_edits import CommitmentEdit, FieldChange
+from chalicelib.domain.commitment_edits import CommitmentEdit
 from chalicelib.domain.commitments import Commitment
+from chalicelib.domain.reports import FieldChange
 from chalicelib.errors import FieldProblem, MalformedRequestError, VersionConflictError, cancellation_codes
 from chalicelib.repositories.advocacy_items import (
     OPEN,

@@ -15,7 +15,6 @@ from typing import Any
 from chalicelib.clock import local_today
 from chalicelib.config import get_settings
 from chalicelib.domain.commitments import Commitment
-from chalicelib.observability import logger
 from chalicelib.repositories import commitment_history
 
 SOURCE = "tpbis.commitments"
@@ -39,20 +38,10 @@ def announce(*, client: Any, now: datetime, day: date) -> int:
 
 
 def _publish(client: Any, batch: list[Commitment]) -> int:
-    try:
-        response = client.put_events(Entries=[_entry(c) for c in batch])
-    except Exception:
-        for commitment in batch:
-            commitment_history.release_next_step(commitment)
-        raise
-    published = 0
-    for commitment, result in zip(batch, response.get("Entries", []), strict=False):
-        if result.get("EventId"):
-            published += 1
-        else:
-            logger.warning("next-step event not published", extra={"error": result.get("ErrorCode")})
-            commitment_history.release_next_step(commitment)
-    return published
+    from chalicelib.services.reminders import publish_claimed  # the overdue pass's publisher
+
+    entries = [_entry(c) for c in batch]
+    return publish_claimed(client, batch, entries, release=commitment_history.release_next_step)
 
 
 def _entry(c: Commitment) -> dict[str, Any]:
