@@ -9,14 +9,18 @@ STAGE ?= dev
 # Node 20 works with jsii; without this every CDK call prints an end-of-life banner.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-AWS_PORT ?= 4566
+# The embedded AWS of `make run` (TPBIS_LOCAL_AWS_PORT, what `python -m devstack` reads, works too).
+AWS_PORT ?= $(or $(TPBIS_LOCAL_AWS_PORT),4566)
+# Where `make run` keeps its data across restarts; FRESH=1 starts empty (the last snapshot is set aside).
+DATA ?= .local-data
+FRESH ?=
 
 .PHONY: help install run rollup test test-fast lint typecheck bench synth deploy
 
 help:
-	@echo "make run    - the API on http://127.0.0.1:$(PORT) with an embedded AWS (moto)"
+	@echo "make run    - the API on http://127.0.0.1:$(PORT) with an embedded AWS (moto); data kept in $(DATA), FRESH=1 starts empty"
 	@echo "make test   - the whole test suite"
-	@echo "make rollup - run the indicator rollup now against a running 'make run' (REBUILD=1: from scratch)"
+	@echo "make rollup - run the indicator rollup now against a running 'make run' (REBUILD=1: from scratch; same AWS_PORT as make run)"
 	@echo "make bench  - cold-start and ingestion benchmarks (figures in docs/benchmarks.md)"
 	@echo "make bench-rollup [SCALE=1] - the rollup at national scale (default SCALE=0.01)"
 	@echo "make synth  - the CloudFormation template of STAGE (dev) in infrastructure/cdk.out, offline"
@@ -33,7 +37,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	TPBIS_LOCAL_AWS_PORT=$(AWS_PORT) $(PY) -m devstack
+	TPBIS_LOCAL_AWS_PORT=$(AWS_PORT) TPBIS_LOCAL_DATA_DIR=$(DATA) TPBIS_LOCAL_FRESH=$(FRESH) $(PY) -m devstack
 
 # The CLI against the embedded AWS of a running `make run` (the same code as the schedule and the run-now route).
 rollup: $(STAMP)

@@ -15,6 +15,7 @@ from chalicelib.api.indicators import indicators_bp
 from chalicelib.api.keys import keys_bp
 from chalicelib.api.periods import periods_bp
 from chalicelib.api.reports import reports_bp
+from chalicelib.api.rollup import rollup_bp
 from chalicelib.api.system import system_bp
 from chalicelib.api.tenants import tenants_bp
 from chalicelib.api.villages import villages_bp
@@ -35,6 +36,7 @@ for blueprint in (
     villages_bp,
     reports_bp,
     indicators_bp,
+    rollup_bp,
     rollup_jobs_bp,
     commitments_bp,
     reminders_bp,

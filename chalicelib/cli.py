@@ -3,6 +3,7 @@
   tpbis rollup                 run the indicator rollup now and print its summary
   tpbis rollup --rebuild       drop every aggregate and recompute all of them from the reports
   tpbis admin-key [SECRET]     install a platform-admin key (a new secret is printed when none is given)
+  tpbis canonical-ids [--apply]  find reports stored under a non-lower-case id; --apply resolves them
 
 The local stack (`make run`) prints its embedded AWS endpoint; point these commands at it with
 AWS_ENDPOINT_URL (see `make rollup`).
@@ -23,7 +24,14 @@ def main(argv: list[str] | None = None) -> int:
     roll.add_argument("--rebuild", action="store_true", help="drop every aggregate and recompute from scratch")
     key = commands.add_parser("admin-key", help="install a platform-admin key")
     key.add_argument("secret", nargs="?", help="the secret to install (default: a new random one)")
+    ids = commands.add_parser("canonical-ids", help="resolve reports stored under non-lower-case ids")
+    ids.add_argument("--apply", action="store_true", help="resolve them (default: only list them)")
     args = parser.parse_args(argv)
+    if args.command == "canonical-ids":
+        from chalicelib.services.canonical_ids import canonicalize
+
+        print(json.dumps(canonicalize(apply=args.apply).as_dict(), indent=2))
+        return 0
     if args.command == "rollup":
         from chalicelib.services import rollup
 

@@ -70,3 +70,29 @@ def get_settings() -> Settings:
     """Settings from the environment; cached (call `get_settings.cache_clear()` after changing it)."""
     values = {field: os.environ[var] for field, var in _ENV.items() if os.environ.get(var)}
     return Settings.model_validate(values)
+
+
+# Stages that may run without a configured cursor secret: one process (tests, `make run`), so a
+# random key made at start is consistent for as long as the cursors it signed can be used.
+_EPHEMERAL_SECRET_STAGES = frozenset({"test", "local"})
+
+
+@lru_cache(maxsize=1)
+def cursor_secret() -> bytes:
+    """The key that signs paging cursors, read once per process (container): the Secrets Manager secret
+    named by TPBIS_CURSOR_SECRET_ARN (what the stack configures), else TPBIS_CURSOR_SECRET; a random one
+    only in the test and local stages."""
+    arn = os.environ.get("TPBIS_CURSOR_SECRET_ARN")
+    if arn:
+        import boto3
+
+        client = boto3.client("secretsmanager", region_name=get_settings().region)
+        return str(client.get_secret_value(SecretId=arn)["SecretString"]).encode()
+    value = os.environ.get("TPBIS_CURSOR_SECRET")
+    if value:
+        return value.encode()
+    if get_settings().stage in _EPHEMERAL_SECRET_STAGES:
+        import secrets
+
+        return secrets.token_bytes(32)
+    raise RuntimeError("no cursor secret configured (TPBIS_CURSOR_SECRET_ARN or TPBIS_CURSOR_SECRET)")

@@ -47,8 +47,12 @@ REPORTS = TableSpec(
         IndexSpec("by_tenant_date", "tenant_id", "date_key"),
         IndexSpec("by_village_date", "village_key", "date_key"),
         IndexSpec("village_partnerships", "partnership_key", "submission_id"),
+        # Sparse: only reports waiting for the district's review carry its key (the review list).
+        IndexSpec("needing_review", "review_key", "date_key"),
     ),
 )
+# Each tenant's outlier rules (min-max per report field) where they differ from the national defaults.
+REVIEW_RULES = TableSpec("review_rules", "tenant_id")
 # Dirty markers written by every change that a rollup must pick up, and job state.
 CHANGES = TableSpec("changes", "pk", "sk")
 # Indicator rollups: one item per (scope, period).
@@ -83,4 +87,5 @@ ALL_TABLES: tuple[TableSpec, ...] = (
     ADVOCACY,
     PERIODS,
     IDEMPOTENCY,
+    REVIEW_RULES,
 )

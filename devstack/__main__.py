@@ -1,8 +1,11 @@
 """`make run`: an embedded AWS (moto) with the tables, bucket and bus, and the API on 127.0.0.1:$PORT.
 
 Environment: PORT (default 8000); TPBIS_LOCAL_AWS_PORT (the embedded AWS, default 4566; 0 picks a
-free port); TPBIS_BOOTSTRAP_ADMIN_KEY (the platform-admin secret; one is generated and printed once
-when it is not set). Ctrl-C or SIGTERM stops everything it started.
+free port; `make run` sets it from AWS_PORT); TPBIS_BOOTSTRAP_ADMIN_KEY (the platform-admin secret;
+one is generated and printed when it is not set); TPBIS_LOCAL_DATA_DIR (a folder that keeps the data
+across restarts, devstack/persistence.py; `make run` uses .local-data; unset, the data lives in
+memory only); TPBIS_LOCAL_FRESH=1 (start empty: the last snapshot is set aside).
+Ctrl-C or SIGTERM stops everything it started, after a last snapshot.
 """
 
 from __future__ import annotations
@@ -14,7 +17,11 @@ import signal
 import socket
 import sys
 import threading
+from pathlib import Path
 from types import FrameType
+from typing import Any
+
+AWS_PORT_HINT = "AWS_PORT=<port> (make run AWS_PORT=4671; python -m devstack: TPBIS_LOCAL_AWS_PORT=4671)"
 
 
 def _free_port() -> int:
@@ -47,15 +54,25 @@ class LocalStack:
     """The embedded AWS and the API server, started and stopped together."""
 
     def __init__(
-        self, *, port: int, aws_port: int = 0, host: str = "127.0.0.1", bootstrap_secret: str | None = None
+        self,
+        *,
+        port: int,
+        aws_port: int = 0,
+        host: str = "127.0.0.1",
+        bootstrap_secret: str | None = None,
+        data_dir: Path | None = None,
+        fresh: bool = False,
     ) -> None:
         self.host, self.port = host, port
         self.aws_port = aws_port
         self.bootstrap_secret = bootstrap_secret
+        self.data_dir, self.fresh = data_dir, fresh
         self._moto = None
         self._server = None
+        self._snapshots: Any = None
         self._threads: list[threading.Thread] = []
         self.admin_secret = ""
+        self.restored: tuple[int, int] | None = None  # (items, objects) from the data folder
 
     def start(self) -> None:
         """Start moto, create the resources, install the admin key, serve the API (in threads)."""
@@ -78,6 +95,14 @@ class LocalStack:
         from devstack.resources import create_all
 
         create_all(get_settings())
+        if self.data_dir is not None:
+            from devstack.persistence import Snapshots
+
+            self._snapshots = Snapshots(self.data_dir, get_settings())
+            if self.fresh:
+                self._snapshots.set_aside()
+            else:
+                self.restored = self._snapshots.restore()
 
         from chalicelib.domain.keys import new_key_id, new_secret
         from chalicelib.services.keys import install_bootstrap_key
@@ -101,6 +126,8 @@ class LocalStack:
         from devstack.scheduler import start_scheduler
 
         self._threads.append(start_scheduler(app))
+        if self._snapshots is not None:
+            self._snapshots.start()
 
     @property
     def aws_url(self) -> str:
@@ -108,10 +135,12 @@ class LocalStack:
         return f"http://127.0.0.1:{self.aws_port}"
 
     def stop(self) -> None:
-        """Stop the API server and moto."""
+        """Stop the API server, take the last snapshot, stop moto."""
         if self._server is not None:
             self._server.server.shutdown()
             self._server.server.server_close()
+        if self._snapshots is not None:
+            self._snapshots.stop()
         if self._moto is not None:
             self._moto.stop()
 
@@ -121,10 +150,19 @@ def main() -> None:
     port = int(os.environ.get("PORT", "8000"))
     given = os.environ.get("TPBIS_BOOTSTRAP_ADMIN_KEY") or None
     aws_port = int(os.environ.get("TPBIS_LOCAL_AWS_PORT", "4566"))
-    for wanted, variable in ((port, "PORT"), (aws_port, "TPBIS_LOCAL_AWS_PORT")):
+    # Under make, PORT and AWS_PORT are what move the ports (make passes AWS_PORT on as TPBIS_LOCAL_AWS_PORT).
+    for wanted, how in ((port, "PORT=<port> (make run or python -m devstack)"), (aws_port, AWS_PORT_HINT)):
         if wanted and _port_in_use(wanted):
-            sys.exit(f"port {wanted} is in use (is another `make run` running?); set {variable} to another port")
-    stack = LocalStack(port=port, aws_port=aws_port, bootstrap_secret=given)
+            sys.exit(f"port {wanted} is in use (is another `make run` running?); set {how}")
+    data_dir = os.environ.get("TPBIS_LOCAL_DATA_DIR") or None
+    fresh = os.environ.get("TPBIS_LOCAL_FRESH", "").lower() in ("1", "true", "yes")
+    stack = LocalStack(
+        port=port,
+        aws_port=aws_port,
+        bootstrap_secret=given,
+        data_dir=Path(data_dir) if data_dir else None,
+        fresh=fresh,
+    )
     stopping = threading.Event()
 
     def _stop(signum: int, frame: FrameType | None) -> None:
@@ -134,12 +172,19 @@ def main() -> None:
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     stack.start()
-    print(f"TPBIS API on http://{stack.host}:{stack.port}  (embedded AWS: moto; data lives until you stop)")
+    if stack.data_dir is None:
+        kept = "data lives until you stop"
+    elif stack.restored:
+        kept = f"data in {stack.data_dir}: {stack.restored[0]} items and {stack.restored[1]} files restored"
+    else:
+        kept = f"data kept in {stack.data_dir}" + (" (started empty: FRESH=1)" if stack.fresh else "")
+    print(f"TPBIS API on http://{stack.host}:{stack.port}  (embedded AWS: moto; {kept})")
     if given:
         print("Platform admin key: the secret in TPBIS_BOOTSTRAP_ADMIN_KEY")
     else:
-        print(f"Platform admin key (shown once): {stack.admin_secret}")
-    print(f"Embedded AWS: {stack.aws_url}  (`make rollup` runs the rollup against it)")
+        earlier = " (the keys of the restored data work too)" if stack.restored else ""
+        print(f"Platform admin key (shown once): {stack.admin_secret}{earlier}")
+    print(f"Embedded AWS: {stack.aws_url}  (`make rollup AWS_PORT={stack.aws_port}` runs the rollup against it)")
     print(f"Try: curl -s http://127.0.0.1:{stack.port}/v1/health    Stop: Ctrl-C", flush=True)
     stopping.wait()
     print("stopping...", flush=True)

@@ -1,4 +1,5 @@
-"""Alarms: API 5xx rate, throttling (Lambda and DynamoDB), and a stalled national rollup."""
+"""Alarms: API 5xx rate, throttling (Lambda and DynamoDB), a stalled national rollup, reports the
+rollup cannot count, and tenants the rollup keeps deferring."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from infrastructure.stages import StageOptions
 # The rollup job's EMF metric (Powertools Metrics adds the `service` dimension to every metric).
 ROLLUP_LAG_NAMESPACE = "TPBIS"
 ROLLUP_LAG_METRIC = "RollupLagSeconds"
+ROLLUP_PROBLEMS_METRIC = "RollupProblems"  # problems listed after a run (GET /v1/rollup/problems)
+ROLLUP_DEFERRED_RUNS_METRIC = "RollupDeferredRuns"  # consecutive runs that left tenants for the next
+DEFERRED_RUNS_ALLOWED = 3
 _RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 _UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 
@@ -117,25 +121,30 @@ class Monitoring(Construct):
             )
 
     def rollup(self, *, function_name: str, interval_seconds: int, options: StageOptions) -> None:
-        """Two views of a stalled rollup.
+        """Two views of a stalled rollup, and two of one that is not whole.
 
         RollupLag: a run reports (EMF `RollupLagSeconds`) that the last successful national rollup is
         older than `rollup_missed_runs` intervals: the job runs but cannot finish.
         RollupNoSuccess: no invocation without error in `rollup_missed_runs` consecutive intervals,
         missing data counting as failure: the job does not run at all, or fails every time.
+        RollupProblems: the last run found reports (or villages) it had to leave out.
+        RollupDeferring: more than three consecutive runs ran out of budget and left tenants behind.
         """
         period = Duration.seconds(interval_seconds)
         missed = options.rollup_missed_runs
-        lag = cloudwatch.Metric(
-            namespace=ROLLUP_LAG_NAMESPACE,
-            metric_name=ROLLUP_LAG_METRIC,
-            dimensions_map={"service": SERVICE},
-            statistic="Maximum",
-            period=period,
-        )
+
+        def job_metric(name: str) -> cloudwatch.Metric:
+            return cloudwatch.Metric(
+                namespace=ROLLUP_LAG_NAMESPACE,
+                metric_name=name,
+                dimensions_map={"service": SERVICE},
+                statistic="Maximum",
+                period=period,
+            )
+
         self._alarm(
             "RollupLag",
-            metric=lag,
+            metric=job_metric(ROLLUP_LAG_METRIC),
             threshold=missed * interval_seconds,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
             evaluation_periods=1,
@@ -168,4 +177,23 @@ class Monitoring(Construct):
             datapoints_to_alarm=missed,
             treat_missing_data=cloudwatch.TreatMissingData.BREACHING,
             alarm_description=f"No successful rollup run in {missed} consecutive intervals",
+        )
+        self._alarm(
+            "RollupProblems",
+            metric=job_metric(ROLLUP_PROBLEMS_METRIC),
+            threshold=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            evaluation_periods=1,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,  # no run: RollupNoSuccess says so
+            alarm_description="The rollup left reports out of the figures: GET /v1/rollup/problems lists them",
+        )
+        self._alarm(
+            "RollupDeferring",
+            metric=job_metric(ROLLUP_DEFERRED_RUNS_METRIC),
+            threshold=DEFERRED_RUNS_ALLOWED,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluation_periods=1,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description=f"Tenants left for the next run in more than {DEFERRED_RUNS_ALLOWED} runs in a row: "
+            "the rollup does not keep up with the changes",
         )

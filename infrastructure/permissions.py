@@ -30,6 +30,7 @@ class Access:
     bucket_write: tuple[str, ...] = ()  # object key patterns it may PutObject
     put_events: bool = False
     send_email: bool = False  # ses:SendEmail from the account's verified identities
+    cursor_secret: bool = False  # reads the secret that signs paging cursors
 
 
 _ALL = {spec.name for spec in ALL_TABLES}
@@ -42,6 +43,7 @@ ACCESS: dict[str, Access] = {
         bucket_read=("*",),
         bucket_write=("national/*", "config/*"),
         put_events=True,
+        cursor_secret=True,
     ),
     # The authorizer only looks up a key and its tenant.
     "bearer_auth": Access(tables={"api_keys": GET_ONLY, "tenants": GET_ONLY}),

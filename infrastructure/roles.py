@@ -63,6 +63,10 @@ def statements(function_name: str, access: Access, storage: Storage) -> list[iam
                 actions=["s3:PutObject"], resources=[bucket.arn_for_objects(key) for key in access.bucket_write]
             )
         )
+    if access.cursor_secret:
+        result.append(
+            iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[storage.cursor_secret.secret_arn])
+        )
     if access.put_events:
         result.append(iam.PolicyStatement(actions=["events:PutEvents"], resources=[storage.event_bus.event_bus_arn]))
     if access.send_email:

@@ -22,7 +22,7 @@ from chalicelib.config import Settings
 from chalicelib.jobs.reminder_delivery import DELIVERY_FUNCTION
 from infrastructure.api import configure_rest_api
 from infrastructure.monitoring import Monitoring, rate_seconds
-from infrastructure.nag import acknowledge_role
+from infrastructure.nag import acknowledge_cursor_secret, acknowledge_role
 from infrastructure.permissions import ACCESS, ROLLUP_FUNCTION
 from infrastructure.reminders import route_reminders
 from infrastructure.roles import function_role
@@ -74,6 +74,7 @@ class TpbisStack(Stack):
         super().__init__(scope, stage, stack_name=f"tpbis-{stage}", **kwargs)  # type: ignore[arg-type]
         self.stage = stage
         self.storage = Storage(self, "Data", settings=Settings(stage=stage))
+        acknowledge_cursor_secret(self.storage.cursor_secret)
         self.roles: dict[str, iam.Role] = {}
         with _packaging(work_dir):
             self.chalice = Chalice(
@@ -150,6 +151,10 @@ class TpbisStack(Stack):
             variables = "Environment.Variables."
             function.add_property_override(variables + "TPBIS_EXPORT_BUCKET", self.storage.export_bucket.bucket_name)
             function.add_property_override(variables + "TPBIS_EVENT_BUS", self.storage.event_bus.event_bus_name)
+            if ACCESS[name].cursor_secret:
+                function.add_property_override(
+                    variables + "TPBIS_CURSOR_SECRET_ARN", self.storage.cursor_secret.secret_arn
+                )
             functions[name] = function
         return functions
 

@@ -6,6 +6,7 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from chalicelib.config import Settings
@@ -24,14 +25,18 @@ class Storage(Construct):
         self.tables: dict[str, dynamodb.Table] = {
             spec.name: self._table(spec, settings.table_name(spec.name)) for spec in ALL_TABLES
         }
+        # Versioned like the export bucket: an overwritten or deleted log stays recoverable for 90 days.
         self.access_logs = s3.Bucket(
             self,
             "AccessLogs",
+            versioned=True,
             encryption=s3.BucketEncryption.S3_MANAGED,
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             enforce_ssl=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(365))],
+            lifecycle_rules=[
+                s3.LifecycleRule(expiration=Duration.days(365), noncurrent_version_expiration=Duration.days(90))
+            ],
             removal_policy=RemovalPolicy.RETAIN,
         )
         # Bucket names are global: CloudFormation names it, and the functions learn the name from
@@ -51,6 +56,15 @@ class Storage(Construct):
         )
         # Bus names are per account and region, so the code's default name is used as is.
         self.event_bus = events.EventBus(self, "EventBus", event_bus_name=settings.bus_name)
+        # The key that signs paging cursors (chalicelib/api/cursors.py): made by CloudFormation, never
+        # seen by anyone; the API reads it once per container (TPBIS_CURSOR_SECRET_ARN).
+        self.cursor_secret = secretsmanager.Secret(
+            self,
+            "CursorSecret",
+            description="Signs the API's paging cursors",
+            generate_secret_string=secretsmanager.SecretStringGenerator(password_length=64, exclude_punctuation=True),
+            removal_policy=RemovalPolicy.DESTROY,
+        )
 
     def _table(self, spec: TableSpec, name: str) -> dynamodb.Table:
         table = dynamodb.Table(

@@ -73,3 +73,12 @@ def serialized_moto(aws: None) -> Iterator[None]:
 
     with serialized():
         yield
+
+
+@pytest.fixture
+def settle_now(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No settle window: a rollup counts what was written just before it."""
+    monkeypatch.setenv("TPBIS_ROLLUP_SETTLE_SECONDS", "0")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()  # settings changed by a test are not seen by the next

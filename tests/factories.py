@@ -129,3 +129,16 @@ def run_scheduled(function_name: str) -> dict[str, Any]:
             source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
         )
         return dict(client.lambda_.invoke(function_name, event).payload)
+
+
+def post_reports(api: ApiClient, key: str, *reports: dict[str, Any]) -> None:
+    """Post reports in one batch (asserting every one was accepted)."""
+    response = api.post("/v1/reports", key=key, json={"reports": list(reports)})
+    assert response.json["accepted"] == len(reports), response.text
+
+
+def run_rollup_now(api: ApiClient, admin: str) -> dict[str, Any]:
+    """Run the rollup through the admin route; its summary (asserting it answered 200)."""
+    response = api.post("/v1/admin/jobs/rollup/run", key=admin)
+    assert response.status == 200, response.text
+    return dict(response.json)

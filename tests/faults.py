@@ -174,16 +174,16 @@ def fast_retries() -> Iterator[None]:
     """Compress botocore's and the service's retry delays (x1/500): the same retries, less waiting."""
     from botocore.retries.standard import ExponentialBackoff
 
-    from chalicelib.repositories import aggregates
+    from chalicelib.repositories import base
 
     config = ExponentialBackoff._DEFAULT_BACKOFF_CONFIG
-    saved = dict(config), aggregates.BATCH_BASE_DELAY
+    saved = dict(config), base.BATCH_BASE_DELAY
     config["throttling_base_scale"] = 0.002
     config["non_throttling_base_scale"] = 0.0001
-    aggregates.BATCH_BASE_DELAY = 0.0001
+    base.BATCH_BASE_DELAY = 0.0001
     try:
         yield
     finally:
         config.clear()
         config.update(saved[0])
-        aggregates.BATCH_BASE_DELAY = saved[1]
+        base.BATCH_BASE_DELAY = saved[1]

@@ -57,6 +57,8 @@ BODIES: dict[tuple[str, str], Any] = {
         "data_elements": {"visits": {"data_element": "fbfJHSPpUQD"}},
         "org_units": {"33.15": "DiszpKrYNg8"},
     },
+    ("post", "/v1/reports/{submission_id}/review"): None,
+    ("put", "/v1/review-rules"): {"rules": [{"type": "visits", "field": "visitors", "max": 1}]},
 }
 
 # Path parameters that are public Kemendagri codes, not B's resources: a foreign one may also be

@@ -222,11 +222,15 @@ def transition_commitment(*, principal: Principal, commitment_id: str, body: Tra
     tag=TAG,
     body=ActionCreate,
     responses={201: ActionPublic},
+    description=IDEMPOTENT,
 )
 def add_action(*, principal: Principal, commitment_id: str, body: ActionCreate) -> ActionPublic:
     """Log a meeting, audience, letter, presentation, visit or follow-up for a commitment."""
     data = NewAction(**body.model_dump())
-    return ActionPublic.of(service.add_action(principal=principal, commitment_id=commitment_id, data=data))
+    action = service.add_action(
+        principal=principal, commitment_id=commitment_id, data=data, idempotency_key=_idempotency_key()
+    )
+    return ActionPublic.of(action)
 
 
 @endpoint(

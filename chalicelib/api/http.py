@@ -7,6 +7,7 @@ Views stay thin: they receive the caller (`principal`), the parsed body (`body`)
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from urllib.parse import unquote
 from chalice.app import Blueprint, Response
 from pydantic import BaseModel, ValidationError
 
+from chalicelib.api import cursors
 from chalicelib.api.auth import bearer_auth, principal_from_context
 from chalicelib.api.errors import from_exception
 from chalicelib.domain.principal import Role
@@ -53,14 +55,50 @@ class Endpoint:
 ENDPOINTS: list[Endpoint] = []
 
 
-def parse_json(raw: bytes | str | None) -> Any:
-    """The JSON value of a request body; an empty body is an empty object."""
+MAX_DEPTH = 32  # objects and arrays inside each other; the deepest request body of the API has 4
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+# A body-less route ignores the content type; a form or text type is not refused there (browsers, curl -d).
+BODYLESS_CONTENT_TYPES = ["application/json", "application/x-www-form-urlencoded", "multipart/form-data", "text/plain"]
+
+
+def _too_deep(text: str) -> bool:
+    """Whether JSON text nests objects and arrays deeper than MAX_DEPTH (strings skipped), checked
+    before parsing: the parser's recursion would otherwise end in a RecursionError."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return False
+    depth = 0
+    for token in _TOKENS.finditer(text):
+        char = token.group()
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def parse_json(raw: bytes | str | None, *, required: bool = False) -> Any:
+    """The JSON value of a request body. An empty body is an empty object, or a 400 when the route
+    needs a body; unreadable JSON (bad syntax, not UTF-8, too deep, a lone surrogate) is a 400."""
     if not raw or not raw.strip():
+        if required:
+            raise MalformedRequestError("the request needs a JSON body", code="empty_body")
         return {}
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+        text = raw.decode() if isinstance(raw, bytes) else raw
+        if _too_deep(text):
+            raise MalformedRequestError(f"the request body nests deeper than {MAX_DEPTH} levels", code="malformed_json")
+        value = json.loads(text)
+        json.dumps(value, ensure_ascii=False).encode()  # a lone surrogate (\ud800) cannot be text
+    except (ValueError, UnicodeError) as exc:
         raise MalformedRequestError("the request body is not valid JSON", code="malformed_json") from exc
+    return value
+
+
+def _needs_body(model: type[BaseModel] | None) -> bool:
+    """A body is required unless the route's model has no required field (then it may be left out)."""
+    return model is None or any(info.is_required() for info in model.model_fields.values())
 
 
 def validate(model: type[BaseModel], value: Any, *, prefix: str = "") -> Any:
@@ -81,6 +119,36 @@ def parse_query(model: type[BaseModel], params: Any) -> Any:
         return model.model_validate({name: params[name] for name in params or {}})
     except ValidationError as exc:
         raise InvalidInputError("the query parameters are not valid", details=problems_of(exc)) from exc
+
+
+def _paged(model: type[BaseModel], params: Any, route: str, kwargs: dict[str, Any]) -> tuple[Any, str]:
+    """The query validated; for a listing (a model with a cursor) also the listing its cursors are bound
+    to, and the client's cursor replaced by the storage cursor it carries once its signature is checked."""
+    parsed = parse_query(model, params)
+    if "cursor" not in type(parsed).model_fields:
+        return parsed, ""
+    principal = kwargs.get("principal")
+    bound_to = cursors.listing(
+        route=route,
+        tenant=(principal.tenant_id or "national") if principal is not None else "",
+        path_params={k: v for k, v in kwargs.items() if k != "principal"},
+        filters=parsed.model_dump(mode="json", by_alias=True, exclude={"cursor", "limit"}),
+    )
+    if parsed.cursor:
+        parsed = parsed.model_copy(update={"cursor": cursors.verify(parsed.cursor, bound_to=bound_to)})
+    return parsed, bound_to
+
+
+def _signed(result: Any, bound_to: str) -> Any:
+    """A listing's page with its next cursor signed for the listing it came from."""
+    if not bound_to:
+        return result
+    page = result.body if isinstance(result, Reply) else result
+    inner = getattr(page, "next_cursor", None)
+    if isinstance(page, BaseModel) and isinstance(inner, str) and inner:
+        signed = page.model_copy(update={"next_cursor": cursors.sign(inner, bound_to=bound_to)})
+        return Reply(result.status, signed, result.headers) if isinstance(result, Reply) else signed
+    return result
 
 
 def render(result: Any, status: int) -> Response:
@@ -139,16 +207,17 @@ def endpoint(
                         if roles:
                             principal.require(*roles)
                     if body is not None or parse_body is not None:
-                        raw = parse_json(request.raw_body)
+                        raw = parse_json(request.raw_body, required=_needs_body(body))
                         kwargs["body"] = parse_body(raw) if parse_body else validate(body, raw)  # type: ignore[arg-type]
+                    bound_to = ""
                     if query is not None:
-                        kwargs["query"] = parse_query(query, request.query_params)
+                        kwargs["query"], bound_to = _paged(query, request.query_params, path, kwargs)
                     elif request.query_params:
                         raise InvalidInputError(
                             "this route takes no query parameters",
                             details=[FieldProblem(name, "unknown parameter") for name in request.query_params],
                         )
-                    response = render(view(**kwargs), default_status)
+                    response = render(_signed(view(**kwargs), bound_to), default_status)
                 except Exception as exc:  # every failure leaves in the error shape
                     response = from_exception(exc)
                 trace.put_annotation("status", response.status_code)
@@ -169,7 +238,10 @@ def endpoint(
 
         handler.__name__ = view.__name__
         handler.__doc__ = view.__doc__
-        bp.route(path, methods=[method], authorizer=None if public else bearer_auth)(handler)
+        content_types = ["application/json"] if body is not None or parse_body is not None else BODYLESS_CONTENT_TYPES
+        bp.route(path, methods=[method], authorizer=None if public else bearer_auth, content_types=content_types)(
+            handler
+        )
         return view
 
     return decorate

@@ -25,8 +25,10 @@ export = lazy_import("chalicelib.services.export")
 rollup = lazy_import("chalicelib.services.rollup")
 dhis2 = lazy_import("chalicelib.services.dhis2")
 NATIONAL_READERS = (Role.NATIONAL_VIEWER, Role.PLATFORM_ADMIN)
-# A run started over HTTP must answer within API Gateway's 29 s: it starts no tenant after this.
+# A run started over HTTP must answer within API Gateway's 29 s: it starts no village after this.
 RUN_NOW_BUDGET_SECONDS = 5
+# The API function's timeout (infrastructure/stack.py): a run-now killed with it frees the lease by then.
+RUN_NOW_LEASE_SECONDS = 30
 
 
 def _listed(items: list[Any]) -> IndicatorList:
@@ -100,10 +102,12 @@ def national_export(*, principal: Principal, query: ExportQuery) -> Response:
     responses={200: RollupRunSummary},
     roles=(Role.PLATFORM_ADMIN,),
     description="Runs the scheduled rollup synchronously (the same code) and returns its summary. It starts "
-    f"no tenant after {RUN_NOW_BUDGET_SECONDS} s (API Gateway answers for at most 29 s): when "
+    f"no village after {RUN_NOW_BUDGET_SECONDS} s (API Gateway answers for at most 29 s): when "
     "`tenants_deferred` is not 0, call it again, or let the schedule finish the work. 409 `rollup_running` "
     "while another run (the schedule's) is under way.",
 )
 def run_rollup_now(*, principal: Principal) -> RollupRunSummary:
     """Recompute whatever changed since the last run."""
-    return RollupRunSummary.model_validate(rollup.run(budget_seconds=RUN_NOW_BUDGET_SECONDS).as_dict())
+    lease = rollup.lease_for(indicators_bp.lambda_context, timeout=RUN_NOW_LEASE_SECONDS)
+    summary = rollup.run(budget_seconds=RUN_NOW_BUDGET_SECONDS, lease_seconds=lease)
+    return RollupRunSummary.model_validate(summary.as_dict())

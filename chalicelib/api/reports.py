@@ -16,6 +16,7 @@ from chalicelib.errors import (
     PermissionDeniedError,
 )
 from chalicelib.lazy import lazy_import
+from chalicelib.schemas.common import PageQuery
 from chalicelib.schemas.reports import (
     BatchResult,
     ItemResultPublic,
@@ -29,10 +30,12 @@ from chalicelib.schemas.reports import (
     parse_correction,
     parse_submission,
 )
+from chalicelib.schemas.reviews import ReviewRules, ReviewRulesUpdate
 
 reports_bp = Blueprint(__name__)
 WRITERS = (Role.DISTRICT_ADMIN, Role.OPERATOR)
 service = lazy_import("chalicelib.services.reports")
+reviews = lazy_import("chalicelib.services.reviews")
 
 _SINGLE_ERRORS: dict[str, type[DomainError]] = {
     "conflict": ConflictError,
@@ -152,3 +155,69 @@ def correct_report(*, principal: Principal, submission_id: str, body: tuple[int,
 def void_report(*, principal: Principal, submission_id: str) -> ReportDetail:
     """District admin, or the operator of the report's village."""
     return ReportDetail.of(service.void(principal=principal, submission_id=submission_id))
+
+
+@endpoint(
+    reports_bp,
+    "/v1/reviews",
+    summary="The review list: reports with unusual figures",
+    tag="reports",
+    query=PageQuery,
+    responses={200: ReportPage},
+    description=(
+        "Reports accepted and counted but outside the regency's outlier rules (`GET /v1/review-rules`), "
+        "newest first, until the district admin marks each reviewed (an operator sees its villages')."
+    ),
+)
+def list_reviews(*, principal: Principal, query: PageQuery) -> ReportPage:
+    """What the district office still has to look at."""
+    items, cursor = reviews.waiting(principal=principal, limit=query.limit, cursor=query.cursor)
+    return ReportPage(items=[ReportPublic.of(r) for r in items], next_cursor=cursor)
+
+
+@endpoint(
+    reports_bp,
+    "/v1/reports/{submission_id}/review",
+    "POST",
+    summary="Mark a report reviewed",
+    tag="reports",
+    responses={200: ReportDetail},
+    roles=(Role.DISTRICT_ADMIN,),
+    description="Its figures stand: it leaves the review list (a new version, `reviewed` in its history). "
+    "A report not on the list is answered as it is. To change a figure, correct the report instead.",
+)
+def review_report(*, principal: Principal, submission_id: str) -> ReportDetail:
+    """District admin."""
+    return ReportDetail.of(reviews.mark_reviewed(principal=principal, submission_id=submission_id))
+
+
+@endpoint(
+    reports_bp,
+    "/v1/review-rules",
+    summary="The regency's outlier rules",
+    tag="reports",
+    responses={200: ReviewRules},
+)
+def get_review_rules(*, principal: Principal) -> ReviewRules:
+    """The national defaults and the regency's own bounds (min-max per field)."""
+    rules, own = reviews.rules(principal=principal)
+    return ReviewRules.of(rules, own)
+
+
+@endpoint(
+    reports_bp,
+    "/v1/review-rules",
+    "PUT",
+    summary="Set the regency's outlier rules",
+    tag="reports",
+    body=ReviewRulesUpdate,
+    responses={200: ReviewRules},
+    roles=(Role.DISTRICT_ADMIN,),
+    description="Replaces the regency's own rules; a field without one takes the national default. "
+    "Applies to reports posted or corrected afterwards.",
+)
+def put_review_rules(*, principal: Principal, body: ReviewRulesUpdate) -> ReviewRules:
+    """District admin."""
+    reviews.set_rules(principal=principal, new=[rule.rule() for rule in body.rules])
+    rules, own = reviews.rules(principal=principal)
+    return ReviewRules.of(rules, own)

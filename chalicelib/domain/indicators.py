@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.domain.periods import Period, month_key, next_month_key
+from chalicelib.domain.periods import LATEST_DATE, Period, month_key, next_month_key
 from chalicelib.domain.reports import Report, ReportStatus, ReportType
 
 FLOWS = (
@@ -154,8 +154,12 @@ def commitment_figures(facts: Iterable[TransitionFact], period: Period) -> Figur
     return figures
 
 
-def first_inactive_month(ends_on: dt.date) -> str:
-    """The first month whose last day a partnership ending on `ends_on` no longer covers."""
+def first_inactive_month(ends_on: dt.date) -> str | None:
+    """The first month whose last day a partnership ending on `ends_on` no longer covers; None when
+    it never ends (NO_END_DATE, or any date past LATEST_DATE, as reports stored before that bound
+    may carry)."""
+    if ends_on > LATEST_DATE:
+        return None
     following = ends_on + dt.timedelta(days=1)
     return next_month_key(month_key(ends_on)) if following.day == 1 else month_key(ends_on)
 
@@ -169,8 +173,8 @@ def partnership_series(reports: Iterable[Report]) -> dict[str, int]:
         start = month_key(report.content.date)
         series[start] = series.get(start, 0) + 1
         ends_on = report.content.fields.get("ends_on")
-        if ends_on:
-            stop = first_inactive_month(dt.date.fromisoformat(ends_on))
+        stop = first_inactive_month(dt.date.fromisoformat(ends_on)) if ends_on else None
+        if stop:
             series[stop] = series.get(stop, 0) - 1
     return {k: v for k, v in series.items() if v}
 

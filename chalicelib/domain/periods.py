@@ -8,10 +8,15 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$"
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
-_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
-_YEAR = re.compile(r"(\d{4})")
+# Years 2000-2999: every period, its predecessors and its year-earlier twin are real dates.
+PERIOD_PATTERN = r"^2\d{3}(-(0[1-9]|1[0-2])|-Q[1-4])?$"
+# The latest date any stored date may carry (an end date); NO_END_DATE is the usual "no end" value of
+# forms and spreadsheets, accepted and stored as no date at all. Bounded, no date arithmetic can overflow.
+LATEST_DATE = dt.date(2200, 12, 31)
+NO_END_DATE = dt.date(9999, 12, 31)
+_MONTH = re.compile(r"(2\d{3})-(\d{2})")
+_QUARTER = re.compile(r"(2\d{3})-Q([1-4])")
+_YEAR = re.compile(r"(2\d{3})")
 
 
 class PeriodKind(StrEnum):
@@ -41,7 +46,7 @@ class Period:
             return cls(int(m.group(1)), PeriodKind.QUARTER, int(m.group(2)))
         elif m := _YEAR.fullmatch(text):
             return cls(int(m.group(1)), PeriodKind.YEAR, 1)
-        raise ValueError(f"not a period: {text!r} (use 2026-11, 2026-Q4 or 2026)")
+        raise ValueError(f"not a period: {text!r} (use 2026-11, 2026-Q4 or 2026, years 2000-2999)")
 
     @classmethod
     def month_of(cls, day: dt.date) -> Period:

@@ -17,6 +17,13 @@ from typing import Any
 from chalicelib.errors import ConflictError, FieldProblem
 
 EARLIEST_DATE = date(2010, 1, 1)
+
+
+def canonical_id(value: str) -> str:
+    """An identifier as stored and compared: lower case (phones write UUIDs in either case)."""
+    return value.strip().lower()
+
+
 MAX_DAYS_AHEAD = 1
 
 
@@ -84,7 +91,7 @@ class Revision:
     """One entry of a report's history."""
 
     version: int
-    action: str  # created | corrected | voided
+    action: str  # created | corrected | voided | reviewed
     at: datetime
     by: str  # key id
     changes: tuple[FieldChange, ...] = ()
@@ -105,9 +112,25 @@ class Report:
     updated_at: datetime
     updated_by: str
     history: tuple[Revision, ...]
+    # Why its figures are unusual for its tenant (domain/reviews.py); empty once reviewed or when not.
+    review_reasons: tuple[str, ...] = ()
+
+    @property
+    def needs_review(self) -> bool:
+        """Whether it waits in the district's review list (a void report does not)."""
+        return bool(self.review_reasons) and self.status is ReportStatus.ACTIVE
 
     @classmethod
-    def new(cls, *, tenant_id: str, submission_id: str, content: ReportContent, by: str, at: datetime) -> Report:
+    def new(
+        cls,
+        *,
+        tenant_id: str,
+        submission_id: str,
+        content: ReportContent,
+        by: str,
+        at: datetime,
+        review_reasons: tuple[str, ...] = (),
+    ) -> Report:
         """A report as first received."""
         return cls(
             tenant_id=tenant_id,
@@ -121,16 +144,38 @@ class Report:
             updated_at=at,
             updated_by=by,
             history=(Revision(1, "created", at, by),),
+            review_reasons=review_reasons,
         )
 
-    def corrected(self, content: ReportContent, *, by: str, at: datetime) -> Report:
-        """This report with new content; the change is added to its history."""
+    def corrected(
+        self, content: ReportContent, *, by: str, at: datetime, review_reasons: tuple[str, ...] = ()
+    ) -> Report:
+        """This report with new content (its review reasons found again); the change joins its history."""
         if self.status is ReportStatus.VOID:
             raise ConflictError("a void report cannot be corrected", code="report_void")
         version = self.version + 1
         revision = Revision(version, "corrected", at, by, diff(self.content, content))
         return replace(
-            self, content=content, version=version, updated_at=at, updated_by=by, history=(*self.history, revision)
+            self,
+            content=content,
+            version=version,
+            updated_at=at,
+            updated_by=by,
+            history=(*self.history, revision),
+            review_reasons=review_reasons,
+        )
+
+    def reviewed(self, *, by: str, at: datetime) -> Report:
+        """This report taken off the review list: its figures were looked at and stand."""
+        version = self.version + 1
+        change = FieldChange("needs_review", True, False)
+        return replace(
+            self,
+            version=version,
+            updated_at=at,
+            updated_by=by,
+            history=(*self.history, Revision(version, "reviewed", at, by, (change,))),
+            review_reasons=(),
         )
 
     def voided(self, *, by: str, at: datetime) -> Report:

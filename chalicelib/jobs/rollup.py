@@ -26,7 +26,9 @@ def run_rollup(event: Any) -> dict[str, Any]:
     try:
         with span("run_rollup", job="rollup") as trace:
             try:
-                summary: dict[str, Any] = rollup.run(budget_seconds=get_settings().rollup_budget_seconds).as_dict()
+                lease = rollup.lease_for(getattr(event, "context", None), timeout=rollup.LEASE_SECONDS)
+                budget = get_settings().rollup_budget_seconds
+                summary: dict[str, Any] = rollup.run(budget_seconds=budget, lease_seconds=lease).as_dict()
             except rollup.RollupBusyError:  # a run-now holds the lease: its run does this one's work
                 logger.info("rollup skipped: another run holds the lease")
                 return {"skipped": True}

@@ -11,8 +11,6 @@ belong to no village (commitments without a village), so the regency is the sum 
 from __future__ import annotations
 
 import datetime as dt
-import random
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -21,7 +19,7 @@ from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
 from chalicelib.errors import ServiceUnavailableError, is_throttling
-from chalicelib.repositories.base import table_meta
+from chalicelib.repositories.base import BATCH_ROUNDS, backoff, batch_get, table_meta
 from chalicelib.tables import AGGREGATES
 
 NATIONAL = "ID"
@@ -62,12 +60,7 @@ class AggregateStore:
 
     def read_keys(self, keys: Iterable[Key]) -> dict[Key, Stored]:
         """The stored figures of these keys (absent ones are left out)."""
-        unique = sorted(set(keys))
-        found: dict[Key, Stored] = {}
-        for start in range(0, len(unique), 100):
-            for r in AggregateRecord.batch_get(unique[start : start + 100], consistent_read=True):
-                found[(r.pk, r.sk)] = _stored(r)
-        return found
+        return {(r.pk, r.sk): _stored(r) for r in batch_get(AggregateRecord, keys)}
 
     def write(
         self,
@@ -102,20 +95,14 @@ def delete_all() -> int:
     return removed + len(chunk)
 
 
-BATCH_ROUNDS = 8  # rounds of BatchWriteItem calls before giving up (each round PynamoDB itself tries 3 times)
-BATCH_BASE_DELAY = 0.05  # seconds before the second round; doubles each round, at most 2 s, with jitter
-
-
 def write_all(saves: Sequence[AggregateRecord], deletes: Sequence[AggregateRecord] = ()) -> None:
     """BatchWriteItem in chunks of 25, resending with exponential backoff whatever DynamoDB leaves
     unprocessed or throttles (PynamoDB alone resends unprocessed items twice, at once, then fails).
     Puts and deletes of whole items are idempotent, so resending is safe. Raises ServiceUnavailableError
     when items are still unwritten after every round: the caller (a rollup) is rerun, never half-trusted."""
     pending: list[tuple[AggregateRecord, bool]] = [(r, False) for r in saves] + [(r, True) for r in deletes]
-    for round_number in range(BATCH_ROUNDS):
-        if round_number:
-            delay = min(BATCH_BASE_DELAY * 2 ** (round_number - 1), 2.0)
-            time.sleep(delay * random.uniform(0.5, 1.0))
+    for round_number in range(BATCH_ROUNDS):  # each round PynamoDB itself tries 3 times
+        backoff(round_number)
         left: list[tuple[AggregateRecord, bool]] = []
         for start in range(0, len(pending), 25):
             chunk = pending[start : start + 25]

@@ -1,18 +1,26 @@
-"""Shared storage helpers: table binding at run time and opaque paging cursors."""
+"""Shared storage helpers: table binding at run time, opaque paging cursors, bounded batch reads."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import json
-from collections.abc import Callable
-from typing import Any
+import random
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from pynamodb.exceptions import PynamoDBException
+from pynamodb.models import Model
 
 from chalicelib.config import get_settings
-from chalicelib.errors import MalformedRequestError
+from chalicelib.errors import MalformedRequestError, ServiceUnavailableError
 from chalicelib.tables import TableSpec
+
+M = TypeVar("M", bound=Model)
+BATCH_ROUNDS = 8  # rounds of a batch call before giving up on what DynamoDB leaves unprocessed
+BATCH_BASE_DELAY = 0.05  # seconds before the second round; doubles each round, at most 2 s, with jitter
+BATCH_GET_LIMIT = 100  # keys of one BatchGetItem request
 
 
 class _BoundMeta(type):
@@ -75,3 +83,40 @@ def all_of(conditions: list[Any]) -> Any:
     for condition in conditions:
         combined = condition if combined is None else combined & condition
     return combined
+
+
+def backoff(round_number: int) -> None:
+    """Wait before round `round_number` (0-based) of a batch call: nothing before the first, then
+    BATCH_BASE_DELAY doubling each round (at most 2 s), with jitter."""
+    if round_number:
+        delay = min(BATCH_BASE_DELAY * 2 ** (round_number - 1), 2.0)
+        time.sleep(delay * random.uniform(0.5, 1.0))
+
+
+def batch_get(model: type[M], keys: Iterable[tuple[str, str]], *, consistent_read: bool = True) -> list[M]:
+    """BatchGetItem of (hash, range) string keys, 100 a request, resending what DynamoDB leaves
+    unprocessed for at most BATCH_ROUNDS rounds with exponential backoff. PynamoDB's own batch_get
+    resends them at once and without end, so a table that keeps leaving keys unread would hold the
+    request until its Lambda times out. Raises ServiceUnavailableError (503, retry) when keys are
+    still unread after the last round; absent keys are simply not returned."""
+    hash_name = model._hash_key_attribute().attr_name
+    range_attribute = model._range_key_attribute()
+    if range_attribute is None:
+        raise ValueError(f"{model.__name__} has no range key")
+    range_name = range_attribute.attr_name
+    unique = sorted(set(keys))
+    found: list[M] = []
+    for start in range(0, len(unique), BATCH_GET_LIMIT):
+        pending: list[dict[str, Any]] = [
+            {hash_name: h, range_name: r} for h, r in unique[start : start + BATCH_GET_LIMIT]
+        ]
+        for round_number in range(BATCH_ROUNDS):
+            backoff(round_number)
+            page, unprocessed = model._batch_get_page(pending, consistent_read, None)
+            found += [model.from_raw_data(item) for item in page or []]
+            pending = list(unprocessed or [])  # in DynamoDB JSON, which the request takes as well
+            if not pending:
+                break
+        else:
+            raise ServiceUnavailableError(f"{len(pending)} items are still unread: the data store is throttling")
+    return found

@@ -186,7 +186,7 @@ class JobLease(Model):
     expires_at = UTCDateTimeAttribute()
 
 
-def acquire_lease(name: str, *, holder: str, now: datetime, seconds: int) -> bool:
+def acquire_lease(name: str, *, holder: str, now: datetime, seconds: float) -> bool:
     """Take the job's lease if nobody holds it or its holder's time is up; whether it was taken."""
     lease = JobLease("lease", name, holder=holder, expires_at=now + timedelta(seconds=seconds))
     return condition_held(lambda: lease.save(condition=JobLease.pk.does_not_exist() | (JobLease.expires_at < now)))

@@ -19,7 +19,7 @@ from chalicelib.repositories.advocacy_items import (
     commitment_sk,
     stakeholder_sk,
 )
-from chalicelib.repositories.base import condition_held
+from chalicelib.repositories.base import batch_get, condition_held
 
 
 def open_commitments_due_before(before: date) -> Iterator[Commitment]:
@@ -48,6 +48,6 @@ def stakeholders_by_id(tenant_id: str, stakeholder_ids: set[str]) -> dict[str, S
     keys = [(tenant_id, stakeholder_sk(s)) for s in sorted(stakeholder_ids)]
     return {
         item.stakeholder_id: item.to_domain()
-        for item in AdvocacyItem.batch_get(keys)
+        for item in batch_get(AdvocacyItem, keys, consistent_read=False)
         if isinstance(item, StakeholderItem)
     }

@@ -12,7 +12,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.approvals import MonthApproval, PeriodAction, PeriodEvent, PeriodSettings, PeriodState
 from chalicelib.errors import ConflictError, cancellation_codes
-from chalicelib.repositories.base import table_meta
+from chalicelib.repositories.base import batch_get, table_meta
 from chalicelib.tables import PERIODS
 
 SETTINGS_SK = "settings"
@@ -92,13 +92,8 @@ class PeriodRepository:
 
     def months(self, months: Iterable[str]) -> dict[str, MonthApproval]:
         """The stored state of these months (a month never approved is absent): one batch read."""
-        keys = [(self.tenant_id, month_sk(m)) for m in sorted(set(months))]
-        found: dict[str, MonthApproval] = {}
-        for start in range(0, len(keys), 100):
-            for record in MonthRecord.batch_get(keys[start : start + 100], consistent_read=True):
-                approval = record.to_domain()
-                found[approval.month] = approval
-        return found
+        keys = [(self.tenant_id, month_sk(m)) for m in set(months)]
+        return {a.month: a for a in (record.to_domain() for record in batch_get(MonthRecord, keys))}
 
     def all_months(self) -> list[MonthApproval]:
         """Every month of the tenant that was ever approved, in month order."""
@@ -173,10 +168,6 @@ def set_reminder_emails(tenant_id: str, on: bool) -> None:
 
 def states_of(tenant_months: Iterable[tuple[str, str]]) -> dict[tuple[str, str], MonthApproval]:
     """The stored state of (tenant, month) pairs across tenants, for the national reads."""
-    keys = sorted({(tenant, month_sk(month)) for tenant, month in tenant_months})
-    found: dict[tuple[str, str], MonthApproval] = {}
-    for start in range(0, len(keys), 100):
-        for record in MonthRecord.batch_get(keys[start : start + 100]):
-            approval = record.to_domain()
-            found[(record.tenant_id, approval.month)] = approval
-    return found
+    keys = [(tenant, month_sk(month)) for tenant, month in tenant_months]
+    records = batch_get(MonthRecord, keys, consistent_read=False)
+    return {(r.tenant_id, a.month): a for r, a in ((r, r.to_domain()) for r in records)}

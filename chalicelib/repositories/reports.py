@@ -9,17 +9,20 @@ partnership reports carry its key) so a village's partnerships are read without 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.reports import FieldChange, Report, ReportContent, ReportStatus, ReportType, Revision
 from chalicelib.errors import VersionConflictError
-from chalicelib.repositories.base import all_of, condition_held, decode_cursor, encode_cursor, table_meta
+from chalicelib.repositories.base import all_of, batch_get, condition_held, decode_cursor, encode_cursor, table_meta
 from chalicelib.tables import REPORTS
 
 
@@ -50,6 +53,15 @@ class _VillagePartnerships(GlobalSecondaryIndex["ReportRecord"]):
     submission_id = UnicodeAttribute(range_key=True)
 
 
+class _NeedingReview(GlobalSecondaryIndex["ReportRecord"]):
+    class Meta:
+        index_name = "needing_review"
+        projection = AllProjection()
+
+    review_key = UnicodeAttribute(hash_key=True)
+    date_key = UnicodeAttribute(range_key=True)
+
+
 class ReportRecord(Model):
     """Storage shape of a report."""
 
@@ -73,10 +85,13 @@ class ReportRecord(Model):
     updated_at = UTCDateTimeAttribute()
     updated_by = UnicodeAttribute()
     history = JSONAttribute()
+    review_key = UnicodeAttribute(null=True)  # the tenant id while the report needs review, else absent
+    review_reasons = JSONAttribute(null=True)
 
     by_tenant_date = _ByTenantDate()
     by_village_date = _ByVillageDate()
     village_partnerships = _VillagePartnerships()
+    needing_review = _NeedingReview()
 
     def to_domain(self) -> Report:
         content = ReportContent(
@@ -98,6 +113,7 @@ class ReportRecord(Model):
             updated_at=self.updated_at,
             updated_by=self.updated_by,
             history=tuple(_revision(r) for r in self.history),
+            review_reasons=tuple(self.review_reasons or ()),
         )
 
 
@@ -158,6 +174,8 @@ class ReportRepository:
             updated_at=report.updated_at,
             updated_by=report.updated_by,
             history=[_raw_revision(r) for r in report.history],
+            review_key=self.tenant_id if report.needs_review else None,
+            review_reasons=list(report.review_reasons) or None,
         )
 
     def get(self, submission_id: str) -> Report | None:
@@ -169,13 +187,8 @@ class ReportRepository:
 
     def get_many(self, submission_ids: Iterable[str]) -> dict[str, Report]:
         """The stored reports among these ids (one batch read per 100 ids)."""
-        ids = sorted(set(submission_ids))
-        found: dict[str, Report] = {}
-        for start in range(0, len(ids), 100):
-            keys = [(self.tenant_id, sid) for sid in ids[start : start + 100]]
-            for record in ReportRecord.batch_get(keys, consistent_read=True):
-                found[record.submission_id] = record.to_domain()
-        return found
+        keys = [(self.tenant_id, sid) for sid in set(submission_ids)]
+        return {record.submission_id: record.to_domain() for record in batch_get(ReportRecord, keys)}
 
     def add(self, report: Report) -> bool:
         """Store a new report; False (nothing written) when its id is taken. The condition, not a
@@ -240,19 +253,57 @@ class ReportRepository:
             )
         return [r.to_domain() for r in results], encode_cursor(results.last_evaluated_key)
 
-    def in_village_between(self, village_code: str, start: dt.date, end: dt.date) -> list[Report]:
-        """Every report (void ones too) of a village dated start..end: what a rollup recomputes from."""
-        condition = ReportRecord.date_key.between(start.isoformat(), end.isoformat() + "#~")
-        return [
-            r.to_domain()
-            for r in ReportRecord.by_village_date.query(village_key(self.tenant_id, village_code), condition)
-        ]
+    def rekey(self, report: Report, *, new_id: str) -> None:
+        """Move a report to another submission id in one transaction (written there only if that id is
+        free, removed here only if it is still at its version): same content, history and version."""
+        moved = replace(report, submission_id=new_id)
+        with TransactWrite(connection=Connection()) as transaction:
+            transaction.save(self._record(moved), condition=ReportRecord.submission_id.does_not_exist())
+            transaction.delete(self._record(report), condition=ReportRecord.version == report.version)
 
-    def partnerships_of(self, village_code: str) -> list[Report]:
+    def needing_review(
+        self, *, village_codes: frozenset[str] | None, limit: int, cursor: str | None
+    ) -> tuple[list[Report], str | None]:
+        """One page of the reports waiting for review, newest first (an operator's: of its villages)."""
+        first = decode_cursor(cursor, scope={"review_key": self.tenant_id})
+        results = ReportRecord.needing_review.query(
+            self.tenant_id,
+            filter_condition=ReportRecord.village_code.is_in(*sorted(village_codes)) if village_codes else None,
+            limit=limit,
+            last_evaluated_key=first,
+            scan_index_forward=False,
+        )
+        return [r.to_domain() for r in results], encode_cursor(results.last_evaluated_key)
+
+    def in_village_between(
+        self, village_code: str, start: dt.date, end: dt.date, *, unreadable: Unreadable | None = None
+    ) -> list[Report]:
+        """Every report (void ones too) of a village dated start..end: what a rollup recomputes from.
+        `unreadable(submission_id, error)`, when given, is told of each stored item that is no valid
+        report (left out) instead of the read failing."""
+        condition = ReportRecord.date_key.between(start.isoformat(), end.isoformat() + "#~")
+        records = ReportRecord.by_village_date.query(village_key(self.tenant_id, village_code), condition)
+        return _readable(records, unreadable)
+
+    def partnerships_of(self, village_code: str, *, unreadable: Unreadable | None = None) -> list[Report]:
         """Every partnership report (void ones too) of a village, whatever its date."""
-        return [
-            r.to_domain() for r in ReportRecord.village_partnerships.query(village_key(self.tenant_id, village_code))
-        ]
+        records = ReportRecord.village_partnerships.query(village_key(self.tenant_id, village_code))
+        return _readable(records, unreadable)
+
+
+Unreadable = Callable[[str, Exception], None]
+
+
+def _readable(records: Iterable[ReportRecord], unreadable: Unreadable | None) -> list[Report]:
+    if unreadable is None:
+        return [r.to_domain() for r in records]
+    found = []
+    for record in records:
+        try:
+            found.append(record.to_domain())
+        except Exception as exc:  # a stored item no report can be made of: the caller records it
+            unreadable(record.submission_id, exc)
+    return found
 
 
 def village_months(tenant_id: str) -> set[tuple[str, str]]:
@@ -261,3 +312,10 @@ def village_months(tenant_id: str) -> set[tuple[str, str]]:
     for record in ReportRecord.by_tenant_date.query(tenant_id, attributes_to_get=["village_code", "date"]):
         found.add((record.date[:7], record.village_code))
     return found
+
+
+def non_canonical_ids() -> Iterator[tuple[str, str]]:
+    """Every (tenant, submission id) stored in another case than lower (one scan of the keys)."""
+    for record in ReportRecord.scan(attributes_to_get=["tenant_id", "submission_id"]):
+        if record.submission_id != record.submission_id.lower():
+            yield record.tenant_id, record.submission_id

@@ -10,7 +10,7 @@ from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from chalicelib.domain.villages import RecordedBaseline, Village
-from chalicelib.repositories.base import condition_held, decode_cursor, encode_cursor, table_meta
+from chalicelib.repositories.base import batch_get, condition_held, decode_cursor, encode_cursor, table_meta
 from chalicelib.tables import VILLAGES
 
 
@@ -137,12 +137,8 @@ class VillageRepository:
 
     def registered(self, village_codes: Iterable[str]) -> set[str]:
         """Which of these codes are registered villages of the tenant (one batch read per 100 codes)."""
-        codes = sorted(set(village_codes))
-        found: set[str] = set()
-        for start in range(0, len(codes), 100):
-            keys = [(self.tenant_id, code) for code in codes[start : start + 100]]
-            found.update(record.village_code for record in VillageRecord.batch_get(keys, consistent_read=True))
-        return found
+        keys = [(self.tenant_id, code) for code in set(village_codes)]
+        return {record.village_code for record in batch_get(VillageRecord, keys)}
 
     def page(
         self, *, limit: int, cursor: str | None, prefix: str | None = None, only: frozenset[str] | None = None

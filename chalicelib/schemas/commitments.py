@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 
@@ -17,32 +18,35 @@ from chalicelib.domain.commitments import (
     StakeholderKind,
     Transition,
 )
-from chalicelib.schemas.common import PageQuery, PublicModel, RequestModel
+from chalicelib.schemas.common import NoIdNumbers, PageQuery, PublicModel, RequestModel
 
-MAX_IDR = 10**15  # a thousand trillion rupiah: above any regency budget
+MAX_IDR = 10**13  # ten trillion rupiah: above the whole yearly budget (APBD) of any regency
 URL = r"^https?://[^\s]+$"
+# Free text about a person or an office: no 16-digit personal ID number (NIK) in it.
+Name = Annotated[str, Field(min_length=1, max_length=200), NoIdNumbers]
+OptionalName = Annotated[str | None, Field(default=None, max_length=200), NoIdNumbers]
 
 
 class StakeholderCreate(RequestModel):
-    """A decision maker or partner to advocate to."""
+    """A decision maker or partner to advocate to (no personal ID numbers in any of its texts)."""
 
-    name: str = Field(min_length=1, max_length=200, examples=["H. Sutrisno"])
+    name: Name = Field(examples=["H. Sutrisno"])
     kind: StakeholderKind
-    organization: str | None = Field(default=None, max_length=200, examples=["Pemerintah Desa Tarub"])
-    position: str | None = Field(default=None, max_length=200, examples=["Kepala Desa"])
+    organization: OptionalName = Field(default=None, examples=["Pemerintah Desa Tarub"])
+    position: OptionalName = Field(default=None, examples=["Kepala Desa"])
     village_code: str | None = Field(default=None, pattern=areas.VILLAGE_CODE_PATTERN)
-    contact: str | None = Field(default=None, max_length=200, description="Phone or e-mail.")
+    contact: OptionalName = Field(default=None, description="Phone or e-mail.")
 
 
 class StakeholderUpdate(RequestModel):
     """Fields to change; a field sent as null is cleared (name and kind cannot be cleared)."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: Annotated[str | None, Field(default=None, min_length=1, max_length=200), NoIdNumbers] = None
     kind: StakeholderKind | None = None
-    organization: str | None = Field(default=None, max_length=200)
-    position: str | None = Field(default=None, max_length=200)
+    organization: OptionalName = None
+    position: OptionalName = None
     village_code: str | None = Field(default=None, pattern=areas.VILLAGE_CODE_PATTERN)
-    contact: str | None = Field(default=None, max_length=200)
+    contact: OptionalName = None
 
 
 class StakeholderPublic(PublicModel):
@@ -92,6 +96,8 @@ class StakeholderPage(PublicModel):
 class CommitmentCreate(RequestModel):
     """A commitment a stakeholder made or is asked for. Without `village_code` it takes the stakeholder's
     village; send `village_code: null` for a regency-level commitment of a village stakeholder."""
+
+    multiline: ClassVar[frozenset[str]] = frozenset({"description"})
 
     stakeholder_id: str = Field(min_length=1, max_length=64)
     kind: CommitmentKind
@@ -144,6 +150,7 @@ class CommitmentPublic(PublicModel):
 class TransitionCreate(RequestModel):
     """Move a commitment to another status."""
 
+    multiline: ClassVar[frozenset[str]] = frozenset({"note"})
     to: CommitmentStatus
     expected_version: int = Field(ge=1, description="The version the caller last read; a stale one answers 409.")
     note: str | None = Field(default=None, max_length=2000)
@@ -187,6 +194,7 @@ class TransitionPublic(PublicModel):
 class ActionCreate(RequestModel):
     """Log what the office did for a commitment."""
 
+    multiline: ClassVar[frozenset[str]] = frozenset({"note", "next_step"})
     date: dt.date
     kind: ActionKind
     note: str = Field(min_length=1, max_length=4000)

@@ -2,11 +2,40 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from chalicelib.errors import FieldProblem
+
+# Text is text: C0 and C1 control characters (NUL, ESC...), DEL, the line and paragraph separators and
+# the bidirectional embeddings, overrides and isolates (which make text display as something else).
+_NOT_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NOT_TEXT_MULTILINE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NIK = re.compile(r"\d{16}")
+
+
+def text_problem(value: str, *, multiline: bool = False) -> str | None:
+    """Why `value` is not plain text (a control or bidirectional-override character), if it is not;
+    line breaks are text where `multiline`."""
+    found = (_NOT_TEXT_MULTILINE if multiline else _NOT_TEXT).search(value)
+    if found is None:
+        return None
+    allowed = " outside line breaks" if multiline else ""
+    return f"must not contain control or bidirectional characters{allowed} (found U+{ord(found.group()):04X})"
+
+
+def no_id_numbers(value: str | None) -> str | None:
+    """Free text may not carry a 16-digit number (the shape of an Indonesian NIK), spaces and dashes ignored."""
+    if value is not None and _NIK.search(value.replace(" ", "").replace("-", "")):
+        raise ValueError("must not contain personal ID numbers")
+    return value
+
+
+NoIdNumbers = AfterValidator(no_id_numbers)
+PersonalText = Annotated[str, NoIdNumbers]
 
 
 def problems_of(error: ValidationError, prefix: str = "", tags: Collection[str] = ()) -> list[FieldProblem]:
@@ -26,9 +55,27 @@ def problems_of(error: ValidationError, prefix: str = "", tags: Collection[str] 
 
 
 class RequestModel(BaseModel):
-    """Base of every request body: unknown fields are refused, types are not coerced."""
+    """Base of every request body: unknown fields are refused, types are not coerced, and every text is
+    plain text (no control or bidirectional characters; line breaks only in the `multiline` fields)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True, defer_build=True)
+    multiline: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _text_is_text(cls, value: Any, info: ValidationInfo) -> Any:
+        texts = (
+            [value]
+            if isinstance(value, str)
+            else [v for v in value if isinstance(v, str)]
+            if isinstance(value, list)
+            else []
+        )
+        for text in texts:
+            problem = text_problem(text, multiline=info.field_name in cls.multiline)
+            if problem:
+                raise ValueError(problem)
+        return value
 
 
 class QueryModel(BaseModel):

@@ -98,4 +98,8 @@ class RollupRunSummary(PublicModel):
     markers_kept: int
     tenants_deferred: int = Field(description="dirty tenants left for the next run: the time budget ran out")
     resume_from: str | None = Field(default=None, description="the first of them, where the next run starts")
+    resume_village: str | None = Field(default=None, description="in it, the first village the budget left")
     tenants_failed: list[str] = Field(description="tenants whose rollup failed: their changes wait for the next run")
+    reports_failed: int = Field(default=0, description="reports left out of the figures: GET /v1/rollup/problems")
+    villages_failed: int = Field(default=0, description="villages that could not be computed: they wait, listed too")
+    deferred_runs: int = Field(default=0, description="consecutive runs, this one included, that deferred tenants")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
+from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, ClassVar, Literal, cast
 
 from pydantic import (
     AfterValidator,
@@ -23,6 +23,8 @@ from pydantic import (
 )
 
 from chalicelib import areas
+from chalicelib.domain.periods import LATEST_DATE as LATEST_END_DATE
+from chalicelib.domain.periods import NO_END_DATE
 from chalicelib.domain.reports import (
     EARLIEST_DATE,
     FieldChange,
@@ -32,32 +34,42 @@ from chalicelib.domain.reports import (
     Report,
     ReportContent,
     ReportType,
+    canonical_id,
 )
 from chalicelib.errors import FieldProblem, InvalidInputError
-from chalicelib.schemas.common import ErrorInfo, PageQuery, PublicModel, RequestModel, problems_of
+from chalicelib.schemas.common import ErrorInfo, NoIdNumbers, PageQuery, PublicModel, RequestModel, problems_of
 
 MAX_BATCH = 100
-_NIK = re.compile(r"\d{16}")
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 
-def _no_id_numbers(value: str | None) -> str | None:
-    if value is not None and _NIK.search(value.replace(" ", "").replace("-", "")):
-        raise ValueError("must not contain personal ID numbers")
-    return value
+# Hard limits: no village library's report can reach them (a report of 100,000 visitors or more is a typo
+# or a test, never a day at a village library). Declared on the fields (`le`), so the spec and the forms
+# built from these models carry them.
+MAX_COUNT = 99_999
 
 
-def _within(value: int | None, info: ValidationInfo, total: str) -> int | None:
-    """A group count (women, youth...) may not exceed its total."""
-    limit = info.data.get(total)
-    if value is not None and limit is not None and value > limit:
-        raise ValueError(f"cannot be larger than {total} ({limit})")
-    return value
+@dataclass(frozen=True)
+class Partition:
+    """Groups of a total that do not overlap: their sum may not exceed it (`women + men <= visitors`).
+    A partition of one group says the group is part of the total (`children <= visitors`)."""
+
+    total: str
+    parts: tuple[str, ...]
+
+    def rule(self) -> str:
+        """The rule as text: `women + men <= visitors`."""
+        return f"{' + '.join(self.parts)} <= {self.total}"
 
 
-Count = Annotated[int, Field(ge=0, le=10_000_000)]
-Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_id_numbers)]
-OptionalText = Annotated[str | None, Field(default=None, min_length=1, max_length=300), AfterValidator(_no_id_numbers)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+Text = Annotated[str, Field(min_length=1, max_length=200), NoIdNumbers]
+OptionalText = Annotated[str | None, Field(default=None, min_length=1, max_length=300), NoIdNumbers]
+SubmissionId = Annotated[
+    str,
+    Field(pattern=UUID_PATTERN, description="A UUID made by the device; stored and compared in lower case."),
+    AfterValidator(canonical_id),
+]
 Url = Annotated[str | None, Field(default=None, max_length=2048, pattern=r"^https?://\S+$")]
 
 
@@ -67,6 +79,22 @@ class _ReportBody(RequestModel):
     village_code: str = Field(pattern=areas.VILLAGE_CODE_PATTERN, examples=["33.15.01.2001"])
     date: dt.date = Field(description="The day it happened (YYYY-MM-DD), not before 2010-01-01, at most 1 day ahead.")
     recorded_at: dt.datetime | None = Field(default=None, description="When the device recorded it.")
+
+    partitions: ClassVar[tuple[Partition, ...]] = ()  # the group-versus-total rules of the type
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _within_total(cls, value: Any, info: ValidationInfo) -> Any:
+        """Checked at the group that makes the sum pass its total (totals are declared before their groups)."""
+        for partition in cls.partitions:
+            if value is None or info.field_name not in partition.parts or info.data.get(partition.total) is None:
+                continue
+            upto = partition.parts[: partition.parts.index(info.field_name)]
+            counted = value + sum(info.data.get(name) or 0 for name in upto)
+            total = info.data[partition.total]
+            if counted > total:
+                raise ValueError(f"{partition.rule()}: {counted} is more than {partition.total} ({total})")
+        return value
 
     @field_validator("date")
     @classmethod
@@ -88,6 +116,13 @@ class _ReportBody(RequestModel):
 class VisitsFields(_ReportBody):
     """Library visits (kunjungan pemustaka) on a day."""
 
+    partitions: ClassVar[tuple[Partition, ...]] = (
+        Partition("visitors", ("women", "men")),
+        Partition("visitors", ("children",)),
+        Partition("visitors", ("youth",)),
+        Partition("visitors", ("disabled",)),
+    )
+
     type: Literal["visits"]
     visitors: Count
     women: Count | None = None
@@ -96,14 +131,13 @@ class VisitsFields(_ReportBody):
     youth: Count | None = None
     disabled: Count | None = None
 
-    @field_validator("women", "men", "children", "youth", "disabled")
-    @classmethod
-    def _groups(cls, value: int | None, info: ValidationInfo) -> int | None:
-        return _within(value, info, "visitors")
-
 
 class ActivityFields(_ReportBody):
     """A community-engagement activity (pelibatan masyarakat): training, workshop, class..."""
+
+    partitions: ClassVar[tuple[Partition, ...]] = tuple(
+        Partition("participants", (group,)) for group in ("women", "youth", "entrepreneurs", "disabled")
+    )
 
     type: Literal["activity"]
     title: Text
@@ -115,11 +149,6 @@ class ActivityFields(_ReportBody):
     youth: Count | None = None
     entrepreneurs: Count | None = None
     disabled: Count | None = None
-
-    @field_validator("women", "youth", "entrepreneurs", "disabled")
-    @classmethod
-    def _groups(cls, value: int | None, info: ValidationInfo) -> int | None:
-        return _within(value, info, "participants")
 
 
 class MediaFields(_ReportBody):
@@ -139,11 +168,18 @@ class PartnershipFields(_ReportBody):
     partner_name: Text
     partner_kind: Literal["community", "ngo", "government", "private", "school", "religious", "university", "other"]
     agreement: Literal["mou", "letter", "informal"]
-    ends_on: dt.date | None = None
+    ends_on: dt.date | None = Field(
+        default=None,
+        description=f"Not before date, not after {LATEST_END_DATE}; {NO_END_DATE} (or none) means no end date.",
+    )
 
     @field_validator("ends_on")
     @classmethod
     def _ends_after_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        if value == NO_END_DATE:  # the usual "no end" of forms and spreadsheets: stored as no end date
+            return None
+        if value is not None and value > LATEST_END_DATE:
+            raise ValueError(f"must not be after {LATEST_END_DATE} (use {NO_END_DATE} or leave it out for no end)")
         start = info.data.get("date")
         if value is not None and start is not None and value < start:
             raise ValueError("cannot be before date")
@@ -162,31 +198,31 @@ class IctFields(_ReportBody):
 class VisitsReport(VisitsFields):
     """A visits report."""
 
-    submission_id: str = Field(pattern=UUID_PATTERN)
+    submission_id: SubmissionId
 
 
 class ActivityReport(ActivityFields):
     """An activity report."""
 
-    submission_id: str = Field(pattern=UUID_PATTERN)
+    submission_id: SubmissionId
 
 
 class MediaReport(MediaFields):
     """A media report."""
 
-    submission_id: str = Field(pattern=UUID_PATTERN)
+    submission_id: SubmissionId
 
 
 class PartnershipReport(PartnershipFields):
     """A partnership report."""
 
-    submission_id: str = Field(pattern=UUID_PATTERN)
+    submission_id: SubmissionId
 
 
 class IctReport(IctFields):
     """An ICT report."""
 
-    submission_id: str = Field(pattern=UUID_PATTERN)
+    submission_id: SubmissionId
 
 
 ReportIn = Annotated[
@@ -302,6 +338,8 @@ class ReportPublic(PublicModel):
     recorded_at: dt.datetime | None = None
     status: Literal["active", "void"]
     version: int
+    needs_review: bool = Field(description="Its figures are unusual for the regency: on the review list.")
+    review_reasons: list[str] = Field(description="Why it needs review (empty when it does not).")
     created_at: dt.datetime
     created_by: str
     updated_at: dt.datetime
@@ -318,6 +356,8 @@ class ReportPublic(PublicModel):
             recorded_at=c.recorded_at,
             status=report.status.value,
             version=report.version,
+            needs_review=report.needs_review,
+            review_reasons=list(report.review_reasons) if report.needs_review else [],
             created_at=report.created_at,
             created_by=report.created_by,
             updated_at=report.updated_at,
@@ -342,7 +382,7 @@ class RevisionPublic(PublicModel):
     """Who changed what, when."""
 
     version: int
-    action: Literal["created", "corrected", "voided"]
+    action: Literal["created", "corrected", "voided", "reviewed"]
     at: dt.datetime
     by: str
     changes: list[FieldChangePublic]
@@ -430,7 +470,7 @@ def _parse_item(item: Any, prefix: str) -> Incoming:
             ),
         )
     sid = item.get("submission_id")
-    sid = sid if isinstance(sid, str) and len(sid) <= 64 else None
+    sid = canonical_id(sid) if isinstance(sid, str) and len(sid) <= 64 else None
     try:
         model = report_adapter().validate_json(json.dumps(item))
     except ValidationError as exc:

@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any
 
 from chalicelib.clock import local_today, utcnow
+from chalicelib.domain.budgets import check_realized
 from chalicelib.domain.commitments import (
     COUNTED,
     Action,
@@ -31,6 +32,7 @@ from chalicelib.domain.commitments import (
     check_new_commitment,
 )
 from chalicelib.domain.principal import Principal, Role
+from chalicelib.domain.reports import canonical_id
 from chalicelib.errors import FieldProblem, InvalidInputError, NotFoundError
 from chalicelib.repositories import changes
 from chalicelib.repositories.advocacy import AdvocacyRepository, scope_of
@@ -39,6 +41,7 @@ from chalicelib.services.villages import check_village_code
 
 _ID = re.compile(r"[0-9a-f]{16}")
 READERS = (Role.DISTRICT_ADMIN, Role.VIEWER, Role.OPERATOR)
+
 UPDATABLE = ("name", "kind", "organization", "position", "village_code", "contact")
 
 
@@ -114,6 +117,7 @@ def create_stakeholder(
 
 
 def _visible_stakeholder(principal: Principal, repo: AdvocacyRepository, stakeholder_id: str) -> Stakeholder:
+    stakeholder_id = canonical_id(stakeholder_id)
     found = repo.get_stakeholder(stakeholder_id) if _ID.fullmatch(stakeholder_id) else None
     if found is None or not _sees(principal, found.village_code):
         raise NotFoundError("no such stakeholder")
@@ -191,7 +195,8 @@ def create_commitment(
     Without an explicit village it takes the stakeholder's."""
     principal.require(Role.DISTRICT_ADMIN)
     repo = _repo(principal, repo)
-    stakeholder = repo.get_stakeholder(data.stakeholder_id) if _ID.fullmatch(data.stakeholder_id) else None
+    stakeholder_id = canonical_id(data.stakeholder_id)
+    stakeholder = repo.get_stakeholder(stakeholder_id) if _ID.fullmatch(stakeholder_id) else None
     if stakeholder is None:
         raise InvalidInputError("no such stakeholder", details=[FieldProblem("stakeholder_id", "no such stakeholder")])
     village_code = data.village_code if data.village_given else stakeholder.village_code
@@ -233,6 +238,7 @@ def create_commitment(
 
 
 def _visible_commitment(principal: Principal, repo: AdvocacyRepository, commitment_id: str) -> Commitment:
+    commitment_id = canonical_id(commitment_id)
     found = repo.get_commitment(commitment_id) if _ID.fullmatch(commitment_id) else None
     if found is None or not _sees(principal, found.village_code):
         raise NotFoundError("no such commitment")
@@ -245,6 +251,7 @@ def get_commitment(
     """A commitment with its transitions (by version) and advocacy actions (by date)."""
     principal.require(*READERS)
     repo = _repo(principal, repo)
+    commitment_id = canonical_id(commitment_id)
     found = repo.history(commitment_id) if _ID.fullmatch(commitment_id) else None
     if found is None or not _sees(principal, found[0].village_code):
         raise NotFoundError("no such commitment")
@@ -268,7 +275,7 @@ def list_commitments(
     return _repo(principal, repo).list_commitments(
         status=status,
         overdue=overdue,
-        stakeholder_id=stakeholder_id,
+        stakeholder_id=canonical_id(stakeholder_id) if stakeholder_id is not None else None,
         village_code=village_code,
         villages=_villages(principal),
         limit=limit,
@@ -290,6 +297,7 @@ def transition_commitment(
     principal.require(Role.DISTRICT_ADMIN)
     repo = _repo(principal, repo)
     current = _visible_commitment(principal, repo, commitment_id)
+    check_realized(pledged=current.amount_idr, realized=request.realized_amount_idr)
     at = now or utcnow()
     on = occurred_on(request, tenant_id=principal.tenant, now=at)
     after, step = current.transition(request, at=at, on=on, by=principal.key_id)
@@ -320,21 +328,39 @@ def add_action(
     principal: Principal,
     commitment_id: str,
     data: NewAction,
+    idempotency_key: idempotency.IdempotencyKey | None = None,
     repo: AdvocacyRepository | None = None,
     now: datetime | None = None,
 ) -> Action:
-    """Log what the office did to win or keep a commitment."""
+    """Log what the office did to win or keep a commitment (once per Idempotency-Key)."""
     principal.require(Role.DISTRICT_ADMIN)
     repo = _repo(principal, repo)
     commitment = _visible_commitment(principal, repo, commitment_id)
     at = now or utcnow()
     check_action_dates(on=data.date, next_step_due=data.next_step_due, today=local_today(principal.tenant, now=at))
-    action = Action(
-        action_id=new_id(),
-        commitment_id=commitment.commitment_id,
-        recorded_at=at,
-        recorded_by=principal.key_id,
-        **asdict(data),
+    key = idempotency.check_key(idempotency_key)
+    built: list[Action] = []
+
+    def create() -> str:
+        action = Action(
+            action_id=new_id(),
+            commitment_id=commitment.commitment_id,
+            recorded_at=at,
+            recorded_by=principal.key_id,
+            **asdict(data),
+        )
+        repo.add_action(action)
+        built.append(action)
+        return action.action_id
+
+    payload = {"commitment_id": commitment.commitment_id, **asdict(data)}
+    action_id = idempotency.run_once(
+        operation="add_action", tenant_id=principal.tenant, key=key, payload=payload, create=create
     )
-    repo.add_action(action)
-    return action
+    if built:
+        return built[0]
+    found = repo.history(commitment.commitment_id)
+    for action in found[2] if found else []:
+        if action.action_id == action_id:
+            return action
+    raise RuntimeError("an idempotent create returned an id that is not stored")

@@ -14,7 +14,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import get_settings
-from chalicelib.errors import ConflictError, FieldProblem, InvalidInputError
+from chalicelib.errors import ConflictError, FieldProblem, InvalidInputError, ServiceUnavailableError, is_throttling
+from chalicelib.observability import logger
 from chalicelib.tables import IDEMPOTENCY
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ def run_once(
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
         IdempotencyAlreadyInProgressError,
+        IdempotencyPersistenceLayerError,
         IdempotencyValidationError,
     )
 
@@ -85,8 +87,11 @@ def run_once(
     if hasattr(key.lambda_context, "get_remaining_time_in_millis"):
         config.register_lambda_context(key.lambda_context)
 
+    created: list[str] = []
+
     def _create(request: dict[str, Any]) -> str:
-        return create()
+        created.append(create())
+        return created[-1]
 
     once: Callable[..., Any] = idempotent_function(
         _create,
@@ -104,6 +109,10 @@ def run_once(
     }
     try:
         return str(once(request=request))
+    except IdempotencyPersistenceLayerError as exc:
+        if not created or not is_throttling(exc):
+            raise  # nothing was created (a throttled in-progress save is a 503 as it is)
+        return _save_result(operation, request, created[0], exc)
     except IdempotencyValidationError as exc:
         raise InvalidInputError(
             "this Idempotency-Key was used with a different request",
@@ -111,3 +120,30 @@ def run_once(
         ) from exc
     except IdempotencyAlreadyInProgressError as exc:
         raise ConflictError("a request with this Idempotency-Key is still in progress; retry shortly") from exc
+
+
+SAVE_ROUNDS = 4  # more rounds of saving a create's result when the store throttled the first save
+
+
+def _save_result(operation: str, request: dict[str, Any], resource_id: str, cause: Exception) -> str:
+    """The create happened but the store throttled the save of its result. It is not a success until
+    the result is saved (a retry with the key would find the record in progress, answered 409, and
+    once that window passes create a second resource): save it again with backoff, and answer 503
+    if it still fails."""
+    from chalicelib.repositories.base import backoff
+
+    persistence = _persistence(get_settings().table_name(IDEMPOTENCY.name))
+    for round_number in range(1, SAVE_ROUNDS + 1):
+        backoff(round_number)
+        try:
+            persistence.save_success(data=request, result=resource_id)  # type: ignore[arg-type]
+            return resource_id
+        except Exception as exc:
+            if not is_throttling(exc):
+                raise
+    logger.error(
+        "created, but its Idempotency-Key record is not saved: retries answer 409 while the record is in "
+        "progress; one after that could create the resource again",
+        extra={"operation": operation, "resource_id": resource_id},
+    )
+    raise ServiceUnavailableError("the data store is throttling; retry with the same Idempotency-Key") from cause

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 from chalicelib.clock import local_today, utcnow
 from chalicelib.domain.principal import Principal, Role
@@ -16,8 +17,10 @@ from chalicelib.domain.reports import (
     ReportContent,
     ReportStatus,
     ReportType,
+    canonical_id,
     date_problems,
 )
+from chalicelib.domain.reviews import ReviewRule, effective_rules, outliers
 from chalicelib.errors import (
     FieldProblem,
     InvalidInputError,
@@ -29,12 +32,18 @@ from chalicelib.errors import (
 from chalicelib.observability import MetricUnit, metrics
 from chalicelib.repositories import changes
 from chalicelib.repositories.reports import ReportRepository
+from chalicelib.repositories.review_rules import ReviewRulesRepository
 from chalicelib.repositories.villages import VillageRepository
 from chalicelib.services import periods
 from chalicelib.services.villages import check_village_code
 
 WRITERS = (Role.DISTRICT_ADMIN, Role.OPERATOR)
 READERS = (Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER)
+
+
+def tenant_rules(tenant_id: str) -> list[ReviewRule]:
+    """The outlier rules in force for a tenant: the national defaults and its own."""
+    return effective_rules(ReviewRulesRepository(tenant_id=tenant_id).get())
 
 
 def _rejected(sid: str | None, code: str, message: str, *details: FieldProblem) -> ItemResult:
@@ -67,12 +76,14 @@ def submit(
     reports: ReportRepository | None = None,
     villages: VillageRepository | None = None,
     now: dt.datetime | None = None,
+    rules: Sequence[ReviewRule] | None = None,
 ) -> list[ItemResult]:
     """Store each new report once; a retry of a stored one is a duplicate, a reuse of its id with
     other content a conflict. Results come back in the order sent.
 
-    DynamoDB work for a batch of n: one batch read of the villages, one of the ids, one marker
-    write per month touched, then one conditional put per new report (nothing for duplicates).
+    DynamoDB work for a batch of n: one batch read of the villages, one of the ids, one read of the
+    tenant's outlier rules, one marker write per month touched, then one conditional put per new
+    report (nothing for duplicates). A report outside the rules is stored marked `needs_review`.
     """
     principal.require(*WRITERS)
     tenant_id = principal.tenant
@@ -84,15 +95,16 @@ def submit(
     results: list[ItemResult | None] = [None] * len(items)
     candidates: list[tuple[int, str, ReportContent]] = []
     for i, item in enumerate(items):
-        if item.content is None or item.submission_id is None:
+        sid = canonical_id(item.submission_id) if item.submission_id is not None else None
+        if item.content is None or sid is None:
             error = item.error or ItemError("validation_error", "the report is not valid")
-            results[i] = ItemResult(item.submission_id, ItemStatus.REJECTED, error)
+            results[i] = ItemResult(sid, ItemStatus.REJECTED, error)
             continue
         scope_error = _scope_error(principal, item.content, today)
         if scope_error is not None:
-            results[i] = ItemResult(item.submission_id, ItemStatus.REJECTED, scope_error)
+            results[i] = ItemResult(sid, ItemStatus.REJECTED, scope_error)
         else:
-            candidates.append((i, item.submission_id, item.content))
+            candidates.append((i, sid, item.content))
 
     registered = villages.registered(c.village_code for _, _, c in candidates) if candidates else set()
     stored = reports.get_many(sid for _, sid, _ in candidates) if candidates else {}
@@ -117,6 +129,9 @@ def submit(
                 (i, Report.new(tenant_id=tenant_id, submission_id=sid, content=content, by=principal.key_id, at=now))
             )
 
+    if fresh and rules is None:
+        rules = tenant_rules(tenant_id)
+    fresh = [(i, replace(r, review_reasons=outliers(r.content, rules or ()))) for i, r in fresh]
     fresh = _outside_locked_months(tenant_id, fresh, results, now)
     if fresh:
         changes.mark_changed(
@@ -166,8 +181,9 @@ def _same_or_conflict(sid: str, same: bool, version: int) -> ItemResult:
     )
 
 
-def _visible(principal: Principal, submission_id: str, reports: ReportRepository) -> Report:
-    report = reports.get(submission_id)
+def visible_report(principal: Principal, submission_id: str, reports: ReportRepository) -> Report:
+    """The report, if the caller may see its village (else 404, as for a missing one)."""
+    report = reports.get(canonical_id(submission_id))
     if report is None or not principal.sees_village(report.content.village_code):
         raise NotFoundError("no such report")
     return report
@@ -176,7 +192,7 @@ def _visible(principal: Principal, submission_id: str, reports: ReportRepository
 def get(*, principal: Principal, submission_id: str, reports: ReportRepository | None = None) -> Report:
     """A report with its history, if the caller may see its village."""
     principal.require(*READERS)
-    return _visible(principal, submission_id, reports or ReportRepository(tenant_id=principal.tenant))
+    return visible_report(principal, submission_id, reports or ReportRepository(tenant_id=principal.tenant))
 
 
 def correct(
@@ -188,13 +204,14 @@ def correct(
     reports: ReportRepository | None = None,
     villages: VillageRepository | None = None,
     now: dt.datetime | None = None,
+    rules: Sequence[ReviewRule] | None = None,
 ) -> Report:
     """Replace a report's content (district admin, or the operator of its village)."""
     principal.require(*WRITERS)
     tenant_id = principal.tenant
     reports = reports or ReportRepository(tenant_id=tenant_id)
     now = now or utcnow()
-    current = _visible(principal, submission_id, reports)
+    current = visible_report(principal, submission_id, reports)
     if current.content.fingerprint() == content.fingerprint():
         return current  # a retried correction: nothing left to do
     error = _scope_error(principal, content, local_today(tenant_id, now=now))
@@ -209,7 +226,8 @@ def correct(
             code="village_not_registered",
             details=[FieldProblem("village_code", "register the village first")],
         )
-    updated = current.corrected(content, by=principal.key_id, at=now)
+    reasons = outliers(content, tenant_rules(tenant_id) if rules is None else rules)
+    updated = current.corrected(content, by=principal.key_id, at=now, review_reasons=reasons)
     if current.version != expected_version:
         raise VersionConflictError(f"the report is at version {current.version}, not {expected_version}")
     periods.require_open(tenant_id=tenant_id, months={current.content.month, content.month}, now=now)
@@ -219,6 +237,9 @@ def correct(
     return updated
 
 
+VOID_ATTEMPTS = 3
+
+
 def void(
     *,
     principal: Principal,
@@ -226,19 +247,29 @@ def void(
     reports: ReportRepository | None = None,
     now: dt.datetime | None = None,
 ) -> Report:
-    """Mark a report void: kept with its history, counted nowhere. Voiding twice changes nothing."""
+    """Mark a report void: kept with its history, counted nowhere. Voiding a void report is a success
+    that changes nothing, also when another request voided it between our read and our write; a
+    correction that won the race is voided in turn."""
     principal.require(*WRITERS)
     tenant_id = principal.tenant
     reports = reports or ReportRepository(tenant_id=tenant_id)
     now = now or utcnow()
-    current = _visible(principal, submission_id, reports)
-    if current.status is ReportStatus.VOID:
-        return current
-    periods.require_open(tenant_id=tenant_id, months={current.content.month}, now=now)
-    updated = current.voided(by=principal.key_id, at=now)
-    changes.mark_changed(tenant_id=tenant_id, changes=[(current.content.month, current.content.village_code)], now=now)
-    reports.replace(updated, expected_version=current.version)
-    return updated
+    attempts = 0
+    while True:
+        attempts += 1
+        current = visible_report(principal, submission_id, reports)
+        if current.status is ReportStatus.VOID:
+            return current
+        periods.require_open(tenant_id=tenant_id, months={current.content.month}, now=now)
+        updated = current.voided(by=principal.key_id, at=now)
+        month_village = (current.content.month, current.content.village_code)
+        changes.mark_changed(tenant_id=tenant_id, changes=[month_village], now=now)
+        try:
+            reports.replace(updated, expected_version=current.version)
+            return updated
+        except VersionConflictError:
+            if attempts == VOID_ATTEMPTS:
+                raise
 
 
 def page(

@@ -24,37 +24,29 @@ instead of outliving Lambda's 15 minutes (docs/benchmarks.md).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import secrets
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from chalicelib import areas
 from chalicelib.clock import utcnow
 from chalicelib.config import get_settings
-from chalicelib.domain.indicators import (
-    Stock,
-    TransitionFact,
-    commitment_figures,
-    partnership_series,
-    sum_figures,
-    sum_stocks,
-    village_figures,
-)
-from chalicelib.domain.periods import Period, PeriodKind
 from chalicelib.errors import ConflictError, is_throttling
 from chalicelib.observability import MetricUnit, logger, metrics, span
-from chalicelib.repositories import changes
-from chalicelib.repositories.aggregates import NATIONAL, REGENCY_DIRECT, STOCK, AggregateStore, Key, partition
-from chalicelib.repositories.reports import ReportRepository
+from chalicelib.repositories import changes, rollup_problems
+from chalicelib.repositories.aggregates import NATIONAL, AggregateStore, Key, partition
 from chalicelib.repositories.villages import VillageRepository
+from chalicelib.services.rollup_tenant import FactSource, roll_tenant, sum_children
 
 JOB = "rollup"
-# How long a run's lease lasts: Lambda's longest timeout, so a run that was killed frees it in time.
+# How long a run's lease lasts unless its caller says (the time its function has left): the rollup
+# function's timeout, so a run that was killed frees it when it would have ended anyway.
 LEASE_SECONDS = 900
-FactSource = Callable[[str, str, dt.date, dt.date], list[TransitionFact]]
+__all__ = ["RollupBusyError", "RollupSummary", "rebuild", "roll_tenant", "run"]
 
 
 class RollupBusyError(ConflictError):
@@ -76,131 +68,14 @@ class RollupSummary:
     markers_kept: int = 0
     tenants_deferred: int = 0  # dirty tenants left for the next run when the time budget ran out
     resume_from: str | None = None  # the first of them: where the next run starts
+    resume_village: str | None = None  # and in it, the first village left when its budget ran out
     tenants_failed: list[str] = field(default_factory=list)  # kept their markers for the next run
+    reports_failed: int = 0  # reports left out of the figures (listed in GET /v1/rollup/problems)
+    villages_failed: int = 0  # villages whose computation failed (kept dirty, listed too)
+    deferred_runs: int = 0  # consecutive runs, this one included, that left tenants for the next
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
-
-
-def _periods_of_month(month: str) -> tuple[Period, Period, Period]:
-    return Period.all_of(dt.date.fromisoformat(month + "-01"))
-
-
-def _sum_months(months: Iterable[Mapping[str, object]]) -> dict[str, object]:
-    """A village's quarter or year from its months: flows add up, it reported if it did in any month."""
-    figures = sum_figures(months)
-    figures["villages_reporting"] = min(1, figures["villages_reporting"])
-    return dict(figures)
-
-
-def roll_tenant(
-    tenant_id: str,
-    markers: list[changes.Marker],
-    *,
-    store: AggregateStore,
-    facts: FactSource,
-    now: dt.datetime,
-    summary: RollupSummary,
-) -> set[str]:
-    """Recompute a tenant's dirty villages, their kecamatan and the regency; the dirty periods."""
-    village_months: dict[str, set[str]] = defaultdict(set)
-    direct_months: set[str] = set()
-    for marker in markers:
-        for scope in marker.scopes:
-            (
-                direct_months.add(marker.month)
-                if scope == changes.REGENCY_SCOPE
-                else village_months[scope].add(marker.month)
-            )
-
-    reports = ReportRepository(tenant_id=tenant_id)
-    registered = VillageRepository(tenant_id=tenant_id).registered(village_months) if village_months else set()
-    fresh: dict[Key, dict[str, object]] = {}  # figures recomputed by this run
-    derived: dict[str, set[Period]] = defaultdict(set)  # village -> its quarters and years to re-add
-    kecamatan_periods: dict[str, set[str]] = defaultdict(set)
-    regency_periods: set[str] = {STOCK}
-
-    # From the sources: each dirty village's stock and dirty months (per year, one query of its
-    # reports and one of its commitment facts, from its first to its last dirty month of that year),
-    # and the regency's own figures.
-    for village, months in sorted(village_months.items()):
-        summary.villages += 1
-        stock = Stock(1 if village in registered else 0, partnership_series(reports.partnerships_of(village)))
-        fresh[(partition(tenant_id, "village", STOCK), village)] = stock.as_values()
-        by_year: dict[int, list[Period]] = defaultdict(list)
-        for text in sorted(months):
-            month = Period.parse(text)
-            by_year[month.year].append(month)
-        for dirty in by_year.values():
-            start, end = dirty[0].start, dirty[-1].end
-            span_reports = reports.in_village_between(village, start, end)
-            span_facts = facts(tenant_id, village, start, end)
-            for month in dirty:
-                fresh[(partition(tenant_id, "village", str(month)), village)] = dict(
-                    village_figures(span_reports, span_facts, month)
-                )
-                derived[village].update(_periods_of_month(str(month))[1:])
-        periods = {STOCK, *months, *(str(p) for p in derived[village])}
-        kecamatan_periods[areas.ancestor(village, areas.Level.KECAMATAN)] |= periods
-        regency_periods |= periods
-
-    direct_by_year: dict[int, set[Period]] = defaultdict(set)
-    for month_text in direct_months:
-        for period in _periods_of_month(month_text):
-            direct_by_year[period.year].add(period)
-    for year, periods_of_year in sorted(direct_by_year.items()):
-        span = Period(year, PeriodKind.YEAR, 1)
-        year_facts = facts(tenant_id, changes.REGENCY_SCOPE, span.start, span.end)
-        for period in periods_of_year:
-            fresh[(partition(tenant_id, "kecamatan", str(period)), REGENCY_DIRECT)] = dict(
-                commitment_figures(year_facts, period)
-            )
-            regency_periods.add(str(period))
-
-    # Everything the sums need, and what is stored under every key to be written, in one batch read
-    # (100 keys a request) rather than one query per (parent, period). The children of a kecamatan
-    # are its villages in the reference list: the only codes reports and commitments may carry
-    # (commitments may name villages that are not registered, so registration is not enough).
-    villages_of = {k: areas.children(k) for k in kecamatan_periods}
-    kecamatans = (*areas.children(tenant_id), REGENCY_DIRECT)
-    keys: set[Key] = set(fresh)
-    for village, periods_of_village in derived.items():
-        for year in {p.year for p in periods_of_village}:
-            keys |= {
-                (partition(tenant_id, "village", str(m)), village) for m in Period(year, PeriodKind.YEAR, 1).months()
-            }
-        keys |= {(partition(tenant_id, "village", str(p)), village) for p in periods_of_village}
-    for kecamatan, periods in kecamatan_periods.items():
-        for key in periods:
-            keys |= {(partition(tenant_id, "village", key), v) for v in villages_of[kecamatan]}
-            keys.add((partition(tenant_id, "kecamatan", key), kecamatan))
-    for key in regency_periods:
-        keys |= {(partition(tenant_id, "kecamatan", key), k) for k in kecamatans}
-        keys.add((partition(NATIONAL, "regency", key), tenant_id))
-    stored = store.read_keys(keys)
-
-    def current(key: Key) -> Mapping[str, object] | None:
-        return fresh.get(key, stored.get(key))
-
-    for village, periods_of_village in derived.items():
-        for period in periods_of_village:
-            of_months = (current((partition(tenant_id, "village", str(m)), village)) for m in period.months())
-            fresh[(partition(tenant_id, "village", str(period)), village)] = _sum_months(m for m in of_months if m)
-    for kecamatan, periods in kecamatan_periods.items():
-        for key in periods:
-            children = (current((partition(tenant_id, "village", key), v)) for v in villages_of[kecamatan])
-            fresh[(partition(tenant_id, "kecamatan", key), kecamatan)] = _sum([c for c in children if c], key)
-    for key in regency_periods:
-        children = (current((partition(tenant_id, "kecamatan", key), k)) for k in kecamatans)
-        fresh[(partition(NATIONAL, "regency", key), tenant_id)] = _sum([c for c in children if c], key)
-    summary.aggregates_written += store.write(fresh, now=now, stored=stored)
-    return regency_periods
-
-
-def _sum(children: Iterable[Mapping[str, object]], period: str) -> dict[str, object]:
-    if period == STOCK:
-        return sum_stocks(Stock.from_values(c) for c in children).as_values()
-    return dict(sum_figures(children))
 
 
 def roll_national(
@@ -220,10 +95,10 @@ def roll_national(
     fresh: dict[Key, dict[str, object]] = {}
     for period, scopes in sorted(dirty.items()):
         for province in scopes:
-            children = (stored.get((partition(NATIONAL, "regency", period), r)) for r in areas.children(province))
-            fresh[(partition(NATIONAL, "province", period), province)] = _sum([c for c in children if c], period)
+            children = [stored.get((partition(NATIONAL, "regency", period), r)) for r in areas.children(province)]
+            fresh[(partition(NATIONAL, "province", period), province)] = sum_children(filter(None, children), period)
         parts = (fresh.get(k, stored.get(k)) for k in ((partition(NATIONAL, "province", period), p) for p in provinces))
-        fresh[(partition(NATIONAL, "national", period), NATIONAL)] = _sum([p for p in parts if p], period)
+        fresh[(partition(NATIONAL, "national", period), NATIONAL)] = sum_children([p for p in parts if p], period)
     summary.aggregates_written += store.write(fresh, now=now, stored=stored)
     return sorted(dirty)
 
@@ -240,22 +115,34 @@ def run(
     exporter: Callable[[list[str], dt.datetime], list[str]] | None = None,
     budget_seconds: float | None = None,
     clock: Callable[[], float] = time.monotonic,
+    lease_seconds: float = LEASE_SECONDS,
 ) -> RollupSummary:
     """One rollup run over the dirty tenants, then the nation; one run at a time (a lease in the
     changes table: whoever holds it, the schedule or run-now, the other gets RollupBusyError).
-    With a budget, no tenant is started once it is spent (one always is, so every run makes
-    progress). A tenant that fails keeps its markers and does not stop the others; throttling,
+    The lease lasts `lease_seconds` (the time the caller's function has left), so a run killed with
+    its function never holds it longer. With a budget, no village is started once it is spent
+    (one always is, so every run makes progress): the rest keeps its markers for the next run.
+    A tenant or a village that fails keeps its markers and does not stop the others; throttling,
     which would fail them all, stops the run."""
     now = now or utcnow()
-    with _lease(now):
+    with _lease(now, lease_seconds):
         return _run(now, settle_seconds, facts, exporter, budget_seconds, clock)
 
 
+def lease_for(context: object, *, timeout: float) -> float:
+    """The lease a run may take: the whole seconds its function has left (Lambda's remaining time),
+    never more than `timeout` (the function's), and `timeout` when there is no Lambda context."""
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    if not callable(remaining):
+        return timeout
+    return max(1.0, min(timeout, math.floor(int(remaining()) / 1000)))
+
+
 @contextmanager
-def _lease(now: dt.datetime) -> Iterator[None]:
+def _lease(now: dt.datetime, seconds: float = LEASE_SECONDS) -> Iterator[None]:
     """Hold the rollup's lease for the block, or raise RollupBusyError."""
     holder = secrets.token_hex(8)
-    if not changes.acquire_lease(JOB, holder=holder, now=now, seconds=LEASE_SECONDS):
+    if not changes.acquire_lease(JOB, holder=holder, now=now, seconds=seconds):
         raise RollupBusyError("a rollup is running; its figures will be ready when it ends")
     try:
         yield
@@ -282,20 +169,36 @@ def _run(
         by_tenant[marker.tenant_id].append(marker)
     by_tenant.pop(NATIONAL, None)
     previous = changes.last_job_run(JOB)
-    resume = str((previous[1] if previous else {}).get("resume_from") or "")
+    last = previous[1] if previous else {}
+    resume, resume_village = str(last.get("resume_from") or ""), str(last.get("resume_village") or "")
+
+    def spent() -> bool:
+        return budget_seconds is not None and clock() - started >= budget_seconds
+
+    def village_budget_spent() -> bool:  # once a village was done: every run makes progress
+        return summary.villages > 0 and spent()
 
     order = sorted(by_tenant, key=lambda tenant: (tenant < resume, tenant))  # from `resume` round to it
     for done, tenant_id in enumerate(order):
-        if done and budget_seconds is not None and clock() - started >= budget_seconds:
+        if done and spent():
             summary.tenants_deferred, summary.resume_from = len(order) - done, tenant_id
             break
         markers = by_tenant[tenant_id]
         summary.tenants += 1
         try:
             with span("roll_tenant", tenant_id=tenant_id):
-                periods = roll_tenant(tenant_id, markers, store=store, facts=facts, now=now, summary=summary)
+                result = roll_tenant(
+                    tenant_id,
+                    markers,
+                    store=store,
+                    facts=facts,
+                    now=now,
+                    summary=summary,
+                    should_stop=village_budget_spent,
+                    resume_village=resume_village if tenant_id == resume else "",
+                )
             province = areas.ancestor(tenant_id, areas.Level.PROVINCE)
-            changes.mark_changed(tenant_id=NATIONAL, changes=[(p, province) for p in periods], now=now)
+            changes.mark_changed(tenant_id=NATIONAL, changes=[(p, province) for p in result.periods], now=now)
         except Exception as exc:  # its markers stay: the next run tries again; the others go on
             if is_throttling(exc):  # unless the store is overloaded for everyone: stop here
                 raise
@@ -303,10 +206,15 @@ def _run(
             summary.tenants_failed.append(tenant_id)
             continue
         for marker in markers:
+            processed = [scope for scope in marker.scopes if scope in result.done]
             if _settled(marker, now, settle):
-                summary.markers_cleared += changes.clear(marker, marker.scopes)
+                summary.markers_cleared += changes.clear(marker, processed)
             else:
-                summary.markers_kept += len(marker.scopes)
+                summary.markers_kept += len(processed)
+        if result.stopped_at:  # the budget ran out inside this tenant: it comes first next time
+            summary.tenants_deferred, summary.resume_from = len(order) - done, tenant_id
+            summary.resume_village = result.stopped_at
+            break
 
     national_markers = [m for m in changes.pending() if m.tenant_id == NATIONAL]
     summary.national_periods = roll_national(national_markers, store=store, now=now, summary=summary)
@@ -318,7 +226,15 @@ def _run(
     for marker in national_markers:
         summary.markers_cleared += changes.clear(marker, marker.scopes)
 
+    if summary.tenants_deferred:
+        summary.deferred_runs = int(str(last.get("deferred_runs") or 0)) + 1
     changes.record_job_run(JOB, finished_at=utcnow(), summary=summary.as_dict())
+    _emit(summary, previous, now)
+    return summary
+
+
+def _emit(summary: RollupSummary, previous: tuple[dt.datetime, dict[str, object]] | None, now: dt.datetime) -> None:
+    """The run's metrics (the alarms of infrastructure/monitoring.py read them) and its log line."""
     if previous is not None:
         lag = (now - previous[0]).total_seconds()
         metrics.add_metric(name="RollupLagSeconds", unit=MetricUnit.Seconds, value=max(lag, 0))
@@ -326,9 +242,10 @@ def _run(
         metrics.add_metric(name="RollupSucceeded", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="RollupAggregatesWritten", unit=MetricUnit.Count, value=summary.aggregates_written)
     metrics.add_metric(name="RollupTenantsDeferred", unit=MetricUnit.Count, value=summary.tenants_deferred)
+    metrics.add_metric(name="RollupDeferredRuns", unit=MetricUnit.Count, value=summary.deferred_runs)
     metrics.add_metric(name="RollupTenantsFailed", unit=MetricUnit.Count, value=len(summary.tenants_failed))
+    metrics.add_metric(name="RollupProblems", unit=MetricUnit.Count, value=rollup_problems.count())
     logger.info("rollup finished", extra={"summary": summary.as_dict()})
-    return summary
 
 
 def default_facts() -> FactSource:

@@ -35,7 +35,7 @@ def assert_error_shape(body: Any) -> None:
             422,
             "validation_error",
         ),
-        (b"", 422, "validation_error"),
+        (b"", 400, "empty_body"),
         (b"\xff\xfe", 400, "malformed_json"),
     ],
 )

@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.factories import TenantKeys, Tenants, register_village, report, run_scheduled
+from tests.factories import post_reports as _post
+from tests.factories import run_rollup_now as _run
 from tests.http_client import ApiClient
 
 V1, V2, V3 = "33.15.01.2001", "33.15.01.2002", "33.15.02.2001"  # Grobogan: two in kecamatan 01, one in 02
 PATI_V = "33.18.01.2001"
 
 
-@pytest.fixture(autouse=True)
-def _settle_now(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    from chalicelib.config import get_settings
-
-    monkeypatch.setenv("TPBIS_ROLLUP_SETTLE_SECONDS", "0")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()  # settings changed by a test are not seen by the next
+pytestmark = pytest.mark.usefixtures("settle_now")
 
 
 @pytest.fixture
@@ -34,17 +29,6 @@ def world(tenants: Tenants, api: ApiClient) -> dict[str, Any]:
         register_village(api, grobogan.admin, code)
     register_village(api, pati.admin, PATI_V)
     return {"grobogan": grobogan, "pati": pati, "national": tenants.national_viewer(), "admin": tenants.admin_key}
-
-
-def _post(api: ApiClient, key: str, *reports: dict[str, Any]) -> None:
-    response = api.post("/v1/reports", key=key, json={"reports": list(reports)})
-    assert response.json["accepted"] == len(reports), response.text
-
-
-def _run(api: ApiClient, admin: str) -> dict[str, Any]:
-    response = api.post("/v1/admin/jobs/rollup/run", key=admin)
-    assert response.status == 200, response.text
-    return dict(response.json)
 
 
 def _by_code(api: ApiClient, path: str, key: str) -> dict[str, dict[str, Any]]:
@@ -295,6 +279,7 @@ def test_the_scheduled_job_and_run_now_stop_starting_tenants_when_their_budget_i
         _post(api, world["grobogan"].operator, report(village=V1))
         _post(api, world["pati"].operator, report(village=PATI_V))
 
+    _run(api, world["admin"])  # the registrations: from here each tenant has one dirty village
     monkeypatch.setenv("TPBIS_ROLLUP_BUDGET_SECONDS", "0")
     get_settings.cache_clear()
     two_dirty_tenants()
@@ -347,3 +332,16 @@ def test_while_a_run_holds_the_lease_run_now_answers_409_and_the_schedule_skips(
     assert run_scheduled("run_rollup") == {"skipped": True}
     changes.release_lease("rollup", holder="scheduled")
     assert _run(api, world["admin"])["tenants"] == 2  # nothing was lost meanwhile
+
+
+def test_run_now_leases_the_rollup_for_no_longer_than_the_api_function_lives(
+    world: dict[str, Any], api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.clock import utcnow
+    from chalicelib.repositories import changes
+
+    monkeypatch.setattr(changes, "release_lease", lambda name, holder: None)  # killed before it gives it back
+    before = utcnow()
+    _run(api, world["admin"])
+    lease = changes.JobLease.get("lease", "rollup", consistent_read=True)
+    assert lease.expires_at <= before + dt.timedelta(seconds=31)  # the API function's 30 s, not 900

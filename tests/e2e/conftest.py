@@ -70,11 +70,13 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_stack() -> HttpStack:
-    """Start `python -m devstack` on a free port and wait until it answers."""
+def start_stack(**extra_env: str) -> HttpStack:
+    """Start `python -m devstack` on a free port (with `extra_env`) and wait until it answers. Without
+    TPBIS_LOCAL_DATA_DIR in `extra_env` its data lives in memory only."""
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_ENDPOINT_URL", "TPBIS_LOCAL_"))}
     env.update(PORT=str(port), TPBIS_LOCAL_AWS_PORT="0", TPBIS_BOOTSTRAP_ADMIN_KEY=ADMIN, PYTHONUNBUFFERED="1")
+    env.update(extra_env)
     env.pop("TPBIS_STAGE", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "devstack"],

@@ -38,3 +38,25 @@ def test_the_stack_stops_cleanly_on_sigterm() -> None:
     own = start_stack()
     assert own.stop() == 0
     assert any(line.startswith("Embedded AWS: http://127.0.0.1:") for line in own.output)
+
+
+def test_an_embedded_aws_port_in_use_is_refused_naming_the_variable_make_run_reads() -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from tests.e2e.conftest import ROOT
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_ENDPOINT_URL", "TPBIS_LOCAL_"))}
+        env.update(PORT="0", TPBIS_LOCAL_AWS_PORT=str(port))
+        done = subprocess.run(
+            [sys.executable, "-m", "devstack"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        )
+    assert done.returncode != 0
+    assert f"port {port} is in use" in done.stderr
+    assert "make run AWS_PORT=" in done.stderr  # what works under make (it sets TPBIS_LOCAL_AWS_PORT itself)

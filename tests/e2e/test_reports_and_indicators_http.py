@@ -178,3 +178,32 @@ def test_reports_flow_into_indicators_at_every_level(stack: HttpStack) -> None:
     # Re-running changes nothing.
     status, rerun = stack.call("POST", "/v1/admin/jobs/rollup/run", key=stack.admin)
     assert status == 200 and rerun["aggregates_written"] == 0, rerun
+
+
+def test_a_partnership_with_no_end_date_is_accepted_and_the_regency_s_other_reports_still_count(
+    stack: HttpStack,
+) -> None:
+    demak_v1, demak_v2 = "33.21.01.2001", "33.21.01.2002"  # a regency no other test of the session uses
+    demak = _tenant(stack, "33.21", (demak_v1, demak_v2))
+    partnership = {
+        "submission_id": str(uuid.uuid4()),
+        "village_code": demak_v1,
+        "type": "partnership",
+        "date": "2026-11-03",
+        "partner_name": "Karang Taruna",
+        "partner_kind": "community",
+        "agreement": "mou",
+        "ends_on": "9999-12-31",
+    }
+    status, body = stack.call(
+        "POST", "/v1/reports", {"reports": [partnership, _visits(demak_v2, "2026-11-04", 13)]}, key=demak["admin"]
+    )
+    assert (status, body["accepted"]) == (200, 2), body
+
+    status, summary = stack.call("POST", "/v1/admin/jobs/rollup/run", key=stack.admin)
+    assert status == 200 and summary["tenants_failed"] == [] and summary["reports_failed"] == 0, summary
+    path = "/v1/indicators?period=2026-11&level=regency"
+    assert _values(stack, path, demak["viewer"], "visits") == {"33.21": 13}
+    assert _values(stack, path, demak["viewer"], "partnerships_active") == {"33.21": 1}
+    status, problems = stack.call("GET", "/v1/rollup/problems", key=demak["admin"])
+    assert (status, problems["items"]) == (200, [])

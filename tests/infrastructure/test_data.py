@@ -84,6 +84,22 @@ def test_the_export_bucket_is_versioned_encrypted_private_logged_and_retained(te
     )
 
 
+def test_the_access_log_bucket_is_versioned_like_the_export_bucket_and_retained(synthesized: Synthesized) -> None:
+    buckets = synthesized.resources("AWS::S3::Bucket")
+    targets = {
+        b["Properties"]["LoggingConfiguration"]["DestinationBucketName"]["Ref"]
+        for b in buckets.values()
+        if "LoggingConfiguration" in b["Properties"]
+    }
+    assert targets, "the export bucket is access-logged"
+    for logical_id in targets:
+        log_bucket = buckets[logical_id]
+        assert log_bucket["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"}, logical_id
+        rules = log_bucket["Properties"]["LifecycleConfiguration"]["Rules"]
+        assert any("NoncurrentVersionExpiration" in r for r in rules), "old versions do not pile up forever"
+        assert log_bucket["DeletionPolicy"] == "Retain"
+
+
 def test_every_bucket_refuses_requests_without_tls(synthesized: Synthesized) -> None:
     buckets = synthesized.resources("AWS::S3::Bucket")
     policies = synthesized.resources("AWS::S3::BucketPolicy").values()

@@ -143,3 +143,20 @@ def test_the_api_handler_uses_every_table_reads_exports_and_writes_only_national
     for statement in s3_statements:
         if "s3:PutObject" in _as_list(statement["Action"]):
             assert "/national/*" in json.dumps(statement["Resource"])
+
+
+def test_only_the_api_handler_reads_the_cursor_secret_and_it_learns_its_arn_from_the_environment(
+    synthesized: Synthesized,
+) -> None:
+    (secret_id,) = synthesized.resources("AWS::SecretsManager::Secret")
+    for name, function in synthesized.functions().items():
+        statements = [
+            s for p in _role_of(synthesized, name)["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]
+        ]
+        reads = [s for s in statements if "secretsmanager:GetSecretValue" in _as_list(s["Action"])]
+        variables = function["Properties"]["Environment"]["Variables"]
+        if name == "api_handler":
+            assert [s["Resource"] for s in reads] == [{"Ref": secret_id}]
+            assert variables["TPBIS_CURSOR_SECRET_ARN"] == {"Ref": secret_id}
+        else:
+            assert reads == [] and "TPBIS_CURSOR_SECRET_ARN" not in variables, name

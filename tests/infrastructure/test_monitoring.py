@@ -94,3 +94,35 @@ def test_a_rollup_that_stops_running_or_fails_every_time_raises_an_alarm() -> No
             "TreatMissingData": "breaching",
         },
     )
+
+
+def test_reports_the_rollup_cannot_count_raise_an_alarm_while_any_is_listed() -> None:
+    _rollup_template().has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {
+            "Namespace": "TPBIS",
+            "MetricName": "RollupProblems",
+            "Dimensions": [{"Name": "service", "Value": "tpbis"}],
+            "Statistic": "Maximum",
+            "Threshold": 1,
+            "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+            "EvaluationPeriods": 1,
+            "TreatMissingData": "notBreaching",
+        },
+    )
+
+
+def test_tenants_deferred_for_more_than_three_runs_in_a_row_raise_an_alarm() -> None:
+    _rollup_template().has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {
+            "Namespace": "TPBIS",
+            "MetricName": "RollupDeferredRuns",
+            "Dimensions": [{"Name": "service", "Value": "tpbis"}],
+            "Statistic": "Maximum",
+            "Threshold": 3,
+            "ComparisonOperator": "GreaterThanThreshold",
+            "EvaluationPeriods": 1,
+            "TreatMissingData": "notBreaching",
+        },
+    )

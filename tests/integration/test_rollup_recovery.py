@@ -125,6 +125,7 @@ def _dirty_tenants() -> set[str]:
 
 
 def test_a_spent_budget_leaves_tenants_for_the_next_run_round_robin_and_loses_nothing(tenant: str) -> None:
+    rollup.run(now=NOW, settle_seconds=0)  # the registrations: from here each tenant has one dirty village
     for code, village in (("33.18", "33.18.01.2001"), ("33.19", "33.19.01.2001")):
         _tenant_with_a_village(code, village)
         _post(village, "2026-11-03", 5, tenant=code)
@@ -151,6 +152,7 @@ def test_a_spent_budget_leaves_tenants_for_the_next_run_round_robin_and_loses_no
 
 
 def test_a_run_resumes_after_the_tenant_it_stopped_at_even_when_that_one_is_clean_now(tenant: str) -> None:
+    rollup.run(now=NOW, settle_seconds=0)  # the registrations: from here each tenant has one dirty village
     for code, village in (("33.18", "33.18.01.2001"), ("33.19", "33.19.01.2001")):
         _tenant_with_a_village(code, village)
         _post(village, "2026-11-03", 5, tenant=code)
@@ -271,3 +273,53 @@ def test_incremental_work_does_not_grow_with_history(aws: None) -> None:
             _post(village, f"2026-{1 + day % 11:02d}-{day:02d}", day)
     large = requests_for_one_new_report()
     assert large == small, (small, large)
+
+
+def test_a_spent_budget_stops_inside_a_large_tenant_and_the_next_runs_finish_it(tenant: str) -> None:
+    _post("33.15.01.2001", "2026-11-02", 7)
+    _post("33.15.02.2001", "2026-11-03", 4)
+
+    first = rollup.run(now=NOW, settle_seconds=0, budget_seconds=0)  # spent after one village
+
+    assert (first.tenants, first.villages, first.tenants_deferred, first.resume_from) == (1, 1, 1, TENANT)
+    left = {scope for m in changes.pending() if m.tenant_id == TENANT for scope in m.scopes}
+    assert left == {"33.15.02.2001"}, "the village not started keeps its marker"
+    second = rollup.run(now=NOW, settle_seconds=0, budget_seconds=0)
+    assert (second.villages, second.tenants_deferred, second.deferred_runs) == (1, 0, 0)
+    assert changes.pending() == []
+    budgeted = stored_aggregates()
+    rollup.rebuild(now=NOW)
+    assert stored_aggregates() == budgeted
+    regency = AggregateStore().read_keys({("ID#regency#2026-11", TENANT)})[("ID#regency#2026-11", TENANT)]
+    assert regency["visits"] == 11
+
+
+def test_runs_that_keep_deferring_tenants_are_counted_until_one_catches_up(tenant: str) -> None:
+    summaries = []
+    for day in (2, 3, 4):
+        _post("33.15.01.2001", f"2026-11-0{day}", 1)
+        _post("33.15.02.2001", f"2026-11-0{day}", 1)
+        summaries.append(rollup.run(now=NOW, settle_seconds=0, budget_seconds=0))
+    assert [s.deferred_runs for s in summaries] == [1, 2, 3]
+    # within the tenant too, round robin: the village left by one run is the first of the next
+    assert [s.resume_village for s in summaries] == ["33.15.02.2001", "33.15.01.2001", "33.15.02.2001"]
+    assert rollup.run(now=NOW, settle_seconds=0).deferred_runs == 0
+
+
+def test_a_run_s_lease_lasts_no_longer_than_its_caller_s_function_can_live(
+    tenant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Context:
+        def get_remaining_time_in_millis(self) -> int:
+            return 28_700
+
+    assert rollup.lease_for(Context(), timeout=30) == 28
+    assert rollup.lease_for(None, timeout=30) == 30
+    assert rollup.lease_for(Context(), timeout=10) == 10
+    monkeypatch.setattr(changes, "release_lease", lambda name, holder: None)  # the function is killed
+    rollup.run(now=NOW, settle_seconds=0, lease_seconds=28)
+    lease = changes.JobLease.get("lease", "rollup", consistent_read=True)
+    assert lease.expires_at == NOW + dt.timedelta(seconds=28)
+    with pytest.raises(rollup.RollupBusyError):
+        rollup.run(now=NOW + dt.timedelta(seconds=27), settle_seconds=0)
+    assert rollup.run(now=NOW + dt.timedelta(seconds=29), settle_seconds=0).tenants == 0

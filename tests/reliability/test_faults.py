@@ -226,7 +226,7 @@ def test_unprocessed_items_on_every_attempt_answer_503_not_500(
     from chalicelib.repositories import changes
 
     api.post("/v1/reports", key=office.operator, json=report("visits", village=VILLAGES[0]))
-    # Only writes: PynamoDB's batch_get resends unprocessed keys until they are read (no limit).
+    # Only writes here; unread keys have a test of their own (below).
     with injected(DynamoFaults(unprocessed=1.0, unprocessed_operations=frozenset({"BatchWriteItem"}))) as faults:
         response = api.post("/v1/admin/jobs/rollup/run", key=admin_key)
     assert faults.counts["unprocessed-items"] > 0
@@ -310,3 +310,83 @@ def test_a_crash_in_the_middle_of_a_rollup_run_is_finished_by_the_next_run(
     with injected(DynamoFaults(throttle=0.2, unprocessed=0.2, seed=crash_at)):
         _rollup_until_done()
     _assert_consistent(posted, GROBOGAN)
+
+
+class _BoundedFaults(DynamoFaults):
+    """Faults that give up (a Crash) once a batch read was sent more often than any bounded retry would."""
+
+    def handle(self, original: Any, stubber: Any, event_name: str, request: Any) -> Any:
+        if self.counts["calls:BatchGetItem"] > 100:
+            raise Crash("unprocessed keys resent without bound")
+        return super().handle(original, stubber, event_name, request)
+
+
+def test_keys_left_unprocessed_on_every_read_answer_503_after_a_bounded_backoff(
+    office: TenantKeys, api: ApiClient, fast: None
+) -> None:
+    sent = [report("visits", village=VILLAGES[0]), report("visits", village=VILLAGES[1])]
+    only_reads = frozenset({"BatchGetItem"})
+    with injected(_BoundedFaults(unprocessed=1.0, unprocessed_operations=only_reads)) as faults:
+        response = api.post("/v1/reports", key=office.operator, json={"reports": sent})
+    assert response.status == 503 and response.headers.get("retry-after") == "2", response.text
+    assert response.error_code == "service_unavailable"
+    from chalicelib.repositories.base import BATCH_ROUNDS
+
+    assert faults.counts["calls:BatchGetItem"] == BATCH_ROUNDS
+    assert stored_reports(GROBOGAN) == {}, "nothing of the refused post is stored"
+    again = api.post("/v1/reports", key=office.operator, json={"reports": sent})
+    assert again.status == 200 and again.json["accepted"] == 2, again.text
+
+
+def test_keys_left_unprocessed_now_and_then_are_read_on_a_later_round(
+    office: TenantKeys, api: ApiClient, fast: None
+) -> None:
+    sent = [report("visits", village=VILLAGES[i % 3]) for i in range(30)]
+    assert api.post("/v1/reports", key=office.operator, json={"reports": sent}).json["accepted"] == 30
+    only_reads = frozenset({"BatchGetItem"})
+    with injected(_BoundedFaults(unprocessed=0.5, unprocessed_operations=only_reads)) as faults:
+        response = api.post("/v1/reports", key=office.operator, json={"reports": sent})
+    assert faults.counts["unprocessed-keys"] > 0
+    assert response.status == 200 and response.json["duplicates"] == 30, response.text
+
+
+def _first_success_saves_throttled(times: int) -> Any:
+    """Throttle the first `times` updates of idempotency records (the save of a create's result)."""
+    seen = Counter[str]()
+
+    def only(operation: str, table: str) -> bool:
+        if table != _table("idempotency") or operation != "UpdateItem":
+            return False
+        seen["updates"] += 1
+        return seen["updates"] <= times
+
+    return only
+
+
+def test_a_create_whose_idempotency_record_save_is_throttled_keeps_its_promise_once_the_save_succeeds(
+    office: TenantKeys, api: ApiClient, fast: None
+) -> None:
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    body = {"name": "Lurah Karanglangu", "kind": "other"}
+    with injected(DynamoFaults(throttle=1.0, only=_first_success_saves_throttled(4))) as faults:  # botocore's 4
+        first = api.post("/v1/stakeholders", key=office.admin, json=body, headers=key)
+    assert faults.counts["throttled"] == 4
+    assert first.status == 201, first.text
+    again = api.post("/v1/stakeholders", key=office.admin, json=body, headers=key)
+    assert (again.status, again.json["stakeholder_id"]) == (201, first.json["stakeholder_id"]), again.text
+    listed = api.get("/v1/stakeholders", key=office.admin).json["items"]
+    assert [s["stakeholder_id"] for s in listed] == [first.json["stakeholder_id"]]
+
+
+def test_a_create_whose_idempotency_record_cannot_be_saved_is_not_answered_as_a_success(
+    office: TenantKeys, api: ApiClient, fast: None
+) -> None:
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    body = {"name": "Lurah Karanglangu", "kind": "other"}
+    with injected(DynamoFaults(throttle=1.0, only=_first_success_saves_throttled(1000))):
+        first = api.post("/v1/stakeholders", key=office.admin, json=body, headers=key)
+    assert (first.status, first.error_code) == (503, "service_unavailable"), first.text
+    assert first.headers.get("retry-after") == "2"
+    again = api.post("/v1/stakeholders", key=office.admin, json=body, headers=key)
+    assert again.status == 409, "the key stays taken: a retry never makes a second stakeholder"
+    assert len(api.get("/v1/stakeholders", key=office.admin).json["items"]) == 1

@@ -1,0 +1,77 @@
+"""The review list's outlier rules: requests and responses."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from chalicelib.domain.reports import ReportType
+from chalicelib.domain.reviews import ReviewRule
+from chalicelib.schemas.common import PublicModel, RequestModel
+from chalicelib.schemas.reports import MAX_COUNT
+
+# The counts a rule may bound, per report type (media and partnership reports carry none).
+COUNTS: dict[str, tuple[str, ...]] = {
+    "visits": ("visitors", "women", "men", "children", "youth", "disabled"),
+    "activity": ("participants", "women", "youth", "entrepreneurs", "disabled"),
+    "ict": ("computer_sessions", "internet_users", "trainees"),
+}
+
+
+class ReviewRuleIn(RequestModel):
+    """Reports of `type` whose `field` is below `min` or above `max` are marked needs_review."""
+
+    type: Literal["visits", "activity", "ict"]
+    field: str = Field(min_length=1, max_length=40, examples=["visitors"])
+    min: int = Field(default=0, ge=0, le=MAX_COUNT)
+    max: int = Field(ge=0, le=MAX_COUNT, examples=[1500])
+
+    @model_validator(mode="after")
+    def _known_field(self) -> ReviewRuleIn:
+        if self.field not in COUNTS[self.type]:
+            raise ValueError(f"field must be one of the counts of {self.type}: {', '.join(COUNTS[self.type])}")
+        if self.min > self.max:
+            raise ValueError("min must not be above max")
+        return self
+
+    def rule(self) -> ReviewRule:
+        """The domain rule."""
+        return ReviewRule(ReportType(self.type), self.field, self.max, self.min)
+
+
+class ReviewRulesUpdate(RequestModel):
+    """The tenant's own rules, replacing those it had (an empty list: the national defaults)."""
+
+    rules: list[ReviewRuleIn] = Field(max_length=20)
+
+
+class ReviewRulePublic(PublicModel):
+    """A rule in force, and whether it is the tenant's own or the national default."""
+
+    type: ReportType
+    field: str
+    min: int
+    max: int
+    source: Literal["default", "tenant"]
+
+
+class ReviewRules(PublicModel):
+    """The outlier rules in force for the tenant."""
+
+    rules: list[ReviewRulePublic]
+
+    @classmethod
+    def of(cls, rules: list[ReviewRule], own: set[tuple[str, str]]) -> ReviewRules:
+        return cls(
+            rules=[
+                ReviewRulePublic(
+                    type=r.type,
+                    field=r.field,
+                    min=r.min,
+                    max=r.max,
+                    source="tenant" if (r.type.value, r.field) in own else "default",
+                )
+                for r in rules
+            ]
+        )
