@@ -116,7 +116,8 @@ synth: $(STAMP)
 # aws-cdk@2 on purpose: the 3.x CLI cannot read what aws-cdk-lib 2 writes.
 deploy: $(STAMP) web
 	npx --yes aws-cdk@2 deploy --app "$(PY) infrastructure/app.py" --output infrastructure/cdk.out \
-		-c stage=$(STAGE) $(if $(ALARM_EMAIL),-c alarm_email=$(ALARM_EMAIL)) --require-approval broadening
+		-c stage=$(STAGE) $(if $(ALARM_EMAIL),-c alarm_email=$(ALARM_EMAIL)) \
+		$(if $(REMINDER_SENDER),-c reminder_sender=$(REMINDER_SENDER)) --require-approval broadening
 	$(PY) scripts/deploy_web.py $(STAGE)
 
 # --- Reliability (issue 7): full-size fuzzing of the served spec, and a bounded load run. ---

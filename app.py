@@ -7,12 +7,15 @@ from typing import Any
 from chalice import Chalice, CORSConfig, Response
 
 from chalicelib.api.auth import auth_bp
+from chalicelib.api.commitment_edits import commitment_edits_bp
 from chalicelib.api.commitments import commitments_bp
+from chalicelib.api.dhis2 import dhis2_bp
 from chalicelib.api.errors import error_response, reshape
 from chalicelib.api.indicators import indicators_bp
 from chalicelib.api.keys import keys_bp
 from chalicelib.api.kobo import kobo_bp
 from chalicelib.api.openrosa import OPENROSA_BINARY_TYPES, is_openrosa, openrosa_bp
+from chalicelib.api.periods import periods_bp
 from chalicelib.api.reports import reports_bp
 from chalicelib.api.rollup import rollup_bp
 from chalicelib.api.system import system_bp
@@ -20,6 +23,7 @@ from chalicelib.api.tenants import tenants_bp
 from chalicelib.api.villages import villages_bp
 from chalicelib.config import get_settings
 from chalicelib.jobs.commitment_reminders import reminders_bp
+from chalicelib.jobs.reminder_delivery import reminder_delivery_bp
 from chalicelib.jobs.rollup import rollup_jobs_bp
 from chalicelib.observability import logger, metrics
 
@@ -41,6 +45,10 @@ for blueprint in (
     reminders_bp,
     openrosa_bp,
     kobo_bp,
+    commitment_edits_bp,
+    periods_bp,
+    dhis2_bp,
+    reminder_delivery_bp,
 ):
 
     app.register_blueprint(blueprint)

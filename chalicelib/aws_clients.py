@@ -22,7 +22,19 @@ def events() -> Any:
     return boto3.client("events", region_name=get_settings().region)
 
 
+@lru_cache(maxsize=1)
+def ses() -> Any:
+    """The SES client (reminder e-mails)."""
+    return boto3.client("ses", region_name=get_settings().region)
+
+
+@lru_cache(maxsize=1)
+def sns() -> Any:
+    """The SNS client (reminder e-mails through a topic)."""
+    return boto3.client("sns", region_name=get_settings().region)
+
+
 def reset() -> None:
     """Forget the clients (tests switch AWS endpoints between cases)."""
-    s3.cache_clear()
-    events.cache_clear()
+    for client in (s3, events, ses, sns):
+        client.cache_clear()

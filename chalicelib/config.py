@@ -26,6 +26,12 @@ class Settings(BaseModel):
     signup_limit_per_hour: int = Field(default=10, ge=1)
     # The API's public base URL (a custom domain); links such as Collect's server URL use it.
     public_api_url: str = Field(default="", pattern=r"^(https?://[^\s/]+(/[^\s]*)?)?$")
+    # Where reminder e-mails go: SES to the office's contact, an SNS topic (e-mail subscriptions
+    # filtered on the tenant_id attribute), or files in a folder (`make run`).
+    reminder_channel: str = Field(default="ses", pattern=r"^(ses|sns|outbox)$")
+    reminder_sender: str = "tpbis-noreply@example.id"
+    reminder_topic_arn: str = ""
+    outbox_dir: str = ""
 
     def table_name(self, logical_name: str) -> str:
         """The physical DynamoDB table name for a logical table name."""
@@ -58,6 +64,10 @@ _ENV = {
     "rollup_budget_seconds": "TPBIS_ROLLUP_BUDGET_SECONDS",
     "signup_limit_per_hour": "TPBIS_SIGNUP_LIMIT_PER_HOUR",
     "public_api_url": "TPBIS_PUBLIC_API_URL",
+    "reminder_channel": "TPBIS_REMINDER_CHANNEL",
+    "reminder_sender": "TPBIS_REMINDER_SENDER",
+    "reminder_topic_arn": "TPBIS_REMINDER_TOPIC_ARN",
+    "outbox_dir": "TPBIS_OUTBOX_DIR",
 }
 
 

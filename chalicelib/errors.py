@@ -86,6 +86,25 @@ class VersionConflictError(ConflictError):
     code = "version_conflict"
 
 
+class PeriodLockedError(ConflictError):
+    """A report dated in an approved (or automatically locked) month may not be added or changed."""
+
+    code = "period_locked"
+
+    def __init__(self, months: list[str]):
+        listed = ", ".join(months)
+        super().__init__(
+            f"the figures of {listed} are approved: reports dated in that month can no longer be added, "
+            "corrected or voided; ask the district office to reopen the month"
+        )
+        self.months = months
+        # For operators reading Bahasa Indonesia (the OpenRosa path answers in it).
+        self.message_id = (
+            f"Data bulan {listed} sudah disahkan: laporan bertanggal bulan itu tidak dapat ditambah, "
+            "dikoreksi, atau dibatalkan. Mintalah dinas perpustakaan kabupaten membuka kembali bulan tersebut."
+        )
+
+
 class InvalidTransitionError(DomainError):
     """A state change that the workflow does not allow from the current state."""
 

@@ -83,6 +83,10 @@ ADVOCACY = TableSpec(
 )
 # OpenRosa instances that corrected a report (meta/deprecatedID), and the instances they replaced.
 OPENROSA_INSTANCES = TableSpec("openrosa_instances", "tenant_id", "instance_id")
+# Approved periods and reporting settings, per tenant: "month#YYYY-MM" (its state),
+# "event#YYYY-MM#<at>#<version>" (who approved or reopened it, when, why), "settings" (reporting),
+# "notifications" (the reminder e-mail switch).
+PERIODS = TableSpec("periods", "tenant_id", "sk")
 # Powertools idempotency records (create endpoints that accept an Idempotency-Key).
 IDEMPOTENCY = TableSpec("idempotency", "id", ttl_attribute="expiration")
 
@@ -96,6 +100,7 @@ ALL_TABLES: tuple[TableSpec, ...] = (
     CHANGES,
     AGGREGATES,
     ADVOCACY,
+    PERIODS,
     IDEMPOTENCY,
     REVIEW_RULES,
     OPENROSA_INSTANCES,

@@ -92,4 +92,10 @@ def start_scheduler(app: Chalice) -> threading.Thread:
 
     thread = threading.Thread(target=loop, name="scheduler", daemon=True)
     thread.start()
+    if "deliver_reminders" in app.handler_map:
+        # The bus's rule for reminder e-mails, as the stack wires it: here to a local folder.
+        from devstack.outbox import start_outbox
+
+        folder, _ = start_outbox(app.handler_map["deliver_reminders"])
+        print(f"Reminder e-mails: written to {folder}", flush=True)
     return thread

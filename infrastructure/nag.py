@@ -26,6 +26,11 @@ EXPORT_OBJECTS = (
     "export bucket only, and for writers under the key prefix they own (see infrastructure/permissions.py)."
 )
 
+SES_IDENTITIES = (
+    "SES checks SendEmail against the sending identity (the verified address or domain of the "
+    "reminder sender, set at deploy time); the grant is that one action on the account's identities."
+)
+
 
 CURSOR_KEY_ROTATION = (
     "The secret only signs paging cursors (no credential of a user or a system); rotating it would only "
@@ -51,6 +56,9 @@ def acknowledge_role(role: iam.Role, *, function: str, function_name: str, bucke
     access = ACCESS[function]
     for pattern in (*access.bucket_read, *access.bucket_write):
         findings.append((_iam5(f"<{bucket_id}.Arn>/{pattern}"), EXPORT_OBJECTS))
+    if access.send_email:
+        identities = "arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*"
+        findings.append((_iam5(identities), SES_IDENTITIES))
     for finding_id, reason in findings:
         Validations.of(role).acknowledge(Acknowledgment(id=finding_id, reason=reason))
 

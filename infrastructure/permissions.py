@@ -30,6 +30,7 @@ class Access:
     bucket_write: tuple[str, ...] = ()  # object key patterns it may PutObject
     bucket_list: tuple[str, ...] = ()  # key prefixes (patterns) it may list
     put_events: bool = False
+    send_email: bool = False  # ses:SendEmail from the account's verified identities
     cursor_secret: bool = False  # reads the secret that signs paging cursors
 
 
@@ -42,7 +43,7 @@ ACCESS: dict[str, Access] = {
     "api_handler": Access(
         tables={name: READ_WRITE for name in sorted(_ALL - {"idempotency"})} | {"idempotency": IDEMPOTENCY},
         bucket_read=("*",),
-        bucket_write=("national/*", "tenants/*/attachments/*"),
+        bucket_write=("national/*", "tenants/*/attachments/*", "config/*"),
         bucket_list=("tenants/*/attachments/*",),
         put_events=True,
         cursor_secret=True,
@@ -65,6 +66,11 @@ ACCESS: dict[str, Access] = {
     "send_commitment_reminders": Access(
         tables={"advocacy": READ_WRITE},
         put_events=True,
+    ),
+    # Reminder e-mails: reads the tenant's contact and its notification switch, sends through SES.
+    "deliver_reminders": Access(
+        tables={"tenants": GET_ONLY, "periods": GET_ONLY},
+        send_email=True,
     ),
 }
 

@@ -77,4 +77,7 @@ def statements(function_name: str, access: Access, storage: Storage) -> list[iam
         )
     if access.put_events:
         result.append(iam.PolicyStatement(actions=["events:PutEvents"], resources=[storage.event_bus.event_bus_arn]))
+    if access.send_email:
+        identities = stack.format_arn(service="ses", resource="identity", resource_name="*")
+        result.append(iam.PolicyStatement(actions=["ses:SendEmail"], resources=[identities]))
     return result

@@ -19,10 +19,12 @@ from chalice.utils import to_cfn_resource_name
 from constructs import Construct
 
 from chalicelib.config import Settings
+from chalicelib.jobs.reminder_delivery import DELIVERY_FUNCTION
 from infrastructure.api import configure_rest_api
 from infrastructure.monitoring import Monitoring, rate_seconds
 from infrastructure.nag import acknowledge_cursor_secret, acknowledge_role
 from infrastructure.permissions import ACCESS, ROLLUP_FUNCTION
+from infrastructure.reminders import route_reminders
 from infrastructure.roles import function_role
 from infrastructure.stages import StageOptions
 from infrastructure.storage import Storage
@@ -40,6 +42,7 @@ RUNTIME: dict[str, dict[str, int]] = {
     "bearer_auth": {"MemorySize": 256, "Timeout": 10},
     ROLLUP_FUNCTION: {"MemorySize": 1024, "Timeout": 900},
     "send_commitment_reminders": {"MemorySize": 512, "Timeout": 300},
+    DELIVERY_FUNCTION: {"MemorySize": 256, "Timeout": 30},
 }
 
 
@@ -89,6 +92,14 @@ class TpbisStack(Stack):
                 },
             )
         self.functions = self._wire_functions(stage, options)
+        if DELIVERY_FUNCTION in self.functions:
+            route_reminders(
+                self,
+                function=self.functions[DELIVERY_FUNCTION],
+                function_name=physical_name(stage, DELIVERY_FUNCTION),
+                bus=self.storage.event_bus,
+                sender=self.node.try_get_context("reminder_sender"),
+            )
         rest_api = self.chalice.get_resource("RestAPI")
         api_name = f"tpbis-{stage}"
         configure_rest_api(rest_api, api_name=api_name, options=options)

@@ -25,6 +25,7 @@ FOREIGN_IDS: dict[str, str] = {
     "form_id": "form_id",
     "report_type": "report_type",
     "name": "form_workbook",
+    "month": "month",
 }
 
 # (method, path) -> a body that would be valid if the caller were allowed (or a function of the ids)
@@ -57,6 +58,17 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/v1/commitments/{commitment_id}/transitions"): {"to": "committed", "expected_version": 1},
     ("post", "/v1/commitments/{commitment_id}/actions"): {"date": "2026-01-05", "kind": "meeting", "note": "probe"},
     ("post", "/v1/admin/jobs/commitment-reminders/run"): None,
+    ("put", "/v1/villages/{village_code}/baseline"): {"monthly": {"visits": 1}, "source": "probe"},
+    ("post", "/v1/periods/{month}/approve"): None,
+    ("post", "/v1/periods/{month}/reopen"): {"reason": "probe"},
+    ("post", "/v1/admin/tenants/{tenant_id}/periods/{month}/reopen"): {"reason": "probe"},
+    ("put", "/v1/settings/reporting"): {"deadline_day": 5},
+    ("put", "/v1/settings/notifications"): {"reminder_emails": False},
+    ("patch", "/v1/commitments/{commitment_id}"): {"expected_version": 1, "description": "Taken over"},
+    ("put", "/v1/admin/dhis2-mapping"): {
+        "data_elements": {"visits": {"data_element": "fbfJHSPpUQD"}},
+        "org_units": {"33.15": "DiszpKrYNg8"},
+    },
     ("post", "/v1/reports/{submission_id}/review"): None,
     ("put", "/v1/review-rules"): {"rules": [{"type": "visits", "field": "visitors", "max": 1}]},
     # OpenRosa takes multipart, not JSON; a key that may not submit is refused before the body is read.
@@ -77,6 +89,9 @@ AREA_CODE_PARAMS = frozenset({"village_code"})
 SHARED_NAME_PARAMS = frozenset({"form_id", "report_type", "name"})
 # Routes that authenticate with HTTP Basic, not a bearer key: they answer a bearer key with 401.
 BASIC_ROUTES = ("/v1/openrosa/", "/v1/kobo/")
+# Path parameters that name no resource but a part of the caller's own tenant (a month of its own
+# regency): any answer is allowed, as long as nothing of B's shows.
+OWN_SCOPE_PARAMS = frozenset({"month"})
 
 # Content only B's data has: finding it in an answer to A is a leak.
 SECRET_LIBRARY_NAME = "Perpustakaan Rahasia Tenant B"
@@ -110,6 +125,7 @@ def build_foreign_world(api: ApiClient, b: TenantKeys) -> dict[str, str]:
         },
     )
     assert commitment.status == 201, commitment.text
+    assert api.post("/v1/periods/2026-10/approve", key=b.admin).status == 200
     return {
         "tenant_id": b.tenant_id,
         "viewer_key_id": b.key_ids["viewer"],
@@ -118,6 +134,7 @@ def build_foreign_world(api: ApiClient, b: TenantKeys) -> dict[str, str]:
         "stakeholder_id": stakeholder_id,
         "commitment_id": commitment.json["commitment_id"],
         "application_id": b.application_id,
+        "month": "2026-10",
         "library_name": SECRET_LIBRARY_NAME,
         "partner_name": SECRET_PARTNER,
         "stakeholder_name": SECRET_STAKEHOLDER,

@@ -164,6 +164,7 @@ def list_commitments(*, principal: Principal, query: CommitmentListQuery) -> Com
         village_code=query.village_code,
         limit=query.limit,
         cursor=query.cursor,
+        due_before=query.due_before,
     )
     return CommitmentPage(items=[CommitmentPublic.of(c) for c in items], next_cursor=cursor)
 
@@ -207,6 +208,7 @@ def transition_commitment(*, principal: Principal, commitment_id: str, body: Tra
         note=body.note,
         evidence_url=body.evidence_url,
         realized_amount_idr=body.realized_amount_idr,
+        occurred_on=body.occurred_on,
     )
     commitment, step = service.transition_commitment(principal=principal, commitment_id=commitment_id, request=request)
     return TransitionResult(commitment=CommitmentPublic.of(commitment), transition=TransitionPublic.of(step))
@@ -247,4 +249,5 @@ def run_commitment_reminders(*, principal: Principal) -> ReminderRunSummary:
         newly_overdue=summary.newly_overdue,
         events_published=summary.events_published,
         cleared=summary.cleared,
+        next_steps_announced=summary.next_steps_announced,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from chalice.app import Blueprint, Response
@@ -24,6 +25,7 @@ indicators_bp = Blueprint(__name__)
 service = lazy_import("chalicelib.services.indicators")
 export = lazy_import("chalicelib.services.export")
 rollup = lazy_import("chalicelib.services.rollup")
+dhis2 = lazy_import("chalicelib.services.dhis2")
 NATIONAL_READERS = (Role.NATIONAL_VIEWER, Role.PLATFORM_ADMIN)
 # A run started over HTTP must answer within API Gateway's 29 s: it starts no village after this.
 RUN_NOW_BUDGET_SECONDS = 5
@@ -76,10 +78,19 @@ def national_indicators(*, principal: Principal, query: NationalIndicatorQuery) 
     responses={200: None},
     roles=NATIONAL_READERS,
     description="The file the last national rollup wrote for the period: JSON, or CSV with one row per "
-    "scope (national, provinces, regencies).",
+    "scope (national, provinces, regencies), or (`format=dhis2`) a DHIS2 dataValueSets payload through the "
+    "mapping uploaded with PUT /v1/admin/dhis2-mapping (404 before one is; areas it does not map are left "
+    "out, their number in `X-Unmapped-Areas`).",
 )
 def national_export(*, principal: Principal, query: ExportQuery) -> Response:
-    """national/{period}/indicators.json or .csv from the export bucket."""
+    """national/{period}/indicators.json or .csv from the export bucket, or its DHIS2 form."""
+    if query.format == "dhis2":
+        converted = dhis2.export_period(principal=principal, period=Period.parse(query.period))
+        headers: dict[str, str | list[str]] = {
+            "Content-Type": "application/json",
+            "X-Unmapped-Areas": str(len(converted.unmapped_areas)),
+        }
+        return Response(body=json.dumps(converted.payload), status_code=200, headers=headers)
     body, content_type = export.read_export(Period.parse(query.period), query.format)
     return Response(body=body.decode("utf-8"), status_code=200, headers={"Content-Type": content_type})
 

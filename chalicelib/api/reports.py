@@ -41,6 +41,7 @@ attachments = lazy_import("chalicelib.services.attachments")
 
 _SINGLE_ERRORS: dict[str, type[DomainError]] = {
     "conflict": ConflictError,
+    "period_locked": ConflictError,
     "forbidden": PermissionDeniedError,
 }
 

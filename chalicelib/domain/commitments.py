@@ -106,6 +106,7 @@ class TransitionRequest:
     note: str | None = None
     evidence_url: str | None = None
     realized_amount_idr: int | None = None
+    occurred_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,8 @@ class Commitment:
     amount_idr: int | None = None
     realized_amount_idr: int | None = None
     overdue: bool = False
+    next_step: str | None = None
+    next_step_due: date | None = None
 
     @property
     def is_final(self) -> bool:

@@ -221,8 +221,11 @@ class AdvocacyRepository:
         villages: frozenset[str] | None,
         limit: int,
         cursor: str | None,
+        due_before: date | None = None,
     ) -> tuple[list[Commitment], str | None]:
-        """One page of commitments by due date; `villages` limits them to those villages (operators)."""
+        """One page of commitments by due date; `villages` limits them to those villages (operators);
+        `due_before` to those due before that date."""
+        before = AdvocacyItem.commitment_sort < due_before.isoformat() if due_before else None
         conditions: list[Condition] = []
         if status is not None:
             conditions.append(CommitmentItem.status == status.value)
@@ -238,7 +241,7 @@ class AdvocacyRepository:
                 sk_prefix="commitment#",
             )
             results = AdvocacyItem.commitments_of_stakeholder.query(
-                key, filter_condition=all_of(conditions), limit=limit, last_evaluated_key=start
+                key, before, filter_condition=all_of(conditions), limit=limit, last_evaluated_key=start
             )
         else:
             start = _checked_cursor(
@@ -248,7 +251,7 @@ class AdvocacyRepository:
                 sk_prefix="commitment#",
             )
             results = AdvocacyItem.commitments_by_due.query(
-                self.tenant_id, filter_condition=all_of(conditions), limit=limit, last_evaluated_key=start
+                self.tenant_id, before, filter_condition=all_of(conditions), limit=limit, last_evaluated_key=start
             )
         items = [r.to_domain() for r in results if isinstance(r, CommitmentItem)]
         return items, encode_cursor(results.last_evaluated_key)

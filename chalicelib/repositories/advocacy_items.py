@@ -8,6 +8,7 @@ from typing import Any
 from pynamodb.attributes import (
     BooleanAttribute,
     DiscriminatorAttribute,
+    JSONAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -124,6 +125,9 @@ class CommitmentItem(AdvocacyItem, discriminator="commitment"):
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     created_by = UnicodeAttribute()
+    next_step = UnicodeAttribute(null=True)
+    next_step_due = UnicodeAttribute(null=True)
+    next_step_announced = UnicodeAttribute(null=True)  # the next_step_due whose event was published
 
     def to_domain(self) -> Commitment:
         return Commitment(
@@ -142,7 +146,19 @@ class CommitmentItem(AdvocacyItem, discriminator="commitment"):
             created_at=self.created_at,
             updated_at=self.updated_at,
             created_by=self.created_by,
+            next_step=self.next_step,
+            next_step_due=date.fromisoformat(self.next_step_due) if self.next_step_due else None,
         )
+
+
+class EditItem(AdvocacyItem, discriminator="edit"):
+    """Storage shape of one PATCH of a commitment: each changed field with its old and new value."""
+
+    commitment_id = UnicodeAttribute()
+    version = NumberAttribute()
+    at = UTCDateTimeAttribute()
+    by = UnicodeAttribute()
+    changes = JSONAttribute()  # [{"field", "old", "new"}]
 
 
 class TransitionItem(AdvocacyItem, discriminator="transition"):

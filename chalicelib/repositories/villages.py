@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.models import Model
 
-from chalicelib.domain.villages import Village
+from chalicelib.domain.villages import RecordedBaseline, Village
 from chalicelib.repositories.base import batch_get, condition_held, decode_cursor, encode_cursor, table_meta
 from chalicelib.tables import VILLAGES
+
+
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
 
 
 class VillageRecord(Model):
@@ -21,11 +27,24 @@ class VillageRecord(Model):
     village_code = UnicodeAttribute(range_key=True)
     library_name = UnicodeAttribute()
     joined_year = NumberAttribute(null=True)
+    joined_on = UnicodeAttribute(null=True)  # ISO date
     cohort = UnicodeAttribute(null=True)
+    deactivated_on = UnicodeAttribute(null=True)  # ISO date
+    # {"monthly": {indicator: value}, "source", "recorded_at" (ISO), "recorded_by"}
+    baseline = JSONAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
 
     def to_domain(self) -> Village:
+        baseline = None
+        if self.baseline:
+            raw: dict[str, Any] = self.baseline
+            baseline = RecordedBaseline(
+                monthly={k: float(v) for k, v in raw["monthly"].items()},
+                source=raw["source"],
+                recorded_at=dt.datetime.fromisoformat(raw["recorded_at"]),
+                recorded_by=raw["recorded_by"],
+            )
         return Village(
             tenant_id=self.tenant_id,
             village_code=self.village_code,
@@ -34,7 +53,21 @@ class VillageRecord(Model):
             cohort=self.cohort,
             created_at=self.created_at,
             updated_at=self.updated_at,
+            joined_on=_day(self.joined_on),
+            deactivated_on=_day(self.deactivated_on),
+            baseline=baseline,
         )
+
+
+def _baseline_json(baseline: RecordedBaseline | None) -> dict[str, Any] | None:
+    if baseline is None:
+        return None
+    return {
+        "monthly": dict(baseline.monthly),
+        "source": baseline.source,
+        "recorded_at": baseline.recorded_at.isoformat(),
+        "recorded_by": baseline.recorded_by,
+    }
 
 
 class VillageRepository:
@@ -53,7 +86,10 @@ class VillageRepository:
             village.village_code,
             library_name=village.library_name,
             joined_year=village.joined_year,
+            joined_on=village.joined_on.isoformat() if village.joined_on else None,
             cohort=village.cohort,
+            deactivated_on=village.deactivated_on.isoformat() if village.deactivated_on else None,
+            baseline=_baseline_json(village.baseline),
             created_at=village.created_at,
             updated_at=village.updated_at,
         )
@@ -63,18 +99,32 @@ class VillageRepository:
         return condition_held(lambda: self._record(village).save(condition=VillageRecord.village_code.does_not_exist()))
 
     def update(self, village: Village) -> None:
-        """Replace a registered village's details (its creation time is kept)."""
-        self._record(village).update(
-            actions=[
-                VillageRecord.library_name.set(village.library_name),
-                VillageRecord.joined_year.set(village.joined_year)
-                if village.joined_year is not None
-                else VillageRecord.joined_year.remove(),
-                VillageRecord.cohort.set(village.cohort)
-                if village.cohort is not None
-                else VillageRecord.cohort.remove(),
-                VillageRecord.updated_at.set(village.updated_at),
+        """Replace a registered village's details (its creation time, baseline and deactivation are kept)."""
+        record = self._record(village)
+        self._set(
+            record,
+            [
+                (VillageRecord.library_name, village.library_name),
+                (VillageRecord.joined_year, village.joined_year),
+                (VillageRecord.joined_on, record.joined_on),
+                (VillageRecord.cohort, village.cohort),
             ],
+            village.updated_at,
+        )
+
+    def set_state(self, village: Village) -> None:
+        """Store a registered village's baseline and deactivation."""
+        record = self._record(village)
+        self._set(
+            record,
+            [(VillageRecord.deactivated_on, record.deactivated_on), (VillageRecord.baseline, record.baseline)],
+            village.updated_at,
+        )
+
+    def _set(self, record: VillageRecord, values: list[tuple[Any, Any]], at: dt.datetime) -> None:
+        actions = [attr.set(value) if value is not None else attr.remove() for attr, value in values]
+        record.update(
+            actions=[*actions, VillageRecord.updated_at.set(at)],
             condition=VillageRecord.village_code.exists(),
         )
 
@@ -110,3 +160,7 @@ class VillageRepository:
     def all_codes(self) -> list[str]:
         """Every registered village code of the tenant."""
         return [r.village_code for r in VillageRecord.query(self.tenant_id, attributes_to_get=["village_code"])]
+
+    def all(self) -> list[Village]:
+        """Every registered village of the tenant, in code order."""
+        return [r.to_domain() for r in VillageRecord.query(self.tenant_id, consistent_read=True)]

@@ -121,6 +121,8 @@ class CommitmentPublic(PublicModel):
     status: CommitmentStatus
     version: int
     overdue: bool
+    next_step: str | None = None
+    next_step_due: dt.date | None = None
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -138,6 +140,8 @@ class CommitmentPublic(PublicModel):
             status=c.status,
             version=c.version,
             overdue=c.overdue,
+            next_step=c.next_step,
+            next_step_due=c.next_step_due,
             created_at=c.created_at,
             updated_at=c.updated_at,
         )
@@ -153,6 +157,9 @@ class TransitionCreate(RequestModel):
     evidence_url: str | None = Field(default=None, max_length=2000, pattern=URL)
     realized_amount_idr: int | None = Field(
         default=None, ge=0, le=MAX_IDR, description="Required to fulfil a budget commitment."
+    )
+    occurred_on: dt.date | None = Field(
+        default=None, description="When it happened, if not today (not in the future): it counts in that period."
     )
 
 
@@ -241,6 +248,7 @@ class CommitmentListQuery(PageQuery):
     overdue: bool | None = None
     stakeholder_id: str | None = Field(default=None, min_length=1, max_length=64)
     village_code: str | None = Field(default=None, pattern=areas.VILLAGE_CODE_PATTERN)
+    due_before: dt.date | None = Field(default=None, description="only those due before this date (the week ahead)")
 
 
 class CommitmentPage(PublicModel):
@@ -257,6 +265,7 @@ class ReminderRunSummary(PublicModel):
     newly_overdue: int = Field(description="Commitments flagged overdue by this run.")
     events_published: int = Field(description="CommitmentOverdue events sent to the event bus.")
     cleared: int = Field(description="Overdue flags this run removed from commitments no longer past due.")
+    next_steps_announced: int = Field(default=0, description="CommitmentNextStepDue events sent to the event bus.")
 
 
 class TransitionResult(PublicModel):

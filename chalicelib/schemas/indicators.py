@@ -37,6 +37,16 @@ class Scope(PublicModel):
     name: str
 
 
+class Approval(PublicModel):
+    """Whether a national scope's figures for the period are final: `approved` when every regency in
+    it approved every month of the period, else `provisional`."""
+
+    figures: Literal["approved", "provisional"]
+    regencies_approved: int
+    regencies: int
+    approved_pct: float | None
+
+
 class IndicatorItemPublic(PublicModel):
     """One scope's indicators for a period."""
 
@@ -44,6 +54,7 @@ class IndicatorItemPublic(PublicModel):
     period: str
     indicators: Indicators
     computed_at: dt.datetime | None = None
+    approval: Approval | None = Field(default=None, description="national reads only")
 
 
 class IndicatorList(PublicModel):
@@ -70,7 +81,9 @@ class ExportQuery(QueryModel):
     """A period and the export's format."""
 
     period: str = Field(pattern=PERIOD_PATTERN)
-    format: Literal["json", "csv"] = "json"
+    format: Literal["json", "csv", "dhis2"] = Field(
+        default="json", description="dhis2: a DHIS2 dataValueSets payload through the uploaded mapping"
+    )
 
 
 class RollupRunSummary(PublicModel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
@@ -36,7 +36,7 @@ from chalicelib.domain.reports import canonical_id
 from chalicelib.errors import FieldProblem, InvalidInputError, NotFoundError
 from chalicelib.repositories import changes
 from chalicelib.repositories.advocacy import AdvocacyRepository, scope_of
-from chalicelib.services import idempotency
+from chalicelib.services import idempotency, periods
 from chalicelib.services.villages import check_village_code
 
 _ID = re.compile(r"[0-9a-f]{16}")
@@ -268,6 +268,7 @@ def list_commitments(
     limit: int,
     cursor: str | None,
     repo: AdvocacyRepository | None = None,
+    due_before: date | None = None,
 ) -> tuple[list[Commitment], str | None]:
     """One page of the tenant's commitments by due date (an operator's: those of its villages)."""
     principal.require(*READERS)
@@ -279,6 +280,7 @@ def list_commitments(
         villages=_villages(principal),
         limit=limit,
         cursor=cursor,
+        due_before=due_before,
     )
 
 
@@ -297,13 +299,28 @@ def transition_commitment(
     current = _visible_commitment(principal, repo, commitment_id)
     check_realized(pledged=current.amount_idr, realized=request.realized_amount_idr)
     at = now or utcnow()
-    on = local_today(principal.tenant, now=at)
+    on = occurred_on(request, tenant_id=principal.tenant, now=at)
     after, step = current.transition(request, at=at, on=on, by=principal.key_id)
     counted = request.to in COUNTED
     if counted:  # before the write: a crash in between costs a recomputation, never a missed change
         changes.mark_changed(tenant_id=principal.tenant, changes=[(on.strftime("%Y-%m"), scope_of(after))], now=at)
     repo.record_transition(before=current, after=after, step=step, counted=counted)
     return after, step
+
+
+def occurred_on(request: TransitionRequest, *, tenant_id: str, now: datetime) -> date:
+    """The local date a transition counts on: the date it occurred (not in the future, not in an
+    approved month: the figures of that month are final), else today."""
+    today = local_today(tenant_id, now=now)
+    if request.occurred_on is None:
+        return today
+    if request.occurred_on > today:
+        raise InvalidInputError(
+            "a transition is recorded once it happened; occurred_on is in the future",
+            details=[FieldProblem("occurred_on", "not after today")],
+        )
+    periods.require_open(tenant_id=tenant_id, months=[request.occurred_on.strftime("%Y-%m")], now=now)
+    return request.occurred_on
 
 
 def add_action(

@@ -15,7 +15,7 @@ from chalicelib.domain.indicators import INDICATORS
 from chalicelib.domain.periods import Period
 from chalicelib.errors import NotFoundError
 from chalicelib.repositories.aggregates import NATIONAL, STOCK
-from chalicelib.services.indicators import NATIONAL_LEVELS, as_public, assemble
+from chalicelib.services.indicators import NATIONAL_LEVELS, as_public, assemble, with_approval
 
 FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
 
@@ -27,7 +27,11 @@ def object_key(period: str, fmt: str) -> str:
 
 def document(period: Period) -> dict[str, Any]:
     """The export of a period: every national, province and regency item."""
-    items = [as_public(i) for level in NATIONAL_LEVELS for i in assemble(owner=NATIONAL, level=level, period=period)]
+    items = [
+        as_public(i)
+        for level in NATIONAL_LEVELS
+        for i in with_approval(assemble(owner=NATIONAL, level=level, period=period), level, period)
+    ]
     return {"period": str(period), "items": items}
 
 
@@ -35,7 +39,7 @@ def as_csv(doc: dict[str, Any]) -> str:
     """One row per scope: its value, change % and year-on-year % of every indicator."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    header = ["period", "level", "code", "name", "computed_at"]
+    header = ["period", "level", "code", "name", "computed_at", "figures", "regencies_approved_pct"]
     for name in INDICATORS:
         header += [name, f"{name}_previous", f"{name}_change_pct", f"{name}_last_year", f"{name}_yoy_change_pct"]
     writer.writerow(header)
@@ -46,6 +50,8 @@ def as_csv(doc: dict[str, Any]) -> str:
             item["scope"]["code"],
             item["scope"]["name"],
             item["computed_at"] or "",
+            item.get("approval", {}).get("figures", ""),
+            _blank(item.get("approval", {}).get("approved_pct")),
         ]
         for name in INDICATORS:
             block = item["indicators"][name]
@@ -55,6 +61,10 @@ def as_csv(doc: dict[str, Any]) -> str:
             ]
         writer.writerow(row)
     return out.getvalue()
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value
 
 
 def export_periods(periods: list[str], now: dt.datetime) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib import areas
@@ -12,6 +12,7 @@ from chalicelib.domain.periods import Period
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.errors import PermissionDeniedError
 from chalicelib.repositories.aggregates import NATIONAL, REGENCY_DIRECT, STOCK, AggregateStore, Stored, partition
+from chalicelib.services.approval_state import approval_blocks
 
 TENANT_LEVELS = ("village", "kecamatan", "regency")
 NATIONAL_LEVELS = ("national", "province", "regency")
@@ -27,6 +28,7 @@ class IndicatorItem:
     period: str
     indicators: dict[str, dict[str, float | int | None]]
     computed_at: dt.datetime | None
+    approval: dict[str, Any] | None = None  # national reads: whether the figures are final
 
 
 def _name(code: str) -> str:
@@ -84,7 +86,15 @@ def national_indicators(
 ) -> list[IndicatorItem]:
     """National, province or regency indicators across tenants (national viewer, platform admin)."""
     principal.require(Role.NATIONAL_VIEWER, Role.PLATFORM_ADMIN)
-    return assemble(owner=NATIONAL, level=level, period=period, store=store)
+    return with_approval(assemble(owner=NATIONAL, level=level, period=period, store=store), level, period, store)
+
+
+def with_approval(
+    items: list[IndicatorItem], level: str, period: Period, store: AggregateStore | None = None
+) -> list[IndicatorItem]:
+    """National items with their `approval` block (approved or provisional, share of approved regencies)."""
+    blocks = approval_blocks(level, [i.code for i in items], period, store=store)
+    return [replace(i, approval=blocks.get(i.code)) for i in items]
 
 
 def as_public(item: IndicatorItem) -> dict[str, Any]:
@@ -94,6 +104,7 @@ def as_public(item: IndicatorItem) -> dict[str, Any]:
         "period": item.period,
         "indicators": item.indicators,
         "computed_at": item.computed_at.isoformat() if item.computed_at else None,
+        **({"approval": item.approval} if item.approval is not None else {}),
     }
 
 

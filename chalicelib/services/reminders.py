@@ -23,6 +23,7 @@ from chalicelib.domain.commitments import Commitment
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.observability import logger
 from chalicelib.repositories import open_commitments
+from chalicelib.services import next_steps
 
 SOURCE = "tpbis.commitments"
 DETAIL_TYPE = "CommitmentOverdue"
@@ -39,6 +40,7 @@ class ReminderSummary:
     newly_overdue: int
     events_published: int
     cleared: int
+    next_steps_announced: int = 0
 
 
 def run_now(*, principal: Principal, now: datetime | None = None) -> ReminderSummary:
@@ -68,7 +70,14 @@ def run(*, now: datetime | None = None, events: Any = None) -> ReminderSummary:
             claimed = []
     if claimed:
         published += _publish(client, claimed, now)
-    summary = ReminderSummary(checked=checked, newly_overdue=published, events_published=published, cleared=cleared)
+    steps = next_steps.announce(client=client, now=now, day=now.astimezone(_EARLIEST_ZONE).date())
+    summary = ReminderSummary(
+        checked=checked,
+        newly_overdue=published,
+        events_published=published,
+        cleared=cleared,
+        next_steps_announced=steps,
+    )
     logger.info("commitment reminders", extra={"summary": summary.__dict__})
     return summary
 
@@ -77,19 +86,27 @@ def _publish(client: Any, batch: list[Commitment], now: datetime) -> int:
     """Publish one event per flagged commitment; a commitment whose event failed is unflagged so
     the next run retries it. Returns the number of events published."""
     entries = [_entry(c, names) for c, names in _with_stakeholders(batch)]
+    return publish_claimed(
+        client, batch, entries, release=lambda c: open_commitments.set_overdue(c, overdue=False, at=now)
+    )
+
+
+def publish_claimed(client: Any, batch: list[Commitment], entries: list[dict[str, Any]], *, release: Any) -> int:
+    """Put one event per claimed commitment; `release` takes back the claim of each whose event was
+    not published (all of them when the call fails), so the next run retries. How many were published."""
     try:
         response = client.put_events(Entries=entries)
     except Exception:
         for commitment in batch:
-            open_commitments.set_overdue(commitment, overdue=False, at=now)
+            release(commitment)
         raise
     published = 0
     for commitment, result in zip(batch, response.get("Entries", []), strict=False):
         if result.get("EventId"):
             published += 1
         else:
-            logger.warning("overdue event not published", extra={"error": result.get("ErrorCode")})
-            open_commitments.set_overdue(commitment, overdue=False, at=now)
+            logger.warning("reminder event not published", extra={"error": result.get("ErrorCode")})
+            release(commitment)
     return published
 
 

@@ -25,6 +25,7 @@ from chalicelib.errors import (
     FieldProblem,
     InvalidInputError,
     NotFoundError,
+    PeriodLockedError,
     PermissionDeniedError,
     VersionConflictError,
 )
@@ -33,6 +34,7 @@ from chalicelib.repositories import changes
 from chalicelib.repositories.reports import ReportRepository
 from chalicelib.repositories.review_rules import ReviewRulesRepository
 from chalicelib.repositories.villages import VillageRepository
+from chalicelib.services import periods
 from chalicelib.services.villages import check_village_code
 
 WRITERS = (Role.DISTRICT_ADMIN, Role.OPERATOR)
@@ -130,6 +132,7 @@ def submit(
     if fresh and rules is None:
         rules = tenant_rules(tenant_id)
     fresh = [(i, replace(r, review_reasons=outliers(r.content, rules or ()))) for i, r in fresh]
+    fresh = _outside_locked_months(tenant_id, fresh, results, now)
     if fresh:
         changes.mark_changed(
             tenant_id=tenant_id, changes={(r.content.month, r.content.village_code) for _, r in fresh}, now=now
@@ -148,6 +151,23 @@ def submit(
         if count:
             metrics.add_metric(name=f"Reports{status.value.capitalize()}", unit=MetricUnit.Count, value=count)
     return final
+
+
+def _outside_locked_months(
+    tenant_id: str, fresh: list[tuple[int, Report]], results: list[ItemResult | None], now: dt.datetime
+) -> list[tuple[int, Report]]:
+    """The new reports dated in open months; the others are rejected with `period_locked`."""
+    locked = periods.locked_months(tenant_id=tenant_id, months={r.content.month for _, r in fresh}, now=now)
+    if not locked:
+        return fresh
+    kept = []
+    for i, report in fresh:
+        if report.content.month in locked:
+            error = PeriodLockedError([report.content.month])
+            results[i] = _rejected(report.submission_id, error.code, error.message, FieldProblem("date", error.message))
+        else:
+            kept.append((i, report))
+    return kept
 
 
 def _same_or_conflict(sid: str, same: bool, version: int) -> ItemResult:
@@ -212,6 +232,7 @@ def correct(
     expected_version = current.version if expected_version is None else expected_version
     if current.version != expected_version:
         raise VersionConflictError(f"the report is at version {current.version}, not {expected_version}")
+    periods.require_open(tenant_id=tenant_id, months={current.content.month, content.month}, now=now)
     moved = {(current.content.month, current.content.village_code), (content.month, content.village_code)}
     changes.mark_changed(tenant_id=tenant_id, changes=moved, now=now)
     reports.replace(updated, expected_version=expected_version)
@@ -241,6 +262,7 @@ def void(
         current = visible_report(principal, submission_id, reports)
         if current.status is ReportStatus.VOID:
             return current
+        periods.require_open(tenant_id=tenant_id, months={current.content.month}, now=now)
         updated = current.voided(by=principal.key_id, at=now)
         month_village = (current.content.month, current.content.village_code)
         changes.mark_changed(tenant_id=tenant_id, changes=[month_village], now=now)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from chalicelib import areas
 from chalicelib.clock import local_today, utcnow
 from chalicelib.domain.principal import Principal, Role
-from chalicelib.domain.villages import Village
+from chalicelib.domain.villages import RecordedBaseline, Village
 from chalicelib.errors import FieldProblem, InvalidInputError, NotFoundError
 from chalicelib.repositories import changes
 from chalicelib.repositories.villages import VillageRepository
@@ -20,6 +21,7 @@ class VillageData(Protocol):
 
     library_name: str
     joined_year: int | None
+    joined_on: date | None
     cohort: str | None
 
 
@@ -46,24 +48,99 @@ def register(
     check_village_code(tenant_id, village_code)
     repo = repo or VillageRepository(tenant_id=tenant_id)
     now = now or utcnow()
+    joined_on, joined_year = _joined(tenant_id, data, now)
     village = Village(
         tenant_id=tenant_id,
         village_code=village_code,
         library_name=data.library_name,
-        joined_year=data.joined_year,
+        joined_year=joined_year,
         cohort=data.cohort,
         created_at=now,
         updated_at=now,
+        joined_on=joined_on,
     )
     # A new village changes `villages_registered`: announce it before it is stored.
-    changes.mark_changed(
-        tenant_id=tenant_id, changes=[(local_today(tenant_id, now=now).strftime("%Y-%m"), village_code)], now=now
-    )
+    _announce(tenant_id, village_code, now)
     if repo.add(village):
         return village, True
     repo.update(village)
     stored = repo.get(village_code)
     return (stored or replace(village)), False
+
+
+def _joined(tenant_id: str, data: VillageData, now: datetime) -> tuple[date | None, int | None]:
+    """`joined_on` and `joined_year` as stored: a year alone stays a year (read as its 1 January)."""
+    if data.joined_on is None:
+        return None, data.joined_year
+    if data.joined_year is not None and data.joined_year != data.joined_on.year:
+        raise InvalidInputError(
+            "joined_year and joined_on disagree",
+            details=[FieldProblem("joined_year", f"joined_on is in {data.joined_on.year}; send one of them")],
+        )
+    if data.joined_on > local_today(tenant_id, now=now):
+        raise InvalidInputError(
+            "joined_on is in the future", details=[FieldProblem("joined_on", "not after the village's local date")]
+        )
+    return data.joined_on, data.joined_on.year
+
+
+def _stored(tenant_id: str, village_code: str, repo: VillageRepository) -> Village:
+    village = repo.get(village_code)
+    if village is None:
+        raise NotFoundError("no such village")
+    return village
+
+
+def _announce(tenant_id: str, village_code: str, now: datetime) -> None:
+    # What the village is expected to report and its baseline feed the figures: the rollup recomputes.
+    changes.mark_changed(
+        tenant_id=tenant_id, changes=[(local_today(tenant_id, now=now).strftime("%Y-%m"), village_code)], now=now
+    )
+
+
+def deactivate(
+    *, principal: Principal, village_code: str, repo: VillageRepository | None = None, now: datetime | None = None
+) -> Village:
+    """Deactivate a village library as of its local today (district admin): it is no longer expected
+    to report from the next month on; its reports and history are kept. Twice changes nothing."""
+    principal.require(Role.DISTRICT_ADMIN)
+    tenant_id = principal.tenant
+    repo = repo or VillageRepository(tenant_id=tenant_id)
+    now = now or utcnow()
+    village = _stored(tenant_id, village_code, repo)
+    if village.deactivated_on is not None:
+        return village
+    updated = replace(village, deactivated_on=local_today(village_code, now=now), updated_at=now)
+    _announce(tenant_id, village_code, now)
+    repo.set_state(updated)
+    return updated
+
+
+def record_baseline(
+    *,
+    principal: Principal,
+    village_code: str,
+    monthly: Mapping[str, float] | None,
+    source: str | None,
+    repo: VillageRepository | None = None,
+    now: datetime | None = None,
+) -> Village:
+    """Record a village's monthly baseline from a survey (district admin), or remove it (`monthly`
+    None) so that the mean of its first three full months counts instead."""
+    principal.require(Role.DISTRICT_ADMIN)
+    tenant_id = principal.tenant
+    repo = repo or VillageRepository(tenant_id=tenant_id)
+    now = now or utcnow()
+    village = _stored(tenant_id, village_code, repo)
+    baseline = (
+        RecordedBaseline(monthly=dict(monthly), source=source or "", recorded_at=now, recorded_by=principal.key_id)
+        if monthly is not None
+        else None
+    )
+    updated = replace(village, baseline=baseline, updated_at=now)
+    _announce(tenant_id, village_code, now)
+    repo.set_state(updated)
+    return updated
 
 
 def get(*, principal: Principal, village_code: str, repo: VillageRepository | None = None) -> Village:

@@ -62,7 +62,7 @@ def test_the_job_flags_a_past_due_commitment_once_and_publishes_one_event(
     assert transition(api, grobogan.admin, closed["commitment_id"], "withdrawn", 1).status == 201
 
     first = invoke_schedule()
-    assert first == {"checked": 1, "newly_overdue": 1, "events_published": 1, "cleared": 0}
+    assert first == {"checked": 1, "newly_overdue": 1, "events_published": 1, "cleared": 0, "next_steps_announced": 0}
     events = published()
     assert len(events) == 1
     assert events[0]["detail-type"] == "CommitmentOverdue" and events[0]["source"] == "tpbis.commitments"
@@ -80,7 +80,7 @@ def test_the_job_flags_a_past_due_commitment_once_and_publishes_one_event(
     assert [c["commitment_id"] for c in overdue] == [late["commitment_id"]]
 
     second = invoke_schedule()
-    assert second == {"checked": 1, "newly_overdue": 0, "events_published": 0, "cleared": 0}
+    assert second == {"checked": 1, "newly_overdue": 0, "events_published": 0, "cleared": 0, "next_steps_announced": 0}
     assert published() == []
 
 
@@ -93,7 +93,13 @@ def test_an_overdue_commitment_loses_its_flag_when_it_becomes_final(
     assert transition(api, grobogan.admin, late, "committed", 1).json["commitment"]["overdue"] is True
     lapsed = transition(api, grobogan.admin, late, "lapsed", 2)
     assert lapsed.json["commitment"]["overdue"] is False
-    assert api.post(RUN, key=admin_key).json == {"checked": 0, "newly_overdue": 0, "events_published": 0, "cleared": 0}
+    assert api.post(RUN, key=admin_key).json == {
+        "checked": 0,
+        "newly_overdue": 0,
+        "events_published": 0,
+        "cleared": 0,
+        "next_steps_announced": 0,
+    }
     assert len(published()) == 1
 
 
@@ -118,3 +124,29 @@ def test_the_job_runs_daily_early_in_the_indonesian_morning() -> None:
 
     (source,) = [s for s in app.event_sources if s.name == "send_commitment_reminders"]
     assert source.schedule_expression.to_string() == "cron(0 23 * * ? *)"
+
+
+def test_a_next_step_that_falls_due_is_announced_once_and_a_new_one_again(
+    tenants: Tenants, api: ApiClient, admin_key: str, published: Callable[[], list[dict[str, Any]]]
+) -> None:
+    grobogan = tenants.create(GROBOGAN)
+    commitment = new_commitment(api, grobogan, due_date="2099-12-31")
+    cid = commitment["commitment_id"]
+    later = new_commitment(api, grobogan, commitment["stakeholder_id"], due_date="2099-12-31")
+    step = {"expected_version": 1, "next_step": "Audiensi dengan Bupati", "next_step_due": "2026-11-20"}
+    assert api.patch(f"/v1/commitments/{cid}", key=grobogan.admin, json=step).status == 200
+    future = {"expected_version": 1, "next_step": "Surat ke DPRD", "next_step_due": "2099-01-01"}
+    assert api.patch(f"/v1/commitments/{later['commitment_id']}", key=grobogan.admin, json=future).status == 200
+
+    assert api.post(RUN, key=admin_key).json["next_steps_announced"] == 1
+    (event,) = published()
+    assert event["detail-type"] == "CommitmentNextStepDue"
+    assert (event["detail"]["commitment_id"], event["detail"]["next_step"]) == (cid, "Audiensi dengan Bupati")
+    assert event["detail"]["tenant_id"] == GROBOGAN
+    assert invoke_schedule()["next_steps_announced"] == 0
+    assert published() == []
+
+    again = {"expected_version": 2, "next_step": "Audiensi kedua", "next_step_due": "2026-11-27"}
+    assert api.patch(f"/v1/commitments/{cid}", key=grobogan.admin, json=again).status == 200
+    assert api.post(RUN, key=admin_key).json["next_steps_announced"] == 1
+    assert [e["detail"]["next_step"] for e in published()] == ["Audiensi kedua"]

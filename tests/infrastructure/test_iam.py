@@ -144,7 +144,8 @@ def test_the_api_handler_uses_every_table_reads_exports_and_writes_only_national
         if "s3:PutObject" in _as_list(statement["Action"]):
             resources = json.dumps(statement["Resource"])
             assert "/national/*" in resources and "/tenants/*/attachments/*" in resources
-            assert resources.count("Arn") == 2  # those two patterns and no other
+            assert "/config/*" in resources  # the DHIS2 mapping
+            assert resources.count("Arn") == 3  # those three patterns and no other
         if "s3:ListBucket" in _as_list(statement["Action"]):
             assert statement["Condition"] == {"StringLike": {"s3:prefix": ["tenants/*/attachments/*"]}}
 

@@ -25,7 +25,7 @@ TENANT = "33.15"
 
 
 class _Village:
-    library_name, joined_year, cohort = "Perpusdes", None, None
+    library_name, joined_year, joined_on, cohort = "Perpusdes", None, None, None
 
 
 def _admin(tenant: str = TENANT) -> Principal:

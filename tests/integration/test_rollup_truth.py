@@ -125,7 +125,7 @@ def test_incremental_equals_from_scratch_equals_naive(ops: list[tuple[Any, ...]]
 
         class Body:
             def __init__(self, name: str) -> None:
-                self.library_name, self.joined_year, self.cohort = name, None, None
+                self.library_name, self.joined_year, self.joined_on, self.cohort = name, None, None, None
 
         def register_village(village: str) -> None:
             register(principal=_admin(tenant_of(village)), village_code=village, data=Body(village), now=NOW)

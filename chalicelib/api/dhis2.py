@@ -1,0 +1,43 @@
+"""The DHIS2 mapping of the national operator."""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint
+
+from chalicelib.api.http import endpoint
+from chalicelib.domain.principal import Principal, Role
+from chalicelib.lazy import lazy_import
+from chalicelib.schemas.dhis2 import Dhis2MappingPublic, Dhis2MappingPut
+
+dhis2_bp = Blueprint(__name__)
+service = lazy_import("chalicelib.services.dhis2")
+
+
+@endpoint(
+    dhis2_bp,
+    "/v1/admin/dhis2-mapping",
+    "PUT",
+    summary="Upload the DHIS2 mapping",
+    tag="national",
+    body=Dhis2MappingPut,
+    responses={200: Dhis2MappingPublic},
+    roles=(Role.PLATFORM_ADMIN,),
+    description="Which DHIS2 data element each indicator goes to and which organisation unit each area is; "
+    "`GET /v1/national/export?format=dhis2` uses it. Replaces the previous mapping.",
+)
+def put_dhis2_mapping(*, principal: Principal, body: Dhis2MappingPut) -> Dhis2MappingPublic:
+    """The stored mapping."""
+    return Dhis2MappingPublic.model_validate(service.save_mapping(principal=principal, mapping=body.to_domain()))
+
+
+@endpoint(
+    dhis2_bp,
+    "/v1/admin/dhis2-mapping",
+    summary="The DHIS2 mapping in force",
+    tag="national",
+    responses={200: Dhis2MappingPublic},
+    roles=(Role.PLATFORM_ADMIN, Role.NATIONAL_VIEWER),
+)
+def get_dhis2_mapping(*, principal: Principal) -> Dhis2MappingPublic:
+    """The mapping as uploaded, with who uploaded it and when."""
+    return Dhis2MappingPublic.model_validate(service.mapping_document(principal=principal))

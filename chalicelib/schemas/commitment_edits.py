@@ -1,0 +1,74 @@
+"""Commitment edits and paged history: requests and responses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import Field
+
+from chalicelib.domain.commitment_edits import CommitmentEdit
+from chalicelib.schemas.commitments import MAX_IDR, ActionPublic, TransitionPublic
+from chalicelib.schemas.common import PublicModel, RequestModel
+
+
+class CommitmentUpdate(RequestModel):
+    """The fields to change (null clears an optional one), and the version last read."""
+
+    expected_version: int = Field(ge=1, description="The version the caller last read; a stale one answers 409.")
+    description: str | None = Field(default=None, min_length=1, max_length=2000)
+    due_date: dt.date | None = None
+    amount_idr: int | None = Field(default=None, ge=1, le=MAX_IDR, description="Only while the commitment is proposed.")
+    next_step: str | None = Field(default=None, min_length=1, max_length=2000)
+    next_step_due: dt.date | None = None
+
+    def changes(self) -> dict[str, Any]:
+        """The fields sent, without the version."""
+        return {k: v for k, v in self.model_dump(exclude_unset=True).items() if k != "expected_version"}
+
+
+class FieldChangePublic(PublicModel):
+    """One changed field."""
+
+    field: str
+    old: Any
+    new: Any
+
+
+class EditPublic(PublicModel):
+    """One edit of a commitment."""
+
+    version: int
+    at: dt.datetime
+    by: str
+    changes: list[FieldChangePublic]
+
+    @classmethod
+    def of(cls, e: CommitmentEdit) -> EditPublic:
+        return cls(
+            version=e.version,
+            at=e.at,
+            by=e.by,
+            changes=[FieldChangePublic(field=c.field, old=c.old, new=c.new) for c in e.changes],
+        )
+
+
+class TransitionPage(PublicModel):
+    """One page of a commitment's transitions, by version."""
+
+    items: list[TransitionPublic]
+    next_cursor: str | None = None
+
+
+class ActionPage(PublicModel):
+    """One page of a commitment's advocacy actions, by date."""
+
+    items: list[ActionPublic]
+    next_cursor: str | None = None
+
+
+class EditPage(PublicModel):
+    """One page of a commitment's edits, by version."""
+
+    items: list[EditPublic]
+    next_cursor: str | None = None
