@@ -181,7 +181,17 @@ class RequestHandler(StaticFiles, ChaliceRequestHandler):
         self.send_header("Content-Type", headers.pop("Content-Type", "application/json"))
         self._send_headers(headers)
 
-    do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
+    do_PUT = do_POST = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
+
+    def do_GET(self) -> None:
+        """The web app's files outside /v1, the API inside."""
+        if not self._static():
+            self._generic_handle()
+
+    def do_HEAD(self) -> None:
+        """As GET, without a body."""
+        if not self._static():
+            self._generic_handle()
 
     def log_message(self, format: str, *args: Any) -> None:
         """Request lines are logged by the app itself (structured); keep stderr quiet."""
