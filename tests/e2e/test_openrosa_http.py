@@ -125,7 +125,8 @@ def test_odk_engine_fills_and_submits_every_form_from_the_server_url_of_a_new_op
         assert form["fields"]["village_code"] == "model-value", "one village on the key: the form does not ask"
     # The engine itself refused the group larger than its total, and the partnership ending before it began.
     assert [v["field"] for v in result["forms"]["tpbis_visits"]["violations"]] == ["women"]
-    assert "Tidak boleh lebih dari jumlah pengunjung" in result["forms"]["tpbis_visits"]["violations"][0]["message"]
+    message = result["forms"]["tpbis_visits"]["violations"][0]["message"]
+    assert "perempuan + laki-laki tidak boleh lebih dari jumlah pengunjung" in message  # women + men <= visitors
     assert [v["field"] for v in result["forms"]["tpbis_activity"]["violations"]] == ["youth"]
     assert [v["field"] for v in result["forms"]["tpbis_partnership"]["violations"]] == ["ends_on"]
     assert result["forms"]["tpbis_visits"]["payloadWhileViolated"] == "pending"
