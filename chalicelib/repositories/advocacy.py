@@ -21,10 +21,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pynamodb.connection import Connection
-from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.expressions.condition import Condition
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.commitments import (
     FINAL,
@@ -37,11 +35,8 @@ from chalicelib.domain.commitments import (
 )
 from chalicelib.domain.indicators import TransitionFact
 from chalicelib.errors import (
-    FieldProblem,
     MalformedRequestError,
     NotFoundError,
-    VersionConflictError,
-    cancellation_codes,
 )
 from chalicelib.repositories.advocacy_items import (
     OPEN,
@@ -53,6 +48,7 @@ from chalicelib.repositories.advocacy_items import (
     TransitionItem,
     as_int,
     commitment_sk,
+    commitment_transaction,
     stakeholder_sk,
 )
 from chalicelib.repositories.base import all_of, decode_cursor, encode_cursor
@@ -300,33 +296,25 @@ class AdvocacyRepository:
             evidence_url=step.evidence_url,
             realized_amount_idr=step.realized_amount_idr,
         )
-        try:
-            with TransactWrite(connection=Connection()) as transaction:
-                transaction.update(
-                    CommitmentItem(self.tenant_id, commitment_sk(after.commitment_id)),
-                    actions=actions,
-                    condition=CommitmentItem.version == before.version,
-                )
-                transaction.save(transition, condition=TransitionItem.sk.does_not_exist())
-                if counted:
-                    scope = scope_of(after)
-                    transaction.save(
-                        FactItem(
-                            self.tenant_id,
-                            _fact_sk(scope, step.on, after.commitment_id, step.version),
-                            commitment_id=after.commitment_id,
-                            to_status=step.to_status.value,
-                            on=step.on.isoformat(),
-                            amount_idr=after.counted_amount(step.to_status),
-                        )
+        with commitment_transaction() as transaction:
+            transaction.update(
+                CommitmentItem(self.tenant_id, commitment_sk(after.commitment_id)),
+                actions=actions,
+                condition=CommitmentItem.version == before.version,
+            )
+            transaction.save(transition, condition=TransitionItem.sk.does_not_exist())
+            if counted:
+                scope = scope_of(after)
+                transaction.save(
+                    FactItem(
+                        self.tenant_id,
+                        _fact_sk(scope, step.on, after.commitment_id, step.version),
+                        commitment_id=after.commitment_id,
+                        to_status=step.to_status.value,
+                        on=step.on.isoformat(),
+                        amount_idr=after.counted_amount(step.to_status),
                     )
-        except TransactWriteError as exc:
-            if cancellation_codes(exc) & {"ConditionalCheckFailed", "TransactionConflict"}:
-                raise VersionConflictError(
-                    "the commitment changed meanwhile; reload it and retry",
-                    details=[FieldProblem("expected_version", "the commitment changed meanwhile")],
-                ) from exc
-            raise
+                )
 
     def add_action(self, action: Action) -> None:
         """Store an advocacy action of a commitment."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -13,8 +15,11 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.commitments import (
     Action,
@@ -26,6 +31,7 @@ from chalicelib.domain.commitments import (
     StakeholderKind,
     Transition,
 )
+from chalicelib.errors import FieldProblem, VersionConflictError, cancellation_codes
 from chalicelib.repositories.base import table_meta
 from chalicelib.tables import ADVOCACY
 
@@ -239,3 +245,19 @@ def stakeholder_sk(stakeholder_id: str) -> str:
 def commitment_sk(commitment_id: str) -> str:
     """The sort key of a commitment (and the prefix of its history and actions)."""
     return f"commitment#{commitment_id}"
+
+
+@contextmanager
+def commitment_transaction() -> Iterator[TransactWrite]:
+    """One transaction on a commitment and what goes with it: a failed condition or a conflicting
+    writer means the commitment changed since it was read (409)."""
+    try:
+        with TransactWrite(connection=Connection()) as transaction:
+            yield transaction
+    except TransactWriteError as exc:
+        if cancellation_codes(exc) & {"ConditionalCheckFailed", "TransactionConflict"}:
+            raise VersionConflictError(
+                "the commitment changed meanwhile; reload it and retry",
+                details=[FieldProblem("expected_version", "the commitment changed meanwhile")],
+            ) from exc
+        raise

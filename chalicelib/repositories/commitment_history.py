@@ -9,14 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
-
 from chalicelib.domain.commitment_edits import CommitmentEdit
 from chalicelib.domain.commitments import Commitment
 from chalicelib.domain.reports import FieldChange
-from chalicelib.errors import FieldProblem, MalformedRequestError, VersionConflictError, cancellation_codes
+from chalicelib.errors import MalformedRequestError
 from chalicelib.repositories.advocacy_items import (
     OPEN,
     ActionItem,
@@ -25,6 +21,7 @@ from chalicelib.repositories.advocacy_items import (
     EditItem,
     TransitionItem,
     commitment_sk,
+    commitment_transaction,
 )
 from chalicelib.repositories.base import condition_held, decode_cursor, encode_cursor
 
@@ -76,22 +73,14 @@ class CommitmentHistory:
             by=edit.by,
             changes=[{"field": c.field, "old": c.old, "new": c.new} for c in edit.changes],
         )
-        try:
-            with TransactWrite(connection=Connection()) as transaction:
-                transaction.update(
-                    CommitmentItem(self.tenant_id, commitment_sk(after.commitment_id)),
-                    actions=actions,
-                    # still open (due_key present) and unchanged since it was read
-                    condition=(CommitmentItem.version == before.version) & CommitmentItem.due_key.exists(),
-                )
-                transaction.save(item, condition=EditItem.sk.does_not_exist())
-        except TransactWriteError as exc:
-            if cancellation_codes(exc) & {"ConditionalCheckFailed", "TransactionConflict"}:
-                raise VersionConflictError(
-                    "the commitment changed meanwhile; reload it and retry",
-                    details=[FieldProblem("expected_version", "the commitment changed meanwhile")],
-                ) from exc
-            raise
+        with commitment_transaction() as transaction:
+            transaction.update(
+                CommitmentItem(self.tenant_id, commitment_sk(after.commitment_id)),
+                actions=actions,
+                # still open (due_key present) and unchanged since it was read
+                condition=(CommitmentItem.version == before.version) & CommitmentItem.due_key.exists(),
+            )
+            transaction.save(item, condition=EditItem.sk.does_not_exist())
 
     def page(self, commitment_id: str, kind: str, *, limit: int, cursor: str | None) -> tuple[list[Any], str | None]:
         """One page of a commitment's transitions (by version), actions (by date) or edits (by version)."""
