@@ -11,6 +11,7 @@ from chalicelib.api.http import endpoint
 from chalicelib.domain.periods import Period
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.schedules import interval_of
+from chalicelib.errors import FieldProblem, InvalidInputError
 from chalicelib.lazy import lazy_import
 from chalicelib.schemas.indicators import (
     ExportQuery,
@@ -66,7 +67,9 @@ def tenant_indicators(*, principal: Principal, query: TenantIndicatorQuery) -> I
 def national_indicators(*, principal: Principal, query: NationalIndicatorQuery) -> IndicatorList:
     """The nation, every province or every regency, as of the last rollup."""
     period = Period.parse(query.period)
-    return _listed(service.national_indicators(principal=principal, period=period, level=query.level))
+    return _listed(
+        service.national_indicators(principal=principal, period=period, level=query.level, cohort=query.cohort)
+    )
 
 
 @endpoint(
@@ -80,18 +83,27 @@ def national_indicators(*, principal: Principal, query: NationalIndicatorQuery) 
     description="The file the last national rollup wrote for the period: JSON, or CSV with one row per "
     "scope (national, provinces, regencies), or (`format=dhis2`) a DHIS2 dataValueSets payload through the "
     "mapping uploaded with PUT /v1/admin/dhis2-mapping (404 before one is; areas it does not map are left "
-    "out, their number in `X-Unmapped-Areas`).",
+    "out, their number in `X-Unmapped-Areas`). With `cohort=`, the JSON or CSV of that cohort's villages, "
+    "computed from the stored figures on request.",
 )
 def national_export(*, principal: Principal, query: ExportQuery) -> Response:
     """national/{period}/indicators.json or .csv from the export bucket, or its DHIS2 form."""
     if query.format == "dhis2":
+        if query.cohort:
+            raise InvalidInputError(
+                "a DHIS2 export covers every village",
+                details=[FieldProblem("cohort", "not available with format=dhis2")],
+            )
         converted = dhis2.export_period(principal=principal, period=Period.parse(query.period))
         headers: dict[str, str | list[str]] = {
             "Content-Type": "application/json",
             "X-Unmapped-Areas": str(len(converted.unmapped_areas)),
         }
         return Response(body=json.dumps(converted.payload), status_code=200, headers=headers)
-    body, content_type = export.read_export(Period.parse(query.period), query.format)
+    if query.cohort:
+        body, content_type = export.cohort_export(Period.parse(query.period), query.format, query.cohort)
+    else:
+        body, content_type = export.read_export(Period.parse(query.period), query.format)
     return Response(body=body.decode("utf-8"), status_code=200, headers={"Content-Type": content_type})
 
 

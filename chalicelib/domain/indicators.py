@@ -2,16 +2,18 @@
 
 *Flows* are sums or counts over what happened in a period; they are stored per scope and period
 and a parent's flow is the sum of its children's. *Stocks* do not belong to one period: the
-number of registered villages, and a partnership series (+1 in the month a partnership starts,
+number of registered villages, a partnership series (+1 in the month a partnership starts,
 -1 in the first month whose last day it no longer covers) from which `partnerships_active` at
-the end of any period is a prefix sum. Rates and comparisons are derived when read.
+the end of any period is a prefix sum, and the villages' *reach* (domain/official_figures.py):
+which months each is expected to report in, and its monthly baseline. Rates and comparisons are
+derived when read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.domain.periods import LATEST_DATE, Period, month_key, next_month_key
@@ -35,7 +37,37 @@ FLOWS = (
     "budget_committed_idr",
     "budget_realized_idr",
 )
-INDICATORS = (*FLOWS, "partnerships_active", "villages_registered", "reporting_rate_pct")
+# The flows a village has a baseline of: what its reports measure (not coverage, not commitments).
+BASELINE_INDICATORS = (
+    "visits",
+    "activities",
+    "participants",
+    "participants_women",
+    "participants_youth",
+    "participants_entrepreneurs",
+    "participants_disabled",
+    "media_mentions",
+    "partnerships_new",
+    "ict_sessions",
+    "internet_users",
+)
+# Summed like flows but read only through the official figures: expected villages that reported
+# (at all, and on time), and each baseline indicator's value over the villages that have a baseline.
+OFFICIAL_FLOWS = (
+    "villages_reporting_expected",
+    "villages_reporting_on_time",
+    *(f"baseline_value_{name}" for name in BASELINE_INDICATORS),
+)
+SUMMED = (*FLOWS, *OFFICIAL_FLOWS)
+INDICATORS = (
+    *FLOWS,
+    "partnerships_active",
+    "villages_registered",
+    "villages_expected",
+    "reporting_rate_pct",
+    "villages_reporting_on_time",
+    "timeliness_pct",
+)
 
 Figures = dict[str, int]
 
@@ -56,6 +88,8 @@ class Stock:
 
     villages_registered: int
     partnership_series: dict[str, int]  # "YYYY-MM" -> net change
+    # "<joined>|<left>" -> summed reach entries (see domain/official_figures.py)
+    reach: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def partnerships_active(self, period: Period) -> int:
         """Partnerships active on the period's last day."""
@@ -66,6 +100,7 @@ class Stock:
         return {
             "villages_registered": self.villages_registered,
             "partnership_series": {k: v for k, v in sorted(self.partnership_series.items()) if v},
+            "reach": {k: dict(sorted(v.items())) for k, v in sorted(self.reach.items())},
         }
 
     @classmethod
@@ -74,6 +109,7 @@ class Stock:
         return cls(
             int(values.get("villages_registered", 0)),
             {str(k): int(v) for k, v in (values.get("partnership_series") or {}).items()},
+            {str(k): {str(n): int(x) for n, x in v.items()} for k, v in (values.get("reach") or {}).items()},
         )
 
 
@@ -81,13 +117,13 @@ EMPTY_STOCK = Stock(0, {})
 
 
 def zero() -> Figures:
-    """Every flow at zero."""
-    return dict.fromkeys(FLOWS, 0)
+    """Every flow (and official flow) at zero."""
+    return dict.fromkeys(SUMMED, 0)
 
 
 def add(total: Figures, more: Mapping[str, Any]) -> Figures:
     """`total` plus `more`, flow by flow (in place; returned for convenience)."""
-    for name in FLOWS:
+    for name in SUMMED:
         total[name] += int(more.get(name, 0) or 0)
     return total
 
@@ -101,13 +137,17 @@ def sum_figures(parts: Iterable[Mapping[str, Any]]) -> Figures:
 
 
 def sum_stocks(parts: Iterable[Stock]) -> Stock:
-    """A parent's stock: registered villages and partnership series added up."""
-    registered, series = 0, dict[str, int]()
+    """A parent's stock: registered villages, partnership series and reach added up."""
+    registered, series, reach = 0, dict[str, int](), dict[str, dict[str, int]]()
     for part in parts:
         registered += part.villages_registered
         for month, delta in part.partnership_series.items():
             series[month] = series.get(month, 0) + delta
-    return Stock(registered, {k: v for k, v in series.items() if v})
+        for key, entry in part.reach.items():
+            summed = reach.setdefault(key, {})
+            for name, amount in entry.items():
+                summed[name] = summed.get(name, 0) + amount
+    return Stock(registered, {k: v for k, v in series.items() if v}, reach)
 
 
 def village_figures(reports: Iterable[Report], facts: Iterable[TransitionFact], period: Period) -> Figures:
@@ -185,37 +225,3 @@ def compare(value: float | None, base: float | None) -> tuple[float | None, floa
         return None, None
     change = value - base
     return change, (round(change / base * 100, 2) if base else None)
-
-
-def rate(reporting: int, registered: int) -> float | None:
-    """Reporting villages as a percentage of registered ones (null when none is registered)."""
-    return round(reporting / registered * 100, 2) if registered else None
-
-
-def indicator_values(flows: Mapping[str, Any], stock: Stock, period: Period) -> dict[str, float | int | None]:
-    """Every indicator of a scope for a period."""
-    values: dict[str, float | int | None] = {name: int(flows.get(name, 0) or 0) for name in FLOWS}
-    values["partnerships_active"] = stock.partnerships_active(period)
-    values["villages_registered"] = stock.villages_registered
-    values["reporting_rate_pct"] = rate(int(values["villages_reporting"] or 0), stock.villages_registered)
-    return values
-
-
-def indicator_blocks(
-    now: Mapping[str, Any], previous: Mapping[str, Any], last_year: Mapping[str, Any]
-) -> dict[str, dict[str, float | int | None]]:
-    """{name: {value, previous, change, change_pct, last_year, yoy_change_pct}} for every indicator."""
-    blocks = {}
-    for name in INDICATORS:
-        value, prev, ly = now.get(name), previous.get(name), last_year.get(name)
-        change, change_pct = compare(value, prev)
-        _, yoy = compare(value, ly)
-        blocks[name] = {
-            "value": value,
-            "previous": prev,
-            "change": change,
-            "change_pct": change_pct,
-            "last_year": ly,
-            "yoy_change_pct": yoy,
-        }
-    return blocks

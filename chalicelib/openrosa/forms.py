@@ -75,9 +75,7 @@ def xlsform(report_type: ReportType, villages: Sequence[str]) -> dict[str, list[
         if question.name == "village_code" and len(villages) != 1:
             for code in villages:
                 name = areas.name_of(code) or code
-                choices.append(
-                    {"list_name": "village_code", "name": code, f"label::{ID}": name, f"label::{EN}": name}
-                )
+                choices.append({"list_name": "village_code", "name": code, f"label::{ID}": name, f"label::{EN}": name})
     title = FORM_TITLES[report_type.value]
     settings = {"form_id": form_id(report_type), "form_title": title.id, "default_language": ID}
     content = json.dumps([survey, choices, settings], sort_keys=True).encode()

@@ -140,6 +140,11 @@ class VillageRepository:
         keys = [(self.tenant_id, code) for code in set(village_codes)]
         return {record.village_code for record in batch_get(VillageRecord, keys)}
 
+    def get_many(self, village_codes: Iterable[str]) -> dict[str, Village]:
+        """The registered villages among these codes, by code (one batch read per 100 codes)."""
+        keys = [(self.tenant_id, code) for code in set(village_codes)]
+        return {record.village_code: record.to_domain() for record in batch_get(VillageRecord, keys)}
+
     def page(
         self, *, limit: int, cursor: str | None, prefix: str | None = None, only: frozenset[str] | None = None
     ) -> tuple[list[Village], str | None]:

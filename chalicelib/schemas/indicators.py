@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, create_model
 
-from chalicelib.domain.indicators import INDICATORS
+from chalicelib.domain.indicators import BASELINE_INDICATORS, INDICATORS
 from chalicelib.domain.periods import PERIOD_PATTERN
 from chalicelib.schemas.common import PublicModel, QueryModel
 
@@ -24,9 +24,24 @@ class IndicatorBlock(PublicModel):
     yoy_change_pct: float | None
 
 
-_FIELDS: dict[str, Any] = {name: (IndicatorBlock, ...) for name in INDICATORS}
+class BaselineBlock(IndicatorBlock):
+    """A report indicator, also compared with the baseline of the villages that have one: `baseline`
+    (their monthly baselines times the period's months; null when none has one), `baseline_villages`
+    and `vs_baseline_pct` (their value against it; null when the base is 0 or none has one)."""
+
+    baseline: float | None
+    baseline_villages: int
+    vs_baseline_pct: float | None
+
+
+_FIELDS: dict[str, Any] = {
+    name: (BaselineBlock if name in BASELINE_INDICATORS else IndicatorBlock, ...) for name in INDICATORS
+}
 Indicators = create_model("Indicators", __base__=PublicModel, **_FIELDS)
-Indicators.__doc__ = "The TPBIS indicators, the stakeholder figures, and the reporting rate."
+Indicators.__doc__ = (
+    "The TPBIS indicators, the stakeholder figures, and completeness and timeliness of reporting "
+    "(villages expected, reporting rate, on time, timeliness)."
+)
 
 
 class Scope(PublicModel):
@@ -75,12 +90,22 @@ class NationalIndicatorQuery(QueryModel):
 
     period: str = Field(pattern=PERIOD_PATTERN, examples=["2026-Q4"])
     level: Literal["national", "province", "regency"] = "national"
+    cohort: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=50,
+        examples=["replikasi-2019"],
+        description="only the villages of this cohort (scopes without one are left out)",
+    )
 
 
 class ExportQuery(QueryModel):
-    """A period and the export's format."""
+    """A period, the export's format, and optionally a cohort."""
 
     period: str = Field(pattern=PERIOD_PATTERN)
+    cohort: str | None = Field(
+        default=None, min_length=1, max_length=50, description="only the villages of this cohort (computed on read)"
+    )
     format: Literal["json", "csv", "dhis2"] = Field(
         default="json", description="dhis2: a DHIS2 dataValueSets payload through the uploaded mapping"
     )

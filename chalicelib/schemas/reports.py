@@ -95,9 +95,9 @@ class _ReportBody(RequestModel):
             if counted > total:
                 raise ValueError(f"{partition.rule()}: {counted} is more than {partition.total} ({total})")
         return value
+
     # A date field -> the date field it cannot precede (checked by its validator; read by the forms).
     NOT_BEFORE: ClassVar[dict[str, str]] = {}
-
 
     @field_validator("date")
     @classmethod

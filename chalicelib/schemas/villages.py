@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from chalicelib import areas
-from chalicelib.domain.baselines import BASELINE_INDICATORS
+from chalicelib.domain.indicators import BASELINE_INDICATORS
 from chalicelib.domain.villages import Village
 from chalicelib.schemas.common import PageQuery, PublicModel, RequestModel
 

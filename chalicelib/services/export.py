@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from chalicelib import aws_clients
-from chalicelib.clock import local_today
+from chalicelib.clock import local_today, utcnow
 from chalicelib.config import get_settings
 from chalicelib.domain.indicators import INDICATORS
 from chalicelib.domain.periods import Period
@@ -25,14 +25,15 @@ def object_key(period: str, fmt: str) -> str:
     return f"national/{period}/indicators.{fmt}"
 
 
-def document(period: Period) -> dict[str, Any]:
-    """The export of a period: every national, province and regency item."""
+def document(period: Period, cohort: str | None = None) -> dict[str, Any]:
+    """The export of a period: every national, province and regency item (with a cohort, of its
+    villages only)."""
     items = [
         as_public(i)
         for level in NATIONAL_LEVELS
-        for i in with_approval(assemble(owner=NATIONAL, level=level, period=period), level, period)
+        for i in with_approval(assemble(owner=NATIONAL, level=level, period=period, cohort=cohort), level, period)
     ]
-    return {"period": str(period), "items": items}
+    return {"period": str(period), "items": items, **({"cohort": cohort} if cohort else {})}
 
 
 def as_csv(doc: dict[str, Any]) -> str:
@@ -87,6 +88,14 @@ def export_periods(periods: list[str], now: dt.datetime) -> list[str]:
 
 # The program's national office is in Jakarta (WIB): its calendar decides "the current period".
 NATIONAL_TZ_AREA = "31"
+
+
+def cohort_export(period: Period, fmt: str, cohort: str, *, now: dt.datetime | None = None) -> tuple[bytes, str]:
+    """A period's export restricted to a cohort, computed from the stored figures when asked."""
+    doc = document(period, cohort)
+    doc["generated_at"] = (now or utcnow()).isoformat()
+    body = json.dumps(doc, separators=(",", ":")) if fmt == "json" else as_csv(doc)
+    return body.encode("utf-8"), FORMATS[fmt]
 
 
 def read_export(period: Period, fmt: str) -> tuple[bytes, str]:

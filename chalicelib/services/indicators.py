@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib import areas
-from chalicelib.domain.indicators import Stock, indicator_blocks, indicator_values
+from chalicelib.domain.indicators import Stock
 from chalicelib.domain.periods import Period
 from chalicelib.domain.principal import Principal, Role
+from chalicelib.domain.readings import scope_blocks
 from chalicelib.errors import PermissionDeniedError
 from chalicelib.repositories.aggregates import NATIONAL, REGENCY_DIRECT, STOCK, AggregateStore, Stored, partition
 from chalicelib.services.approval_state import approval_blocks
@@ -43,24 +45,44 @@ def _read(store: AggregateStore, owner: str, level: str, period: str, only: set[
     return {k: v for k, v in items.items() if only is None or k in only}
 
 
+def of_cohort(values: Mapping[str, Any] | None, cohort: str | None) -> Mapping[str, Any] | None:
+    """A stored item's figures, or (with a cohort) those of its villages of that cohort: a village's own
+    when it is of it, a parent's from its `by_cohort`; None when it has none of that cohort."""
+    if cohort is None or values is None:
+        return values
+    if values.get("cohort") == cohort:
+        return values
+    by_cohort: Mapping[str, Mapping[str, Any]] = values.get("by_cohort") or {}
+    return by_cohort.get(cohort)
+
+
 def assemble(
-    *, owner: str, level: str, period: Period, only: set[str] | None = None, store: AggregateStore | None = None
+    *,
+    owner: str,
+    level: str,
+    period: Period,
+    only: set[str] | None = None,
+    store: AggregateStore | None = None,
+    cohort: str | None = None,
 ) -> list[IndicatorItem]:
-    """Indicators of every scope of a level that has registered villages (or of `only`)."""
+    """Indicators of every scope of a level that has registered villages (or of `only`); with a cohort,
+    of its villages of that cohort in the scopes that have some."""
     store = store or AggregateStore()
     stocks = {k: v for k, v in _read(store, owner, level, STOCK, only).items() if k != REGENCY_DIRECT}
-    previous, last_year = period.previous(), period.a_year_earlier()
     current = _read(store, owner, level, str(period), only)
-    before = _read(store, owner, level, str(previous), only)
-    year_ago = _read(store, owner, level, str(last_year), only)
+    before = _read(store, owner, level, str(period.previous()), only)
+    year_ago = _read(store, owner, level, str(period.a_year_earlier()), only)
     items = []
     for code in sorted(stocks):
-        stock = Stock.from_values(stocks[code])
-        now_values = indicator_values(current.get(code, {}), stock, period)
-        blocks = indicator_blocks(
-            now_values,
-            indicator_values(before.get(code, {}), stock, previous),
-            indicator_values(year_ago.get(code, {}), stock, last_year),
+        stock_values = of_cohort(stocks[code], cohort)
+        if stock_values is None:
+            continue
+        blocks = scope_blocks(
+            of_cohort(current.get(code), cohort) or {},
+            of_cohort(before.get(code), cohort) or {},
+            of_cohort(year_ago.get(code), cohort) or {},
+            Stock.from_values(stock_values),
+            period,
         )
         computed = current[code].computed_at if code in current else stocks[code].computed_at
         items.append(IndicatorItem(level, code, _name(code), str(period), blocks, computed))
@@ -82,11 +104,18 @@ def tenant_indicators(
 
 
 def national_indicators(
-    *, principal: Principal, period: Period, level: str, store: AggregateStore | None = None
+    *,
+    principal: Principal,
+    period: Period,
+    level: str,
+    cohort: str | None = None,
+    store: AggregateStore | None = None,
 ) -> list[IndicatorItem]:
-    """National, province or regency indicators across tenants (national viewer, platform admin)."""
+    """National, province or regency indicators across tenants (national viewer, platform admin);
+    with a cohort, of its villages only."""
     principal.require(Role.NATIONAL_VIEWER, Role.PLATFORM_ADMIN)
-    return with_approval(assemble(owner=NATIONAL, level=level, period=period, store=store), level, period, store)
+    items = assemble(owner=NATIONAL, level=level, period=period, store=store, cohort=cohort)
+    return with_approval(items, level, period, store)
 
 
 def with_approval(

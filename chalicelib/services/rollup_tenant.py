@@ -13,29 +13,24 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import areas
-from chalicelib.domain.indicators import (
-    Stock,
-    TransitionFact,
-    commitment_figures,
-    partnership_series,
-    sum_figures,
-    sum_stocks,
-    village_figures,
-)
+from chalicelib.domain.indicators import Stock, commitment_figures, sum_figures, sum_stocks
+from chalicelib.domain.official_figures import VillageBasis
 from chalicelib.domain.periods import Period, PeriodKind
 from chalicelib.repositories import changes
-from chalicelib.repositories.aggregates import NATIONAL, REGENCY_DIRECT, STOCK, AggregateStore, Key, partition
+from chalicelib.repositories.aggregates import NATIONAL, REGENCY_DIRECT, STOCK, AggregateStore, Key, Stored, partition
+from chalicelib.repositories.periods import PeriodRepository
 from chalicelib.repositories.reports import ReportRepository
 from chalicelib.repositories.villages import VillageRepository
 from chalicelib.services.rollup_problems import ProblemLog
+from chalicelib.services.rollup_village import FactSource, VillageSources, compute_village, sum_months
 
 if TYPE_CHECKING:
     from chalicelib.services.rollup import RollupSummary
 
-FactSource = Callable[[str, str, dt.date, dt.date], list[TransitionFact]]
+__all__ = ["FactSource", "TenantResult", "roll_tenant", "sum_children"]
 
 
 @dataclass
@@ -52,53 +47,26 @@ def periods_of_month(month: str) -> tuple[Period, Period, Period]:
     return Period.all_of(dt.date.fromisoformat(month + "-01"))
 
 
-def _sum_months(months: Iterable[Mapping[str, object]]) -> dict[str, object]:
-    """A village's quarter or year from its months: flows add up, it reported if it did in any month."""
-    figures = sum_figures(months)
-    figures["villages_reporting"] = min(1, figures["villages_reporting"])
-    return dict(figures)
-
-
-def sum_children(children: Iterable[Mapping[str, object]], period: str) -> dict[str, object]:
-    """A parent's figures for a period (or its stock) from its children's."""
+def _plain_sum(children: list[Mapping[str, Any]], period: str) -> dict[str, Any]:
     if period == STOCK:
         return sum_stocks(Stock.from_values(c) for c in children).as_values()
     return dict(sum_figures(children))
 
 
-def _village(
-    tenant_id: str,
-    village: str,
-    months: set[str],
-    *,
-    registered: bool,
-    reports: ReportRepository,
-    facts: FactSource,
-    problems: ProblemLog,
-) -> dict[Key, dict[str, object]]:
-    """A village's stock and dirty months from its sources (per year, one query of its reports and
-    one of its commitment facts, from its first to its last dirty month of that year)."""
-
-    def unreadable(submission_id: str, exc: Exception) -> None:
-        problems.failed(village, submission_id, exc)
-
-    fresh: dict[Key, dict[str, object]] = {}
-    partnerships = problems.screen(village, reports.partnerships_of(village, unreadable=unreadable))
-    stock = Stock(1 if registered else 0, partnership_series(partnerships))
-    fresh[(partition(tenant_id, "village", STOCK), village)] = stock.as_values()
-    by_year: dict[int, list[Period]] = defaultdict(list)
-    for text in sorted(months):
-        month = Period.parse(text)
-        by_year[month.year].append(month)
-    for dirty in by_year.values():
-        start, end = dirty[0].start, dirty[-1].end
-        span_reports = problems.screen(village, reports.in_village_between(village, start, end, unreadable=unreadable))
-        span_facts = facts(tenant_id, village, start, end)
-        for month in dirty:
-            fresh[(partition(tenant_id, "village", str(month)), village)] = dict(
-                village_figures(span_reports, span_facts, month)
-            )
-    return fresh
+def sum_children(children: Iterable[Mapping[str, Any]], period: str) -> dict[str, Any]:
+    """A parent's figures for a period (or its stock) from its children's, with those of each cohort
+    (`by_cohort`: from the villages' `cohort`, or the children's own `by_cohort`)."""
+    children = list(children)
+    total = _plain_sum(children, period)
+    groups: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for child in children:
+        if child.get("cohort"):
+            groups[str(child["cohort"])].append(child)
+        for cohort, part in (child.get("by_cohort") or {}).items():
+            groups[cohort].append(part)
+    if groups:
+        total["by_cohort"] = {cohort: _plain_sum(parts, period) for cohort, parts in sorted(groups.items())}
+    return total
 
 
 def roll_tenant(
@@ -124,29 +92,36 @@ def roll_tenant(
                 else village_months[scope].add(marker.month)
             )
 
-    reports = ReportRepository(tenant_id=tenant_id)
-    registered = VillageRepository(tenant_id=tenant_id).registered(village_months) if village_months else set()
     problems = ProblemLog(tenant_id, now=now)
+    villages = VillageRepository(tenant_id=tenant_id).get_many(village_months) if village_months else {}
+    stock_keys = {(partition(tenant_id, "village", STOCK), code) for code in village_months}
+    stored_stocks = store.read_keys(stock_keys) if stock_keys else {}
+    sources = VillageSources(
+        tenant_id,
+        ReportRepository(tenant_id=tenant_id),
+        facts,
+        problems,
+        PeriodRepository(tenant_id=tenant_id).settings().deadline_day if village_months else 0,
+        now,
+    )
     result = TenantResult(periods={STOCK})
-    fresh: dict[Key, dict[str, object]] = {}  # figures recomputed by this run
+    fresh: dict[Key, dict[str, Any]] = {}  # figures recomputed by this run
     derived: dict[str, set[Period]] = defaultdict(set)  # village -> its quarters and years to re-add
+    bases: dict[str, VillageBasis | None] = {}
     kecamatan_periods: dict[str, set[str]] = defaultdict(set)
 
     for village in sorted(village_months, key=lambda code: (code < resume_village, code)):
-        months = village_months[village]
         if should_stop():
             result.stopped_at = village
             break
         summary.villages += 1
         try:
-            computed = _village(
-                tenant_id,
+            computed, months, bases[village] = compute_village(
+                sources,
                 village,
-                months,
-                registered=village in registered,
-                reports=reports,
-                facts=facts,
-                problems=problems,
+                village_months[village],
+                village=villages.get(village),
+                stored_stock=stored_stocks.get((partition(tenant_id, "village", STOCK), village)),
             )
         except Exception as exc:  # recorded (throttling is raised again); the other villages go on
             problems.failed(village, None, exc)
@@ -176,7 +151,7 @@ def roll_tenant(
         result.done.add(changes.REGENCY_SCOPE)
 
     summary.aggregates_written += _sum_and_write(
-        tenant_id, fresh, derived, kecamatan_periods, result.periods, store, now
+        tenant_id, fresh, derived, bases, kecamatan_periods, result.periods, store, now, stored_stocks
     )
     problems.save()
     summary.reports_failed += problems.reports_failed
@@ -186,12 +161,14 @@ def roll_tenant(
 
 def _sum_and_write(
     tenant_id: str,
-    fresh: dict[Key, dict[str, object]],
+    fresh: dict[Key, dict[str, Any]],
     derived: dict[str, set[Period]],
+    bases: Mapping[str, VillageBasis | None],
     kecamatan_periods: dict[str, set[str]],
     regency_periods: set[str],
     store: AggregateStore,
     now: dt.datetime,
+    already_read: Mapping[Key, Stored],
 ) -> int:
     """Re-add the villages' quarters and years, re-sum kecamatan and regency, and store what changed.
 
@@ -215,15 +192,17 @@ def _sum_and_write(
     for key in regency_periods:
         keys |= {(partition(tenant_id, "kecamatan", key), k) for k in kecamatans}
         keys.add((partition(NATIONAL, "regency", key), tenant_id))
-    stored = store.read_keys(keys)
+    stored = {**already_read, **store.read_keys(keys - set(already_read))}
 
-    def current(key: Key) -> Mapping[str, object] | None:
+    def current(key: Key) -> Mapping[str, Any] | None:
         return fresh.get(key, stored.get(key))
 
     for village, periods_of_village in derived.items():
         for period in periods_of_village:
             of_months = (current((partition(tenant_id, "village", str(m)), village)) for m in period.months())
-            fresh[(partition(tenant_id, "village", str(period)), village)] = _sum_months(m for m in of_months if m)
+            fresh[(partition(tenant_id, "village", str(period)), village)] = sum_months(
+                [m for m in of_months if m], bases.get(village), period
+            )
     for kecamatan, periods in kecamatan_periods.items():
         for key in periods:
             children = (current((partition(tenant_id, "village", key), v)) for v in villages_of[kecamatan])

@@ -71,6 +71,10 @@ def test_indicators_follow_the_definitions_at_every_level(world: dict[str, Any],
         "change_pct": 150.0,
         "last_year": 20,
         "yoy_change_pct": -50.0,
+        # joined in an unknown year, no baseline recorded: nothing to compare with
+        "baseline": None,
+        "baseline_villages": 0,
+        "vs_baseline_pct": None,
     }
     assert _value(villages, V1, "participants_entrepreneurs") == 3
     assert _value(villages, V3, "media_mentions") == 1

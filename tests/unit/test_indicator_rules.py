@@ -16,16 +16,14 @@ from chalicelib.domain.indicators import (
     commitment_figures,
     compare,
     first_inactive_month,
-    indicator_blocks,
-    indicator_values,
     partnership_series,
-    rate,
     sum_figures,
     sum_stocks,
     village_figures,
     zero,
 )
 from chalicelib.domain.periods import Period
+from chalicelib.domain.readings import indicator_blocks, indicator_values
 from chalicelib.domain.reports import Report, ReportContent, ReportType
 
 AT = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)
@@ -150,16 +148,13 @@ def test_comparisons_are_null_on_a_zero_or_missing_base() -> None:
     assert compare(1, 3) == (-2, -66.67)
 
 
-def test_the_reporting_rate_is_a_percentage_of_registered_villages() -> None:
-    assert rate(1, 3) == 33.33
-    assert rate(0, 0) is None
-
-
 def test_indicator_values_and_blocks_cover_every_indicator() -> None:
-    flows = zero() | {"visits": 30, "villages_reporting": 1}
-    values = indicator_values(flows, Stock(2, {"2026-01": 1}), NOVEMBER)
+    flows = zero() | {"visits": 30, "villages_reporting": 1, "villages_reporting_expected": 1}
+    reach = {"|": {"villages": 2}, "2026-12|": {"villages": 1}}  # two always expected, one from December
+    values = indicator_values(flows, Stock(3, {"2026-01": 1}, reach), NOVEMBER)
     assert set(values) == set(INDICATORS)
-    assert (values["partnerships_active"], values["villages_registered"], values["reporting_rate_pct"]) == (1, 2, 50.0)
+    assert (values["partnerships_active"], values["villages_registered"]) == (1, 3)
+    assert (values["villages_expected"], values["reporting_rate_pct"]) == (2, 50.0)
     blocks = indicator_blocks(values, values | {"visits": 20}, values | {"visits": 0})
     assert blocks["visits"] == {
         "value": 30,

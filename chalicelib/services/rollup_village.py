@@ -1,0 +1,196 @@
+"""One village's part of a rollup: its stock and its dirty months, recomputed from its sources.
+
+Per year of dirty months, one query of its reports and one of its commitment facts, from its first
+to its last dirty month of that year; its partnerships come from a sparse index. When what its
+official figures depend on changed since its stock was stored (joining or deactivation, cohort,
+whether it has a baseline and of which indicators, the tenant's deadline: `VillageBasis.key`),
+every month it has reports or facts in is recomputed instead, from one query of each over its
+whole history: a change of a baseline, `joined_on` or a deactivation reaches every month it
+affects through the change feed, like a correction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib import areas
+from chalicelib.clock import local_today
+from chalicelib.domain.baselines import derived_baseline, first_full_months, matures_in, recorded_milli
+from chalicelib.domain.indicators import (
+    Stock,
+    TransitionFact,
+    partnership_series,
+    sum_figures,
+    village_figures,
+)
+from chalicelib.domain.official_figures import VillageBasis, first_received, official_flows
+from chalicelib.domain.periods import LATEST_DATE, Period, month_key
+from chalicelib.domain.reports import EARLIEST_DATE, Report
+from chalicelib.domain.villages import Village
+from chalicelib.repositories.aggregates import STOCK, Key, partition
+from chalicelib.repositories.reports import ReportRepository
+from chalicelib.services.rollup_problems import ProblemLog
+
+FactSource = Callable[[str, str, dt.date, dt.date], list[TransitionFact]]
+
+
+@dataclass
+class VillageSources:
+    """Where a tenant's villages are recomputed from, and with what (one per tenant and run)."""
+
+    tenant_id: str
+    reports: ReportRepository
+    facts: FactSource
+    problems: ProblemLog
+    deadline_day: int
+    now: dt.datetime
+
+
+@dataclass
+class _Loaded:
+    """A village's reports read so far in this run, by the spans they cover."""
+
+    spans: list[tuple[dt.date, dt.date, list[Report]]] = field(default_factory=list)
+
+    def covering(self, start: dt.date, end: dt.date) -> list[Report] | None:
+        for first, last, reports in self.spans:
+            if first <= start and end <= last:
+                return [r for r in reports if start <= r.content.date <= end]
+        return None
+
+
+def basis_of(
+    village: Village | None, code: str, baseline: Mapping[str, int] | None, deadline_day: int
+) -> VillageBasis | None:
+    """A registered village's basis (None for a code that is not registered: commitments only)."""
+    if village is None:
+        return None
+    return VillageBasis.of(
+        joined=village.joined,
+        deactivated_on=village.deactivated_on,
+        baseline=baseline,
+        cohort=village.cohort,
+        deadline_day=deadline_day,
+        tz=areas.timezone_of(code),
+    )
+
+
+def compute_village(
+    sources: VillageSources,
+    code: str,
+    months: set[str],
+    *,
+    village: Village | None,
+    stored_stock: Mapping[str, Any] | None,
+) -> tuple[dict[Key, dict[str, Any]], set[str], VillageBasis | None]:
+    """The village's recomputed stock and months, the months computed (the dirty ones, or every one
+    it has data in when its basis changed), and its basis."""
+    tenant_id, problems = sources.tenant_id, sources.problems
+
+    def unreadable(submission_id: str, exc: Exception) -> None:
+        problems.failed(code, submission_id, exc)
+
+    loaded = _Loaded()
+
+    def reports_between(start: dt.date, end: dt.date) -> list[Report]:
+        found = loaded.covering(start, end)
+        if found is None:
+            found = problems.screen(code, sources.reports.in_village_between(code, start, end, unreadable=unreadable))
+            loaded.spans.append((start, end, found))
+        return found
+
+    baseline = _baseline(village, code, months, stored_stock, reports_between, sources.now)
+    basis = basis_of(village, code, baseline, sources.deadline_day)
+    fresh: dict[Key, dict[str, Any]] = {}
+    partnerships = problems.screen(code, sources.reports.partnerships_of(code, unreadable=unreadable))
+    stock = Stock(
+        1 if village is not None and village.active else 0,
+        partnership_series(partnerships),
+        basis.reach() if basis else {},
+    ).as_values()
+    stock["basis"] = basis.key() if basis else None
+    if basis and basis.cohort:
+        stock["cohort"] = basis.cohort
+    if village is not None and village.baseline is None and baseline is not None:
+        # kept, and reused while its joining day and its three months do not change
+        stock["derived_baseline"] = {"from": str(village.joined), "monthly": dict(baseline)}
+    fresh[(partition(tenant_id, "village", STOCK), code)] = stock
+
+    spans: list[tuple[dt.date, dt.date, list[Period]]] = []
+    if (stored_stock or {}).get("basis") != stock["basis"]:
+        everything = reports_between(EARLIEST_DATE, LATEST_DATE)
+        all_facts = sources.facts(tenant_id, code, EARLIEST_DATE, LATEST_DATE)
+        months = months | {month_key(r.content.date) for r in everything} | {month_key(f.on) for f in all_facts}
+        spans.append((EARLIEST_DATE, LATEST_DATE, [Period.parse(m) for m in sorted(months)]))
+        facts_of: Callable[[dt.date, dt.date], list[TransitionFact]] = lambda start, end: all_facts  # noqa: E731
+    else:
+        by_year: dict[int, list[Period]] = defaultdict(list)
+        for text in sorted(months):
+            month = Period.parse(text)
+            by_year[month.year].append(month)
+        spans += [(dirty[0].start, dirty[-1].end, dirty) for dirty in by_year.values()]
+        facts_of = lambda start, end: sources.facts(tenant_id, code, start, end)  # noqa: E731
+    for start, end, dirty in spans:
+        span_reports, span_facts = reports_between(start, end), facts_of(start, end)
+        for month in dirty:
+            flows = village_figures(span_reports, span_facts, month)
+            fresh[(partition(tenant_id, "village", str(month)), code)] = with_official(
+                dict(flows), basis, first_received(span_reports, month), month
+            )
+    return fresh, months, basis
+
+
+def with_official(
+    figures: dict[str, Any], basis: VillageBasis | None, received: dt.datetime | None, period: Period
+) -> dict[str, Any]:
+    """A village's figures for a period with its official flows, its cohort and when its first report
+    for the period was received (for its quarter and year)."""
+    if basis is None:
+        return figures
+    figures.update(official_flows(basis, figures, received, period))
+    if basis.cohort:
+        figures["cohort"] = basis.cohort
+    if received is not None:
+        figures["first_received"] = received.isoformat()
+    return figures
+
+
+def sum_months(months: list[Mapping[str, Any]], basis: VillageBasis | None, period: Period) -> dict[str, Any]:
+    """A village's quarter or year from its months: flows add up, it reported if it did in any month,
+    and its official flows are those of the longer period (expected in it, on time by its deadline)."""
+    figures: dict[str, Any] = dict(sum_figures(months))
+    figures["villages_reporting"] = min(1, figures["villages_reporting"])
+    times = [dt.datetime.fromisoformat(m["first_received"]) for m in months if m.get("first_received")]
+    return with_official(figures, basis, min(times) if times else None, period)
+
+
+def _baseline(
+    village: Village | None,
+    code: str,
+    dirty: set[str],
+    stored_stock: Mapping[str, Any] | None,
+    reports_between: Callable[[dt.date, dt.date], list[Report]],
+    now: dt.datetime,
+) -> dict[str, int] | None:
+    """The village's monthly baseline in thousandths: recorded, or derived from its first three full
+    months once they are over (kept with its stock, recomputed when one of them is dirty)."""
+    if village is None:
+        return None
+    if village.baseline is not None:
+        return recorded_milli(village.baseline.monthly)
+    joined = village.joined
+    today = local_today(code, now=now)
+    if joined is None or month_key(today) < matures_in(joined):
+        return None
+    three = first_full_months(joined)
+    cached = (stored_stock or {}).get("derived_baseline") or {}
+    if cached.get("from") == str(joined) and not dirty & set(three):
+        return {str(k): int(v) for k, v in cached["monthly"].items()}
+    first, last = Period.parse(three[0]), Period.parse(three[-1])
+    reports = reports_between(first.start, last.end)
+    values = {m: village_figures(reports, [], Period.parse(m)) for m in three}
+    return derived_baseline(joined, values, today=today)
