@@ -13,6 +13,13 @@ _INDONESIAN = {
     "conflict": "instanceID ini sudah dipakai untuk laporan lain",
     "not_current_instance": "Laporan ini sudah diubah dari versi lain; ubah versi yang terakhir dikirim",
     "village_not_registered": "Desa belum didaftarkan oleh dinas",
+    "village_deactivated": (
+        "Perpustakaan desa ini sudah dinonaktifkan oleh dinas; laporan bertanggal sesudahnya tidak diterima"
+    ),
+    "period_locked": (
+        "Data bulan ini sudah disahkan: laporan bertanggal bulan itu tidak dapat ditambah, dikoreksi, atau "
+        "dibatalkan. Mintalah dinas perpustakaan kabupaten membuka kembali bulan tersebut"
+    ),
     "unknown_form": "Formulir tidak dikenal; unduh ulang formulir kosong",
     "report_void": "Laporan ini sudah dibatalkan dan tidak bisa diubah",
     "version_conflict": "Laporan sedang diubah dari tempat lain; kirim ulang",

@@ -135,11 +135,6 @@ class VillageRepository:
         except VillageRecord.DoesNotExist:
             return None
 
-    def registered(self, village_codes: Iterable[str]) -> set[str]:
-        """Which of these codes are registered villages of the tenant (one batch read per 100 codes)."""
-        keys = [(self.tenant_id, code) for code in set(village_codes)]
-        return {record.village_code for record in batch_get(VillageRecord, keys)}
-
     def get_many(self, village_codes: Iterable[str]) -> dict[str, Village]:
         """The registered villages among these codes, by code (one batch read per 100 codes)."""
         keys = [(self.tenant_id, code) for code in set(village_codes)]

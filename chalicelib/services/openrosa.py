@@ -76,7 +76,11 @@ def form(principal: Principal, form_id: str) -> ServedForm:
 
 
 def _raise(error: ItemError) -> None:
-    kinds: dict[str, type[DomainError]] = {"conflict": ConflictError, "forbidden": PermissionDeniedError}
+    kinds: dict[str, type[DomainError]] = {
+        "conflict": ConflictError,
+        "period_locked": ConflictError,
+        "forbidden": PermissionDeniedError,
+    }
     raise kinds.get(error.code, InvalidInputError)(error.message, code=error.code, details=list(error.details))
 
 

@@ -24,6 +24,7 @@ from chalicelib.errors import ConflictError, FieldProblem, InvalidInputError, Pe
 from chalicelib.repositories import changes
 from chalicelib.repositories.changes import REGENCY_SCOPE
 from chalicelib.repositories.periods import PeriodRepository, reminder_emails, set_reminder_emails
+from chalicelib.repositories.villages import VillageRepository
 
 READERS = (Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER)
 MAX_LISTED_MONTHS = 60
@@ -212,5 +213,12 @@ def update_settings(
 ) -> PeriodSettings:
     """Replace the tenant's reporting settings (district admin)."""
     principal.require(Role.DISTRICT_ADMIN)
-    (repo or PeriodRepository(tenant_id=principal.tenant)).save_settings(data)
+    repo = repo or PeriodRepository(tenant_id=principal.tenant)
+    before = repo.settings()
+    if before.deadline_day != data.deadline_day:  # every village's on-time figures: the rollup recomputes
+        now = utcnow()
+        month = local_today(principal.tenant, now=now).strftime("%Y-%m")
+        codes = VillageRepository(tenant_id=principal.tenant).all_codes()
+        changes.mark_changed(tenant_id=principal.tenant, changes=[(month, code) for code in codes], now=now)
+    repo.save_settings(data)
     return data

@@ -21,6 +21,7 @@ from chalicelib.domain.reports import (
     date_problems,
 )
 from chalicelib.domain.reviews import ReviewRule, effective_rules, outliers
+from chalicelib.domain.villages import Village
 from chalicelib.errors import (
     FieldProblem,
     InvalidInputError,
@@ -48,6 +49,24 @@ def tenant_rules(tenant_id: str) -> list[ReviewRule]:
 
 def _rejected(sid: str | None, code: str, message: str, *details: FieldProblem) -> ItemResult:
     return ItemResult(sid, ItemStatus.REJECTED, ItemError(code, message, tuple(details)))
+
+
+def village_refusal(village: Village | None, content: ReportContent) -> ItemError | None:
+    """Why a report may not be stored for its village: not registered, or dated after the day the
+    village was deactivated (a late report of its active days is still taken)."""
+    if village is None:
+        return ItemError(
+            "village_not_registered",
+            f"village {content.village_code} is not registered",
+            (FieldProblem("village_code", "register the village first (PUT /v1/villages/{code})"),),
+        )
+    if village.deactivated_on is not None and content.date > village.deactivated_on:
+        return ItemError(
+            "village_deactivated",
+            f"village {content.village_code} was deactivated on {village.deactivated_on}",
+            (FieldProblem("date", f"reports dated after {village.deactivated_on} are not taken for this village"),),
+        )
+    return None
 
 
 def _scope_error(principal: Principal, content: ReportContent, today: dt.date) -> ItemError | None:
@@ -106,19 +125,15 @@ def submit(
         else:
             candidates.append((i, sid, item.content))
 
-    registered = villages.registered(c.village_code for _, _, c in candidates) if candidates else set()
+    registered = villages.get_many(c.village_code for _, _, c in candidates) if candidates else {}
     stored = reports.get_many(sid for _, sid, _ in candidates) if candidates else {}
     fresh: list[tuple[int, Report]] = []
     first_in_batch: dict[str, str] = {}  # submission id -> fingerprint, for repeats inside one batch
     for i, sid, content in candidates:
         fingerprint = content.fingerprint()
-        if content.village_code not in registered:
-            results[i] = _rejected(
-                sid,
-                "village_not_registered",
-                f"village {content.village_code} is not registered",
-                FieldProblem("village_code", "register the village first (PUT /v1/villages/{code})"),
-            )
+        refusal = village_refusal(registered.get(content.village_code), content)
+        if refusal is not None:
+            results[i] = ItemResult(sid, ItemStatus.REJECTED, refusal)
         elif sid in stored or sid in first_in_batch:
             known = stored[sid].fingerprint if sid in stored else first_in_batch[sid]
             version = stored[sid].version if sid in stored else 1
@@ -219,14 +234,10 @@ def correct(
     if error is not None:
         exc_type = PermissionDeniedError if error.code == "forbidden" else InvalidInputError
         raise exc_type(error.message, details=list(error.details))
-    if content.village_code not in (villages or VillageRepository(tenant_id=tenant_id)).registered(
-        [content.village_code]
-    ):
-        raise InvalidInputError(
-            f"village {content.village_code} is not registered",
-            code="village_not_registered",
-            details=[FieldProblem("village_code", "register the village first")],
-        )
+    village = (villages or VillageRepository(tenant_id=tenant_id)).get(content.village_code)
+    refusal = village_refusal(village, content)
+    if refusal is not None:
+        raise InvalidInputError(refusal.message, code=refusal.code, details=list(refusal.details))
     reasons = outliers(content, tenant_rules(tenant_id) if rules is None else rules)
     updated = current.corrected(content, by=principal.key_id, at=now, review_reasons=reasons)
     expected_version = current.version if expected_version is None else expected_version

@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from chalicelib import areas
 from chalicelib.clock import utcnow
 from chalicelib.config import get_settings
+from chalicelib.domain.baselines import matures_in
+from chalicelib.domain.periods import month_key
 from chalicelib.errors import ConflictError, is_throttling
 from chalicelib.observability import MetricUnit, logger, metrics, span
 from chalicelib.repositories import changes, rollup_problems
@@ -163,13 +165,15 @@ def _run(
     facts = facts or default_facts()
     store = AggregateStore()
     summary = RollupSummary()
-    pending = changes.pending()
-    by_tenant: dict[str, list[changes.Marker]] = defaultdict(list)
-    for marker in pending:
-        by_tenant[marker.tenant_id].append(marker)
-    by_tenant.pop(NATIONAL, None)
     previous = changes.last_job_run(JOB)
     last = previous[1] if previous else {}
+    last_month = str(last.get("month") or (month_key(previous[0]) if previous else ""))
+    if last_month and last_month < month_key(now):  # the first run of a month
+        _mark_matured_baselines(after=last_month, until=month_key(now), now=now)
+    by_tenant: dict[str, list[changes.Marker]] = defaultdict(list)
+    for marker in changes.pending():
+        by_tenant[marker.tenant_id].append(marker)
+    by_tenant.pop(NATIONAL, None)
     resume, resume_village = str(last.get("resume_from") or ""), str(last.get("resume_village") or "")
 
     def spent() -> bool:
@@ -228,7 +232,8 @@ def _run(
 
     if summary.tenants_deferred:
         summary.deferred_runs = int(str(last.get("deferred_runs") or 0)) + 1
-    changes.record_job_run(JOB, finished_at=utcnow(), summary=summary.as_dict())
+    # the month of the run's clock: the next run of a later month looks for baselines that matured
+    changes.record_job_run(JOB, finished_at=utcnow(), summary=summary.as_dict() | {"month": month_key(now)})
     _emit(summary, previous, now)
     return summary
 
@@ -246,6 +251,31 @@ def _emit(summary: RollupSummary, previous: tuple[dt.datetime, dict[str, object]
     metrics.add_metric(name="RollupTenantsFailed", unit=MetricUnit.Count, value=len(summary.tenants_failed))
     metrics.add_metric(name="RollupProblems", unit=MetricUnit.Count, value=rollup_problems.count())
     logger.info("rollup finished", extra={"summary": summary.as_dict()})
+
+
+def _tenant_ids() -> list[str]:
+    """Every tenant's id, whatever its state."""
+    from chalicelib.repositories.tenants import TenantRepository
+
+    tenants, cursor = [], None
+    while True:
+        page, cursor = TenantRepository().page(status=None, limit=100, cursor=cursor)
+        tenants += [t.tenant_id for t in page]
+        if not cursor:
+            return tenants
+
+
+def _mark_matured_baselines(*, after: str, until: str, now: dt.datetime) -> None:
+    """Mark the villages whose derived baseline came into being in a month after `after` up to
+    `until` (its three full months are over): their figures gain it. One query per tenant, once a month."""
+    for tenant_id in _tenant_ids():
+        matured = [
+            (until, v.village_code)
+            for v in VillageRepository(tenant_id=tenant_id).all()
+            if v.baseline is None and v.joined is not None and after < matures_in(v.joined) <= until
+        ]
+        if matured:
+            changes.mark_changed(tenant_id=tenant_id, changes=matured, now=now)
 
 
 def default_facts() -> FactSource:
@@ -266,19 +296,12 @@ def rebuild(
     from chalicelib.repositories import aggregates
     from chalicelib.repositories.advocacy import fact_months
     from chalicelib.repositories.reports import village_months
-    from chalicelib.repositories.tenants import TenantRepository
 
     now = now or utcnow()
     with _lease(now):
         aggregates.delete_all()
         month_now = now.strftime("%Y-%m")
-        tenants, cursor = [], None
-        while True:
-            page, cursor = TenantRepository().page(status=None, limit=100, cursor=cursor)
-            tenants += [t.tenant_id for t in page]
-            if not cursor:
-                break
-        for tenant_id in tenants:
+        for tenant_id in _tenant_ids():
             dirty = village_months(tenant_id)
             dirty |= {(month_now, code) for code in VillageRepository(tenant_id=tenant_id).all_codes()}
             dirty |= fact_months(tenant_id)

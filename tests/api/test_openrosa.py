@@ -297,3 +297,15 @@ def test_a_district_admin_key_of_an_office_without_villages_is_told_to_register_
 def test_the_form_list_can_be_asked_for_one_form_as_enketo_does(api: ApiClient, grobogan: TenantKeys) -> None:
     listed = api.get(f"/v1/key/{grobogan.operator}/openrosa/formList?formID=tpbis_media").text
     assert re.findall(r"<formID>(.*?)</formID>", listed) == ["tpbis_media"]
+
+
+def test_a_submission_dated_in_an_approved_month_is_refused_in_bahasa_indonesia(
+    api: ApiClient, grobogan: TenantKeys
+) -> None:
+    assert api.post("/v1/periods/2026-11/approve", key=grobogan.admin, json={}).status == 200
+    base = f"/v1/key/{grobogan.operator}/openrosa"
+    response = _submit(api, base, _ict(api, base, GROBOGAN_VILLAGES[0]))
+    assert response.status == 409
+    assert "sudah disahkan" in response.text and "membuka kembali" in response.text
+    assert "2026-11" in response.text  # the English half names the month
+    assert _count(api, grobogan.admin) == 0

@@ -273,3 +273,25 @@ def test_an_operator_keys_collect_qr_code_is_an_image_from_a_blob_never_markup_i
     assert page.locator("#main svg").count() == 0  # the SVG is not put into the document
     assert page.evaluate("() => window.qrScriptRan") is None  # an image runs no script
     assert qr.get_attribute("alt") == "Kode QR pengaturan ODK Collect"
+
+
+def test_the_indicators_show_growth_against_the_baseline_and_timeliness(
+    pages: Pages, stack: HttpStack, blora: str
+) -> None:
+    survey = {"monthly": {"visits": 1000}, "source": "survei awal"}
+    assert stack.call("PUT", f"/v1/villages/{BLORA_VILLAGE}/baseline", survey, key=blora)[0] == 200
+    assert stack.call("POST", "/v1/admin/jobs/rollup/run", key=stack.admin)[0] == 200
+    period = last_complete_month().strftime("%Y-%m")
+    status, body = stack.call("GET", f"/v1/indicators?period={period}&level=regency", key=blora)
+    assert status == 200
+    visits = body["items"][0]["indicators"]["visits"]
+    assert (visits["baseline"], visits["vs_baseline_pct"]) == (1000.0, 134.5)  # 2,345 visits against 1,000
+
+    page = pages.open("/")
+    sign_in(page, blora)
+    page.get_by_role("link", name="Indikator", exact=True).click()
+    card = page.locator('.card[data-indicator="visits"]').first
+    assert card.get_by_test_id("vs-baseline").inner_text() == "vs data awal (1 desa): +134,5 %"
+    assert page.locator('.card[data-indicator="timeliness_pct"]').first.is_visible()
+    # a figure without any village's baseline shows no such line
+    assert page.locator('.card[data-indicator="media_mentions"] [data-testid=vs-baseline]').count() == 0

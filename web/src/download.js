@@ -2,7 +2,7 @@
 export const INDICATOR_NAMES = [
   'visits', 'activities', 'participants', 'participants_women', 'participants_youth', 'participants_entrepreneurs', 'participants_disabled',
   'media_mentions', 'partnerships_new', 'partnerships_active', 'ict_sessions', 'internet_users', 'villages_registered', 'villages_reporting',
-  'reporting_rate_pct', 'commitments_made', 'commitments_fulfilled', 'budget_committed_idr', 'budget_realized_idr',
+  'villages_expected', 'reporting_rate_pct', 'villages_reporting_on_time', 'timeliness_pct', 'commitments_made', 'commitments_fulfilled', 'budget_committed_idr', 'budget_realized_idr',
 ];
 
 const cell = (v) => {

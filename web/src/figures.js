@@ -12,8 +12,8 @@ const t = (k, o) => i18next.t(k, o);
 /** The four TPBIS indicators, then stakeholder support and coverage. */
 export const HEADLINE = ['visits', 'participants', 'media_mentions', 'partnerships_active'];
 export const SUPPORT = ['commitments_made', 'commitments_fulfilled', 'budget_committed_idr'];
-export const COVERAGE = ['villages_registered', 'villages_reporting', 'reporting_rate_pct'];
-export const TREND_CHOICES = [...HEADLINE, 'activities', 'partnerships_new', 'ict_sessions', 'commitments_made', 'villages_reporting', 'reporting_rate_pct'];
+export const COVERAGE = ['villages_registered', 'villages_expected', 'villages_reporting', 'reporting_rate_pct', 'villages_reporting_on_time', 'timeliness_pct'];
+export const TREND_CHOICES = [...HEADLINE, 'activities', 'partnerships_new', 'ict_sessions', 'commitments_made', 'villages_reporting', 'reporting_rate_pct', 'timeliness_pct'];
 
 export const show = (name, value) => (name.endsWith('_idr') ? idr(value) : name.endsWith('_pct') ? `${num(value, 1)} %` : num(value));
 
@@ -22,6 +22,7 @@ function Growth({ block }) {
   return html`<p class="growth">
     <span class=${kind(block.change_pct)}>${t('growth.previous')}: ${pct(block.change_pct)}</span>
     <span class=${kind(block.yoy_change_pct)}>${t('growth.last_year')}: ${pct(block.yoy_change_pct)}</span>
+    ${block.baseline_villages ? html`<span class=${kind(block.vs_baseline_pct)} data-testid="vs-baseline">${t('growth.baseline', { count: block.baseline_villages })}: ${pct(block.vs_baseline_pct)}</span>` : ''}
   </p>`;
 }
 
