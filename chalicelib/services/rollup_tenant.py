@@ -69,6 +69,66 @@ def sum_children(children: Iterable[Mapping[str, Any]], period: str) -> dict[str
     return total
 
 
+@dataclass
+class Touched:
+    """The periods a set of recomputed village months (and the regency's own months) touch: each
+    village's quarters and years to re-add, each kecamatan's periods, and the regency's."""
+
+    derived: dict[str, set[Period]] = field(default_factory=lambda: defaultdict(set))
+    kecamatan_periods: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    regency_periods: set[str] = field(default_factory=lambda: {STOCK})
+
+    @classmethod
+    def of(cls, village_months: Mapping[str, set[str]], direct_periods: Iterable[Period]) -> Touched:
+        touched = cls()
+        for village, months in village_months.items():
+            for month in months:
+                touched.derived[village].update(periods_of_month(month)[1:])
+            periods = {STOCK, *months, *(str(p) for p in touched.derived[village])}
+            touched.kecamatan_periods[areas.ancestor(village, areas.Level.KECAMATAN)] |= periods
+            touched.regency_periods |= periods
+        touched.regency_periods |= {str(p) for p in direct_periods}
+        return touched
+
+    def keys(self, tenant_id: str, village_months: Mapping[str, set[str]]) -> set[Key]:
+        """Every stored figure the sums need and every key to be written: the villages' stocks and
+        months, all months of each year re-added, the children of every kecamatan and of the regency.
+        The children of a kecamatan are its villages in the reference list: the only codes reports
+        and commitments may carry (commitments may name villages that are not registered)."""
+        keys: set[Key] = set()
+        for village, months in village_months.items():
+            keys.add((partition(tenant_id, "village", STOCK), village))
+            keys |= {(partition(tenant_id, "village", m), village) for m in months}
+        for village, periods_of_village in self.derived.items():
+            for year in {p.year for p in periods_of_village}:
+                keys |= {
+                    (partition(tenant_id, "village", str(m)), village)
+                    for m in Period(year, PeriodKind.YEAR, 1).months()
+                }
+            keys |= {(partition(tenant_id, "village", str(p)), village) for p in periods_of_village}
+        for kecamatan, periods in self.kecamatan_periods.items():
+            for key in periods:
+                keys |= {(partition(tenant_id, "village", key), v) for v in areas.children(kecamatan)}
+                keys.add((partition(tenant_id, "kecamatan", key), kecamatan))
+        for key in self.regency_periods:
+            keys |= {(partition(tenant_id, "kecamatan", key), k) for k in (*areas.children(tenant_id), REGENCY_DIRECT)}
+            keys.add((partition(NATIONAL, "regency", key), tenant_id))
+        return keys
+
+
+def _scopes(markers: list[changes.Marker]) -> tuple[dict[str, set[str]], set[str]]:
+    """The dirty months of each village, and the regency's own dirty months."""
+    village_months: dict[str, set[str]] = defaultdict(set)
+    direct_months: set[str] = set()
+    for marker in markers:
+        for scope in marker.scopes:
+            if scope == changes.REGENCY_SCOPE:
+                direct_months.add(marker.month)
+            else:
+                village_months[scope].add(marker.month)
+    return village_months, direct_months
+
+
 def roll_tenant(
     tenant_id: str,
     markers: list[changes.Marker],
@@ -81,21 +141,17 @@ def roll_tenant(
     resume_village: str = "",
 ) -> TenantResult:
     """Recompute a tenant's dirty villages (until `should_stop`; from `resume_village` round to it, so
-    none waits forever behind villages that keep changing), their kecamatan and the regency."""
-    village_months: dict[str, set[str]] = defaultdict(set)
-    direct_months: set[str] = set()
-    for marker in markers:
-        for scope in marker.scopes:
-            (
-                direct_months.add(marker.month)
-                if scope == changes.REGENCY_SCOPE
-                else village_months[scope].add(marker.month)
-            )
+    none waits forever behind villages that keep changing), their kecamatan and the regency.
 
+    Everything the sums need, and what is stored under every key about to be written, comes in one
+    batch read (100 keys a request) planned from the markers, rather than one query per (parent,
+    period); a village whose basis changed recomputes more months, and only their keys are read after."""
+    village_months, direct_months = _scopes(markers)
+    direct_periods = {period for month in direct_months for period in periods_of_month(month)}
     problems = ProblemLog(tenant_id, now=now)
     villages = VillageRepository(tenant_id=tenant_id).get_many(village_months) if village_months else {}
-    stock_keys = {(partition(tenant_id, "village", STOCK), code) for code in village_months}
-    stored_stocks = store.read_keys(stock_keys) if stock_keys else {}
+    planned = Touched.of(village_months, direct_periods).keys(tenant_id, village_months)
+    stored = store.read_keys(planned)
     sources = VillageSources(
         tenant_id,
         ReportRepository(tenant_id=tenant_id),
@@ -106,9 +162,8 @@ def roll_tenant(
     )
     result = TenantResult(periods={STOCK})
     fresh: dict[Key, dict[str, Any]] = {}  # figures recomputed by this run
-    derived: dict[str, set[Period]] = defaultdict(set)  # village -> its quarters and years to re-add
+    computed_months: dict[str, set[str]] = {}
     bases: dict[str, VillageBasis | None] = {}
-    kecamatan_periods: dict[str, set[str]] = defaultdict(set)
 
     for village in sorted(village_months, key=lambda code: (code < resume_village, code)):
         if should_stop():
@@ -121,7 +176,7 @@ def roll_tenant(
                 village,
                 village_months[village],
                 village=villages.get(village),
-                stored_stock=stored_stocks.get((partition(tenant_id, "village", STOCK), village)),
+                stored_stock=stored.get((partition(tenant_id, "village", STOCK), village)),
             )
         except Exception as exc:  # recorded (throttling is raised again); the other villages go on
             problems.failed(village, None, exc)
@@ -129,16 +184,11 @@ def roll_tenant(
         problems.village_done(village)
         fresh.update(computed)
         result.done.add(village)
-        for month in months:
-            derived[village].update(periods_of_month(month)[1:])
-        periods = {STOCK, *months, *(str(p) for p in derived[village])}
-        kecamatan_periods[areas.ancestor(village, areas.Level.KECAMATAN)] |= periods
-        result.periods |= periods
+        computed_months[village] = months
 
     direct_by_year: dict[int, set[Period]] = defaultdict(set)
-    for month_text in direct_months:
-        for period in periods_of_month(month_text):
-            direct_by_year[period.year].add(period)
+    for period in direct_periods:
+        direct_by_year[period.year].add(period)
     for year, periods_of_year in sorted(direct_by_year.items()):
         span = Period(year, PeriodKind.YEAR, 1)
         year_facts = facts(tenant_id, changes.REGENCY_SCOPE, span.start, span.end)
@@ -146,68 +196,46 @@ def roll_tenant(
             fresh[(partition(tenant_id, "kecamatan", str(period)), REGENCY_DIRECT)] = dict(
                 commitment_figures(year_facts, period)
             )
-            result.periods.add(str(period))
     if direct_months:
         result.done.add(changes.REGENCY_SCOPE)
 
-    summary.aggregates_written += _sum_and_write(
-        tenant_id, fresh, derived, bases, kecamatan_periods, result.periods, store, now, stored_stocks
-    )
+    touched = Touched.of(computed_months, direct_periods)
+    unread = touched.keys(tenant_id, computed_months) - planned
+    if unread:  # months a changed basis added
+        stored = {**stored, **store.read_keys(unread)}
+    result.periods = set(touched.regency_periods)
+    summary.aggregates_written += store.write(_sums(tenant_id, fresh, stored, touched, bases), now=now, stored=stored)
     problems.save()
     summary.reports_failed += problems.reports_failed
     summary.villages_failed += problems.villages_failed
     return result
 
 
-def _sum_and_write(
+def _sums(
     tenant_id: str,
     fresh: dict[Key, dict[str, Any]],
-    derived: dict[str, set[Period]],
+    stored: Mapping[Key, Stored],
+    touched: Touched,
     bases: Mapping[str, VillageBasis | None],
-    kecamatan_periods: dict[str, set[str]],
-    regency_periods: set[str],
-    store: AggregateStore,
-    now: dt.datetime,
-    already_read: Mapping[Key, Stored],
-) -> int:
-    """Re-add the villages' quarters and years, re-sum kecamatan and regency, and store what changed.
-
-    Everything the sums need, and what is stored under every key to be written, comes in one batch
-    read (100 keys a request) rather than one query per (parent, period). The children of a kecamatan
-    are its villages in the reference list: the only codes reports and commitments may carry
-    (commitments may name villages that are not registered, so registration is not enough)."""
-    villages_of = {k: areas.children(k) for k in kecamatan_periods}
-    kecamatans = (*areas.children(tenant_id), REGENCY_DIRECT)
-    keys: set[Key] = set(fresh)
-    for village, periods_of_village in derived.items():
-        for year in {p.year for p in periods_of_village}:
-            keys |= {
-                (partition(tenant_id, "village", str(m)), village) for m in Period(year, PeriodKind.YEAR, 1).months()
-            }
-        keys |= {(partition(tenant_id, "village", str(p)), village) for p in periods_of_village}
-    for kecamatan, periods in kecamatan_periods.items():
-        for key in periods:
-            keys |= {(partition(tenant_id, "village", key), v) for v in villages_of[kecamatan]}
-            keys.add((partition(tenant_id, "kecamatan", key), kecamatan))
-    for key in regency_periods:
-        keys |= {(partition(tenant_id, "kecamatan", key), k) for k in kecamatans}
-        keys.add((partition(NATIONAL, "regency", key), tenant_id))
-    stored = {**already_read, **store.read_keys(keys - set(already_read))}
+) -> dict[Key, dict[str, Any]]:
+    """The recomputed figures with the villages' quarters and years re-added, and kecamatan and
+    regency re-summed from their children (recomputed, else stored)."""
 
     def current(key: Key) -> Mapping[str, Any] | None:
         return fresh.get(key, stored.get(key))
 
-    for village, periods_of_village in derived.items():
+    for village, periods_of_village in touched.derived.items():
         for period in periods_of_village:
             of_months = (current((partition(tenant_id, "village", str(m)), village)) for m in period.months())
             fresh[(partition(tenant_id, "village", str(period)), village)] = sum_months(
                 [m for m in of_months if m], bases.get(village), period
             )
-    for kecamatan, periods in kecamatan_periods.items():
+    for kecamatan, periods in touched.kecamatan_periods.items():
         for key in periods:
-            children = (current((partition(tenant_id, "village", key), v)) for v in villages_of[kecamatan])
+            children = (current((partition(tenant_id, "village", key), v)) for v in areas.children(kecamatan))
             fresh[(partition(tenant_id, "kecamatan", key), kecamatan)] = sum_children([c for c in children if c], key)
-    for key in regency_periods:
+    kecamatans = (*areas.children(tenant_id), REGENCY_DIRECT)
+    for key in touched.regency_periods:
         children = (current((partition(tenant_id, "kecamatan", key), k)) for k in kecamatans)
         fresh[(partition(NATIONAL, "regency", key), tenant_id)] = sum_children([c for c in children if c], key)
-    return store.write(fresh, now=now, stored=stored)
+    return fresh
