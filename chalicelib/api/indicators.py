@@ -14,6 +14,7 @@ from chalicelib.domain.schedules import interval_of
 from chalicelib.errors import FieldProblem, InvalidInputError
 from chalicelib.lazy import lazy_import
 from chalicelib.schemas.indicators import (
+    CohortList,
     ExportQuery,
     IndicatorList,
     NationalIndicatorQuery,
@@ -70,6 +71,22 @@ def national_indicators(*, principal: Principal, query: NationalIndicatorQuery) 
     return _listed(
         service.national_indicators(principal=principal, period=period, level=query.level, cohort=query.cohort)
     )
+
+
+@endpoint(
+    indicators_bp,
+    "/v1/national/cohorts",
+    summary="The cohorts of villages",
+    tag="national",
+    responses={200: CohortList},
+    roles=NATIONAL_READERS,
+    description="Every cohort a registered village belongs to, with its number of registered villages, "
+    "as of the last rollup: the values `cohort=` of the national reads and the export takes.",
+)
+def national_cohorts(*, principal: Principal) -> CohortList:
+    """The cohorts, for comparing the original villages with the replication ones."""
+    listed = service.cohorts(principal=principal)
+    return CohortList.model_validate({"items": [{"cohort": c, "villages_registered": n} for c, n in listed]})
 
 
 @endpoint(

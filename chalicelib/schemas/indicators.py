@@ -99,6 +99,19 @@ class NationalIndicatorQuery(QueryModel):
     )
 
 
+class CohortCount(PublicModel):
+    """A cohort of villages and how many registered villages it has."""
+
+    cohort: str
+    villages_registered: int
+
+
+class CohortList(PublicModel):
+    """The cohorts of the nation's villages (for `cohort=` of the national reads)."""
+
+    items: list[CohortCount]
+
+
 class ExportQuery(QueryModel):
     """A period, the export's format, and optionally a cohort."""
 

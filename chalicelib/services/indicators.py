@@ -118,6 +118,16 @@ def national_indicators(
     return with_approval(items, level, period, store)
 
 
+def cohorts(*, principal: Principal, store: AggregateStore | None = None) -> list[tuple[str, int]]:
+    """The cohorts the nation's villages belong to, with how many registered villages each has."""
+    principal.require(Role.NATIONAL_VIEWER, Role.PLATFORM_ADMIN)
+    stock: Mapping[str, Any] = (
+        _read(store or AggregateStore(), NATIONAL, "national", STOCK, {NATIONAL}).get(NATIONAL) or {}
+    )
+    by_cohort: Mapping[str, Mapping[str, Any]] = stock.get("by_cohort") or {}
+    return [(name, int(values.get("villages_registered", 0))) for name, values in sorted(by_cohort.items())]
+
+
 def with_approval(
     items: list[IndicatorItem], level: str, period: Period, store: AggregateStore | None = None
 ) -> list[IndicatorItem]:

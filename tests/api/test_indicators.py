@@ -349,3 +349,42 @@ def test_run_now_leases_the_rollup_for_no_longer_than_the_api_function_lives(
     _run(api, world["admin"])
     lease = changes.JobLease.get("lease", "rollup", consistent_read=True)
     assert lease.expires_at <= before + dt.timedelta(seconds=31)  # the API function's 30 s, not 900
+
+
+def test_national_reads_compare_cohorts_and_list_them(tenants: Tenants, api: ApiClient) -> None:
+    grobogan, pati = tenants.create("33.15"), tenants.create("33.18")
+    for key, code, cohort in ((grobogan.admin, V1, "perpuseru-2016"), (grobogan.admin, V2, "replikasi-2019")):
+        body = {"library_name": "Perpustakaan", "cohort": cohort}
+        assert api.put(f"/v1/villages/{code}", key=key, json=body).status == 201
+    register_village(api, pati.admin, PATI_V)  # no cohort
+    _post(
+        api,
+        grobogan.admin,
+        report("visits", village=V1, visitors=30),
+        report("visits", village=V2, visitors=4, women=0, children=0),
+    )
+    _post(api, pati.admin, report("visits", village=PATI_V, visitors=5, women=0, children=0))
+    _run(api, tenants.admin_key)
+    viewer = tenants.national_viewer()
+
+    listed = api.get("/v1/national/cohorts", key=viewer)
+    assert listed.status == 200
+    assert listed.json["items"] == [
+        {"cohort": "perpuseru-2016", "villages_registered": 1},
+        {"cohort": "replikasi-2019", "villages_registered": 1},
+    ]
+    whole = _by_code(api, "/v1/national/indicators?period=2026-11&level=regency", viewer)
+    replication = _by_code(api, "/v1/national/indicators?period=2026-11&level=regency&cohort=replikasi-2019", viewer)
+    assert (whole["33.15"]["visits"]["value"], whole["33.18"]["visits"]["value"]) == (34, 5)
+    assert set(replication) == {"33.15"} and replication["33.15"]["visits"]["value"] == 4
+    assert replication["33.15"]["villages_registered"]["value"] == 1
+    csv_rows = api.get("/v1/national/export?period=2026-11&format=csv&cohort=perpuseru-2016", key=viewer)
+    assert csv_rows.status == 200
+    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(csv_rows.text))}
+    assert rows["ID"]["visits"] == "30" and "33.18" not in rows
+    refused = api.get("/v1/national/export?period=2026-11&format=dhis2&cohort=perpuseru-2016", key=viewer)
+    assert (refused.status, refused.error_code) == (422, "validation_error")
+    assert api.get("/v1/national/cohorts", key=grobogan.admin).status == 403
+    long = "x" * 51
+    too_long = api.get(f"/v1/national/indicators?period=2026-11&cohort={long}", key=viewer)
+    assert (too_long.status, too_long.error_code) == (422, "validation_error")
