@@ -10,7 +10,7 @@ from chalicelib.api.auth import auth_bp
 from chalicelib.api.commitment_edits import commitment_edits_bp
 from chalicelib.api.commitments import commitments_bp
 from chalicelib.api.dhis2 import dhis2_bp
-from chalicelib.api.errors import error_response, reshape
+from chalicelib.api.errors import from_exception, reshape
 from chalicelib.api.indicators import indicators_bp
 from chalicelib.api.keys import keys_bp
 from chalicelib.api.kobo import kobo_bp
@@ -22,6 +22,7 @@ from chalicelib.api.system import system_bp
 from chalicelib.api.tenants import tenants_bp
 from chalicelib.api.villages import villages_bp
 from chalicelib.config import get_settings
+from chalicelib.errors import PayloadTooLargeError
 from chalicelib.jobs.commitment_reminders import reminders_bp
 from chalicelib.jobs.reminder_delivery import reminder_delivery_bp
 from chalicelib.jobs.rollup import rollup_jobs_bp
@@ -50,7 +51,6 @@ for blueprint in (
     dhis2_bp,
     reminder_delivery_bp,
 ):
-
     app.register_blueprint(blueprint)
 
 
@@ -62,7 +62,7 @@ def http_boundary(event: Any, get_response: Any) -> Response:
     limit = get_settings().max_body_bytes
     # OpenRosa submissions have their own limit, answered in XML (chalicelib/api/openrosa.py).
     if event.raw_body and len(event.raw_body) > limit and not is_openrosa(event):
-        return error_response(413, "payload_too_large", f"the request body is larger than {limit} bytes")
+        return from_exception(PayloadTooLargeError(f"the request body is larger than {limit} bytes"))
     try:
         return reshape(get_response(event))
     finally:

@@ -44,6 +44,12 @@ class PayloadTooLargeError(DomainError):
     code = "payload_too_large"
 
 
+class UnsupportedMediaTypeError(DomainError):
+    """The request body is not of a type the route reads (a JSON route sent a form)."""
+
+    code = "unsupported_media_type"
+
+
 class NotAuthenticatedError(DomainError):
     """No credentials, or credentials that match no active key."""
 

@@ -18,20 +18,22 @@ STATUS: list[tuple[type[errors.DomainError], int]] = [
     (errors.AlreadyExistsError, 409),
     (errors.ConflictError, 409),
     (errors.PayloadTooLargeError, 413),
+    (errors.UnsupportedMediaTypeError, 415),
     (errors.InvalidInputError, 422),
     (errors.InvalidTransitionError, 422),
     (errors.RateLimitedError, 429),
     (errors.ServiceUnavailableError, 503),
 ]
 
-# Chalice's own error responses (their `Code`) and what they become.
+# Chalice's own refusals that are domain errors: answered through the table above, like a view's.
+_CHALICE_ERRORS: dict[str, type[errors.DomainError]] = {"UnsupportedMediaType": errors.UnsupportedMediaTypeError}
+# Chalice's other error responses (their `Code`) and what they become.
 _CHALICE_CODES = {
     "BadRequestError": "bad_request",
     "UnauthorizedError": "unauthenticated",
     "ForbiddenError": "forbidden",
     "NotFoundError": "not_found",
     "MethodNotAllowedError": "method_not_allowed",
-    "UnsupportedMediaType": "unsupported_media_type",
     "RequestTimeoutError": "request_timeout",
     "ConflictError": "conflict",
     "UnprocessableEntityError": "validation_error",
@@ -97,11 +99,12 @@ def reshape(response: Response) -> Response:
         except ValueError:
             return response
     if isinstance(body, dict) and "Code" in body and "error" not in body:
-        reshaped = error_response(
-            response.status_code,
-            _CHALICE_CODES.get(str(body["Code"]), "error"),
-            str(body.get("Message", "")),
-        )
+        message = str(body.get("Message", ""))
+        domain = _CHALICE_ERRORS.get(str(body["Code"]))
+        if domain is not None:
+            reshaped = from_exception(domain(message))
+        else:
+            reshaped = error_response(response.status_code, _CHALICE_CODES.get(str(body["Code"]), "error"), message)
         reshaped.headers = {**response.headers, **reshaped.headers}
         return reshaped
     return response

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from chalicelib.errors import ConflictError, FieldProblem
+from chalicelib.errors import ConflictError, DomainError, FieldProblem, InvalidInputError
 
 EARLIEST_DATE = date(2010, 1, 1)
 
@@ -221,11 +221,23 @@ class ItemStatus(StrEnum):
 
 @dataclass(frozen=True)
 class ItemError:
-    """Why one report of a batch was rejected (the error shape, per item)."""
+    """Why one report of a batch was rejected (the error shape, per item). `kind` is the domain error
+    it is, so that a single-report path (OpenRosa, Kobo) raises it as it is, without a table of its own."""
 
     code: str
     message: str
     details: tuple[FieldProblem, ...] = ()
+    kind: type[DomainError] = field(default=InvalidInputError, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, error: DomainError) -> ItemError:
+        """A domain error as one item's rejection."""
+        kind = ConflictError if isinstance(error, ConflictError) else type(error)  # PeriodLockedError takes months
+        return cls(error.code, error.message, tuple(error.details), kind)
+
+    def exception(self) -> DomainError:
+        """The domain error this rejection is."""
+        return self.kind(self.message, code=self.code, details=list(self.details))
 
 
 @dataclass(frozen=True)

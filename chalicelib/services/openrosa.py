@@ -16,11 +16,8 @@ from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.reports import ItemError, ItemStatus, ReportContent, ReportType
 from chalicelib.errors import (
     ConflictError,
-    DomainError,
     FieldProblem,
-    InvalidInputError,
     NotFoundError,
-    PermissionDeniedError,
 )
 from chalicelib.openrosa.collect import collect_settings
 from chalicelib.openrosa.forms import ServedForm, served_form, xlsx
@@ -75,15 +72,6 @@ def form(principal: Principal, form_id: str) -> ServedForm:
     return found
 
 
-def _raise(error: ItemError) -> None:
-    kinds: dict[str, type[DomainError]] = {
-        "conflict": ConflictError,
-        "period_locked": ConflictError,
-        "forbidden": PermissionDeniedError,
-    }
-    raise kinds.get(error.code, InvalidInputError)(error.message, code=error.code, details=list(error.details))
-
-
 def receive(*, principal: Principal, upload: Upload) -> Receipt:
     """Store a submission once: a retry is a duplicate, a split upload adds its attachments, an edit
     corrects the report. Nothing is stored when anything in it is refused."""
@@ -102,14 +90,14 @@ def store(*, principal: Principal, instance: Instance, files: dict[str, bytes]) 
     attachments.check(files, expected=set(instance.photos))
     incoming = incoming_of(instance)
     if incoming.content is None:
-        _raise(incoming.error or ItemError("validation_error", "the report is not valid"))
+        raise (incoming.error or ItemError("validation_error", "the report is not valid")).exception()
     assert incoming.content is not None
     if instance.deprecated_id is not None:
         report_id, outcome = _edit(principal, instance.instance_id, instance.deprecated_id, incoming.content)
     else:
         (result,) = reports.submit(principal=principal, items=[incoming])
         if result.status is ItemStatus.REJECTED:
-            _raise(result.error or ItemError("validation_error", "the report is not valid"))
+            raise (result.error or ItemError("validation_error", "the report is not valid")).exception()
         report_id, outcome = instance.instance_id, result.status.value
     added = attachments.store_missing(tenant_id=principal.tenant, report_id=report_id, files=files)
     return Receipt(report_id, outcome, tuple(added))

@@ -23,6 +23,8 @@ from chalicelib.domain.reports import (
 from chalicelib.domain.reviews import ReviewRule, effective_rules, outliers
 from chalicelib.domain.villages import Village
 from chalicelib.errors import (
+    ConflictError,
+    DomainError,
     FieldProblem,
     InvalidInputError,
     NotFoundError,
@@ -47,8 +49,10 @@ def tenant_rules(tenant_id: str) -> list[ReviewRule]:
     return effective_rules(ReviewRulesRepository(tenant_id=tenant_id).get())
 
 
-def _rejected(sid: str | None, code: str, message: str, *details: FieldProblem) -> ItemResult:
-    return ItemResult(sid, ItemStatus.REJECTED, ItemError(code, message, tuple(details)))
+def _rejected(
+    sid: str | None, code: str, message: str, *details: FieldProblem, kind: type[DomainError] = InvalidInputError
+) -> ItemResult:
+    return ItemResult(sid, ItemStatus.REJECTED, ItemError(code, message, tuple(details), kind))
 
 
 def village_refusal(village: Village | None, content: ReportContent) -> ItemError | None:
@@ -75,12 +79,13 @@ def _scope_error(principal: Principal, content: ReportContent, today: dt.date) -
     try:
         check_village_code(tenant_id, content.village_code)
     except InvalidInputError as exc:
-        return ItemError(exc.code, exc.message, tuple(exc.details))
+        return ItemError.of(exc)
     if not principal.sees_village(content.village_code):
         return ItemError(
             "forbidden",
             f"this key may not report for village {content.village_code}",
             (FieldProblem("village_code", "not one of this key's villages"),),
+            PermissionDeniedError,
         )
     problems = date_problems(content, today=today)
     if problems:
@@ -179,7 +184,9 @@ def _outside_locked_months(
     for i, report in fresh:
         if report.content.month in locked:
             error = PeriodLockedError([report.content.month])
-            results[i] = _rejected(report.submission_id, error.code, error.message, FieldProblem("date", error.message))
+            results[i] = _rejected(
+                report.submission_id, error.code, error.message, FieldProblem("date", error.message), kind=ConflictError
+            )
         else:
             kept.append((i, report))
     return kept
@@ -193,6 +200,7 @@ def _same_or_conflict(sid: str, same: bool, version: int) -> ItemResult:
         "conflict",
         "this submission_id was already used for a different report",
         FieldProblem("submission_id", "already used with other content"),
+        kind=ConflictError,
     )
 
 

@@ -53,6 +53,7 @@ def test_an_oversized_body_is_refused(api: ApiClient, admin_key: str) -> None:
     payload = signup_payload(GROBOGAN, office_name="x" * 2_000_000)
     response = api.post("/v1/signup", json=payload)
     assert response.status == 413
+    assert response.error_code == "payload_too_large"
     assert_error_shape(response.json)
     assert api.get("/v1/admin/tenants", key=admin_key).json["items"] == []
 
@@ -60,6 +61,7 @@ def test_an_oversized_body_is_refused(api: ApiClient, admin_key: str) -> None:
 def test_a_non_json_content_type_is_refused(api: ApiClient) -> None:
     response = api.post("/v1/signup", body=b"regency_code=33.15", headers={"content-type": "text/plain"})
     assert response.status == 415
+    assert response.error_code == "unsupported_media_type"
     assert_error_shape(response.json)
 
 
