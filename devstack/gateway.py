@@ -1,4 +1,6 @@
-"""Chalice's local API Gateway, answering its own refusals the way the deployed gateway is set up to."""
+"""Chalice's local API Gateway, answering its own refusals the way the deployed gateway is set up to,
+and enforcing the authorizer's policy as API Gateway does (an explicit Deny wins, else an Allow must
+name the route) before the route's view runs."""
 
 from __future__ import annotations
 
@@ -8,20 +10,23 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from chalice import Chalice
+from chalice.app import ChaliceAuthorizer
 from chalice.config import Config
 from chalice.local import (
+    ARNMatcher,
     ChaliceRequestHandler,
     CustomLocalChalice,
     ForbiddenError,
     LocalChalice,
     LocalGateway,
+    LocalGatewayAuthorizer,
     LocalGatewayException,
     NotAuthorizedError,
     ThreadedHTTPServer,
 )
 
 from chalicelib.api.errors import error_body
-from chalicelib.api.gateway_responses import GATEWAY_RESPONSES
+from chalicelib.api.gateway_responses import GATEWAY_RESPONSES, GatewayAnswer
 from devstack.static import StaticFiles
 
 # The methods API Gateway passes to the app; anything else (TRACE, CONNECT, made-up verbs) is 405.
@@ -33,8 +38,58 @@ class _UnreadableRequest(Exception):
     """The request's framing (Content-Length, chunks) cannot be read."""
 
 
+class _Refused(LocalGatewayException):
+    """The authorizer failed `Unauthorized` or its policy does not allow the route."""
+
+    def __init__(self, response_type: str, authorizer_context: dict[str, Any]) -> None:
+        super().__init__({}, b"")
+        self.response_type = response_type
+        self.authorizer_context = authorizer_context
+
+
+def _permits(policy: dict[str, Any], arn: str) -> bool:
+    """Whether an authorizer's policy lets `arn` be invoked: an explicit Deny wins, else an Allow must match."""
+    matcher = ARNMatcher(arn)
+    allowed = False
+    for statement in policy.get("Statement", []):
+        actions = statement.get("Action", [])
+        resources = statement.get("Resource", [])
+        if "execute-api:Invoke" not in ([actions] if isinstance(actions, str) else actions):
+            continue
+        if not matcher.does_any_resource_match([resources] if isinstance(resources, str) else resources):
+            continue
+        if statement.get("Effect") == "Deny":
+            return False
+        allowed = allowed or statement.get("Effect") == "Allow"
+    return allowed
+
+
+class PolicyAuthorizer(LocalGatewayAuthorizer):
+    """Runs the route's authorizer and applies the policy it returns, as API Gateway does."""
+
+    def authorize(self, raw_path: str, lambda_event: Any, lambda_context: Any) -> Any:
+        route = self._route_for_event(lambda_event)
+        if route is None or not isinstance(route.authorizer, ChaliceAuthorizer):
+            return super().authorize(raw_path, lambda_event, lambda_context)
+        arn = self._arn_builder.build_arn(lambda_event["requestContext"]["httpMethod"], raw_path)
+        auth_event = self._prepare_authorizer_event(arn, lambda_event, lambda_context)
+        try:
+            result = route.authorizer(auth_event, lambda_context)
+        except Exception as exc:
+            if str(exc) == "Unauthorized":  # the message API Gateway turns into its UNAUTHORIZED response
+                raise _Refused("UNAUTHORIZED", {}) from exc
+            raise
+        if not _permits(result.get("policyDocument", {}), arn):
+            raise _Refused("ACCESS_DENIED", result.get("context") or {})
+        return self._update_lambda_event(lambda_event, result), lambda_context
+
+
 def _answer(error: LocalGatewayException) -> dict[str, Any]:
-    if isinstance(error, NotAuthorizedError):
+    context: dict[str, Any] = {}
+    answer: GatewayAnswer
+    if isinstance(error, _Refused):
+        answer, context = GATEWAY_RESPONSES[error.response_type], error.authorizer_context
+    elif isinstance(error, NotAuthorizedError):
         answer = GATEWAY_RESPONSES["UNAUTHORIZED"]
     elif isinstance(error, ForbiddenError) and b"Missing Authentication Token" in (error.body or b""):
         answer = GATEWAY_RESPONSES["MISSING_AUTHENTICATION_TOKEN"]
@@ -47,7 +102,7 @@ def _answer(error: LocalGatewayException) -> dict[str, Any]:
         "statusCode": answer.status,
         "headers": {"Content-Type": "application/json"},
         "multiValueHeaders": {},
-        "body": answer.body(),
+        "body": answer.render(context),
     }
 
 
@@ -56,6 +111,10 @@ class TpbisGateway(LocalGateway):
     carry the client's address where API Gateway puts it (requestContext.identity.sourceIp)."""
 
     source_ip = "127.0.0.1"
+
+    def __init__(self, app_object: Chalice, config: Config) -> None:
+        super().__init__(app_object, config)
+        self._authorizer = PolicyAuthorizer(app_object)
 
     def _generate_lambda_event(self, method: str, path: str, headers: Any, body: bytes | None) -> Any:
         event = super()._generate_lambda_event(method, path, headers, body)

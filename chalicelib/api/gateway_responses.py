@@ -1,11 +1,19 @@
-"""Answers that API Gateway gives before the app runs (no token, unknown route, throttling),
-in the service's error shape. The CDK app installs them as Gateway Responses; the local
-server applies the same table, so both speak alike."""
+"""Answers that API Gateway gives before the app runs (no token, unknown route, a route the key's
+role may not call, throttling), in the service's error shape. The CDK app installs them as Gateway
+Responses; the local server applies the same table, so both speak alike.
+
+A gateway response has one fixed status per type, and its template is not VTL: API Gateway only
+substitutes `$context` variables. ACCESS_DENIED (the authorizer's policy refused the route) takes its
+code and message from the authorizer's context (chalicelib/api/auth.py sets both on every policy)."""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from typing import Any
+
+_AUTHORIZER_VARIABLE = re.compile(r"\$context\.authorizer\.(\w+)")
 
 
 @dataclass(frozen=True)
@@ -20,13 +28,18 @@ class GatewayAnswer:
         """The JSON body, in the error shape."""
         return json.dumps({"error": {"code": self.code, "message": self.message, "details": []}})
 
+    def render(self, authorizer_context: dict[str, Any]) -> str:
+        """The body as API Gateway sends it: each `$context.authorizer.<name>` replaced by that value of
+        the authorizer's context, an empty text when it has none."""
+        return _AUTHORIZER_VARIABLE.sub(lambda m: str(authorizer_context.get(m.group(1), "")), self.body())
+
 
 GATEWAY_RESPONSES: dict[str, GatewayAnswer] = {
     "UNAUTHORIZED": GatewayAnswer(
         401, "unauthenticated", "a valid API key is required: Authorization: Bearer <secret>"
     ),
     "MISSING_AUTHENTICATION_TOKEN": GatewayAnswer(404, "not_found", "no such route"),
-    "ACCESS_DENIED": GatewayAnswer(403, "forbidden", "access denied"),
+    "ACCESS_DENIED": GatewayAnswer(403, "$context.authorizer.code", "$context.authorizer.message"),
     "THROTTLED": GatewayAnswer(429, "too_many_requests", "too many requests; retry shortly"),
     "REQUEST_TOO_LARGE": GatewayAnswer(413, "payload_too_large", "the request body is too large"),
     "BAD_REQUEST_BODY": GatewayAnswer(400, "bad_request", "the request body cannot be read"),

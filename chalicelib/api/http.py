@@ -10,8 +10,8 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Unpack
 from urllib.parse import unquote
 
 from chalice.app import Blueprint, Response
@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from chalicelib.api import cursors
 from chalicelib.api.auth import bearer_auth, principal_from_context
 from chalicelib.api.errors import from_exception
-from chalicelib.domain.principal import Role
+from chalicelib.api.routes import ENDPOINTS, Endpoint, RouteOptions
 from chalicelib.errors import FieldProblem, InvalidInputError, MalformedRequestError
 from chalicelib.observability import log_request, logger, span
 from chalicelib.schemas.common import problems_of
@@ -33,26 +33,6 @@ class Reply:
     status: int
     body: BaseModel | None = None
     headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """What the OpenAPI spec needs to know about one route."""
-
-    method: str
-    path: str
-    summary: str
-    tag: str
-    responses: dict[int, type[BaseModel] | None]
-    body: type[BaseModel] | None = None
-    query: type[BaseModel] | None = None
-    public: bool = False
-    body_doc: type[BaseModel] | Any | None = None
-    description: str = ""
-    roles: tuple[Role, ...] = ()
-
-
-ENDPOINTS: list[Endpoint] = []
 
 
 MAX_DEPTH = 32  # objects and arrays inside each other; the deepest request body of the API has 4
@@ -165,75 +145,71 @@ def render(result: Any, status: int) -> Response:
 
 
 def endpoint(
-    bp: Blueprint,
-    path: str,
-    method: str = "GET",
-    *,
-    summary: str,
-    tag: str,
-    responses: dict[int, type[BaseModel] | None],
-    body: type[BaseModel] | None = None,
-    query: type[BaseModel] | None = None,
-    public: bool = False,
-    parse_body: Callable[[Any], Any] | None = None,
-    body_doc: Any = None,
-    description: str = "",
-    roles: tuple[Role, ...] = (),
+    bp: Blueprint, path: str, method: str = "GET", **options: Unpack[RouteOptions]
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Declare a route. The view gets `principal` (unless public), `body`, `query` and the path parameters.
+    """Declare a route (its spec, `Endpoint`, written once). The view gets `principal` (unless public),
+    `body`, `query` and the path parameters.
 
     `parse_body` replaces model validation for bodies that need it (a batch validated item by item);
-    `body_doc` is then the schema documented for the body. `roles`, when given, are checked before the
-    body is read (a caller without the role gets 403 whatever it sent); services check them too.
+    `body_doc` is then the schema documented for the body. `roles`, when given, are what the authorizer's
+    policy allows and are checked again before the body is read (a caller without the role gets 403
+    whatever it sent); services check them too.
     """
-    default_status = min(responses)
+    spec = Endpoint(method=method, path=path, **options)
+    if spec.body_doc is None:
+        spec = replace(spec, body_doc=spec.body)
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        ENDPOINTS.append(
-            Endpoint(method, path, summary, tag, responses, body, query, public, body_doc or body, description, roles)
-        )
-
-        def handler(**path_params: str) -> Response:
-            request = bp.current_request
-            started = time.perf_counter()
-            with span(f"{method} {path}") as trace:
-                try:
-                    kwargs: dict[str, Any] = {name: unquote(value) for name, value in path_params.items()}
-                    if not public:
-                        kwargs["principal"] = principal = principal_from_context(request.context)
-                        tenant = principal.tenant_id or "national"
-                        logger.append_keys(tenant_id=tenant, key_id=principal.key_id)
-                        trace.put_annotation("tenant_id", tenant)
-                        if roles:
-                            principal.require(*roles)
-                    if body is not None or parse_body is not None:
-                        raw = parse_json(request.raw_body, required=_needs_body(body))
-                        kwargs["body"] = parse_body(raw) if parse_body else validate(body, raw)  # type: ignore[arg-type]
-                    bound_to = ""
-                    if query is not None:
-                        kwargs["query"], bound_to = _paged(query, request.query_params, path, kwargs)
-                    elif request.query_params:
-                        raise InvalidInputError(
-                            "this route takes no query parameters",
-                            details=[FieldProblem(name, "unknown parameter") for name in request.query_params],
-                        )
-                    response = render(_signed(view(**kwargs), bound_to), default_status)
-                except Exception as exc:  # every failure leaves in the error shape
-                    response = from_exception(exc)
-                trace.put_annotation("status", response.status_code)
-                if response.status_code >= 500:
-                    trace.add_fault_flag()
-                elif response.status_code >= 400:
-                    trace.add_error_flag()
-            log_request(method, path, response.status_code, started)
-            return response
-
-        handler.__name__ = view.__name__
-        handler.__doc__ = view.__doc__
-        content_types = ["application/json"] if body is not None or parse_body is not None else BODYLESS_CONTENT_TYPES
-        bp.route(path, methods=[method], authorizer=None if public else bearer_auth, content_types=content_types)(
+        ENDPOINTS.append(spec)
+        handler = _handler(bp, spec, view)
+        content_types = ["application/json"] if spec.reads_body else BODYLESS_CONTENT_TYPES
+        bp.route(path, methods=[method], authorizer=None if spec.public else bearer_auth, content_types=content_types)(
             handler
         )
         return view
 
     return decorate
+
+
+def _handler(bp: Blueprint, spec: Endpoint, view: Callable[..., Any]) -> Callable[..., Response]:
+    """The Chalice view of a declared route: authenticate, parse, call, render, trace and log."""
+    default_status = min(spec.responses)
+    name = f"{spec.method} {spec.path}"
+
+    def handler(**path_params: str) -> Response:
+        request = bp.current_request
+        started = time.perf_counter()
+        with span(name) as trace:
+            try:
+                kwargs: dict[str, Any] = {key: unquote(value) for key, value in path_params.items()}
+                if not spec.public:
+                    kwargs["principal"] = principal = principal_from_context(request.context)
+                    tenant = principal.tenant_id or "national"
+                    logger.append_keys(tenant_id=tenant, key_id=principal.key_id)
+                    trace.put_annotation("tenant_id", tenant)
+                    spec.require(principal)
+                if spec.reads_body:
+                    raw = parse_json(request.raw_body, required=_needs_body(spec.body))
+                    kwargs["body"] = spec.parse_body(raw) if spec.parse_body else validate(spec.body, raw)  # type: ignore[arg-type]
+                bound_to = ""
+                if spec.query is not None:
+                    kwargs["query"], bound_to = _paged(spec.query, request.query_params, spec.path, kwargs)
+                elif request.query_params:
+                    raise InvalidInputError(
+                        "this route takes no query parameters",
+                        details=[FieldProblem(key, "unknown parameter") for key in request.query_params],
+                    )
+                response = render(_signed(view(**kwargs), bound_to), default_status)
+            except Exception as exc:  # every failure leaves in the error shape
+                response = from_exception(exc)
+            trace.put_annotation("status", response.status_code)
+            if response.status_code >= 500:
+                trace.add_fault_flag()
+            elif response.status_code >= 400:
+                trace.add_error_flag()
+        log_request(spec.method, spec.path, response.status_code, started)
+        return response
+
+    handler.__name__ = view.__name__
+    handler.__doc__ = view.__doc__
+    return handler

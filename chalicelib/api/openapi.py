@@ -8,9 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
-from chalicelib.api.http import ENDPOINTS, Endpoint
 from chalicelib.api.openrosa_spec import SECURITY_SCHEME as OPENROSA_BASIC
 from chalicelib.api.openrosa_spec import kobo_paths, openrosa_paths
+from chalicelib.api.routes import ENDPOINTS, Endpoint
 from chalicelib.schemas.common import ErrorResponse
 
 REF = "#/components/schemas/{model}"

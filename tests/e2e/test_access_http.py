@@ -51,3 +51,14 @@ def test_a_national_viewer_key_is_listed_and_revoked_by_the_platform_admin(stack
     assert status == 200 and revoked["key"]["status"] == "revoked", revoked
     status, refused = stack.call("GET", "/v1/national/indicators?period=2026-Q4", key=issued["secret"])
     assert (status, refused["error"]["code"]) == (401, "key_revoked")
+
+
+def test_the_gateway_refuses_a_key_for_a_route_its_role_may_not_call_and_an_unknown_key(stack: HttpStack) -> None:
+    status, issued = stack.call("POST", "/v1/admin/keys", {"role": "national_viewer", "label": "wall"}, stack.admin)
+    assert status == 201, issued
+    status, refused = stack.call("POST", "/v1/admin/keys", {"role": "national_viewer"}, key=issued["secret"])
+    assert (status, refused["error"]["code"]) == (403, "forbidden"), refused
+    assert refused["error"]["message"] == "this key's role may not call this route"  # the gateway's, not the view's
+    assert stack.call("GET", "/v1/national/status", key=issued["secret"])[0] == 200
+    status, unknown = stack.call("GET", "/v1/me", key="tpbis_0000000000000000_not-a-key")
+    assert (status, unknown["error"]["code"]) == (401, "unauthenticated")
