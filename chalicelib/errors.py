@@ -133,6 +133,13 @@ class ServiceUnavailableError(DomainError):
     code = "service_unavailable"
 
 
+class IncompleteRunError(DomainError):
+    """A job did part of its work and failed the rest, which stays marked and is retried on its next run
+    (the invocation must still fail: that is what its alarm counts)."""
+
+    code = "incomplete_run"
+
+
 # DynamoDB's codes for throttling that survived the client's retries.
 THROTTLING_CODES = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"})
 # Reasons DynamoDB gives for cancelling a transaction that mean "retry later".

@@ -5,6 +5,15 @@ check or the OpenAPI document never loads PynamoDB and botocore's client stack. 
 LazyLoader is not safe when several threads touch the module first at once (the local server is
 threaded): this proxy calls `importlib.import_module`, which holds the import lock of the module
 while it loads, and hands out the real module's attributes.
+
+Types are not given up: an importer writes
+
+    if TYPE_CHECKING:
+        from chalicelib.services import villages as service
+    else:
+        service = lazy_import("chalicelib.services.villages")
+
+so that mypy checks every call against the real module, and at run time the import waits for first use.
 """
 
 from __future__ import annotations
@@ -14,19 +23,20 @@ from types import ModuleType
 from typing import Any
 
 
-class LazyModule:
+class LazyModule(ModuleType):
     """A stand-in for a module, imported on first attribute access."""
 
     def __init__(self, name: str) -> None:
-        self._name = name
+        super().__init__(name)
         self._module: ModuleType | None = None
 
     def __getattr__(self, attribute: str) -> Any:
-        if self._module is None:
-            self._module = importlib.import_module(self._name)
-        return getattr(self._module, attribute)
+        module = self._module
+        if module is None:
+            module = self._module = importlib.import_module(self.__name__)
+        return getattr(module, attribute)
 
 
-def lazy_import(name: str) -> Any:
+def lazy_import(name: str) -> ModuleType:
     """The module `name`, loaded on first attribute access."""
     return LazyModule(name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice.app import Blueprint
 
 from chalicelib.api.http import endpoint
@@ -12,7 +14,10 @@ from chalicelib.schemas.commitments import ActionPublic, CommitmentPublic, Trans
 from chalicelib.schemas.common import PageQuery
 
 commitment_edits_bp = Blueprint(__name__)
-service = lazy_import("chalicelib.services.commitment_edits")
+if TYPE_CHECKING:
+    from chalicelib.services import commitment_edits as service
+else:
+    service = lazy_import("chalicelib.services.commitment_edits")
 TAG = "commitments"
 
 

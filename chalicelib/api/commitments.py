@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint
 
@@ -37,9 +37,13 @@ from chalicelib.schemas.commitments import (
     TransitionResult,
 )
 
-service = lazy_import("chalicelib.services.commitments")
-reminders = lazy_import("chalicelib.services.reminders")
-idempotency = lazy_import("chalicelib.services.idempotency")
+if TYPE_CHECKING:
+    from chalicelib.services import commitments as service
+    from chalicelib.services import idempotency, reminders
+else:
+    service = lazy_import("chalicelib.services.commitments")
+    reminders = lazy_import("chalicelib.services.reminders")
+    idempotency = lazy_import("chalicelib.services.idempotency")
 
 commitments_bp = Blueprint(__name__)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice.app import Blueprint
 
 from chalicelib.api.http import endpoint
@@ -10,7 +12,10 @@ from chalicelib.lazy import lazy_import
 from chalicelib.schemas.dhis2 import Dhis2MappingPublic, Dhis2MappingPut
 
 dhis2_bp = Blueprint(__name__)
-service = lazy_import("chalicelib.services.dhis2")
+if TYPE_CHECKING:
+    from chalicelib.services import dhis2 as service
+else:
+    service = lazy_import("chalicelib.services.dhis2")
 
 
 @endpoint(

@@ -23,6 +23,7 @@ STATUS: list[tuple[type[errors.DomainError], int]] = [
     (errors.InvalidTransitionError, 422),
     (errors.RateLimitedError, 429),
     (errors.ServiceUnavailableError, 503),
+    (errors.IncompleteRunError, 500),
 ]
 
 # Chalice's own refusals that are domain errors: answered through the table above, like a view's.

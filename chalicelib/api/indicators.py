@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint, Response
 
@@ -24,10 +24,14 @@ from chalicelib.schemas.indicators import (
 )
 
 indicators_bp = Blueprint(__name__)
-service = lazy_import("chalicelib.services.indicators")
-export = lazy_import("chalicelib.services.export")
-rollup = lazy_import("chalicelib.services.rollup")
-dhis2 = lazy_import("chalicelib.services.dhis2")
+if TYPE_CHECKING:
+    from chalicelib.services import dhis2, export, rollup
+    from chalicelib.services import indicators as service
+else:
+    service = lazy_import("chalicelib.services.indicators")
+    export = lazy_import("chalicelib.services.export")
+    rollup = lazy_import("chalicelib.services.rollup")
+    dhis2 = lazy_import("chalicelib.services.dhis2")
 NATIONAL_READERS = (Role.NATIONAL_VIEWER, Role.PLATFORM_ADMIN)
 # A run started over HTTP must answer within API Gateway's 29 s: it starts no village after this.
 RUN_NOW_BUDGET_SECONDS = 5

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Reply, endpoint
@@ -24,8 +26,12 @@ from chalicelib.schemas.keys import (
     NationalKeyCreate,
 )
 
-service = lazy_import("chalicelib.services.keys")
-openrosa = lazy_import("chalicelib.services.openrosa")
+if TYPE_CHECKING:
+    from chalicelib.services import keys as service
+    from chalicelib.services import openrosa
+else:
+    service = lazy_import("chalicelib.services.keys")
+    openrosa = lazy_import("chalicelib.services.openrosa")
 
 keys_bp = Blueprint(__name__)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint, Response
 
@@ -23,7 +24,10 @@ from chalicelib.lazy import lazy_import
 from chalicelib.observability import log_request, logger, span
 from chalicelib.openrosa.messages import OpenRosaError
 
-service = lazy_import("chalicelib.services.openrosa")
+if TYPE_CHECKING:
+    from chalicelib.services import openrosa as service
+else:
+    service = lazy_import("chalicelib.services.openrosa")
 kobo_bp = Blueprint(__name__)
 KOBO_KEY_ROUTE = "/v1/key/{secret}/kobo/{report_type}"
 KOBO_BASIC_ROUTE = "/v1/kobo/{report_type}"

@@ -36,9 +36,14 @@ from chalicelib.openrosa.translations import explain
 if TYPE_CHECKING:
     from chalicelib.services.auth import AuthResult
 
-auth_service = lazy_import("chalicelib.services.auth")
-service = lazy_import("chalicelib.services.openrosa")
-multipart = lazy_import("chalicelib.openrosa.multipart")
+if TYPE_CHECKING:
+    from chalicelib.openrosa import multipart
+    from chalicelib.services import auth as auth_service
+    from chalicelib.services import openrosa as service
+else:
+    auth_service = lazy_import("chalicelib.services.auth")
+    service = lazy_import("chalicelib.services.openrosa")
+    multipart = lazy_import("chalicelib.openrosa.multipart")
 
 openrosa_bp = Blueprint(__name__)
 REALM = "TPBIS OpenRosa"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice.app import Blueprint
 
 from chalicelib.api.http import endpoint
@@ -20,7 +22,10 @@ from chalicelib.schemas.periods import (
 )
 
 periods_bp = Blueprint(__name__)
-service = lazy_import("chalicelib.services.periods")
+if TYPE_CHECKING:
+    from chalicelib.services import periods as service
+else:
+    service = lazy_import("chalicelib.services.periods")
 READERS = (Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER)
 
 

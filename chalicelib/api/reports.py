@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint
 
@@ -35,9 +35,13 @@ from chalicelib.schemas.reviews import ReviewRules, ReviewRulesUpdate
 
 reports_bp = Blueprint(__name__)
 WRITERS = (Role.DISTRICT_ADMIN, Role.OPERATOR)
-service = lazy_import("chalicelib.services.reports")
-reviews = lazy_import("chalicelib.services.reviews")
-attachments = lazy_import("chalicelib.services.attachments")
+if TYPE_CHECKING:
+    from chalicelib.services import attachments, reviews
+    from chalicelib.services import reports as service
+else:
+    service = lazy_import("chalicelib.services.reports")
+    reviews = lazy_import("chalicelib.services.reviews")
+    attachments = lazy_import("chalicelib.services.attachments")
 
 _SINGLE_ERRORS: dict[str, type[DomainError]] = {
     "conflict": ConflictError,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice.app import Blueprint
 
 from chalicelib.api.http import endpoint
@@ -10,7 +12,10 @@ from chalicelib.lazy import lazy_import
 from chalicelib.schemas.rollup import RollupProblemPage, RollupProblemPublic, RollupProblemQuery
 
 rollup_bp = Blueprint(__name__)
-service = lazy_import("chalicelib.services.rollup_problems")
+if TYPE_CHECKING:
+    from chalicelib.services import rollup_problems as service
+else:
+    service = lazy_import("chalicelib.services.rollup_problems")
 
 
 @endpoint(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Reply, endpoint
@@ -24,8 +26,12 @@ from chalicelib.schemas.signups import (
 )
 from chalicelib.schemas.tenants import SignupRequest, TenantListQuery, TenantPage, TenantPublic, TenantResponse
 
-service = lazy_import("chalicelib.services.tenants")
-signups = lazy_import("chalicelib.services.signups")
+if TYPE_CHECKING:
+    from chalicelib.services import signups
+    from chalicelib.services import tenants as service
+else:
+    service = lazy_import("chalicelib.services.tenants")
+    signups = lazy_import("chalicelib.services.signups")
 tenants_bp = Blueprint(__name__)
 
 

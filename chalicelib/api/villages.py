@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Reply, endpoint
@@ -10,7 +12,10 @@ from chalicelib.lazy import lazy_import
 from chalicelib.schemas.villages import BaselinePut, VillageListQuery, VillagePage, VillagePublic, VillagePut
 
 villages_bp = Blueprint(__name__)
-service = lazy_import("chalicelib.services.villages")
+if TYPE_CHECKING:
+    from chalicelib.services import villages as service
+else:
+    service = lazy_import("chalicelib.services.villages")
 
 
 @endpoint(

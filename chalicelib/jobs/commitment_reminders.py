@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint, CloudWatchEvent, Cron
 
 from chalicelib.lazy import lazy_import
 from chalicelib.observability import span
 
-reminders = lazy_import("chalicelib.services.reminders")
+if TYPE_CHECKING:
+    from chalicelib.services import reminders
+else:
+    reminders = lazy_import("chalicelib.services.reminders")
 
 reminders_bp = Blueprint(__name__)
 

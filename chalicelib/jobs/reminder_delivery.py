@@ -3,14 +3,17 @@ CommitmentOverdue and CommitmentNextStepDue event to this function."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint
 
 from chalicelib.lazy import lazy_import
 from chalicelib.observability import span
 
-delivery = lazy_import("chalicelib.services.reminder_delivery")
+if TYPE_CHECKING:
+    from chalicelib.services import reminder_delivery as delivery
+else:
+    delivery = lazy_import("chalicelib.services.reminder_delivery")
 
 reminder_delivery_bp = Blueprint(__name__)
 DELIVERY_FUNCTION = "deliver_reminders"

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint
 
 from chalicelib.config import get_settings
+from chalicelib.errors import IncompleteRunError
 from chalicelib.lazy import lazy_import
 from chalicelib.observability import logger, metrics, span
 
 rollup_jobs_bp = Blueprint(__name__)
-rollup = lazy_import("chalicelib.services.rollup")
+if TYPE_CHECKING:
+    from chalicelib.services import rollup
+else:
+    rollup = lazy_import("chalicelib.services.rollup")
 
 # Read once at import because the schedule is part of the deployment (EventBridge rule).
 SCHEDULE = os.environ.get("TPBIS_ROLLUP_SCHEDULE", "rate(15 minutes)")
@@ -34,7 +38,8 @@ def run_rollup(event: Any) -> dict[str, Any]:
                 return {"skipped": True}
             trace.put_metadata("summary", summary)
         if summary["tenants_failed"]:  # the others are done; an invocation error is what RollupNoSuccess sees
-            raise RuntimeError(f"the rollup of {', '.join(summary['tenants_failed'])} failed; it is retried next run")
+            failed = ", ".join(summary["tenants_failed"])
+            raise IncompleteRunError(f"the rollup of {failed} failed; it is retried next run")
         return summary
     finally:
         if metrics.metric_set:

@@ -20,6 +20,7 @@ from chalicelib.domain.reports import ItemError
         (errors.TenantSuspendedError("suspended"), 403),
         (errors.PeriodLockedError(["2026-11"]), 409),
         (errors.InvalidInputError("bad"), 422),
+        (errors.IncompleteRunError("the rollup of 33.15 failed"), 500),  # a job's error, in the same table
     ],
 )
 def test_each_domain_error_has_its_status_in_the_one_table(error: errors.DomainError, status: int) -> None:

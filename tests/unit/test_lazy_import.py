@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -17,6 +18,7 @@ def test_a_lazy_module_is_not_imported_until_used_and_then_is_the_real_module(
     (tmp_path / "tpbis_probe_lazy.py").write_text("VALUE = 42\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     module = lazy_import("tpbis_probe_lazy")
+    assert isinstance(module, ModuleType) and module.__name__ == "tpbis_probe_lazy"
     assert "tpbis_probe_lazy" not in sys.modules
     assert module.VALUE == 42
     assert "tpbis_probe_lazy" in sys.modules
