@@ -38,6 +38,19 @@ class FigureKey(NamedTuple):
     code: str
 
 
+def of_tenant(tenant_id: str, key: FigureKey) -> bool:
+    """Whether a figure is one a tenant may read and write: its regency's villages and kecamatan (and
+    the regency's own figures of no village), and its regency's row; `code` "" names a whole level."""
+    if key.level in ("village", "kecamatan"):
+        return key.code in ("", REGENCY_DIRECT) or key.code.startswith(tenant_id + ".")
+    return key.level == "regency" and key.code == tenant_id
+
+
+def is_national(key: FigureKey) -> bool:
+    """Whether a figure is of the national levels (regencies, provinces, the nation)."""
+    return key.level in ("regency", "province", "national")
+
+
 def periods_of_month(month: str) -> tuple[Period, Period, Period]:
     """The month, its quarter and its year."""
     return Period.all_of(dt.date.fromisoformat(month + "-01"))

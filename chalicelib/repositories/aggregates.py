@@ -20,16 +20,13 @@ from pynamodb.attributes import JSONAttribute, UnicodeAttribute, UTCDateTimeAttr
 from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
-from chalicelib.domain.rollup_plan import NATION, REGENCY_DIRECT, FigureKey
+from chalicelib.domain.rollup_plan import NATION, FigureKey, is_national, of_tenant
 from chalicelib.errors import ServiceUnavailableError, is_throttling
 from chalicelib.repositories.base import BATCH_ROUNDS, backoff, batch_get, table_meta
 from chalicelib.tables import AGGREGATES
 
 __all__ = ["FigureKey", "FigureStore", "NationalFigures", "Stored", "TenantFigures"]
 _NATIONAL = NATION  # the owner of the national partitions: the nation's scope code
-
-_TENANT_LEVELS = ("village", "kecamatan")
-_NATIONAL_LEVELS = ("regency", "province", "national")
 
 
 class AggregateRecord(Model):
@@ -52,8 +49,8 @@ class Stored(dict[str, Any]):
 class FigureStore:
     """Reads and writes figures by FigureKey; where each lies (its partition) is decided here only."""
 
-    def _partition(self, key: FigureKey) -> str:  # pragma: no cover - each store says
-        raise NotImplementedError
+    def _partition(self, key: FigureKey) -> str:
+        raise NotImplementedError  # each store says which figures it holds, and where
 
     def read_level(self, level: str, period: str) -> dict[str, Stored]:
         """Every scope of a level for a period, by scope code (one query)."""
@@ -94,12 +91,10 @@ class TenantFigures(FigureStore):
         self.tenant_id = tenant_id
 
     def _partition(self, key: FigureKey) -> str:
-        inside = key.code in ("", REGENCY_DIRECT) or key.code.startswith(self.tenant_id + ".")
-        if key.level in _TENANT_LEVELS and inside:
-            return f"{self.tenant_id}#{key.level}#{key.period}"
-        if key.level == "regency" and key.code == self.tenant_id:
-            return f"{_NATIONAL}#regency#{key.period}"
-        raise ValueError(f"{key} is not a figure of tenant {self.tenant_id}")
+        if not of_tenant(self.tenant_id, key):
+            raise ValueError(f"{key} is not a figure of tenant {self.tenant_id}")
+        owner = _NATIONAL if key.level == "regency" else self.tenant_id
+        return f"{owner}#{key.level}#{key.period}"
 
     def read_level(self, level: str, period: str) -> dict[str, Stored]:
         if level == "regency":  # the tenant's own row only, not the national level's other regencies
@@ -111,7 +106,7 @@ class NationalFigures(FigureStore):
     """The national levels: regencies, provinces and the nation (one partition each per period)."""
 
     def _partition(self, key: FigureKey) -> str:
-        if key.level not in _NATIONAL_LEVELS:
+        if not is_national(key):
             raise ValueError(f"{key} is not a national figure")
         return f"{_NATIONAL}#{key.level}#{key.period}"
 

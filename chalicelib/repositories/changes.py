@@ -70,6 +70,10 @@ class ChangeFeed:
         distinct month and hundred scopes)."""
         return _mark(self.tenant_id, changes, now)
 
+    def pending(self) -> list[Marker]:
+        """The tenant's dirty months with their scopes."""
+        return [m for m in _all_pending() if m.tenant_id == self.tenant_id]
+
 
 @dataclass(frozen=True)
 class NationalFeed:

@@ -28,12 +28,12 @@ from chalicelib.domain.rollup_plan import (
     periods_of_month,
 )
 from chalicelib.repositories import changes
-from chalicelib.repositories.aggregates import TenantFigures
 from chalicelib.repositories.periods import PeriodRepository
 from chalicelib.repositories.reports import ReportRepository
 from chalicelib.repositories.villages import VillageRepository
 from chalicelib.services.rollup_problems import ProblemLog
 from chalicelib.services.rollup_village import FactSource, VillageSources, compute_village, sum_months
+from chalicelib.stores.rollup import FigurePort
 
 if TYPE_CHECKING:
     from chalicelib.services.rollup import RollupSummary
@@ -54,7 +54,7 @@ def roll_tenant(
     tenant_id: str,
     markers: list[changes.Marker],
     *,
-    store: TenantFigures,
+    store: FigurePort,
     facts: FactSource,
     now: dt.datetime,
     summary: RollupSummary,
