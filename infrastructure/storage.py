@@ -26,33 +26,19 @@ class Storage(Construct):
             spec.name: self._table(spec, settings.table_name(spec.name)) for spec in ALL_TABLES
         }
         # Versioned like the export bucket: an overwritten or deleted log stays recoverable for 90 days.
-        self.access_logs = s3.Bucket(
-            self,
+        self.access_logs = self._bucket(
             "AccessLogs",
-            versioned=True,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
+            s3.LifecycleRule(expiration=Duration.days(365), noncurrent_version_expiration=Duration.days(90)),
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            lifecycle_rules=[
-                s3.LifecycleRule(expiration=Duration.days(365), noncurrent_version_expiration=Duration.days(90))
-            ],
-            removal_policy=RemovalPolicy.RETAIN,
         )
         # Bucket names are global: CloudFormation names it, and the functions learn the name from
         # TPBIS_EXPORT_BUCKET.
-        self.export_bucket = s3.Bucket(
-            self,
+        self.export_bucket = self._bucket(
             "ExportBucket",
-            versioned=True,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
+            # Versioning keeps every overwritten export; old versions only need to outlive a bad run.
+            s3.LifecycleRule(noncurrent_version_expiration=Duration.days(90)),
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix="export/",
-            # Versioning keeps every overwritten export; old versions only need to outlive a bad run.
-            lifecycle_rules=[s3.LifecycleRule(noncurrent_version_expiration=Duration.days(90))],
-            removal_policy=RemovalPolicy.RETAIN,
         )
         # Bus names are per account and region, so the code's default name is used as is.
         self.event_bus = events.EventBus(self, "EventBus", event_bus_name=settings.bus_name)
@@ -64,6 +50,20 @@ class Storage(Construct):
             description="Signs the API's paging cursors",
             generate_secret_string=secretsmanager.SecretStringGenerator(password_length=64, exclude_punctuation=True),
             removal_policy=RemovalPolicy.DESTROY,
+        )
+
+    def _bucket(self, construct_id: str, lifecycle: s3.LifecycleRule, **options: object) -> s3.Bucket:
+        """A private, versioned, encrypted bucket that outlives the stack, TLS only."""
+        return s3.Bucket(
+            self,
+            construct_id,
+            versioned=True,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            lifecycle_rules=[lifecycle],
+            removal_policy=RemovalPolicy.RETAIN,
+            **options,  # type: ignore[arg-type]
         )
 
     def _table(self, spec: TableSpec, name: str) -> dynamodb.Table:

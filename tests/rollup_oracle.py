@@ -212,7 +212,7 @@ def shown_indicators(
     each tenant's kecamatan and villages; with a cohort, the national levels only), for these periods,
     by (level, code, period); a report indicator's baseline figures as "<name>.<figure>"."""
     from chalicelib.domain.periods import Period
-    from chalicelib.repositories.aggregates import NATIONAL
+    from chalicelib.repositories.aggregates import national_figures, tenant_figures
     from chalicelib.services.indicators import assemble
 
     seen: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -221,11 +221,13 @@ def shown_indicators(
         items = [
             i
             for level in ("national", "province", "regency")
-            for i in assemble(owner=NATIONAL, level=level, period=period, cohort=cohort)
+            for i in assemble(national_figures(), level=level, period=period, cohort=cohort)
         ]
         for tenant in sorted(tenants) if cohort is None else ():
             items += [
-                i for level in ("kecamatan", "village") for i in assemble(owner=tenant, level=level, period=period)
+                i
+                for level in ("kecamatan", "village")
+                for i in assemble(tenant_figures(tenant), level=level, period=period)
             ]
         for item in items:
             seen[(item.level, item.code, period_text)] = _flat(item.indicators)

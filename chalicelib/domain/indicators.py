@@ -19,24 +19,6 @@ from typing import Any
 from chalicelib.domain.periods import LATEST_DATE, Period, month_key, next_month_key
 from chalicelib.domain.reports import Report, ReportStatus, ReportType
 
-FLOWS = (
-    "visits",
-    "activities",
-    "participants",
-    "participants_women",
-    "participants_youth",
-    "participants_entrepreneurs",
-    "participants_disabled",
-    "media_mentions",
-    "partnerships_new",
-    "ict_sessions",
-    "internet_users",
-    "villages_reporting",
-    "commitments_made",
-    "commitments_fulfilled",
-    "budget_committed_idr",
-    "budget_realized_idr",
-)
 # The flows a village has a baseline of: what its reports measure (not coverage, not commitments).
 BASELINE_INDICATORS = (
     "visits",
@@ -50,6 +32,14 @@ BASELINE_INDICATORS = (
     "partnerships_new",
     "ict_sessions",
     "internet_users",
+)
+FLOWS = (
+    *BASELINE_INDICATORS,
+    "villages_reporting",
+    "commitments_made",
+    "commitments_fulfilled",
+    "budget_committed_idr",
+    "budget_realized_idr",
 )
 # Summed like flows but read only through the official figures: expected villages that reported
 # (at all, and on time), and each baseline indicator's value over the villages that have a baseline.

@@ -1,7 +1,9 @@
 """Indicator aggregates: one item per (partition, scope) holding a scope's figures for a period.
 
-Partitions are `<owner>#<level>#<period>`: the owner is the tenant for its villages and kecamatan,
-and NATIONAL for regencies, provinces and the nation, so that every dashboard level is one query
+Callers name figures by FigureKey (level, period, code) through a store bound to what they may see:
+`tenant_figures(tenant)` or `national_figures()`. Only this module knows the storage shape: partitions
+are `<owner>#<level>#<period>`, the owner being the tenant for its villages and kecamatan and the
+nation's code for regencies, provinces and the nation, so that every dashboard level is one query
 (the rollup reads the children it sums by key, in batches).
 The period `stock` holds what does not belong to a period (registered villages, partnership series).
 In a tenant's kecamatan partitions the scope REGENCY_DIRECT holds the regency's own figures that
@@ -18,20 +20,13 @@ from pynamodb.attributes import JSONAttribute, UnicodeAttribute, UTCDateTimeAttr
 from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
+from chalicelib.domain.rollup_plan import NATION, FigureKey, is_national, of_tenant
 from chalicelib.errors import ServiceUnavailableError, is_throttling
 from chalicelib.repositories.base import BATCH_ROUNDS, backoff, batch_get, table_meta
 from chalicelib.tables import AGGREGATES
 
-NATIONAL = "ID"
-STOCK = "stock"
-REGENCY_DIRECT = "regency"
-
-Key = tuple[str, str]
-
-
-def partition(owner: str, level: str, period: str) -> str:
-    """The partition holding a level's scopes for a period."""
-    return f"{owner}#{level}#{period}"
+__all__ = ["FigureKey", "FigureStore", "NationalFigures", "Stored", "TenantFigures"]
+_NATIONAL = NATION  # the owner of the national partitions: the nation's scope code
 
 
 class AggregateRecord(Model):
@@ -51,30 +46,79 @@ class Stored(dict[str, Any]):
     computed_at: dt.datetime | None = None
 
 
-class AggregateStore:
-    """Reads and writes aggregates; callers build partitions from their own scope."""
+class FigureStore:
+    """Reads and writes figures by FigureKey; where each lies (its partition) is decided here only."""
 
-    def read_partition(self, pk: str) -> dict[str, Stored]:
-        """Every scope of a partition, by scope code."""
+    def _partition(self, key: FigureKey) -> str:
+        raise NotImplementedError  # each store says which figures it holds, and where
+
+    def read_level(self, level: str, period: str) -> dict[str, Stored]:
+        """Every scope of a level for a period, by scope code (one query)."""
+        pk = self._partition(FigureKey(level, period, ""))
         return {r.sk: _stored(r) for r in AggregateRecord.query(pk, consistent_read=True)}
 
-    def read_keys(self, keys: Iterable[Key]) -> dict[Key, Stored]:
-        """The stored figures of these keys (absent ones are left out)."""
-        return {(r.pk, r.sk): _stored(r) for r in batch_get(AggregateRecord, keys)}
+    def read_keys(self, keys: Iterable[FigureKey]) -> dict[FigureKey, Stored]:
+        """The stored figures of these keys (absent ones are left out), in batches of 100."""
+        rows = {(self._partition(key), key.code): key for key in keys}
+        return {rows[(r.pk, r.sk)]: _stored(r) for r in batch_get(AggregateRecord, rows)}
 
     def write(
         self,
-        items: Mapping[Key, Mapping[str, Any]],
+        items: Mapping[FigureKey, Mapping[str, Any]],
         *,
         now: dt.datetime,
-        stored: Mapping[Key, Mapping[str, Any]],
+        stored: Mapping[FigureKey, Mapping[str, Any]],
     ) -> int:
         """Store figures, skipping those equal to what is stored (so a rerun writes nothing);
         returns how many items were written. `stored`: what the caller read under these keys
         (`read_keys`; a key it lacks is absent from the table)."""
         changed = [(key, values) for key, values in items.items() if dict(stored.get(key, {})) != dict(values)]
-        write_all([AggregateRecord(pk, sk, values=dict(values), computed_at=now) for (pk, sk), values in changed])
+        write_all(
+            [
+                AggregateRecord(self._partition(key), key.code, values=dict(values), computed_at=now)
+                for key, values in changed
+            ]
+        )
         return len(changed)
+
+
+class TenantFigures(FigureStore):
+    """A tenant's figures: its regency's villages and kecamatan (and the regency's own figures of no
+    village), and its regency's row of the national regency level. Any other key is refused, so a
+    tenant's rollup or dashboard cannot name another tenant's figures."""
+
+    def __init__(self, tenant_id: str) -> None:
+        self.tenant_id = tenant_id
+
+    def _partition(self, key: FigureKey) -> str:
+        if not of_tenant(self.tenant_id, key):
+            raise ValueError(f"{key} is not a figure of tenant {self.tenant_id}")
+        owner = _NATIONAL if key.level == "regency" else self.tenant_id
+        return f"{owner}#{key.level}#{key.period}"
+
+    def read_level(self, level: str, period: str) -> dict[str, Stored]:
+        if level == "regency":  # the tenant's own row only, not the national level's other regencies
+            return {key.code: v for key, v in self.read_keys([FigureKey(level, period, self.tenant_id)]).items()}
+        return super().read_level(level, period)
+
+
+class NationalFigures(FigureStore):
+    """The national levels: regencies, provinces and the nation (one partition each per period)."""
+
+    def _partition(self, key: FigureKey) -> str:
+        if not is_national(key):
+            raise ValueError(f"{key} is not a national figure")
+        return f"{_NATIONAL}#{key.level}#{key.period}"
+
+
+def tenant_figures(tenant_id: str) -> TenantFigures:
+    """The figures of one tenant's regency."""
+    return TenantFigures(tenant_id)
+
+
+def national_figures() -> NationalFigures:
+    """The figures of the national levels."""
+    return NationalFigures()
 
 
 def _stored(record: AggregateRecord) -> Stored:
@@ -125,7 +169,7 @@ def write_all(saves: Sequence[AggregateRecord], deletes: Sequence[AggregateRecor
     raise ServiceUnavailableError(f"{len(pending)} aggregates are still unwritten: the data store is throttling")
 
 
-def _raw_key(operation: Mapping[str, Any]) -> Key:
+def _raw_key(operation: Mapping[str, Any]) -> tuple[str, str]:
     """(pk, sk) of an unprocessed BatchWriteItem request."""
     raw = operation["PutRequest"]["Item"] if "PutRequest" in operation else operation["DeleteRequest"]["Key"]
     return raw["pk"]["S"], raw["sk"]["S"]

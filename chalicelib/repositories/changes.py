@@ -18,17 +18,19 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from pynamodb.attributes import JSONAttribute, MapAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import MapAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.models import Model
 
 from chalicelib.clock import utcnow
+from chalicelib.domain.rollup_plan import NATION, REGENCY_SCOPE
 from chalicelib.repositories.base import all_of, condition_held, table_meta
 from chalicelib.tables import CHANGES
 
-REGENCY_SCOPE = "regency"
+__all__ = ["REGENCY_SCOPE", "ChangeFeed", "Marker", "NationalFeed", "clear", "feed", "national_feed", "pending"]
+
 _PARTITION = "dirty"
 # Scopes set or removed by one update: DynamoDB refuses expressions over 4 KB, and each scope
 # takes a clause of about 14 to 19 bytes ("#0.#12 = :11 AND "); a test checks the sizes.
@@ -56,9 +58,54 @@ class Marker:
     touched_at: datetime | None
 
 
+@dataclass(frozen=True)
+class ChangeFeed:
+    """One tenant's change feed: what its writers mark and its rollup clears. It names only its
+    tenant's markers."""
+
+    tenant_id: str
+
+    def mark(self, changes: Iterable[tuple[str, str]], *, now: datetime | None = None) -> int:
+        """Mark (month "YYYY-MM", scope) pairs dirty; returns the number of writes made (one per
+        distinct month and hundred scopes)."""
+        return _mark(self.tenant_id, changes, now)
+
+    def pending(self) -> list[Marker]:
+        """The tenant's dirty months with their scopes."""
+        return [m for m in _all_pending() if m.tenant_id == self.tenant_id]
+
+
+@dataclass(frozen=True)
+class NationalFeed:
+    """The national step's feed: (period, province) pairs whose regency figures changed."""
+
+    def mark(self, province: str, periods: Iterable[str], *, now: datetime | None = None) -> int:
+        """Mark a province's periods dirty; returns the number of writes made."""
+        return _mark(NATION, [(period, province) for period in periods], now)
+
+    def pending(self) -> list[Marker]:
+        """The national step's dirty periods, each with its dirty provinces as scopes."""
+        return [m for m in _all_pending() if m.tenant_id == NATION]
+
+
+def feed(tenant_id: str) -> ChangeFeed:
+    """A tenant's change feed."""
+    if tenant_id == NATION:
+        raise ValueError("the nation is not a tenant: use national_feed()")
+    return ChangeFeed(tenant_id)
+
+
+def national_feed() -> NationalFeed:
+    """The national step's feed."""
+    return NationalFeed()
+
+
 def mark_changed(*, tenant_id: str, changes: Iterable[tuple[str, str]], now: datetime | None = None) -> int:
-    """Mark (month "YYYY-MM", scope) pairs of a tenant dirty; returns the number of writes made
-    (one per distinct month and hundred scopes)."""
+    """Mark (month "YYYY-MM", scope) pairs of a tenant dirty (`feed(tenant_id).mark`)."""
+    return feed(tenant_id).mark(changes, now=now)
+
+
+def _mark(owner: str, changes: Iterable[tuple[str, str]], now: datetime | None) -> int:
     by_month: dict[str, set[str]] = defaultdict(set)
     for month, scope in changes:
         by_month[month].add(scope)
@@ -66,7 +113,7 @@ def mark_changed(*, tenant_id: str, changes: Iterable[tuple[str, str]], now: dat
     writes = 0
     for month, scopes in sorted(by_month.items()):
         for hundred in _hundreds(scopes):
-            _mark_month(tenant_id, month, hundred, now)
+            _mark_month(owner, month, hundred, now)
             writes += 1
     return writes
 
@@ -79,9 +126,9 @@ def _hundreds(scopes: Iterable[str]) -> Iterator[list[str]]:
         yield ordered[start : start + _SCOPES_PER_UPDATE]
 
 
-def _mark_month(tenant_id: str, month: str, scopes: list[str], now: datetime) -> None:
+def _mark_month(owner: str, month: str, scopes: list[str], now: datetime) -> None:
     token = secrets.token_hex(8)
-    marker = ChangeMarker(_PARTITION, f"{tenant_id}#{month}")
+    marker = ChangeMarker(_PARTITION, f"{owner}#{month}")
     for _ in range(5):
         # the usual case: the month is dirty already, add to its map
         if condition_held(
@@ -103,7 +150,11 @@ def _mark_month(tenant_id: str, month: str, scopes: list[str], now: datetime) ->
 
 
 def pending() -> list[Marker]:
-    """Every dirty tenant-month (strongly consistent)."""
+    """Every dirty tenant-month of every tenant (strongly consistent; one query)."""
+    return [m for m in _all_pending() if m.tenant_id != NATION]
+
+
+def _all_pending() -> list[Marker]:
     return [
         Marker(
             tenant_id=record.sk.split("#", 1)[0],
@@ -148,50 +199,3 @@ def _entry(scope: str) -> Any:
     """The document path of one scope's token (PynamoDB's typing has no map-entry paths)."""
     scopes: Any = ChangeMarker.scopes
     return scopes[scope]
-
-
-class JobRun(Model):
-    """The last successful run of a job (for its lag metric and its status)."""
-
-    Meta = table_meta(CHANGES)
-
-    pk = UnicodeAttribute(hash_key=True)  # "job"
-    sk = UnicodeAttribute(range_key=True)  # the job's name
-    finished_at = UTCDateTimeAttribute()
-    summary = JSONAttribute(null=True)
-
-
-def record_job_run(name: str, *, finished_at: datetime, summary: dict[str, Any]) -> None:
-    """Remember a job's last successful run."""
-    JobRun("job", name, finished_at=finished_at, summary=summary).save()
-
-
-def last_job_run(name: str) -> tuple[datetime, dict[str, Any]] | None:
-    """When a job last succeeded, and its summary."""
-    try:
-        run = JobRun.get("job", name, consistent_read=True)
-    except JobRun.DoesNotExist:
-        return None
-    return run.finished_at, dict(run.summary or {})
-
-
-class JobLease(Model):
-    """Who runs a job now, until when: one run at a time, whoever starts it."""
-
-    Meta = table_meta(CHANGES)
-
-    pk = UnicodeAttribute(hash_key=True)  # "lease"
-    sk = UnicodeAttribute(range_key=True)  # the job's name
-    holder = UnicodeAttribute()
-    expires_at = UTCDateTimeAttribute()
-
-
-def acquire_lease(name: str, *, holder: str, now: datetime, seconds: float) -> bool:
-    """Take the job's lease if nobody holds it or its holder's time is up; whether it was taken."""
-    lease = JobLease("lease", name, holder=holder, expires_at=now + timedelta(seconds=seconds))
-    return condition_held(lambda: lease.save(condition=JobLease.pk.does_not_exist() | (JobLease.expires_at < now)))
-
-
-def release_lease(name: str, *, holder: str) -> None:
-    """Give the lease back (only if `holder` still has it)."""
-    condition_held(lambda: JobLease("lease", name).delete(condition=JobLease.holder == holder))

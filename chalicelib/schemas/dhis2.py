@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 from chalicelib import areas
 from chalicelib.domain.dhis2 import UID_PATTERN, Dhis2Mapping, ElementRef
 from chalicelib.domain.indicators import INDICATORS
-from chalicelib.repositories.aggregates import NATIONAL
+from chalicelib.domain.rollup_plan import NATION
 from chalicelib.schemas.common import PublicModel, RequestModel
 
 _UID = Field(pattern=UID_PATTERN, examples=["fbfJHSPpUQD"])
@@ -54,7 +54,7 @@ class Dhis2MappingPut(RequestModel):
         bad = [
             code
             for code in value
-            if code != NATIONAL
+            if code != NATION
             and not (areas.exists(code, areas.Level.PROVINCE) or areas.exists(code, areas.Level.REGENCY))
         ]
         if bad:

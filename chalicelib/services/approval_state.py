@@ -8,7 +8,8 @@ from typing import Any
 
 from chalicelib.domain.approvals import PeriodState
 from chalicelib.domain.periods import Period
-from chalicelib.repositories.aggregates import NATIONAL, REGENCY_DIRECT, STOCK, AggregateStore, partition
+from chalicelib.domain.rollup_plan import NATION, REGENCY_DIRECT, STOCK
+from chalicelib.repositories.aggregates import national_figures
 from chalicelib.repositories.periods import states_of
 
 
@@ -28,9 +29,7 @@ def regencies_approved(regencies: Iterable[str], period: Period) -> dict[str, bo
     }
 
 
-def approval_blocks(
-    level: str, codes: Iterable[str], period: Period, *, store: AggregateStore | None = None
-) -> dict[str, dict[str, Any]]:
+def approval_blocks(level: str, codes: Iterable[str], period: Period) -> dict[str, dict[str, Any]]:
     """The `approval` block of each scope of a national level: `figures` (`approved` when every
     regency in it approved the period, else `provisional`), `regencies_approved`, `regencies` and
     `approved_pct`."""
@@ -38,12 +37,12 @@ def approval_blocks(
     if level == "regency":
         regencies = set(codes)
     else:
-        stocks = (store or AggregateStore()).read_partition(partition(NATIONAL, "regency", STOCK))
+        stocks = national_figures().read_level("regency", STOCK)
         regencies = {code for code in stocks if code != REGENCY_DIRECT}
     approved = regencies_approved(regencies, period)
     blocks = {}
     for code in codes:
-        inside = [r for r in regencies if code == NATIONAL or r == code or r.startswith(code + ".")]
+        inside = [r for r in regencies if code == NATION or r == code or r.startswith(code + ".")]
         done = sum(approved[r] for r in inside)
         blocks[code] = {
             "figures": PeriodState.APPROVED.value if inside and done == len(inside) else PeriodState.PROVISIONAL.value,

@@ -13,9 +13,9 @@ from chalicelib.clock import local_today, utcnow
 from chalicelib.config import get_settings
 from chalicelib.domain.indicators import INDICATORS
 from chalicelib.domain.periods import Period
+from chalicelib.domain.rollup_plan import STOCK
 from chalicelib.errors import NotFoundError
-from chalicelib.repositories.aggregates import NATIONAL, STOCK
-from chalicelib.services.indicators import NATIONAL_LEVELS, as_public, assemble, with_approval
+from chalicelib.services.indicators import NATIONAL_LEVELS, as_public, national_items
 
 FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
 
@@ -28,11 +28,7 @@ def object_key(period: str, fmt: str) -> str:
 def document(period: Period, cohort: str | None = None) -> dict[str, Any]:
     """The export of a period: every national, province and regency item (with a cohort, of its
     villages only)."""
-    items = [
-        as_public(i)
-        for level in NATIONAL_LEVELS
-        for i in with_approval(assemble(owner=NATIONAL, level=level, period=period, cohort=cohort), level, period)
-    ]
+    items = [as_public(i) for level in NATIONAL_LEVELS for i in national_items(level, period, cohort)]
     return {"period": str(period), "items": items, **({"cohort": cohort} if cohort else {})}
 
 

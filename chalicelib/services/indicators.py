@@ -12,8 +12,9 @@ from chalicelib.domain.indicators import Stock
 from chalicelib.domain.periods import Period
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.readings import scope_blocks
+from chalicelib.domain.rollup_plan import NATION, REGENCY_DIRECT, STOCK, FigureKey
 from chalicelib.errors import PermissionDeniedError
-from chalicelib.repositories.aggregates import NATIONAL, REGENCY_DIRECT, STOCK, AggregateStore, Stored, partition
+from chalicelib.repositories.aggregates import FigureStore, Stored, national_figures, tenant_figures
 from chalicelib.services.approval_state import approval_blocks
 
 TENANT_LEVELS = ("village", "kecamatan", "regency")
@@ -34,14 +35,13 @@ class IndicatorItem:
 
 
 def _name(code: str) -> str:
-    return "Indonesia" if code == NATIONAL else (areas.name_of(code) or code)
+    return "Indonesia" if code == NATION else (areas.name_of(code) or code)
 
 
-def _read(store: AggregateStore, owner: str, level: str, period: str, only: set[str] | None) -> dict[str, Stored]:
+def _read(store: FigureStore, level: str, period: str, only: set[str] | None) -> dict[str, Stored]:
     if only is not None and len(only) <= 100:
-        pk = partition(owner, level, period)
-        return {sk: values for (_, sk), values in store.read_keys((pk, code) for code in only).items()}
-    items = store.read_partition(partition(owner, level, period))
+        return {key.code: values for key, values in store.read_keys(FigureKey(level, period, c) for c in only).items()}
+    items = store.read_level(level, period)
     return {k: v for k, v in items.items() if only is None or k in only}
 
 
@@ -57,21 +57,19 @@ def of_cohort(values: Mapping[str, Any] | None, cohort: str | None) -> Mapping[s
 
 
 def assemble(
+    store: FigureStore,
     *,
-    owner: str,
     level: str,
     period: Period,
     only: set[str] | None = None,
-    store: AggregateStore | None = None,
     cohort: str | None = None,
 ) -> list[IndicatorItem]:
     """Indicators of every scope of a level that has registered villages (or of `only`); with a cohort,
     of its villages of that cohort in the scopes that have some."""
-    store = store or AggregateStore()
-    stocks = {k: v for k, v in _read(store, owner, level, STOCK, only).items() if k != REGENCY_DIRECT}
-    current = _read(store, owner, level, str(period), only)
-    before = _read(store, owner, level, str(period.previous()), only)
-    year_ago = _read(store, owner, level, str(period.a_year_earlier()), only)
+    stocks = {k: v for k, v in _read(store, level, STOCK, only).items() if k != REGENCY_DIRECT}
+    current = _read(store, level, str(period), only)
+    before = _read(store, level, str(period.previous()), only)
+    year_ago = _read(store, level, str(period.a_year_earlier()), only)
     items = []
     for code in sorted(stocks):
         stock_values = of_cohort(stocks[code], cohort)
@@ -89,18 +87,14 @@ def assemble(
     return items
 
 
-def tenant_indicators(
-    *, principal: Principal, period: Period, level: str, store: AggregateStore | None = None
-) -> list[IndicatorItem]:
+def tenant_indicators(*, principal: Principal, period: Period, level: str) -> list[IndicatorItem]:
     """The caller's tenant at one level; an operator reads its villages only."""
     principal.require(Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER)
     tenant = principal.tenant
     if principal.role is Role.OPERATOR and level != "village":
         raise PermissionDeniedError("an operator key reads the indicators of its villages (level=village)")
-    if level == "regency":
-        return assemble(owner=NATIONAL, level="regency", period=period, only={tenant}, store=store)
     only = set(principal.villages) if principal.role is Role.OPERATOR else None
-    return assemble(owner=tenant, level=level, period=period, only=only, store=store)
+    return assemble(tenant_figures(tenant), level=level, period=period, only=only)
 
 
 def national_indicators(
@@ -109,30 +103,29 @@ def national_indicators(
     period: Period,
     level: str,
     cohort: str | None = None,
-    store: AggregateStore | None = None,
 ) -> list[IndicatorItem]:
     """National, province or regency indicators across tenants (national viewer, platform admin);
     with a cohort, of its villages only."""
     principal.require(Role.NATIONAL_VIEWER, Role.PLATFORM_ADMIN)
-    items = assemble(owner=NATIONAL, level=level, period=period, store=store, cohort=cohort)
-    return with_approval(items, level, period, store)
+    return national_items(level, period, cohort)
 
 
-def cohorts(*, principal: Principal, store: AggregateStore | None = None) -> list[tuple[str, int]]:
+def national_items(level: str, period: Period, cohort: str | None = None) -> list[IndicatorItem]:
+    """A national level's items with their approval blocks (the reads and the export)."""
+    return with_approval(assemble(national_figures(), level=level, period=period, cohort=cohort), level, period)
+
+
+def cohorts(*, principal: Principal) -> list[tuple[str, int]]:
     """The cohorts the nation's villages belong to, with how many registered villages each has."""
     principal.require(Role.NATIONAL_VIEWER, Role.PLATFORM_ADMIN)
-    stock: Mapping[str, Any] = (
-        _read(store or AggregateStore(), NATIONAL, "national", STOCK, {NATIONAL}).get(NATIONAL) or {}
-    )
+    stock: Mapping[str, Any] = _read(national_figures(), "national", STOCK, {NATION}).get(NATION) or {}
     by_cohort: Mapping[str, Mapping[str, Any]] = stock.get("by_cohort") or {}
     return [(name, int(values.get("villages_registered", 0))) for name, values in sorted(by_cohort.items())]
 
 
-def with_approval(
-    items: list[IndicatorItem], level: str, period: Period, store: AggregateStore | None = None
-) -> list[IndicatorItem]:
+def with_approval(items: list[IndicatorItem], level: str, period: Period) -> list[IndicatorItem]:
     """National items with their `approval` block (approved or provisional, share of approved regencies)."""
-    blocks = approval_blocks(level, [i.code for i in items], period, store=store)
+    blocks = approval_blocks(level, [i.code for i in items], period)
     return [replace(i, approval=blocks.get(i.code)) for i in items]
 
 
@@ -149,9 +142,9 @@ def as_public(item: IndicatorItem) -> dict[str, Any]:
 
 def last_rollup_at(*, principal: Principal) -> dt.datetime | None:
     """When the rollup last finished without error (national viewer, platform admin)."""
-    from chalicelib.repositories import changes
+    from chalicelib.repositories import jobs
     from chalicelib.services.rollup import JOB
 
     principal.require(Role.NATIONAL_VIEWER, Role.PLATFORM_ADMIN)
-    last = changes.last_job_run(JOB)
+    last = jobs.last_job_run(JOB)
     return last[0] if last else None

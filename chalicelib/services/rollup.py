@@ -37,12 +37,13 @@ from chalicelib.clock import utcnow
 from chalicelib.config import get_settings
 from chalicelib.domain.baselines import matures_in
 from chalicelib.domain.periods import month_key
+from chalicelib.domain.rollup_plan import national_keys, national_sums
 from chalicelib.errors import ConflictError, is_throttling
 from chalicelib.observability import MetricUnit, logger, metrics, span
-from chalicelib.repositories import changes, rollup_problems
-from chalicelib.repositories.aggregates import NATIONAL, AggregateStore, Key, partition
+from chalicelib.repositories import changes, jobs, rollup_problems
+from chalicelib.repositories.aggregates import national_figures, tenant_figures
 from chalicelib.repositories.villages import VillageRepository
-from chalicelib.services.rollup_tenant import FactSource, roll_tenant, sum_children
+from chalicelib.services.rollup_tenant import FactSource, roll_tenant
 
 JOB = "rollup"
 # How long a run's lease lasts unless its caller says (the time its function has left): the rollup
@@ -80,28 +81,13 @@ class RollupSummary:
         return dict(self.__dict__)
 
 
-def roll_national(
-    markers: list[changes.Marker], *, store: AggregateStore, now: dt.datetime, summary: RollupSummary
-) -> list[str]:
+def roll_national(markers: list[changes.Marker], *, now: dt.datetime, summary: RollupSummary) -> list[str]:
     """Re-sum the dirty provinces and the nation for each dirty period (one batch read for all of
     them); the periods done."""
     dirty = {marker.month: sorted(marker.scopes) for marker in markers}
-    provinces = [p.code for p in areas.all_of_level(areas.Level.PROVINCE)]
-    keys: set[Key] = set()
-    for period, scopes in dirty.items():
-        for province in scopes:
-            keys |= {(partition(NATIONAL, "regency", period), r) for r in areas.children(province)}
-        keys |= {(partition(NATIONAL, "province", period), p) for p in provinces}
-        keys.add((partition(NATIONAL, "national", period), NATIONAL))
-    stored = store.read_keys(keys)
-    fresh: dict[Key, dict[str, object]] = {}
-    for period, scopes in sorted(dirty.items()):
-        for province in scopes:
-            children = [stored.get((partition(NATIONAL, "regency", period), r)) for r in areas.children(province)]
-            fresh[(partition(NATIONAL, "province", period), province)] = sum_children(filter(None, children), period)
-        parts = (fresh.get(k, stored.get(k)) for k in ((partition(NATIONAL, "province", period), p) for p in provinces))
-        fresh[(partition(NATIONAL, "national", period), NATIONAL)] = sum_children([p for p in parts if p], period)
-    summary.aggregates_written += store.write(fresh, now=now, stored=stored)
+    store = national_figures()
+    stored = store.read_keys(national_keys(dirty))
+    summary.aggregates_written += store.write(national_sums(dirty, stored), now=now, stored=stored)
     return sorted(dirty)
 
 
@@ -120,7 +106,7 @@ def run(
     lease_seconds: float = LEASE_SECONDS,
 ) -> RollupSummary:
     """One rollup run over the dirty tenants, then the nation; one run at a time (a lease in the
-    changes table: whoever holds it, the schedule or run-now, the other gets RollupBusyError).
+    jobs' records: whoever holds it, the schedule or run-now, the other gets RollupBusyError).
     The lease lasts `lease_seconds` (the time the caller's function has left), so a run killed with
     its function never holds it longer. With a budget, no village is started once it is spent
     (one always is, so every run makes progress): the rest keeps its markers for the next run.
@@ -144,12 +130,12 @@ def lease_for(context: object, *, timeout: float) -> float:
 def _lease(now: dt.datetime, seconds: float = LEASE_SECONDS) -> Iterator[None]:
     """Hold the rollup's lease for the block, or raise RollupBusyError."""
     holder = secrets.token_hex(8)
-    if not changes.acquire_lease(JOB, holder=holder, now=now, seconds=seconds):
+    if not jobs.acquire_lease(JOB, holder=holder, now=now, seconds=seconds):
         raise RollupBusyError("a rollup is running; its figures will be ready when it ends")
     try:
         yield
     finally:
-        changes.release_lease(JOB, holder=holder)
+        jobs.release_lease(JOB, holder=holder)
 
 
 def _run(
@@ -163,9 +149,8 @@ def _run(
     started = clock()
     settle = get_settings().rollup_settle_seconds if settle_seconds is None else settle_seconds
     facts = facts or default_facts()
-    store = AggregateStore()
     summary = RollupSummary()
-    previous = changes.last_job_run(JOB)
+    previous = jobs.last_job_run(JOB)
     last = previous[1] if previous else {}
     last_month = str(last.get("month") or (month_key(previous[0]) if previous else ""))
     if last_month and last_month < month_key(now):  # the first run of a month
@@ -173,7 +158,6 @@ def _run(
     by_tenant: dict[str, list[changes.Marker]] = defaultdict(list)
     for marker in changes.pending():
         by_tenant[marker.tenant_id].append(marker)
-    by_tenant.pop(NATIONAL, None)
     resume, resume_village = str(last.get("resume_from") or ""), str(last.get("resume_village") or "")
 
     def spent() -> bool:
@@ -182,6 +166,7 @@ def _run(
     def village_budget_spent() -> bool:  # once a village was done: every run makes progress
         return summary.villages > 0 and spent()
 
+    national = changes.national_feed()
     order = sorted(by_tenant, key=lambda tenant: (tenant < resume, tenant))  # from `resume` round to it
     for done, tenant_id in enumerate(order):
         if done and spent():
@@ -194,7 +179,7 @@ def _run(
                 result = roll_tenant(
                     tenant_id,
                     markers,
-                    store=store,
+                    store=tenant_figures(tenant_id),
                     facts=facts,
                     now=now,
                     summary=summary,
@@ -202,7 +187,7 @@ def _run(
                     resume_village=resume_village if tenant_id == resume else "",
                 )
             province = areas.ancestor(tenant_id, areas.Level.PROVINCE)
-            changes.mark_changed(tenant_id=NATIONAL, changes=[(p, province) for p in result.periods], now=now)
+            national.mark(province, result.periods, now=now)
         except Exception as exc:  # its markers stay: the next run tries again; the others go on
             if is_throttling(exc):  # unless the store is overloaded for everyone: stop here
                 raise
@@ -220,8 +205,8 @@ def _run(
             summary.resume_village = result.stopped_at
             break
 
-    national_markers = [m for m in changes.pending() if m.tenant_id == NATIONAL]
-    summary.national_periods = roll_national(national_markers, store=store, now=now, summary=summary)
+    national_markers = national.pending()
+    summary.national_periods = roll_national(national_markers, now=now, summary=summary)
     if exporter is None:
         from chalicelib.services.export import export_periods
 
@@ -233,7 +218,7 @@ def _run(
     if summary.tenants_deferred:
         summary.deferred_runs = int(str(last.get("deferred_runs") or 0)) + 1
     # the month of the run's clock: the next run of a later month looks for baselines that matured
-    changes.record_job_run(JOB, finished_at=utcnow(), summary=summary.as_dict() | {"month": month_key(now)})
+    jobs.record_job_run(JOB, finished_at=utcnow(), summary=summary.as_dict() | {"month": month_key(now)})
     _emit(summary, previous, now)
     return summary
 
@@ -275,7 +260,7 @@ def _mark_matured_baselines(*, after: str, until: str, now: dt.datetime) -> None
             if v.baseline is None and v.joined is not None and after < matures_in(v.joined) <= until
         ]
         if matured:
-            changes.mark_changed(tenant_id=tenant_id, changes=matured, now=now)
+            changes.feed(tenant_id).mark(matured, now=now)
 
 
 def default_facts() -> FactSource:
@@ -306,5 +291,5 @@ def rebuild(
             dirty |= {(month_now, code) for code in VillageRepository(tenant_id=tenant_id).all_codes()}
             dirty |= fact_months(tenant_id)
             if dirty:
-                changes.mark_changed(tenant_id=tenant_id, changes=dirty, now=now)
+                changes.feed(tenant_id).mark(dirty, now=now)
         return _run(now, 0, facts, exporter, None, time.monotonic)

@@ -30,8 +30,8 @@ from chalicelib.domain.indicators import (
 from chalicelib.domain.official_figures import VillageBasis, first_received, official_flows
 from chalicelib.domain.periods import LATEST_DATE, Period, month_key
 from chalicelib.domain.reports import EARLIEST_DATE, Report
+from chalicelib.domain.rollup_plan import STOCK, FigureKey
 from chalicelib.domain.villages import Village
-from chalicelib.repositories.aggregates import STOCK, Key, partition
 from chalicelib.repositories.reports import ReportRepository
 from chalicelib.services.rollup_problems import ProblemLog
 
@@ -86,7 +86,7 @@ def compute_village(
     *,
     village: Village | None,
     stored_stock: Mapping[str, Any] | None,
-) -> tuple[dict[Key, dict[str, Any]], set[str], VillageBasis | None]:
+) -> tuple[dict[FigureKey, dict[str, Any]], set[str], VillageBasis | None]:
     """The village's recomputed stock and months, the months computed (the dirty ones, or every one
     it has data in when its basis changed), and its basis."""
     tenant_id, problems = sources.tenant_id, sources.problems
@@ -105,7 +105,7 @@ def compute_village(
 
     baseline = _baseline(village, code, months, stored_stock, reports_between, sources.now)
     basis = basis_of(village, code, baseline, sources.deadline_day)
-    fresh: dict[Key, dict[str, Any]] = {}
+    fresh: dict[FigureKey, dict[str, Any]] = {}
     partnerships = problems.screen(code, sources.reports.partnerships_of(code, unreadable=unreadable))
     stock = Stock(
         1 if village is not None and village.active else 0,
@@ -118,7 +118,7 @@ def compute_village(
     if village is not None and village.baseline is None and baseline is not None:
         # kept, and reused while its joining day and its three months do not change
         stock["derived_baseline"] = {"from": str(village.joined), "monthly": dict(baseline)}
-    fresh[(partition(tenant_id, "village", STOCK), code)] = stock
+    fresh[FigureKey("village", STOCK, code)] = stock
 
     spans: list[tuple[dt.date, dt.date, list[Period]]] = []
     if (stored_stock or {}).get("basis") != stock["basis"]:
@@ -138,7 +138,7 @@ def compute_village(
         span_reports, span_facts = reports_between(start, end), facts_of(start, end)
         for month in dirty:
             flows = village_figures(span_reports, span_facts, month)
-            fresh[(partition(tenant_id, "village", str(month)), code)] = with_official(
+            fresh[FigureKey("village", str(month), code)] = with_official(
                 dict(flows), basis, first_received(span_reports, month), month
             )
     return fresh, months, basis

@@ -329,14 +329,14 @@ def test_while_a_run_holds_the_lease_run_now_answers_409_and_the_schedule_skips(
     world: dict[str, Any], api: ApiClient
 ) -> None:
     from chalicelib.clock import utcnow
-    from chalicelib.repositories import changes
+    from chalicelib.repositories import jobs
 
     _post(api, world["grobogan"].operator, report(village=V1))
-    assert changes.acquire_lease("rollup", holder="scheduled", now=utcnow(), seconds=900)
+    assert jobs.acquire_lease("rollup", holder="scheduled", now=utcnow(), seconds=900)
     response = api.post("/v1/admin/jobs/rollup/run", key=world["admin"])
     assert (response.status, response.error_code) == (409, "rollup_running")
     assert run_scheduled("run_rollup") == {"skipped": True}
-    changes.release_lease("rollup", holder="scheduled")
+    jobs.release_lease("rollup", holder="scheduled")
     assert _run(api, world["admin"])["tenants"] == 2  # nothing was lost meanwhile
 
 
@@ -344,12 +344,12 @@ def test_run_now_leases_the_rollup_for_no_longer_than_the_api_function_lives(
     world: dict[str, Any], api: ApiClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from chalicelib.clock import utcnow
-    from chalicelib.repositories import changes
+    from chalicelib.repositories import jobs
 
-    monkeypatch.setattr(changes, "release_lease", lambda name, holder: None)  # killed before it gives it back
+    monkeypatch.setattr(jobs, "release_lease", lambda name, holder: None)  # killed before it gives it back
     before = utcnow()
     _run(api, world["admin"])
-    lease = changes.JobLease.get("lease", "rollup", consistent_read=True)
+    lease = jobs.JobLease.get("lease", "rollup", consistent_read=True)
     assert lease.expires_at <= before + dt.timedelta(seconds=31)  # the API function's 30 s, not 900
 
 

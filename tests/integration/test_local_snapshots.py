@@ -9,7 +9,7 @@ import boto3
 
 from chalicelib.config import get_settings
 from chalicelib.domain.tenants import Tenant, TenantStatus
-from chalicelib.repositories import changes
+from chalicelib.repositories import jobs
 from chalicelib.repositories.tenants import TenantRepository
 from devstack.persistence import Snapshots
 from devstack.resources import create_all
@@ -30,7 +30,7 @@ def _empty_the_store() -> None:
 def test_a_snapshot_brings_back_items_and_files_but_no_run_lease(aws: None, tmp_path: Path) -> None:
     settings = get_settings()
     TenantRepository().add(Tenant("33.15", "Kabupaten Grobogan", "Dinas", "Sri", "s@x.id", TenantStatus.ACTIVE, NOW))
-    assert changes.acquire_lease("rollup", holder="killed", now=NOW, seconds=900)
+    assert jobs.acquire_lease("rollup", holder="killed", now=NOW, seconds=900)
     s3 = boto3.client("s3", region_name=settings.region)
     s3.put_object(
         Bucket=settings.bucket_name, Key="national/2026-11/indicators.csv", Body=b"a,b\n", ContentType="text/csv"
@@ -47,7 +47,7 @@ def test_a_snapshot_brings_back_items_and_files_but_no_run_lease(aws: None, tmp_
     assert TenantRepository().get("33.15") is not None
     got = s3.get_object(Bucket=settings.bucket_name, Key="national/2026-11/indicators.csv")
     assert (got["Body"].read(), got["ContentType"]) == (b"a,b\n", "text/csv")
-    assert changes.acquire_lease("rollup", holder="new", now=NOW, seconds=900), "no run survives a restart"
+    assert jobs.acquire_lease("rollup", holder="new", now=NOW, seconds=900), "no run survives a restart"
 
 
 def test_without_a_snapshot_nothing_is_restored_and_fresh_sets_the_old_one_aside(aws: None, tmp_path: Path) -> None:

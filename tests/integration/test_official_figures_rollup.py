@@ -13,7 +13,8 @@ import pytest
 from chalicelib.domain.periods import Period
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.reports import Incoming, ReportContent, ReportType
-from chalicelib.repositories.aggregates import NATIONAL
+from chalicelib.domain.rollup_plan import NATION
+from chalicelib.repositories.aggregates import national_figures, tenant_figures
 
 TENANT, V1, V2 = "33.15", "33.15.01.2001", "33.15.01.2002"
 WIB = dt.timezone(dt.timedelta(hours=7))
@@ -65,8 +66,8 @@ def _roll(now: dt.datetime) -> None:
 def _indicators(level: str, code: str, period: str, cohort: str | None = None) -> dict[str, Any]:
     from chalicelib.services.indicators import assemble
 
-    owner = NATIONAL if level in ("regency", "province", "national") else TENANT
-    items = assemble(owner=owner, level=level, period=Period.parse(period), cohort=cohort)
+    store = national_figures() if level in ("regency", "province", "national") else tenant_figures(TENANT)
+    items = assemble(store, level=level, period=Period.parse(period), cohort=cohort)
     return next(i.indicators for i in items if i.code == code)
 
 
@@ -105,7 +106,7 @@ def test_a_derived_baseline_counts_from_the_first_run_of_the_month_after_its_thr
     for period, base, pct in (("2026-09", 60.0, 0.0), ("2026-08", 60.0, -50.0), ("2026-Q3", 180.0, -50.0)):
         block = _indicators("village", V1, period)["visits"]
         assert (block["baseline"], block["baseline_villages"], block["vs_baseline_pct"]) == (base, 1, pct), period
-    assert _indicators("national", NATIONAL, "2026-10")["visits"]["vs_baseline_pct"] == 50.0
+    assert _indicators("national", NATION, "2026-10")["visits"]["vs_baseline_pct"] == 50.0
 
 
 def test_a_baseline_recorded_later_changes_every_month_of_the_village(world: None) -> None:
@@ -134,15 +135,15 @@ def test_a_new_cohort_moves_the_village_s_past_figures_to_it(world: None) -> Non
     _visits(V1, "2026-02-05", 40, received=_at("2026-02-05"))
     _visits(V2, "2026-02-05", 7, received=_at("2026-02-05"))
     _roll(_at("2026-11-01"))
-    assert _indicators("national", NATIONAL, "2026-02", cohort="replikasi-2019")["visits"]["value"] == 7
+    assert _indicators("national", NATION, "2026-02", cohort="replikasi-2019")["visits"]["value"] == 7
 
     _register(V1, cohort="replikasi-2019", now=_at("2026-11-02"))
     _roll(_at("2026-11-02", 10))
-    assert _indicators("national", NATIONAL, "2026-02", cohort="replikasi-2019")["visits"]["value"] == 47
+    assert _indicators("national", NATION, "2026-02", cohort="replikasi-2019")["visits"]["value"] == 47
     assert _indicators("province", "33", "2026", cohort="replikasi-2019")["villages_registered"]["value"] == 2
     from chalicelib.services.indicators import assemble
 
-    assert assemble(owner=NATIONAL, level="national", period=Period.parse("2026-02"), cohort="perpuseru-2016") == []
+    assert assemble(national_figures(), level="national", period=Period.parse("2026-02"), cohort="perpuseru-2016") == []
 
 
 def test_a_deactivated_village_takes_late_reports_of_its_active_days_only(world: None) -> None:

@@ -13,8 +13,8 @@ from benchmarks.support import counting_dynamodb
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.reports import Incoming, ReportContent, ReportType
 from chalicelib.domain.tenants import Tenant, TenantStatus
-from chalicelib.repositories import changes
-from chalicelib.repositories.aggregates import AggregateStore
+from chalicelib.repositories import changes, jobs
+from chalicelib.repositories.aggregates import FigureKey, FigureStore, national_figures, tenant_figures
 from chalicelib.services import reports as reports_service
 from chalicelib.services import rollup
 from chalicelib.services.villages import register
@@ -22,6 +22,11 @@ from tests.rollup_oracle import stored_aggregates
 
 NOW = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)
 TENANT = "33.15"
+
+
+def _markers() -> list[changes.Marker]:
+    """Every marker of the change feed: the tenants' and the national step's."""
+    return changes.pending() + changes.national_feed().pending()
 
 
 class _Village:
@@ -65,16 +70,16 @@ def _crash_on(monkeypatch: pytest.MonkeyPatch, target: Any, name: str, after: in
 
 
 def _crash_within_write(monkeypatch: pytest.MonkeyPatch, after_items: int) -> None:
-    """Make AggregateStore.write store only its first `after_items` changed items, then raise."""
-    original = AggregateStore.write
+    """Make FigureStore.write store only its first `after_items` changed items, then raise."""
+    original = FigureStore.write
 
-    def partial(self: AggregateStore, items: Any, *, now: dt.datetime, stored: Any = None) -> int:
+    def partial(self: FigureStore, items: Any, *, now: dt.datetime, stored: Any = None) -> int:
         existing = self.read_keys(items) if stored is None else stored
         changed = {k: v for k, v in items.items() if dict(existing.get(k, {})) != dict(v)}
         original(self, dict(list(changed.items())[:after_items]), now=now, stored=existing)
         raise RuntimeError("simulated crash")
 
-    monkeypatch.setattr(AggregateStore, "write", partial)
+    monkeypatch.setattr(FigureStore, "write", partial)
 
 
 # A run makes one aggregate write per tenant and one for the nation: crash before either (0, 1 calls
@@ -87,13 +92,13 @@ def test_a_crash_in_the_middle_of_a_run_loses_nothing(tenant: str, monkeypatch: 
         if crash.startswith("within"):
             _crash_within_write(patch, int(crash.rsplit(" ", 1)[1]))
         else:
-            _crash_on(patch, AggregateStore, "write", int(crash.split()[1]))
+            _crash_on(patch, FigureStore, "write", int(crash.split()[1]))
         with pytest.raises(RuntimeError):
             rollup.run(now=NOW, settle_seconds=0)
-    assert changes.pending(), "the change markers survive the crash"
+    assert _markers(), "the change markers survive the crash"
     rollup.run(now=NOW, settle_seconds=0)
     finished = stored_aggregates()
-    assert changes.pending() == []
+    assert _markers() == []
     rollup.rebuild(now=NOW)
     assert stored_aggregates() == finished
 
@@ -106,11 +111,11 @@ def test_a_crash_while_exporting_is_finished_by_the_next_run(tenant: str, monkey
 
     with pytest.raises(RuntimeError):
         rollup.run(now=NOW, settle_seconds=0, exporter=broken_export)
-    national_left = [m for m in changes.pending() if m.tenant_id == "ID"]
+    national_left = changes.national_feed().pending()
     assert national_left, "national work is still marked"
     summary = rollup.run(now=NOW, settle_seconds=0)
     assert "national/2026-11/indicators.json" in summary.exported
-    assert changes.pending() == []
+    assert _markers() == []
 
 
 def _tenant_with_a_village(code: str, village: str) -> None:
@@ -121,7 +126,7 @@ def _tenant_with_a_village(code: str, village: str) -> None:
 
 
 def _dirty_tenants() -> set[str]:
-    return {m.tenant_id for m in changes.pending() if m.tenant_id != "ID"}
+    return {m.tenant_id for m in changes.pending()}
 
 
 def test_a_spent_budget_leaves_tenants_for_the_next_run_round_robin_and_loses_nothing(tenant: str) -> None:
@@ -142,12 +147,14 @@ def test_a_spent_budget_leaves_tenants_for_the_next_run_round_robin_and_loses_no
     assert (third.tenants, third.resume_from, _dirty_tenants()) == (1, "33.15", {"33.15"})
     last = rollup.run(now=NOW, settle_seconds=0, budget_seconds=0)
     assert (last.tenants, last.tenants_deferred, last.resume_from) == (1, 0, None)
-    assert changes.pending() == []
+    assert _markers() == []
 
     budgeted = stored_aggregates()
     rollup.rebuild(now=NOW)
     assert stored_aggregates() == budgeted
-    regency = AggregateStore().read_keys({("ID#regency#2026-11", "33.15")})[("ID#regency#2026-11", "33.15")]
+    regency = national_figures().read_keys([FigureKey("regency", "2026-11", "33.15")])[
+        FigureKey("regency", "2026-11", "33.15")
+    ]
     assert regency["visits"] == 10
 
 
@@ -183,17 +190,16 @@ def test_a_failing_tenant_keeps_its_markers_and_does_not_stop_the_others(
     summary = rollup.run(now=NOW, settle_seconds=0)
     assert (summary.tenants, summary.tenants_failed) == (2, [TENANT])
     assert _dirty_tenants() == {TENANT}
-    store = AggregateStore()
-    assert store.read_keys({("ID#regency#2026-11", "33.18")})[("ID#regency#2026-11", "33.18")]["visits"] == 5
+    assert national_figures().read_level("regency", "2026-11")["33.18"]["visits"] == 5
     monkeypatch.setattr(rollup, "roll_tenant", original)
     again = rollup.run(now=NOW, settle_seconds=0)
     assert (again.tenants, again.tenants_failed, _dirty_tenants()) == (1, [], set())
-    assert store.read_keys({("ID#national#2026-11", "ID")})[("ID#national#2026-11", "ID")]["visits"] == 12
+    assert national_figures().read_level("national", "2026-11")["ID"]["visits"] == 12
 
 
 def test_one_run_at_a_time_and_a_lease_left_by_a_killed_run_expires(tenant: str) -> None:
     _post("33.15.01.2001", "2026-11-02", 7)
-    assert changes.acquire_lease("rollup", holder="killed", now=NOW, seconds=rollup.LEASE_SECONDS)
+    assert jobs.acquire_lease("rollup", holder="killed", now=NOW, seconds=rollup.LEASE_SECONDS)
     with pytest.raises(rollup.RollupBusyError):
         rollup.run(now=NOW + dt.timedelta(minutes=5), settle_seconds=0)
     with pytest.raises(rollup.RollupBusyError):
@@ -210,7 +216,7 @@ def test_a_budget_not_spent_rolls_every_tenant(tenant: str) -> None:
     _post("33.15.01.2001", "2026-11-02", 7)
     summary = rollup.run(now=NOW, settle_seconds=0, budget_seconds=600)
     assert (summary.tenants, summary.tenants_deferred, summary.resume_from) == (2, 0, None)
-    assert changes.pending() == []
+    assert _markers() == []
 
 
 def test_rerunning_writes_nothing(tenant: str) -> None:
@@ -230,7 +236,7 @@ def test_young_markers_are_recomputed_but_kept_until_settled(tenant: str) -> Non
     assert any(m.tenant_id == TENANT for m in changes.pending())
     later = rollup.run(now=NOW + dt.timedelta(minutes=15), settle_seconds=120)
     assert later.aggregates_written == 0  # recomputed, nothing new to write
-    assert changes.pending() == []
+    assert _markers() == []
 
 
 def test_a_report_landing_during_a_run_is_counted_by_the_next(tenant: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -247,7 +253,7 @@ def test_a_report_landing_during_a_run_is_counted_by_the_next(tenant: str, monke
     rollup.run(now=NOW, settle_seconds=0)
     monkeypatch.undo()
     rollup.run(now=NOW, settle_seconds=0)
-    village = AggregateStore().read_partition(f"{TENANT}#village#2026-11")["33.15.01.2001"]
+    village = tenant_figures(TENANT).read_level("village", "2026-11")["33.15.01.2001"]
     assert village["visits"] == 10
 
 
@@ -286,11 +292,11 @@ def test_a_spent_budget_stops_inside_a_large_tenant_and_the_next_runs_finish_it(
     assert left == {"33.15.02.2001"}, "the village not started keeps its marker"
     second = rollup.run(now=NOW, settle_seconds=0, budget_seconds=0)
     assert (second.villages, second.tenants_deferred, second.deferred_runs) == (1, 0, 0)
-    assert changes.pending() == []
+    assert _markers() == []
     budgeted = stored_aggregates()
     rollup.rebuild(now=NOW)
     assert stored_aggregates() == budgeted
-    regency = AggregateStore().read_keys({("ID#regency#2026-11", TENANT)})[("ID#regency#2026-11", TENANT)]
+    regency = tenant_figures(TENANT).read_level("regency", "2026-11")[TENANT]
     assert regency["visits"] == 11
 
 
@@ -316,9 +322,9 @@ def test_a_run_s_lease_lasts_no_longer_than_its_caller_s_function_can_live(
     assert rollup.lease_for(Context(), timeout=30) == 28
     assert rollup.lease_for(None, timeout=30) == 30
     assert rollup.lease_for(Context(), timeout=10) == 10
-    monkeypatch.setattr(changes, "release_lease", lambda name, holder: None)  # the function is killed
+    monkeypatch.setattr(jobs, "release_lease", lambda name, holder: None)  # the function is killed
     rollup.run(now=NOW, settle_seconds=0, lease_seconds=28)
-    lease = changes.JobLease.get("lease", "rollup", consistent_read=True)
+    lease = jobs.JobLease.get("lease", "rollup", consistent_read=True)
     assert lease.expires_at == NOW + dt.timedelta(seconds=28)
     with pytest.raises(rollup.RollupBusyError):
         rollup.run(now=NOW + dt.timedelta(seconds=27), settle_seconds=0)

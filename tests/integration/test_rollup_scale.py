@@ -24,7 +24,7 @@ def _villages() -> list[str]:
 
 def _queries() -> dict[str, Any]:
     """Answers of the queries the rollup and the API make, on a table and on every GSI, paged too."""
-    from chalicelib.repositories.aggregates import AggregateStore, partition
+    from chalicelib.repositories.aggregates import tenant_figures
     from chalicelib.repositories.reports import ReportRecord, ReportRepository
 
     village = _villages()[0]
@@ -55,7 +55,7 @@ def _queries() -> dict[str, Any]:
         "village": [r.submission_id for r in repo.in_village_between(village, month, bench.NOW.date())],
         "partnerships": [r.submission_id for v in _villages() for r in repo.partnerships_of(v)],
         "table": sorted(r.submission_id for r in ReportRecord.query(TENANT)),
-        "aggregates": AggregateStore().read_partition(partition(TENANT, "village", bench.MONTH)),
+        "aggregates": tenant_figures(TENANT).read_level("village", bench.MONTH),
     }
 
 

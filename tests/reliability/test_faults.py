@@ -30,6 +30,13 @@ PERIODS = ["2026", "2026-Q4", "2026-10", "2026-11"]
 KINDS = ("visits", "activity", "media", "partnership", "ict")
 
 
+def _markers() -> list[Any]:
+    """Every marker of the change feed: the tenants' and the national step's."""
+    from chalicelib.repositories import changes
+
+    return changes.pending() + changes.national_feed().pending()
+
+
 def _table(logical: str) -> str:
     return get_settings().table_name(logical)
 
@@ -89,9 +96,8 @@ def _assert_consistent(posted: dict[str, dict[str, Any]], tenant_id: str) -> Non
         assert stored[sid].version == 1 and len(stored[sid].history) == 1, sid
         assert stored[sid].content.village_code == body["village_code"]
         assert stored[sid].content.date.isoformat() == body["date"]
-    from chalicelib.repositories import changes
 
-    assert changes.pending() == [], "every change was rolled up"
+    assert _markers() == [], "every change was rolled up"
     incremental = stored_aggregates()
     rollup.rebuild()
     assert stored_aggregates() == incremental, "incremental figures equal a rebuild from scratch"
@@ -177,7 +183,6 @@ def _exhaustion_cases() -> list[tuple[str, Any]]:
 def test_exhausted_retries_answer_503_with_retry_after_and_store_nothing_half(
     case: str, only: Any, office: TenantKeys, api: ApiClient, admin_key: str, fast: None
 ) -> None:
-    from chalicelib.repositories import changes
 
     commitment = new_commitment(api, office, kind="policy", amount_idr=None, description="x", due_date="2027-01-31")
     assert api.post("/v1/signup", json=signup_payload("33.18")).status == 202
@@ -217,7 +222,7 @@ def test_exhausted_retries_answer_503_with_retry_after_and_store_nothing_half(
     active = api.get("/v1/admin/tenants?status=active", key=admin_key).json["items"]
     assert "33.18" not in [t["tenant_id"] for t in active], active
     if case == "rollup aggregate batch":
-        assert changes.pending(), "the rollup's work stays marked for the next run"
+        assert _markers(), "the rollup's work stays marked for the next run"
     again = requests[case]()
     assert again.status < 300, again.text
 
@@ -225,7 +230,6 @@ def test_exhausted_retries_answer_503_with_retry_after_and_store_nothing_half(
 def test_unprocessed_items_on_every_attempt_answer_503_not_500(
     office: TenantKeys, api: ApiClient, admin_key: str, fast: None
 ) -> None:
-    from chalicelib.repositories import changes
 
     api.post("/v1/reports", key=office.operator, json=report("visits", village=VILLAGES[0]))
     # Only writes here; unread keys have a test of their own (below).
@@ -233,7 +237,7 @@ def test_unprocessed_items_on_every_attempt_answer_503_not_500(
         response = api.post("/v1/admin/jobs/rollup/run", key=admin_key)
     assert faults.counts["unprocessed-items"] > 0
     assert response.status == 503 and response.headers.get("retry-after") == "2", response.text
-    assert changes.pending() and stored_aggregates() == {}, "nothing of the failed run is trusted; its work is marked"
+    assert _markers() and stored_aggregates() == {}, "nothing of the failed run is trusted; its work is marked"
     assert api.post("/v1/admin/jobs/rollup/run", key=admin_key).status == 200
     assert stored_aggregates()
 

@@ -1,7 +1,7 @@
 // Indonesian first, English on request; the choice is remembered in localStorage.
 import i18next from 'i18next';
-import id from './locales/id.js';
-import en from './locales/en.js';
+import id from './locales/id.json';
+import en from './locales/en.json';
 
 const STORE = 'tpbis.lang';
 
