@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from chalicelib.domain.reports import ReportType
 from chalicelib.domain.reviews import ReviewRule
 from chalicelib.schemas.common import PublicModel, RequestModel
-from chalicelib.schemas.reports import MAX_COUNT
+from chalicelib.schemas.report_types import MAX_COUNT
 
 # The counts a rule may bound, per report type (media and partnership reports carry none).
 COUNTS: dict[str, tuple[str, ...]] = {
