@@ -48,17 +48,7 @@ class ItemResultPublic(PublicModel):
 
     @classmethod
     def of(cls, result: ItemResult) -> ItemResultPublic:
-        errors = None
-        if result.error is not None:
-            details = [{"field": d.field, "message": d.message} for d in result.error.details]
-            errors = [
-                ErrorInfo.model_validate(
-                    {"code": result.error.code, "message": result.error.message, "details": details}
-                )
-            ]
-        return cls(
-            submission_id=result.submission_id, status=result.status.value, version=result.version, errors=errors
-        )
+        return cls.read(result, errors=None if result.error is None else [result.error])
 
 
 class BatchResult(PublicModel):
@@ -92,22 +82,9 @@ class ReportPublic(PublicModel):
     @classmethod
     def of(cls, report: Report) -> ReportPublic:
         c = report.content
-        return cls(
-            submission_id=report.submission_id,
-            village_code=c.village_code,
-            type=c.type,
-            date=c.date,
-            recorded_at=c.recorded_at,
-            status=report.status.value,
-            version=report.version,
-            needs_review=report.needs_review,
-            review_reasons=list(report.review_reasons) if report.needs_review else [],
-            created_at=report.created_at,
-            created_by=report.created_by,
-            updated_at=report.updated_at,
-            updated_by=report.updated_by,
-            **c.fields,
-        )
+        shared = {name: getattr(c, name) for name in ("village_code", "type", "date", "recorded_at")}
+        reasons = list(report.review_reasons) if report.needs_review else []
+        return cls.read(report, **shared, review_reasons=reasons).model_copy(update=c.fields)
 
 
 class FieldChangePublic(PublicModel):
@@ -119,7 +96,7 @@ class FieldChangePublic(PublicModel):
 
     @classmethod
     def of(cls, change: FieldChange) -> FieldChangePublic:
-        return cls(field=change.field, old=change.old, new=change.new)
+        return cls.read(change)
 
 
 class RevisionPublic(PublicModel):
@@ -149,17 +126,7 @@ class ReportDetail(PublicModel):
 
     @classmethod
     def of(cls, report: Report) -> ReportDetail:
-        history = [
-            RevisionPublic(
-                version=r.version,
-                action=r.action,
-                at=r.at,
-                by=r.by,
-                changes=[FieldChangePublic.of(c) for c in r.changes],
-            )
-            for r in report.history
-        ]
-        return cls(report=ReportPublic.of(report), history=history)
+        return cls.read(report, report=ReportPublic.of(report))
 
 
 class ReportPage(PublicModel):

@@ -63,15 +63,5 @@ class ReviewRules(PublicModel):
 
     @classmethod
     def of(cls, rules: list[ReviewRule], own: set[tuple[str, str]]) -> ReviewRules:
-        return cls(
-            rules=[
-                ReviewRulePublic(
-                    type=r.type,
-                    field=r.field,
-                    min=r.min,
-                    max=r.max,
-                    source="tenant" if (r.type.value, r.field) in own else "default",
-                )
-                for r in rules
-            ]
-        )
+        sources = ["tenant" if (r.type.value, r.field) in own else "default" for r in rules]
+        return cls(rules=[ReviewRulePublic.read(r, source=s) for r, s in zip(rules, sources, strict=True)])
