@@ -64,7 +64,6 @@ def visible_commitment(principal: Principal, repo: AdvocacyRepository, commitmen
 
 
 def create_once(
-    *,
     operation: str,
     principal: Principal,
     key: idempotency.IdempotencyKey | None,

@@ -82,14 +82,9 @@ def create_commitment(
         store.add_commitment(commitment)
         return commitment
 
+    payload = asdict(data)
     return create_once(
-        operation="create_commitment",
-        principal=principal,
-        key=idempotency_key,
-        payload=asdict(data),
-        build=build,
-        id_of=lambda c: c.commitment_id,
-        stored=store.get_commitment,
+        "create_commitment", principal, idempotency_key, payload, build, lambda c: c.commitment_id, store.get_commitment
     )
 
 
@@ -200,12 +195,5 @@ def add_action(
         found = store.history(commitment.commitment_id)
         return next((a for a in (found[2] if found else []) if a.action_id == action_id), None)
 
-    return create_once(
-        operation="add_action",
-        principal=principal,
-        key=idempotency_key,
-        payload={"commitment_id": commitment.commitment_id, **asdict(data)},
-        build=build,
-        id_of=lambda a: a.action_id,
-        stored=stored,
-    )
+    payload = {"commitment_id": commitment.commitment_id, **asdict(data)}
+    return create_once("add_action", principal, idempotency_key, payload, build, lambda a: a.action_id, stored)

@@ -56,14 +56,9 @@ def create_stakeholder(
         store.add_stakeholder(stakeholder)
         return stakeholder
 
+    key, payload = idempotency_key, asdict(data)
     return create_once(
-        operation="create_stakeholder",
-        principal=principal,
-        key=idempotency_key,
-        payload=asdict(data),
-        build=build,
-        id_of=lambda s: s.stakeholder_id,
-        stored=store.get_stakeholder,
+        "create_stakeholder", principal, key, payload, build, lambda s: s.stakeholder_id, store.get_stakeholder
     )
 
 
