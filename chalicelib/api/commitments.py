@@ -39,9 +39,10 @@ from chalicelib.schemas.commitments import (
 
 if TYPE_CHECKING:
     from chalicelib.services import commitments as service
-    from chalicelib.services import idempotency, reminders
+    from chalicelib.services import idempotency, reminders, stakeholders
 else:
     service = lazy_import("chalicelib.services.commitments")
+    stakeholders = lazy_import("chalicelib.services.stakeholders")
     reminders = lazy_import("chalicelib.services.reminders")
     idempotency = lazy_import("chalicelib.services.idempotency")
 
@@ -73,7 +74,7 @@ def _idempotency_key() -> Any:
 def create_stakeholder(*, principal: Principal, body: StakeholderCreate) -> StakeholderPublic:
     """A district admin records a decision maker or partner."""
     data = NewStakeholder(**body.model_dump())
-    created = service.create_stakeholder(principal=principal, data=data, idempotency_key=_idempotency_key())
+    created = stakeholders.create_stakeholder(principal=principal, data=data, idempotency_key=_idempotency_key())
     return StakeholderPublic.of(created)
 
 
@@ -87,7 +88,7 @@ def create_stakeholder(*, principal: Principal, body: StakeholderCreate) -> Stak
 )
 def list_stakeholders(*, principal: Principal, query: StakeholderListQuery) -> StakeholderPage:
     """The tenant's stakeholders, by kind and village."""
-    items, cursor = service.list_stakeholders(
+    items, cursor = stakeholders.list_stakeholders(
         principal=principal, kind=query.kind, village_code=query.village_code, limit=query.limit, cursor=query.cursor
     )
     return StakeholderPage(items=[StakeholderPublic.of(s) for s in items], next_cursor=cursor)
@@ -102,7 +103,7 @@ def list_stakeholders(*, principal: Principal, query: StakeholderListQuery) -> S
 )
 def get_stakeholder(*, principal: Principal, stakeholder_id: str) -> StakeholderDetail:
     """A stakeholder and the commitments it made, by due date."""
-    stakeholder, commitments = service.get_stakeholder(principal=principal, stakeholder_id=stakeholder_id)
+    stakeholder, commitments = stakeholders.get_stakeholder(principal=principal, stakeholder_id=stakeholder_id)
     return StakeholderDetail(
         **StakeholderPublic.of(stakeholder).model_dump(),
         commitments=[CommitmentPublic.of(c) for c in commitments],
@@ -121,7 +122,7 @@ def get_stakeholder(*, principal: Principal, stakeholder_id: str) -> Stakeholder
 def update_stakeholder(*, principal: Principal, stakeholder_id: str, body: StakeholderUpdate) -> StakeholderPublic:
     """Change the fields sent; a field sent as null is cleared."""
     changes = body.model_dump(exclude_unset=True)
-    updated = service.update_stakeholder(principal=principal, stakeholder_id=stakeholder_id, changes=changes)
+    updated = stakeholders.update_stakeholder(principal=principal, stakeholder_id=stakeholder_id, changes=changes)
     return StakeholderPublic.of(updated)
 
 

@@ -17,14 +17,13 @@ from chalicelib.errors import (
 )
 from chalicelib.lazy import lazy_import
 from chalicelib.schemas.common import PageQuery
+from chalicelib.schemas.report_types import ReportCorrection, ReportIn
 from chalicelib.schemas.reports import (
     AttachmentPublic,
     BatchResult,
     ItemResultPublic,
     ReportBatch,
-    ReportCorrection,
     ReportDetail,
-    ReportIn,
     ReportListQuery,
     ReportPage,
     ReportPublic,

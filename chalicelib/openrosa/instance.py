@@ -17,7 +17,8 @@ from defusedxml.common import DefusedXmlException
 from chalicelib.domain.reports import Incoming, ReportType
 from chalicelib.openrosa.messages import OpenRosaError
 from chalicelib.openrosa.questions import form_id, meaning_hash, questions, type_of_form
-from chalicelib.schemas.reports import UUID_PATTERN, parse_submission
+from chalicelib.schemas.report_types import UUID_PATTERN
+from chalicelib.schemas.reports import parse_submission
 
 _UUID = re.compile(UUID_PATTERN)
 _WHOLE = re.compile(r"^[+-]?\d{1,12}$")

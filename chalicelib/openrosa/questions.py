@@ -1,5 +1,5 @@
 """The questions of each report form, derived from the report models (their JSON schema and their
-declared rules between fields), so that a field is declared once, in chalicelib/schemas/reports.py."""
+declared rules between fields), so that a field is declared once, in chalicelib/schemas/report_types.py."""
 
 from __future__ import annotations
 
@@ -11,16 +11,10 @@ from typing import Any
 
 from chalicelib.domain.reports import EARLIEST_DATE, MAX_DAYS_AHEAD, ReportType
 from chalicelib.openrosa.labels import FIELDS
-from chalicelib.schemas import reports as schemas
+from chalicelib.schemas.report_types import TYPES, ReportFields
 
 FORM_PREFIX = "tpbis_"
-MODELS: dict[ReportType, type[schemas._ReportBody]] = {
-    ReportType.VISITS: schemas.VisitsFields,
-    ReportType.ACTIVITY: schemas.ActivityFields,
-    ReportType.MEDIA: schemas.MediaFields,
-    ReportType.PARTNERSHIP: schemas.PartnershipFields,
-    ReportType.ICT: schemas.IctFields,
-}
+MODELS = TYPES
 # Report types that take photos; the photo questions are not report fields (attachments).
 PHOTO_TYPES = frozenset({ReportType.ACTIVITY, ReportType.MEDIA})
 PHOTO_FIELDS = ("photo_1", "photo_2", "photo_3")
@@ -92,7 +86,7 @@ def _text_rules(prop: dict[str, Any]) -> list[Rule]:
     return rules
 
 
-def _date_rules(name: str, model: type[schemas._ReportBody]) -> list[Rule]:
+def _date_rules(name: str, model: type[ReportFields]) -> list[Rule]:
     rules = []
     if name == "date":
         rules.append(
@@ -116,7 +110,7 @@ def _date_rules(name: str, model: type[schemas._ReportBody]) -> list[Rule]:
     return rules
 
 
-def _group_rule(name: str, model: type[schemas._ReportBody]) -> list[Rule]:
+def _group_rule(name: str, model: type[ReportFields]) -> list[Rule]:
     """The model's partitions as constraints at each of their groups: the group plus the others of its
     partition (left empty: 0) cannot exceed the total."""
     rules = []

@@ -33,7 +33,6 @@ from chalicelib.domain.commitments import (
     StakeholderKind,
     Transition,
 )
-from chalicelib.domain.indicators import TransitionFact
 from chalicelib.errors import (
     MalformedRequestError,
     NotFoundError,
@@ -43,27 +42,17 @@ from chalicelib.repositories.advocacy_items import (
     ActionItem,
     AdvocacyItem,
     CommitmentItem,
-    FactItem,
     StakeholderItem,
     TransitionItem,
-    as_int,
     commitment_sk,
     commitment_transaction,
     stakeholder_sk,
 )
 from chalicelib.repositories.base import all_of, decode_cursor, encode_cursor
-from chalicelib.repositories.changes import REGENCY_SCOPE
+from chalicelib.repositories.transition_facts import fact_item, fact_months, scope_of, transition_facts
 
-_HIGH = "~"  # sorts after every character used in keys (digits, hex, '-', '#', '.')
-
-
-def scope_of(commitment: Commitment) -> str:
-    """The rollup scope of a commitment: its village, or the regency when it has none."""
-    return commitment.village_code or REGENCY_SCOPE
-
-
-def _fact_sk(scope: str, on: date, commitment_id: str, version: int) -> str:
-    return f"fact#{scope}#{on.isoformat()}#{commitment_id}#{version:06d}"
+# The rollup's reads of the facts live in transition_facts; kept importable from here for its callers.
+__all__ = ["AdvocacyRepository", "fact_months", "scope_of", "transition_facts"]
 
 
 def _commitment_sort(c: Commitment) -> str:
@@ -95,21 +84,7 @@ class AdvocacyRepository:
     def add_stakeholder(self, s: Stakeholder) -> None:
         """Store a new stakeholder of this tenant."""
         self._own(s.tenant_id)
-        item = StakeholderItem(
-            self.tenant_id,
-            stakeholder_sk(s.stakeholder_id),
-            stakeholder_id=s.stakeholder_id,
-            name=s.name,
-            kind=s.kind.value,
-            organization=s.organization,
-            position=s.position,
-            village_code=s.village_code,
-            contact=s.contact,
-            created_at=s.created_at,
-            updated_at=s.updated_at,
-            version=s.version,
-        )
-        _put_new(item)
+        _put_new(StakeholderItem.of(self.tenant_id, stakeholder_sk(s.stakeholder_id), s))
 
     def get_stakeholder(self, stakeholder_id: str) -> Stakeholder | None:
         """The stakeholder, or None."""
@@ -162,23 +137,10 @@ class AdvocacyRepository:
     def add_commitment(self, c: Commitment) -> None:
         """Store a new commitment (open, so the reminder job sees it)."""
         self._own(c.tenant_id)
-        item = CommitmentItem(
+        item = CommitmentItem.of(
             self.tenant_id,
             commitment_sk(c.commitment_id),
-            commitment_id=c.commitment_id,
-            stakeholder_id=c.stakeholder_id,
-            kind=c.kind.value,
-            description=c.description,
-            amount_idr=c.amount_idr,
-            realized_amount_idr=c.realized_amount_idr,
-            due_date=c.due_date.isoformat(),
-            village_code=c.village_code,
-            status=c.status.value,
-            version=c.version,
-            overdue=c.overdue,
-            created_at=c.created_at,
-            updated_at=c.updated_at,
-            created_by=c.created_by,
+            c,
             commitment_sort=_commitment_sort(c),
             stakeholder_key=f"{self.tenant_id}#{c.stakeholder_id}",
         )
@@ -282,19 +244,8 @@ class AdvocacyRepository:
                 CommitmentItem.due_key.remove(),
                 CommitmentItem.due_sort.remove(),
             ]
-        transition = TransitionItem(
-            self.tenant_id,
-            f"{commitment_sk(after.commitment_id)}#transition#{step.version:06d}",
-            commitment_id=step.commitment_id,
-            version=step.version,
-            from_status=step.from_status.value,
-            to_status=step.to_status.value,
-            at=step.at,
-            on=step.on.isoformat(),
-            by=step.by,
-            note=step.note,
-            evidence_url=step.evidence_url,
-            realized_amount_idr=step.realized_amount_idr,
+        transition = TransitionItem.of(
+            self.tenant_id, f"{commitment_sk(after.commitment_id)}#transition#{step.version:06d}", step
         )
         with commitment_transaction() as transaction:
             transaction.update(
@@ -304,17 +255,7 @@ class AdvocacyRepository:
             )
             transaction.save(transition, condition=TransitionItem.sk.does_not_exist())
             if counted:
-                scope = scope_of(after)
-                transaction.save(
-                    FactItem(
-                        self.tenant_id,
-                        _fact_sk(scope, step.on, after.commitment_id, step.version),
-                        commitment_id=after.commitment_id,
-                        to_status=step.to_status.value,
-                        on=step.on.isoformat(),
-                        amount_idr=after.counted_amount(step.to_status),
-                    )
-                )
+                transaction.save(fact_item(after, step))
 
     def add_action(self, action: Action) -> None:
         """Store an advocacy action of a commitment."""
@@ -322,21 +263,7 @@ class AdvocacyRepository:
             f"{commitment_sk(action.commitment_id)}#action#{action.date.isoformat()}"
             f"#{action.recorded_at.isoformat()}#{action.action_id}"
         )
-        _put_new(
-            ActionItem(
-                self.tenant_id,
-                sk,
-                action_id=action.action_id,
-                commitment_id=action.commitment_id,
-                date=action.date.isoformat(),
-                kind=action.kind.value,
-                note=action.note,
-                next_step=action.next_step,
-                next_step_due=action.next_step_due.isoformat() if action.next_step_due else None,
-                recorded_at=action.recorded_at,
-                recorded_by=action.recorded_by,
-            )
-        )
+        _put_new(ActionItem.of(self.tenant_id, sk, action))
 
     def _get(self, sk: str) -> AdvocacyItem | None:
         try:
@@ -365,28 +292,3 @@ def _village_conditions(attribute: Any, village_code: str | None, villages: froz
             raise ValueError("a village-limited listing needs at least one village")
         conditions.append(attribute.is_in(*sorted(villages)))  # an operator key lists at most 100 (IN's limit)
     return conditions
-
-
-def transition_facts(tenant_id: str, scope: str, start: date, end: date) -> list[TransitionFact]:
-    """Transitions to committed/fulfilled of commitments of `scope` (a village code or REGENCY_SCOPE)
-    dated start..end inclusive: one key-range query over that scope's facts."""
-    low = f"fact#{scope}#{start.isoformat()}"
-    high = f"fact#{scope}#{end.isoformat()}#{_HIGH}"
-    return [
-        TransitionFact(
-            commitment_id=item.commitment_id,
-            to_status=item.to_status,
-            on=date.fromisoformat(item.on),
-            amount_idr=as_int(item.amount_idr),
-        )
-        for item in FactItem.query(tenant_id, FactItem.sk.between(low, high), consistent_read=True)
-    ]
-
-
-def fact_months(tenant_id: str) -> set[tuple[str, str]]:
-    """Every (month, scope) in which a tenant has a counted transition (for a rebuild from scratch)."""
-    found = set()
-    for item in FactItem.query(tenant_id, FactItem.sk.startswith("fact#"), attributes_to_get=["sk"]):
-        _, scope, on = item.sk.split("#")[:3]
-        found.add((on[:7], scope))
-    return found

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import types
+import typing
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from enum import Enum
+from typing import Any, Self, TypeVar
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -21,21 +25,44 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.domain.commitments import (
-    Action,
-    ActionKind,
-    Commitment,
-    CommitmentKind,
-    CommitmentStatus,
-    Stakeholder,
-    StakeholderKind,
-    Transition,
-)
+from chalicelib.domain.commitments import Action, Commitment, Stakeholder, Transition
 from chalicelib.errors import FieldProblem, VersionConflictError, cancellation_codes
 from chalicelib.repositories.base import table_meta
 from chalicelib.tables import ADVOCACY
 
 OPEN = "open"
+T = TypeVar("T")
+
+
+_FIELDS: dict[type[Any], dict[str, Any]] = {}
+
+
+def _fields(record: type[Any]) -> dict[str, Any]:
+    """A domain dataclass's fields and their types."""
+    if record not in _FIELDS:
+        hints = typing.get_type_hints(record)
+        _FIELDS[record] = {f.name: hints[f.name] for f in dataclasses.fields(record)}
+    return _FIELDS[record]
+
+
+def _stored(value: Any) -> Any:
+    """A domain value as an attribute holds it: an enum by its value, a date as ISO text."""
+    if isinstance(value, Enum):
+        return value.value
+    return value.isoformat() if type(value) is date else value
+
+
+def _loaded(hint: Any, value: Any) -> Any:
+    """A stored value as the domain field of type `hint` holds it (the reverse of `_stored`)."""
+    if value is None:
+        return None
+    kinds = [k for k in typing.get_args(hint) if k is not type(None)] if isinstance(hint, types.UnionType) else [hint]
+    kind = kinds[0]
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return kind(value)
+    if kind is date:
+        return date.fromisoformat(value)
+    return kind(value) if kind in (int, bool) else value
 
 
 class _CommitmentsByDue(GlobalSecondaryIndex["AdvocacyItem"]):
@@ -82,6 +109,17 @@ class AdvocacyItem(Model):
     commitments_of_stakeholder = _CommitmentsOfStakeholder()
     open_by_due = _OpenByDue()
 
+    @classmethod
+    def of(cls, tenant_id: str, sk: str, record: Any, **keys: Any) -> Self:
+        """The item of a domain record: each attribute named like one of its fields holds that field
+        (the field list is declared once, on the domain class and here); `keys` are the index keys."""
+        names = set(_fields(type(record))) & set(cls.get_attributes()) - {"tenant_id", "sk"}
+        return cls(tenant_id, sk, **{name: _stored(getattr(record, name)) for name in names}, **keys)
+
+    def load(self, record: type[T]) -> T:
+        """The domain record this item holds: each of its fields read from the attribute of its name."""
+        return record(**{name: _loaded(hint, getattr(self, name)) for name, hint in _fields(record).items()})
+
 
 class StakeholderItem(AdvocacyItem, discriminator="stakeholder"):
     """Storage shape of a stakeholder."""
@@ -98,19 +136,7 @@ class StakeholderItem(AdvocacyItem, discriminator="stakeholder"):
     version = NumberAttribute(default=1)
 
     def to_domain(self) -> Stakeholder:
-        return Stakeholder(
-            stakeholder_id=self.stakeholder_id,
-            tenant_id=self.tenant_id,
-            name=self.name,
-            kind=StakeholderKind(self.kind),
-            organization=self.organization,
-            position=self.position,
-            village_code=self.village_code,
-            contact=self.contact,
-            created_at=self.created_at,
-            updated_at=self.updated_at,
-            version=int(self.version),
-        )
+        return self.load(Stakeholder)
 
 
 class CommitmentItem(AdvocacyItem, discriminator="commitment"):
@@ -136,25 +162,7 @@ class CommitmentItem(AdvocacyItem, discriminator="commitment"):
     next_step_announced = UnicodeAttribute(null=True)  # the next_step_due whose event was published
 
     def to_domain(self) -> Commitment:
-        return Commitment(
-            commitment_id=self.commitment_id,
-            tenant_id=self.tenant_id,
-            stakeholder_id=self.stakeholder_id,
-            kind=CommitmentKind(self.kind),
-            description=self.description,
-            amount_idr=as_int(self.amount_idr),
-            realized_amount_idr=as_int(self.realized_amount_idr),
-            due_date=date.fromisoformat(self.due_date),
-            village_code=self.village_code,
-            status=CommitmentStatus(self.status),
-            version=int(self.version),
-            overdue=bool(self.overdue),
-            created_at=self.created_at,
-            updated_at=self.updated_at,
-            created_by=self.created_by,
-            next_step=self.next_step,
-            next_step_due=date.fromisoformat(self.next_step_due) if self.next_step_due else None,
-        )
+        return self.load(Commitment)
 
 
 class EditItem(AdvocacyItem, discriminator="edit"):
@@ -182,18 +190,7 @@ class TransitionItem(AdvocacyItem, discriminator="transition"):
     realized_amount_idr = NumberAttribute(null=True)
 
     def to_domain(self) -> Transition:
-        return Transition(
-            commitment_id=self.commitment_id,
-            version=int(self.version),
-            from_status=CommitmentStatus(self.from_status),
-            to_status=CommitmentStatus(self.to_status),
-            at=self.at,
-            on=date.fromisoformat(self.on),
-            by=self.by,
-            note=self.note,
-            evidence_url=self.evidence_url,
-            realized_amount_idr=as_int(self.realized_amount_idr),
-        )
+        return self.load(Transition)
 
 
 class ActionItem(AdvocacyItem, discriminator="action"):
@@ -210,17 +207,7 @@ class ActionItem(AdvocacyItem, discriminator="action"):
     recorded_by = UnicodeAttribute()
 
     def to_domain(self) -> Action:
-        return Action(
-            action_id=self.action_id,
-            commitment_id=self.commitment_id,
-            date=date.fromisoformat(self.date),
-            kind=ActionKind(self.kind),
-            note=self.note,
-            next_step=self.next_step,
-            next_step_due=date.fromisoformat(self.next_step_due) if self.next_step_due else None,
-            recorded_at=self.recorded_at,
-            recorded_by=self.recorded_by,
-        )
+        return self.load(Action)
 
 
 class FactItem(AdvocacyItem, discriminator="fact"):

@@ -45,12 +45,7 @@ class EditPublic(PublicModel):
 
     @classmethod
     def of(cls, e: CommitmentEdit) -> EditPublic:
-        return cls(
-            version=e.version,
-            at=e.at,
-            by=e.by,
-            changes=[FieldChangePublic(field=c.field, old=c.old, new=c.new) for c in e.changes],
-        )
+        return cls.read(e)
 
 
 class TransitionPage(PublicModel):

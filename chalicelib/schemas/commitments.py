@@ -65,18 +65,7 @@ class StakeholderPublic(PublicModel):
 
     @classmethod
     def of(cls, s: Stakeholder) -> StakeholderPublic:
-        return cls(
-            stakeholder_id=s.stakeholder_id,
-            name=s.name,
-            kind=s.kind,
-            organization=s.organization,
-            position=s.position,
-            village_code=s.village_code,
-            contact=s.contact,
-            created_at=s.created_at,
-            updated_at=s.updated_at,
-            version=s.version,
-        )
+        return cls.read(s)
 
 
 class StakeholderListQuery(PageQuery):
@@ -128,23 +117,7 @@ class CommitmentPublic(PublicModel):
 
     @classmethod
     def of(cls, c: Commitment) -> CommitmentPublic:
-        return cls(
-            commitment_id=c.commitment_id,
-            stakeholder_id=c.stakeholder_id,
-            kind=c.kind,
-            description=c.description,
-            amount_idr=c.amount_idr,
-            realized_amount_idr=c.realized_amount_idr,
-            due_date=c.due_date,
-            village_code=c.village_code,
-            status=c.status,
-            version=c.version,
-            overdue=c.overdue,
-            next_step=c.next_step,
-            next_step_due=c.next_step_due,
-            created_at=c.created_at,
-            updated_at=c.updated_at,
-        )
+        return cls.read(c)
 
 
 class TransitionCreate(RequestModel):
@@ -178,17 +151,7 @@ class TransitionPublic(PublicModel):
 
     @classmethod
     def of(cls, t: Transition) -> TransitionPublic:
-        return cls(
-            version=t.version,
-            from_status=t.from_status,
-            to_status=t.to_status,
-            at=t.at,
-            on=t.on,
-            by=t.by,
-            note=t.note,
-            evidence_url=t.evidence_url,
-            realized_amount_idr=t.realized_amount_idr,
-        )
+        return cls.read(t)
 
 
 class ActionCreate(RequestModel):
@@ -216,16 +179,7 @@ class ActionPublic(PublicModel):
 
     @classmethod
     def of(cls, a: Action) -> ActionPublic:
-        return cls(
-            action_id=a.action_id,
-            date=a.date,
-            kind=a.kind,
-            note=a.note,
-            next_step=a.next_step,
-            next_step_due=a.next_step_due,
-            recorded_at=a.recorded_at,
-            recorded_by=a.recorded_by,
-        )
+        return cls.read(a)
 
 
 class CommitmentDetail(CommitmentPublic):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
@@ -84,10 +84,28 @@ class QueryModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
-class PublicModel(BaseModel):
-    """Base of every response body."""
+class _Overlay:
+    """An object's attributes, some of them given instead (or besides): what a response shows that the
+    object does not hold under the response's name."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    def __init__(self, obj: Any, given: dict[str, Any]) -> None:
+        self._obj = obj
+        self._given = given
+
+    def __getattr__(self, name: str) -> Any:
+        return self._given[name] if name in self._given else getattr(self._obj, name)
+
+
+class PublicModel(BaseModel):
+    """Base of every response body: validated from a domain object's attributes of the same names."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True, from_attributes=True)
+
+    @classmethod
+    def read(cls, obj: Any, **given: Any) -> Self:
+        """The response for a domain object (nested models read the same way); `given` are the fields
+        the object does not hold under these names."""
+        return cls.model_validate(_Overlay(obj, given) if given else obj)
 
 
 class ErrorDetail(PublicModel):

@@ -91,18 +91,7 @@ class IssuedKeyPublic(PublicModel):
 
     @classmethod
     def of(cls, issued: IssuedKey) -> IssuedKeyPublic:
-        key = issued.key
-        return cls(
-            key_id=key.key_id,
-            secret=issued.secret,
-            role=key.role,
-            tenant_id=key.tenant_id,
-            label=key.label,
-            villages=list(key.villages),
-            created_at=key.created_at,
-            expires_at=key.expires_at,
-            rotated_from=key.rotated_from,
-        )
+        return cls.read(issued.key, secret=issued.secret)
 
 
 class KeyPublic(PublicModel):
@@ -123,20 +112,7 @@ class KeyPublic(PublicModel):
 
     @classmethod
     def of(cls, key: ApiKey, *, now: datetime) -> KeyPublic:
-        return cls(
-            key_id=key.key_id,
-            role=key.role,
-            tenant_id=key.tenant_id,
-            label=key.label,
-            villages=list(key.villages),
-            created_at=key.created_at,
-            created_by=key.created_by,
-            last_used_at=key.last_used_at,
-            expires_at=key.expires_at,
-            revoked_at=key.revoked_at,
-            status=key.status(now=now),
-            rotated_from=key.rotated_from,
-        )
+        return cls.read(key, status=key.status(now=now))
 
 
 class KeyResponse(PublicModel):

@@ -56,13 +56,7 @@ class PeriodChanged(PublicModel):
 
     @classmethod
     def of(cls, approval: MonthApproval) -> PeriodChanged:
-        return cls(
-            month=approval.month,
-            state=approval.state.value,
-            version=approval.version,
-            changed_at=approval.changed_at,
-            changed_by=approval.changed_by,
-        )
+        return cls.read(approval)
 
 
 class PeriodEventPublic(PublicModel):
@@ -75,7 +69,7 @@ class PeriodEventPublic(PublicModel):
 
     @classmethod
     def of(cls, event: PeriodEvent) -> PeriodEventPublic:
-        return cls(action=event.action.value, by=event.by, at=event.at, reason=event.reason)
+        return cls.read(event)
 
 
 class PeriodHistory(PublicModel):
@@ -103,7 +97,7 @@ class ReportingSettings(RequestModel):
 
     @classmethod
     def of(cls, settings: PeriodSettings) -> ReportingSettings:
-        return cls(deadline_day=settings.deadline_day, auto_lock_days=settings.auto_lock_days)
+        return cls.model_validate(settings, from_attributes=True)
 
     def to_domain(self) -> PeriodSettings:
         return PeriodSettings(deadline_day=self.deadline_day, auto_lock_days=self.auto_lock_days)

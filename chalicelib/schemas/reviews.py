@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from chalicelib.domain.reports import ReportType
 from chalicelib.domain.reviews import ReviewRule
 from chalicelib.schemas.common import PublicModel, RequestModel
-from chalicelib.schemas.reports import MAX_COUNT
+from chalicelib.schemas.report_types import MAX_COUNT
 
 # The counts a rule may bound, per report type (media and partnership reports carry none).
 COUNTS: dict[str, tuple[str, ...]] = {
@@ -63,15 +63,5 @@ class ReviewRules(PublicModel):
 
     @classmethod
     def of(cls, rules: list[ReviewRule], own: set[tuple[str, str]]) -> ReviewRules:
-        return cls(
-            rules=[
-                ReviewRulePublic(
-                    type=r.type,
-                    field=r.field,
-                    min=r.min,
-                    max=r.max,
-                    source="tenant" if (r.type.value, r.field) in own else "default",
-                )
-                for r in rules
-            ]
-        )
+        sources = ["tenant" if (r.type.value, r.field) in own else "default" for r in rules]
+        return cls(rules=[ReviewRulePublic.read(r, source=s) for r, s in zip(rules, sources, strict=True)])

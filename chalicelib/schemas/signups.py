@@ -37,17 +37,7 @@ class ApplicationStatusPublic(PublicModel):
 
     @classmethod
     def of(cls, application: Application, *, now: datetime) -> ApplicationStatusPublic:
-        return cls(
-            application_id=application.application_id,
-            tenant_id=application.tenant_id,
-            regency_name=application.regency_name,
-            office_name=application.office_name,
-            status=application.status(now=now),
-            created_at=application.created_at,
-            expires_at=application.expires_at,
-            decided_at=application.decided_at,
-            reason=application.reason,
-        )
+        return cls.read(application, status=application.status(now=now))
 
 
 class ApplicationPublic(ApplicationStatusPublic):
@@ -60,13 +50,8 @@ class ApplicationPublic(ApplicationStatusPublic):
 
     @classmethod
     def of(cls, application: Application, *, now: datetime) -> ApplicationPublic:
-        return cls(
-            **ApplicationStatusPublic.of(application, now=now).model_dump(),
-            province_code=application.province_code,
-            province_name=areas.name_of(application.province_code) or "",
-            contact_name=application.contact_name,
-            contact_email=application.contact_email,
-        )
+        province_name = areas.name_of(application.province_code) or ""
+        return cls.read(application, status=application.status(now=now), province_name=province_name)
 
 
 class ApplicationStatusResponse(PublicModel):

@@ -41,19 +41,7 @@ class TenantPublic(PublicModel):
 
     @classmethod
     def of(cls, tenant: Tenant) -> TenantPublic:
-        return cls(
-            tenant_id=tenant.tenant_id,
-            regency_name=tenant.regency_name,
-            province_code=tenant.province_code,
-            province_name=areas.name_of(tenant.province_code) or "",
-            office_name=tenant.office_name,
-            contact_name=tenant.contact_name,
-            contact_email=tenant.contact_email,
-            status=tenant.status,
-            created_at=tenant.created_at,
-            approved_at=tenant.approved_at,
-            suspended_at=tenant.suspended_at,
-        )
+        return cls.read(tenant, province_name=areas.name_of(tenant.province_code) or "")
 
 
 class TenantPage(PublicModel):

@@ -96,28 +96,12 @@ class VillagePublic(PublicModel):
     @classmethod
     def of(cls, village: Village) -> VillagePublic:
         kecamatan = areas.ancestor(village.village_code, areas.Level.KECAMATAN)
-        base = village.baseline
-        return cls(
-            village_code=village.village_code,
+        return cls.read(
+            village,
             village_name=areas.name_of(village.village_code) or "",
             kecamatan_code=kecamatan,
             kecamatan_name=areas.name_of(kecamatan) or "",
-            library_name=village.library_name,
             joined_on=village.joined,
-            joined_year=village.joined_year,
-            cohort=village.cohort,
-            active=village.active,
-            deactivated_on=village.deactivated_on,
-            baseline=BaselinePublic(
-                monthly=dict(base.monthly),
-                source=base.source,
-                recorded_at=base.recorded_at,
-                recorded_by=base.recorded_by,
-            )
-            if base
-            else None,
-            created_at=village.created_at,
-            updated_at=village.updated_at,
         )
 
 

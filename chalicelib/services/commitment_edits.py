@@ -11,7 +11,7 @@ from chalicelib.domain.commitments import Commitment
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.repositories.advocacy import AdvocacyRepository
 from chalicelib.repositories.commitment_history import CommitmentHistory
-from chalicelib.services.commitments import READERS, _visible_commitment
+from chalicelib.services.advocacy_access import READERS, visible_commitment
 
 
 def edit_commitment(
@@ -29,7 +29,7 @@ def edit_commitment(
     nothing (a retry), whatever the version."""
     principal.require(Role.DISTRICT_ADMIN)
     repo = repo or AdvocacyRepository(tenant_id=principal.tenant)
-    current = _visible_commitment(principal, repo, commitment_id)
+    current = visible_commitment(principal, repo, commitment_id)
     after, entry = edited(current, changes, expected_version=expected_version, at=now or utcnow(), by=principal.key_id)
     if entry is not None:
         (history or CommitmentHistory(tenant_id=principal.tenant)).record_edit(before=current, after=after, edit=entry)
@@ -49,6 +49,6 @@ def history_page(
     """One page of a commitment's transitions, actions or edits, if the caller may see it."""
     principal.require(*READERS)
     repo = repo or AdvocacyRepository(tenant_id=principal.tenant)
-    commitment = _visible_commitment(principal, repo, commitment_id)
+    commitment = visible_commitment(principal, repo, commitment_id)
     history = history or CommitmentHistory(tenant_id=principal.tenant)
     return history.page(commitment.commitment_id, kind, limit=limit, cursor=cursor)

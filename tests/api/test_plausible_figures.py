@@ -63,7 +63,7 @@ def test_a_correction_is_held_to_the_same_rules(tenants: Tenants, api: ApiClient
 
 
 def test_the_partitions_are_declared_as_data_for_forms() -> None:
-    from chalicelib.schemas.reports import ActivityFields, VisitsFields
+    from chalicelib.schemas.report_types import ActivityFields, VisitsFields
 
     assert [p.rule() for p in VisitsFields.partitions][:1] == ["women + men <= visitors"]
     assert all(p.total == "participants" for p in ActivityFields.partitions)

@@ -21,8 +21,10 @@ from chalicelib.domain.commitments import (
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.errors import VersionConflictError
 from chalicelib.repositories import changes
-from chalicelib.repositories.advocacy import AdvocacyRepository, transition_facts
+from chalicelib.repositories.advocacy import AdvocacyRepository
+from chalicelib.repositories.transition_facts import transition_facts
 from chalicelib.services import commitments as service
+from chalicelib.services import stakeholders
 
 TENANT = "33.15"
 VILLAGE = "33.15.01.2001"
@@ -30,7 +32,7 @@ ADMIN = Principal(key_id="admin-key", role=Role.DISTRICT_ADMIN, tenant_id=TENANT
 
 
 def make_commitment(*, village_code: str | None = VILLAGE, kind: CommitmentKind = CommitmentKind.BUDGET) -> Commitment:
-    stakeholder = service.create_stakeholder(
+    stakeholder = stakeholders.create_stakeholder(
         principal=ADMIN, data=NewStakeholder(name="Kades", kind=StakeholderKind.VILLAGE_HEAD, village_code=VILLAGE)
     )
     data = NewCommitment(

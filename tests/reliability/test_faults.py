@@ -270,7 +270,7 @@ def test_a_transaction_cancelled_by_its_condition_writes_none_of_its_items(offic
     assert response.status == 409 and response.error_code == "version_conflict", response.text
     detail = api.get(f"/v1/commitments/{cid}", key=office.admin).json
     assert detail["status"] == "proposed" and detail["transitions"] == [] and detail["version"] == 7
-    from chalicelib.repositories.advocacy import fact_months
+    from chalicelib.repositories.transition_facts import fact_months
 
     assert fact_months(GROBOGAN) == set(), "no commitment fact was written"
 

@@ -14,7 +14,7 @@ from chalicelib.domain.reports import ReportType
 from chalicelib.openrosa.forms import FORM_NAME, served_form, xlsform, xlsx
 from chalicelib.openrosa.labels import CHOICES, FIELDS, FORM_TITLES
 from chalicelib.openrosa.questions import MODELS, PHOTO_FIELDS, PHOTO_TYPES, form_id, questions, type_of_form
-from chalicelib.schemas.reports import MAX_COUNT
+from chalicelib.schemas.report_types import MAX_COUNT
 
 XF = "{http://www.w3.org/2002/xforms}"
 VILLAGES = ["33.15.01.2001", "33.15.01.2002"]
