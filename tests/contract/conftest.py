@@ -1,0 +1,23 @@
+"""The contract suite runs every test twice: on the PynamoDB repositories under moto, and on the
+in-memory twins of tests/fakes. Both must pass unchanged; where DynamoDB and a dict could differ
+(a conditional write, a transaction, paging), the test says which behaviour is right."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from chalicelib.stores import TenantStores, for_tenant
+from tests.fakes.stores import MemoryStores
+
+StoresOf = Callable[[str], TenantStores]
+
+
+@pytest.fixture(params=["dynamodb", "memory"])
+def stores_of(request: pytest.FixtureRequest) -> StoresOf:
+    """Makes a tenant's handle, on moto or in memory."""
+    if request.param == "dynamodb":
+        request.getfixturevalue("aws")
+        return for_tenant
+    return MemoryStores().for_tenant
