@@ -25,9 +25,8 @@ from chalicelib.openrosa.instance import Instance, incoming_of, read_instance
 from chalicelib.openrosa.kobo import kobo_instance
 from chalicelib.openrosa.multipart import Upload
 from chalicelib.repositories.instances import InstanceRepository
-from chalicelib.repositories.tenants import TenantRepository
 from chalicelib.services import attachments, reports
-from chalicelib.stores import for_tenant
+from chalicelib.stores import for_tenant, platform
 
 ROLES = (Role.OPERATOR, Role.DISTRICT_ADMIN)
 
@@ -152,7 +151,7 @@ def project_name(*, tenant_id: str, villages: tuple[str, ...]) -> str:
         if village is not None:
             return village.library_name
         return f"Perpustakaan Desa {areas.name_of(villages[0]) or villages[0]}"
-    tenant = TenantRepository().get(tenant_id)
+    tenant = platform().tenants.get(tenant_id)
     return tenant.office_name if tenant is not None else tenant_id
 
 

@@ -35,7 +35,6 @@ from chalicelib.errors import (
 from chalicelib.observability import MetricUnit, metrics
 from chalicelib.repositories import changes
 from chalicelib.repositories.reports import ReportRepository
-from chalicelib.repositories.review_rules import ReviewRulesRepository
 from chalicelib.services import periods
 from chalicelib.services.villages import check_village_code
 from chalicelib.stores import for_tenant
@@ -46,7 +45,7 @@ READERS = (Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER)
 
 def tenant_rules(tenant_id: str) -> list[ReviewRule]:
     """The outlier rules in force for a tenant: the national defaults and its own."""
-    return effective_rules(ReviewRulesRepository(tenant_id=tenant_id).get())
+    return effective_rules(for_tenant(tenant_id).review_rules.get())
 
 
 def _rejected(

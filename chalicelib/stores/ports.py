@@ -8,10 +8,13 @@ transactions; the in-memory twins in tests/fakes obey the same contract (tests/c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from chalicelib.domain.approvals import MonthApproval, PeriodEvent, PeriodSettings
+from chalicelib.domain.reviews import ReviewRule
+from chalicelib.domain.tenants import Tenant, TenantStatus
 from chalicelib.domain.villages import Village
 
 
@@ -90,4 +93,39 @@ class PeriodStore(Protocol):
 
     def set_reminder_emails(self, on: bool) -> None:
         """Switch the office's reminder e-mails on or off."""
+        ...
+
+
+class TenantStore(Protocol):
+    """All tenants: the platform's own data (sign-up, the platform admin, authentication)."""
+
+    def add(self, tenant: Tenant) -> None:
+        """Store a new tenant; AlreadyExistsError (nothing written) when the regency has one."""
+        ...
+
+    def get(self, tenant_id: str) -> Tenant | None:
+        """The tenant, or None."""
+        ...
+
+    def page(self, *, status: TenantStatus | None, limit: int, cursor: str | None) -> tuple[list[Tenant], str | None]:
+        """One page of tenants, all or of one status (then in code order); the cursor is None after
+        the last page, and a cursor of another listing is refused (MalformedRequestError)."""
+        ...
+
+    def change(self, tenant_id: str, apply: Callable[[Tenant], Tenant]) -> Tenant | None:
+        """Apply a change of state (status, approval and suspension times) to the stored tenant and
+        write it on condition that it is still as read: the changed tenant, or None when there is
+        none. ConflictError (nothing written) when it changed meanwhile; what `apply` raises passes."""
+        ...
+
+
+class ReviewRuleStore(Protocol):
+    """One tenant's own outlier rules, replaced as a whole."""
+
+    def get(self) -> list[ReviewRule]:
+        """The tenant's own rules in the order stored (none: the national defaults apply)."""
+        ...
+
+    def put(self, rules: list[ReviewRule], *, by: str, at: dt.datetime) -> None:
+        """Replace the tenant's own rules (an empty list: back to the national defaults)."""
         ...

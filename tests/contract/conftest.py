@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from chalicelib.stores import TenantStores, for_tenant
+from chalicelib.stores import PlatformStores, TenantStores, for_tenant, platform
 from tests.fakes.stores import MemoryStores
 
 StoresOf = Callable[[str], TenantStores]
@@ -21,3 +21,12 @@ def stores_of(request: pytest.FixtureRequest) -> StoresOf:
         request.getfixturevalue("aws")
         return for_tenant
     return MemoryStores().for_tenant
+
+
+@pytest.fixture(params=["dynamodb", "memory"])
+def platform_stores(request: pytest.FixtureRequest) -> PlatformStores:
+    """The cross-tenant stores, on moto or in memory."""
+    if request.param == "dynamodb":
+        request.getfixturevalue("aws")
+        return platform()
+    return MemoryStores().platform()

@@ -8,14 +8,17 @@ refused across tenants. Each handle sees only its own tenant's part of the world
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from chalicelib.domain.approvals import MonthApproval, PeriodEvent, PeriodSettings
+from chalicelib.domain.reviews import ReviewRule
+from chalicelib.domain.tenants import Tenant, TenantStatus
 from chalicelib.domain.villages import Village
-from chalicelib.errors import ConflictError
+from chalicelib.errors import AlreadyExistsError, ConflictError
 from chalicelib.repositories.base import decode_cursor, encode_cursor
-from chalicelib.stores import TenantStores
+from chalicelib.stores import PlatformStores, TenantStores
 
 
 class MemoryVillageStore:
@@ -142,17 +145,81 @@ class MemoryPeriodStore:
         self._data.reminder_emails = on
 
 
+class MemoryReviewRuleStore:
+    """One tenant's own outlier rules."""
+
+    def __init__(self, rules: list[ReviewRule]) -> None:
+        self._rules = rules
+
+    def get(self) -> list[ReviewRule]:
+        return list(self._rules)
+
+    def put(self, rules: list[ReviewRule], *, by: str, at: dt.datetime) -> None:
+        self._rules[:] = rules
+
+
+class MemoryTenantStore:
+    """All tenants, each with a version that a change is conditional on."""
+
+    def __init__(self, tenants: dict[str, tuple[Tenant, int]]) -> None:
+        self._tenants = tenants
+
+    def add(self, tenant: Tenant) -> None:
+        if tenant.tenant_id in self._tenants:
+            raise AlreadyExistsError(f"regency {tenant.tenant_id} has signed up already")
+        self._tenants[tenant.tenant_id] = (tenant, 1)
+
+    def get(self, tenant_id: str) -> Tenant | None:
+        stored = self._tenants.get(tenant_id)
+        return stored[0] if stored is not None else None
+
+    def page(self, *, status: TenantStatus | None, limit: int, cursor: str | None) -> tuple[list[Tenant], str | None]:
+        scope = {"status": status.value} if status is not None else {}
+        start = decode_cursor(cursor, scope=scope)
+        after = start["tenant_id"]["S"] if start and "tenant_id" in start else None
+        codes = sorted(
+            code
+            for code, (tenant, _) in self._tenants.items()
+            if (status is None or tenant.status is status) and (after is None or code > after)
+        )
+        items = [self._tenants[code][0] for code in codes[:limit]]
+        if len(codes) <= limit:
+            return items, None
+        last = {name: {"S": value} for name, value in {**scope, "tenant_id": codes[limit - 1]}.items()}
+        return items, encode_cursor(last)
+
+    def change(self, tenant_id: str, apply: Callable[[Tenant], Tenant]) -> Tenant | None:
+        stored = self._tenants.get(tenant_id)
+        if stored is None:
+            return None
+        tenant, version = stored
+        updated = apply(tenant)
+        if self._tenants[tenant_id][1] != version:
+            raise ConflictError(f"tenant {tenant_id} changed meanwhile; retry")
+        kept = replace(
+            tenant, status=updated.status, approved_at=updated.approved_at, suspended_at=updated.suspended_at
+        )
+        self._tenants[tenant_id] = (kept, version + 1)
+        return updated
+
+
 class MemoryStores:
     """A world of in-memory stores: every handle it makes for a tenant shares that tenant's data,
-    and only that. Bind it with `chalicelib.stores.bind(world.for_tenant)`."""
+    and only that. Bind it with `chalicelib.stores.bind(world.for_tenant, world.platform)`."""
 
     def __init__(self) -> None:
         self._villages: dict[str, dict[str, Village]] = {}
         self._periods: dict[str, _PeriodData] = {}
+        self._tenants: dict[str, tuple[Tenant, int]] = {}
+        self._rules: dict[str, list[ReviewRule]] = {}
+
+    def platform(self) -> PlatformStores:
+        return PlatformStores(tenants=MemoryTenantStore(self._tenants))
 
     def for_tenant(self, tenant_id: str) -> TenantStores:
         return TenantStores(
             tenant_id=tenant_id,
             villages=MemoryVillageStore(tenant_id, self._villages.setdefault(tenant_id, {})),
             periods=MemoryPeriodStore(tenant_id, self._periods.setdefault(tenant_id, _PeriodData())),
+            review_rules=MemoryReviewRuleStore(self._rules.setdefault(tenant_id, [])),
         )

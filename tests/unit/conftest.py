@@ -18,7 +18,7 @@ Marked = list[tuple[str, str, str]]  # (tenant, month, scope) announced to the c
 def world() -> Iterator[MemoryStores]:
     """Every tenant's stores in memory, bound for the test: services obtain them from the handle."""
     memory = MemoryStores()
-    with stores.bind(memory.for_tenant):
+    with stores.bind(memory.for_tenant, memory.platform):
         yield memory
 
 
