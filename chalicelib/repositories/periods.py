@@ -152,6 +152,14 @@ class PeriodRepository:
             self.tenant_id, SETTINGS_SK, deadline_day=settings.deadline_day, auto_lock_days=settings.auto_lock_days
         ).save()
 
+    def reminder_emails(self) -> bool:
+        """Whether the tenant's office gets reminder e-mails (on unless switched off)."""
+        return reminder_emails(self.tenant_id)
+
+    def set_reminder_emails(self, on: bool) -> None:
+        """Switch the tenant's reminder e-mails on or off."""
+        set_reminder_emails(self.tenant_id, on)
+
 
 def reminder_emails(tenant_id: str) -> bool:
     """Whether a tenant's office gets reminder e-mails (on unless switched off)."""

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
-from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.connection import Connection
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.domain.keys import ApiKey
+from chalicelib.domain.signups import Application
 from chalicelib.domain.tenants import Tenant, TenantStatus
-from chalicelib.errors import AlreadyExistsError, ConflictError
+from chalicelib.errors import AlreadyExistsError, ConflictError, is_throttling
 from chalicelib.repositories.base import decode_cursor, encode_cursor, table_meta
+from chalicelib.repositories.keys import KeyRepository
+from chalicelib.repositories.signups import ApplicationRepository
 from chalicelib.tables import TENANTS
 
 
@@ -81,25 +88,10 @@ class TenantRepository:
                 raise AlreadyExistsError(f"regency {tenant.tenant_id} has signed up already") from exc
             raise
 
-    def create_in(self, transaction: TransactWrite, tenant: Tenant, *, replacing: TenantRecord | None) -> None:
-        """Add a newly approved tenant to a transaction, on condition that its regency has none yet
-        (`replacing`: a pending tenant item from before sign-ups were applications, and its version)."""
-        if replacing is not None:
-            transaction.save(self.updated_record(replacing, tenant))
-        else:
-            transaction.save(_record(tenant), condition=TenantRecord.tenant_id.does_not_exist())
-
     def get(self, tenant_id: str) -> Tenant | None:
         """The tenant, or None."""
         try:
             return TenantRecord.get(tenant_id, consistent_read=True).to_domain()
-        except TenantRecord.DoesNotExist:
-            return None
-
-    def record(self, tenant_id: str) -> TenantRecord | None:
-        """The stored record (with its version), for a conditional update."""
-        try:
-            return TenantRecord.get(tenant_id, consistent_read=True)
         except TenantRecord.DoesNotExist:
             return None
 
@@ -114,19 +106,55 @@ class TenantRepository:
         items = [record.to_domain() for record in results]
         return items, encode_cursor(results.last_evaluated_key)
 
-    @staticmethod
-    def updated_record(record: TenantRecord, tenant: Tenant) -> TenantRecord:
-        """`record` carrying the new state of `tenant` (its version is kept for the condition)."""
-        record.status = tenant.status.value
-        record.approved_at = tenant.approved_at
-        record.suspended_at = tenant.suspended_at
-        return record
-
-    def save_state(self, record: TenantRecord, tenant: Tenant) -> None:
-        """Write a status change; refuse it when the tenant changed since it was read."""
+    def change(self, tenant_id: str, apply: Callable[[Tenant], Tenant]) -> Tenant | None:
+        """Read a tenant, apply a change of state to it and write that on condition that the tenant
+        is still as read: the changed tenant, None when there is none, ConflictError (nothing
+        written) when it changed meanwhile. `apply` may refuse the change by raising."""
+        record = _stored(tenant_id)
+        if record is None:
+            return None
+        updated = apply(record.to_domain())
         try:
-            self.updated_record(record, tenant).save()
+            _with_state(record, updated).save()
         except (PutError, UpdateError) as exc:
             if exc.cause_response_code == "ConditionalCheckFailedException":
-                raise ConflictError(f"tenant {tenant.tenant_id} changed meanwhile; retry") from exc
+                raise ConflictError(f"tenant {tenant_id} changed meanwhile; retry") from exc
             raise
+        return updated
+
+    def admit(self, tenant: Tenant, *, application: Application, first_key: ApiKey) -> None:
+        """Make an approved application's regency an active tenant with its first key, all or
+        nothing: the decision (on condition that the application is still pending), the tenant (on
+        condition that the regency has none, or over a pending tenant item from before sign-ups
+        were applications, at the version read) and the key. ConflictError when any of them changed
+        meanwhile; a throttled transaction is raised as it is (503, nothing was written)."""
+        pending = _stored(tenant.tenant_id)
+        if pending is not None and pending.status != TenantStatus.PENDING.value:
+            raise ConflictError(f"regency {tenant.tenant_id} already has a regency office", code="tenant_exists")
+        try:
+            with TransactWrite(connection=Connection()) as transaction:
+                ApplicationRepository().decide_in(transaction, application)
+                if pending is not None:
+                    transaction.save(_with_state(pending, tenant))
+                else:
+                    transaction.save(_record(tenant), condition=TenantRecord.tenant_id.does_not_exist())
+                transaction.save(KeyRepository(owner=tenant.tenant_id).record_for_new(first_key))
+        except TransactWriteError as exc:
+            if is_throttling(exc):
+                raise
+            raise ConflictError(f"application {application.application_id} or its regency changed meanwhile") from exc
+
+
+def _stored(tenant_id: str) -> TenantRecord | None:
+    try:
+        return TenantRecord.get(tenant_id, consistent_read=True)
+    except TenantRecord.DoesNotExist:
+        return None
+
+
+def _with_state(record: TenantRecord, tenant: Tenant) -> TenantRecord:
+    """`record` carrying the new state of `tenant` (its version is kept for the condition)."""
+    record.status = tenant.status.value
+    record.approved_at = tenant.approved_at
+    record.suspended_at = tenant.suspended_at
+    return record

@@ -98,10 +98,11 @@ class VillageRepository:
         """Store a new village; False (and nothing written) when it is registered already."""
         return condition_held(lambda: self._record(village).save(condition=VillageRecord.village_code.does_not_exist()))
 
-    def update(self, village: Village) -> None:
-        """Replace a registered village's details (its creation time, baseline and deactivation are kept)."""
+    def update(self, village: Village) -> bool:
+        """Replace a registered village's details (its creation time, baseline and deactivation are
+        kept); False (and nothing written) when it is not registered."""
         record = self._record(village)
-        self._set(
+        return self._set(
             record,
             [
                 (VillageRecord.library_name, village.library_name),
@@ -112,20 +113,22 @@ class VillageRepository:
             village.updated_at,
         )
 
-    def set_state(self, village: Village) -> None:
-        """Store a registered village's baseline and deactivation."""
+    def set_state(self, village: Village) -> bool:
+        """Store a registered village's baseline and deactivation; False when it is not registered."""
         record = self._record(village)
-        self._set(
+        return self._set(
             record,
             [(VillageRecord.deactivated_on, record.deactivated_on), (VillageRecord.baseline, record.baseline)],
             village.updated_at,
         )
 
-    def _set(self, record: VillageRecord, values: list[tuple[Any, Any]], at: dt.datetime) -> None:
+    def _set(self, record: VillageRecord, values: list[tuple[Any, Any]], at: dt.datetime) -> bool:
         actions = [attr.set(value) if value is not None else attr.remove() for attr, value in values]
-        record.update(
-            actions=[*actions, VillageRecord.updated_at.set(at)],
-            condition=VillageRecord.village_code.exists(),
+        return condition_held(
+            lambda: record.update(
+                actions=[*actions, VillageRecord.updated_at.set(at)],
+                condition=VillageRecord.village_code.exists(),
+            )
         )
 
     def get(self, village_code: str) -> Village | None:
@@ -158,7 +161,7 @@ class VillageRepository:
         return [r.to_domain() for r in results], encode_cursor(results.last_evaluated_key)
 
     def all_codes(self) -> list[str]:
-        """Every registered village code of the tenant."""
+        """Every registered village code of the tenant, in code order."""
         return [r.village_code for r in VillageRecord.query(self.tenant_id, attributes_to_get=["village_code"])]
 
     def all(self) -> list[Village]:

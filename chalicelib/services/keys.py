@@ -23,7 +23,7 @@ from chalicelib.domain.keys import (
 from chalicelib.domain.principal import TENANT_ROLES, Principal, Role
 from chalicelib.errors import ConflictError, FieldProblem, InvalidInputError, NotFoundError
 from chalicelib.repositories.keys import KeptKeyGoneError, KeyRepository, find_key, page_all, put_key
-from chalicelib.repositories.tenants import TenantRepository
+from chalicelib.stores import platform
 
 ADMIN_ROLES = (Role.DISTRICT_ADMIN, Role.PLATFORM_ADMIN)  # an owner keeps at least one live key of these
 
@@ -120,7 +120,6 @@ def create_national_key(
     principal: Principal,
     data: KeyData,
     tenant_id: str | None,
-    tenants: TenantRepository | None = None,
     now: datetime | None = None,
 ) -> IssuedKey:
     """The platform admin issues a national-viewer key, or a district-admin key for a tenant
@@ -137,7 +136,7 @@ def create_national_key(
             )
         owner = NATIONAL_OWNER
     elif data.role is Role.DISTRICT_ADMIN:
-        if tenant_id is None or (tenants or TenantRepository()).get(tenant_id) is None:
+        if tenant_id is None or platform().tenants.get(tenant_id) is None:
             raise InvalidInputError(
                 "a district admin key needs an existing tenant", details=[FieldProblem("tenant_id", "unknown tenant")]
             )

@@ -25,9 +25,8 @@ from chalicelib.openrosa.instance import Instance, incoming_of, read_instance
 from chalicelib.openrosa.kobo import kobo_instance
 from chalicelib.openrosa.multipart import Upload
 from chalicelib.repositories.instances import InstanceRepository
-from chalicelib.repositories.tenants import TenantRepository
-from chalicelib.repositories.villages import VillageRepository
 from chalicelib.services import attachments, reports
+from chalicelib.stores import for_tenant, platform
 
 ROLES = (Role.OPERATOR, Role.DISTRICT_ADMIN)
 
@@ -46,7 +45,7 @@ def villages_of(principal: Principal) -> list[str]:
     principal.require(*ROLES)
     if principal.role is Role.OPERATOR:
         return sorted(principal.villages)
-    villages = VillageRepository(tenant_id=principal.tenant).all_codes()
+    villages = for_tenant(principal.tenant).villages.all_codes()
     if not villages:
         raise ConflictError("the office has registered no village yet; register the villages first", code="no_villages")
     return villages
@@ -148,11 +147,11 @@ def _edit(principal: Principal, instance_id: str, deprecated_id: str, content: R
 def project_name(*, tenant_id: str, villages: tuple[str, ...]) -> str:
     """What Collect calls the project of a key: its village library, or the office for several villages."""
     if len(villages) == 1:
-        village = VillageRepository(tenant_id=tenant_id).get(villages[0])
+        village = for_tenant(tenant_id).villages.get(villages[0])
         if village is not None:
             return village.library_name
         return f"Perpustakaan Desa {areas.name_of(villages[0]) or villages[0]}"
-    tenant = TenantRepository().get(tenant_id)
+    tenant = platform().tenants.get(tenant_id)
     return tenant.office_name if tenant is not None else tenant_id
 
 

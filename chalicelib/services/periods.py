@@ -23,8 +23,7 @@ from chalicelib.domain.principal import Principal, Role
 from chalicelib.errors import ConflictError, FieldProblem, InvalidInputError, PeriodLockedError
 from chalicelib.repositories import changes
 from chalicelib.repositories.changes import REGENCY_SCOPE
-from chalicelib.repositories.periods import PeriodRepository, reminder_emails, set_reminder_emails
-from chalicelib.repositories.villages import VillageRepository
+from chalicelib.stores import for_tenant
 
 READERS = (Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER)
 MAX_LISTED_MONTHS = 60
@@ -52,24 +51,20 @@ def _month(text: str, field: str = "month") -> Period:
     return period
 
 
-def require_open(
-    *, tenant_id: str, months: Iterable[str], now: dt.datetime | None = None, repo: PeriodRepository | None = None
-) -> None:
+def require_open(*, tenant_id: str, months: Iterable[str], now: dt.datetime | None = None) -> None:
     """Refuse (409 period_locked) a change to reports dated in any approved or locked month."""
-    closed = locked_months(tenant_id=tenant_id, months=months, now=now, repo=repo)
+    closed = locked_months(tenant_id=tenant_id, months=months, now=now)
     if closed:
         raise PeriodLockedError(sorted(closed))
 
 
-def locked_months(
-    *, tenant_id: str, months: Iterable[str], now: dt.datetime | None = None, repo: PeriodRepository | None = None
-) -> set[str]:
+def locked_months(*, tenant_id: str, months: Iterable[str], now: dt.datetime | None = None) -> set[str]:
     """Which of these months ("YYYY-MM") no report may change in: one batch read, plus the
     settings when the tenant locks months automatically."""
     wanted = set(months)
     if not wanted:
         return set()
-    repo = repo or PeriodRepository(tenant_id=tenant_id)
+    repo = for_tenant(tenant_id).periods
     stored = repo.months(wanted)
     today = local_today(tenant_id, now=now or utcnow())
     settings = (
@@ -87,10 +82,9 @@ def _change(
     action: PeriodAction,
     reason: str | None,
     now: dt.datetime | None,
-    repo: PeriodRepository | None,
 ) -> tuple[MonthApproval, PeriodEvent]:
     period = _month(month)
-    repo = repo or PeriodRepository(tenant_id=tenant_id)
+    repo = for_tenant(tenant_id).periods
     now = now or utcnow()
     before = repo.months([month]).get(month)
     current = before or MonthApproval(month, PeriodState.PROVISIONAL, 0, now, principal.key_id)
@@ -112,12 +106,10 @@ def _change(
     return after, event
 
 
-def approve(
-    *, principal: Principal, month: str, now: dt.datetime | None = None, repo: PeriodRepository | None = None
-) -> MonthApproval:
+def approve(*, principal: Principal, month: str, now: dt.datetime | None = None) -> MonthApproval:
     """Approve a month of the caller's regency (district admin): its reports are final from now on."""
     principal.require(Role.DISTRICT_ADMIN)
-    return _change(principal, principal.tenant, month, PeriodAction.APPROVED, None, now, repo)[0]
+    return _change(principal, principal.tenant, month, PeriodAction.APPROVED, None, now)[0]
 
 
 def reopen(
@@ -127,7 +119,6 @@ def reopen(
     reason: str,
     tenant_id: str | None = None,
     now: dt.datetime | None = None,
-    repo: PeriodRepository | None = None,
 ) -> MonthApproval:
     """Reopen an approved (or automatically locked) month, with a reason: the district admin for its
     regency, the platform admin for the tenant it names."""
@@ -135,14 +126,14 @@ def reopen(
     tenant = principal.tenant if principal.role is Role.DISTRICT_ADMIN else tenant_id
     if not tenant:
         raise InvalidInputError("name the tenant whose month is reopened")
-    return _change(principal, tenant, month, PeriodAction.REOPENED, reason, now, repo)[0]
+    return _change(principal, tenant, month, PeriodAction.REOPENED, reason, now)[0]
 
 
-def history(*, principal: Principal, month: str, repo: PeriodRepository | None = None) -> list[PeriodEvent]:
+def history(*, principal: Principal, month: str) -> list[PeriodEvent]:
     """Every approval and reopening of a month of the caller's regency, oldest first."""
     principal.require(*READERS)
     _month(month)
-    return (repo or PeriodRepository(tenant_id=principal.tenant)).events(month)
+    return for_tenant(principal.tenant).periods.events(month)
 
 
 def listing(
@@ -151,13 +142,12 @@ def listing(
     start: str | None,
     end: str | None,
     now: dt.datetime | None = None,
-    repo: PeriodRepository | None = None,
 ) -> list[MonthView]:
     """The tenant's months from `start` to `end` (default: the last twelve up to the current one),
     newest first, each with its state."""
     principal.require(*READERS)
     tenant = principal.tenant
-    repo = repo or PeriodRepository(tenant_id=tenant)
+    repo = for_tenant(tenant).periods
     today = local_today(tenant, now=now or utcnow())
     last = _month(end, "to") if end else Period.month_of(today)
     first = _month(start, "from") if start else last
@@ -190,35 +180,34 @@ def listing(
     ]
 
 
-def settings(*, principal: Principal, repo: PeriodRepository | None = None) -> PeriodSettings:
+def settings(*, principal: Principal) -> PeriodSettings:
     """The tenant's reporting settings."""
     principal.require(*READERS)
-    return (repo or PeriodRepository(tenant_id=principal.tenant)).settings()
+    return for_tenant(principal.tenant).periods.settings()
 
 
 def reminder_emails_on(*, principal: Principal) -> bool:
     """Whether the tenant's office gets reminder e-mails."""
     principal.require(*READERS)
-    return reminder_emails(principal.tenant)
+    return for_tenant(principal.tenant).periods.reminder_emails()
 
 
 def switch_reminder_emails(*, principal: Principal, on: bool) -> None:
     """Switch the tenant's reminder e-mails (district admin)."""
     principal.require(Role.DISTRICT_ADMIN)
-    set_reminder_emails(principal.tenant, on)
+    for_tenant(principal.tenant).periods.set_reminder_emails(on)
 
 
-def update_settings(
-    *, principal: Principal, data: PeriodSettings, repo: PeriodRepository | None = None
-) -> PeriodSettings:
+def update_settings(*, principal: Principal, data: PeriodSettings) -> PeriodSettings:
     """Replace the tenant's reporting settings (district admin)."""
     principal.require(Role.DISTRICT_ADMIN)
-    repo = repo or PeriodRepository(tenant_id=principal.tenant)
+    stores = for_tenant(principal.tenant)
+    repo = stores.periods
     before = repo.settings()
     if before.deadline_day != data.deadline_day:  # every village's on-time figures: the rollup recomputes
         now = utcnow()
         month = local_today(principal.tenant, now=now).strftime("%Y-%m")
-        codes = VillageRepository(tenant_id=principal.tenant).all_codes()
+        codes = stores.villages.all_codes()
         changes.mark_changed(tenant_id=principal.tenant, changes=[(month, code) for code in codes], now=now)
     repo.save_settings(data)
     return data

@@ -35,10 +35,9 @@ from chalicelib.errors import (
 from chalicelib.observability import MetricUnit, metrics
 from chalicelib.repositories import changes
 from chalicelib.repositories.reports import ReportRepository
-from chalicelib.repositories.review_rules import ReviewRulesRepository
-from chalicelib.repositories.villages import VillageRepository
 from chalicelib.services import periods
 from chalicelib.services.villages import check_village_code
+from chalicelib.stores import for_tenant
 
 WRITERS = (Role.DISTRICT_ADMIN, Role.OPERATOR)
 READERS = (Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER)
@@ -46,7 +45,7 @@ READERS = (Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER)
 
 def tenant_rules(tenant_id: str) -> list[ReviewRule]:
     """The outlier rules in force for a tenant: the national defaults and its own."""
-    return effective_rules(ReviewRulesRepository(tenant_id=tenant_id).get())
+    return effective_rules(for_tenant(tenant_id).review_rules.get())
 
 
 def _rejected(
@@ -98,7 +97,6 @@ def submit(
     principal: Principal,
     items: Sequence[Incoming],
     reports: ReportRepository | None = None,
-    villages: VillageRepository | None = None,
     now: dt.datetime | None = None,
     rules: Sequence[ReviewRule] | None = None,
 ) -> list[ItemResult]:
@@ -112,7 +110,7 @@ def submit(
     principal.require(*WRITERS)
     tenant_id = principal.tenant
     reports = reports or ReportRepository(tenant_id=tenant_id)
-    villages = villages or VillageRepository(tenant_id=tenant_id)
+    villages = for_tenant(tenant_id).villages
     now = now or utcnow()
     today = local_today(tenant_id, now=now)
 
@@ -225,7 +223,6 @@ def correct(
     content: ReportContent,
     expected_version: int | None,
     reports: ReportRepository | None = None,
-    villages: VillageRepository | None = None,
     now: dt.datetime | None = None,
     rules: Sequence[ReviewRule] | None = None,
 ) -> Report:
@@ -242,7 +239,7 @@ def correct(
     if error is not None:
         exc_type = PermissionDeniedError if error.code == "forbidden" else InvalidInputError
         raise exc_type(error.message, details=list(error.details))
-    village = (villages or VillageRepository(tenant_id=tenant_id)).get(content.village_code)
+    village = for_tenant(tenant_id).villages.get(content.village_code)
     refusal = village_refusal(village, content)
     if refusal is not None:
         raise InvalidInputError(refusal.message, code=refusal.code, details=list(refusal.details))

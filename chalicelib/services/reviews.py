@@ -11,8 +11,8 @@ from chalicelib.domain.reports import Report
 from chalicelib.domain.reviews import ReviewRule, effective_rules
 from chalicelib.errors import FieldProblem, InvalidInputError, VersionConflictError
 from chalicelib.repositories.reports import ReportRepository
-from chalicelib.repositories.review_rules import ReviewRulesRepository
 from chalicelib.services.reports import READERS, visible_report
+from chalicelib.stores import for_tenant
 
 REVIEWERS = (Role.DISTRICT_ADMIN,)
 
@@ -20,7 +20,7 @@ REVIEWERS = (Role.DISTRICT_ADMIN,)
 def rules(*, principal: Principal) -> tuple[list[ReviewRule], set[tuple[str, str]]]:
     """The rules in force for the caller's tenant, and which of them are the tenant's own."""
     principal.require(*READERS)
-    own = ReviewRulesRepository(tenant_id=principal.tenant).get()
+    own = for_tenant(principal.tenant).review_rules.get()
     return effective_rules(own), {(r.type.value, r.field) for r in own}
 
 
@@ -35,7 +35,7 @@ def set_rules(*, principal: Principal, new: list[ReviewRule], now: dt.datetime |
                 "one rule per field", details=[FieldProblem(f"rules.{i}", f"a second rule for {rule.field}")]
             )
         seen.add((rule.type.value, rule.field))
-    ReviewRulesRepository(tenant_id=principal.tenant).put(new, by=principal.key_id, at=now or utcnow())
+    for_tenant(principal.tenant).review_rules.put(new, by=principal.key_id, at=now or utcnow())
 
 
 def waiting(

@@ -6,10 +6,6 @@ import uuid
 from datetime import datetime
 from typing import Protocol
 
-from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
-
 from chalicelib import areas
 from chalicelib.clock import utcnow
 from chalicelib.config import get_settings
@@ -24,14 +20,13 @@ from chalicelib.errors import (
     InvalidInputError,
     NotFoundError,
     RateLimitedError,
-    is_throttling,
 )
 from chalicelib.observability import logger
 from chalicelib.repositories import rate_limits
-from chalicelib.repositories.keys import KeyRepository
 from chalicelib.repositories.signups import ApplicationRepository
 from chalicelib.repositories.tenants import TenantRepository
 from chalicelib.services.keys import build_key
+from chalicelib.stores import platform
 
 SIGNUP_WINDOW_SECONDS = 3600
 
@@ -49,8 +44,6 @@ def submit(
     *,
     data: SignupData,
     source: str,
-    applications: ApplicationRepository | None = None,
-    tenants: TenantRepository | None = None,
     now: datetime | None = None,
 ) -> Application:
     """Store a pending application; it reserves nothing. Refused beyond the per-source limit (429)
@@ -72,7 +65,7 @@ def submit(
             f"{data.regency_code} is not a regency or city code in the Kemendagri list",
             details=[FieldProblem("regency_code", "unknown regency or city code")],
         )
-    tenant = (tenants or TenantRepository()).get(area.code)
+    tenant = platform().tenants.get(area.code)
     if tenant is not None and tenant.status is not TenantStatus.PENDING:
         raise AlreadyExistsError(f"regency {area.code} already has a regency office", code="tenant_exists")
     application = Application(
@@ -85,17 +78,17 @@ def submit(
         stored_status=ApplicationStatus.PENDING,
         created_at=now,
     )
-    (applications or ApplicationRepository()).add(application)
+    ApplicationRepository().add(application)
     return application
 
 
-def find(application_id: str, *, applications: ApplicationRepository | None = None) -> Application:
+def find(application_id: str) -> Application:
     """An application by its id (a UUID, in any letter case); anything else is not found."""
     try:
         canonical = str(uuid.UUID(application_id))
     except ValueError as exc:
         raise NotFoundError("no such application") from exc
-    application = (applications or ApplicationRepository()).get(canonical)
+    application = ApplicationRepository().get(canonical)
     if application is None:
         raise NotFoundError("no such application")
     return application
@@ -130,11 +123,11 @@ def approve_application(
     *, principal: Principal, application: Application, now: datetime
 ) -> tuple[Tenant, IssuedKey, list[str]]:
     """Approve a found application (see `approve`)."""
-    applications, tenants = ApplicationRepository(), TenantRepository()
+    applications = ApplicationRepository()
     decided = application.decided(ApplicationStatus.APPROVED, at=now)
     tenant_id = application.tenant_id
-    existing = tenants.record(tenant_id)
-    if existing is not None and existing.status != TenantStatus.PENDING.value:
+    existing = platform().tenants.get(tenant_id)
+    if existing is not None and existing.status is not TenantStatus.PENDING:
         raise ConflictError(f"regency {tenant_id} already has a regency office", code="tenant_exists")
     tenant = Tenant(
         tenant_id=tenant_id,
@@ -147,15 +140,7 @@ def approve_application(
         approved_at=now,
     )
     issued = first_admin_key(principal=principal, tenant_id=tenant_id, now=now)
-    try:
-        with TransactWrite(connection=Connection()) as transaction:
-            applications.decide_in(transaction, decided)
-            tenants.create_in(transaction, tenant, replacing=existing)
-            transaction.save(KeyRepository(owner=tenant_id).record_for_new(issued.key))
-    except TransactWriteError as exc:
-        if is_throttling(exc):
-            raise  # 503: the data store is busy, nothing was written
-        raise ConflictError(f"application {application.application_id} or its regency changed meanwhile") from exc
+    TenantRepository().admit(tenant, application=decided, first_key=issued.key)
     closed = [
         other.application_id
         for other in applications.waiting_for(tenant_id, now=now)

@@ -13,7 +13,7 @@ from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.villages import RecordedBaseline, Village
 from chalicelib.errors import FieldProblem, InvalidInputError, NotFoundError
 from chalicelib.repositories import changes
-from chalicelib.repositories.villages import VillageRepository
+from chalicelib.stores import VillageStore, for_tenant
 
 
 class VillageData(Protocol):
@@ -39,14 +39,13 @@ def register(
     principal: Principal,
     village_code: str,
     data: VillageData,
-    repo: VillageRepository | None = None,
     now: datetime | None = None,
 ) -> tuple[Village, bool]:
     """Register a village library, or update its details; True when it is new."""
     principal.require(Role.DISTRICT_ADMIN)
     tenant_id = principal.tenant
     check_village_code(tenant_id, village_code)
-    repo = repo or VillageRepository(tenant_id=tenant_id)
+    repo = for_tenant(tenant_id).villages
     now = now or utcnow()
     joined_on, joined_year = _joined(tenant_id, data, now)
     village = Village(
@@ -63,7 +62,7 @@ def register(
     _announce(tenant_id, village_code, now)
     if repo.add(village):
         return village, True
-    repo.update(village)
+    repo.update(village)  # villages are never removed: a registered one stays registered
     stored = repo.get(village_code)
     return (stored or replace(village)), False
 
@@ -84,9 +83,15 @@ def _joined(tenant_id: str, data: VillageData, now: datetime) -> tuple[date | No
     return data.joined_on, data.joined_on.year
 
 
-def _stored(tenant_id: str, village_code: str, repo: VillageRepository) -> Village:
+def _stored(village_code: str, repo: VillageStore) -> Village:
     village = repo.get(village_code)
     if village is None:
+        raise NotFoundError("no such village")
+    return village
+
+
+def _set_state(repo: VillageStore, village: Village) -> Village:
+    if not repo.set_state(village):
         raise NotFoundError("no such village")
     return village
 
@@ -98,22 +103,19 @@ def _announce(tenant_id: str, village_code: str, now: datetime) -> None:
     )
 
 
-def deactivate(
-    *, principal: Principal, village_code: str, repo: VillageRepository | None = None, now: datetime | None = None
-) -> Village:
+def deactivate(*, principal: Principal, village_code: str, now: datetime | None = None) -> Village:
     """Deactivate a village library as of its local today (district admin): it is no longer expected
     to report from the next month on; its reports and history are kept. Twice changes nothing."""
     principal.require(Role.DISTRICT_ADMIN)
     tenant_id = principal.tenant
-    repo = repo or VillageRepository(tenant_id=tenant_id)
+    repo = for_tenant(tenant_id).villages
     now = now or utcnow()
-    village = _stored(tenant_id, village_code, repo)
+    village = _stored(village_code, repo)
     if village.deactivated_on is not None:
         return village
     updated = replace(village, deactivated_on=local_today(village_code, now=now), updated_at=now)
     _announce(tenant_id, village_code, now)
-    repo.set_state(updated)
-    return updated
+    return _set_state(repo, updated)
 
 
 def record_baseline(
@@ -122,16 +124,15 @@ def record_baseline(
     village_code: str,
     monthly: Mapping[str, float] | None,
     source: str | None,
-    repo: VillageRepository | None = None,
     now: datetime | None = None,
 ) -> Village:
     """Record a village's monthly baseline from a survey (district admin), or remove it (`monthly`
     None) so that the mean of its first three full months counts instead."""
     principal.require(Role.DISTRICT_ADMIN)
     tenant_id = principal.tenant
-    repo = repo or VillageRepository(tenant_id=tenant_id)
+    repo = for_tenant(tenant_id).villages
     now = now or utcnow()
-    village = _stored(tenant_id, village_code, repo)
+    village = _stored(village_code, repo)
     baseline = (
         RecordedBaseline(monthly=dict(monthly), source=source or "", recorded_at=now, recorded_by=principal.key_id)
         if monthly is not None
@@ -139,16 +140,15 @@ def record_baseline(
     )
     updated = replace(village, baseline=baseline, updated_at=now)
     _announce(tenant_id, village_code, now)
-    repo.set_state(updated)
-    return updated
+    return _set_state(repo, updated)
 
 
-def get(*, principal: Principal, village_code: str, repo: VillageRepository | None = None) -> Village:
+def get(*, principal: Principal, village_code: str) -> Village:
     """A registered village the caller may see."""
     principal.require(Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER)
     if not principal.sees_village(village_code):
         raise NotFoundError("no such village")
-    village = (repo or VillageRepository(tenant_id=principal.tenant)).get(village_code)
+    village = for_tenant(principal.tenant).villages.get(village_code)
     if village is None:
         raise NotFoundError("no such village")
     return village
@@ -160,11 +160,10 @@ def page(
     limit: int,
     cursor: str | None,
     kecamatan_code: str | None = None,
-    repo: VillageRepository | None = None,
 ) -> tuple[list[Village], str | None]:
     """The caller's villages (an operator's own only), in code order."""
     principal.require(Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER)
-    repo = repo or VillageRepository(tenant_id=principal.tenant)
+    repo = for_tenant(principal.tenant).villages
     only = principal.villages if principal.role is Role.OPERATOR else None
     prefix = kecamatan_code + "." if kecamatan_code else None
     return repo.page(limit=limit, cursor=cursor, prefix=prefix, only=only)

@@ -1,3 +1,92 @@
-"""The stores' ports: what services may ask of each kind of data, as Protocols. The PynamoDB
-implementations in chalicelib/repositories hold the key shapes; tests/fakes has in-memory ones, and
-tests/contract holds both to the same behaviour."""
+"""The one way a service obtains storage: a handle bound to the principal's tenant.
+
+`for_tenant(tenant_id)` gives the tenant's stores (the ports in `chalicelib.stores.ports`); a
+service never constructs a repository nor names a partition. `platform()` gives the few
+cross-tenant stores that sign-up, authentication and the platform admin's paths use. Handles are
+made by the bound factories: the PynamoDB repositories unless a test binds others (`bind`, e.g.
+the in-memory twins of tests/fakes) for the duration of a `with` block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from chalicelib.stores.ports import PeriodStore, ReviewRuleStore, TenantStore, VillageStore
+
+__all__ = [
+    "PeriodStore",
+    "PlatformStores",
+    "ReviewRuleStore",
+    "TenantStore",
+    "TenantStores",
+    "VillageStore",
+    "bind",
+    "for_tenant",
+    "platform",
+]
+
+
+@dataclass(frozen=True)
+class TenantStores:
+    """The stores of one tenant."""
+
+    tenant_id: str
+    villages: VillageStore
+    periods: PeriodStore
+    review_rules: ReviewRuleStore
+
+
+def _dynamodb(tenant_id: str) -> TenantStores:
+    from chalicelib.repositories.periods import PeriodRepository
+    from chalicelib.repositories.review_rules import ReviewRulesRepository
+    from chalicelib.repositories.villages import VillageRepository
+
+    return TenantStores(
+        tenant_id=tenant_id,
+        villages=VillageRepository(tenant_id=tenant_id),
+        periods=PeriodRepository(tenant_id=tenant_id),
+        review_rules=ReviewRulesRepository(tenant_id=tenant_id),
+    )
+
+
+@dataclass(frozen=True)
+class PlatformStores:
+    """The stores across tenants, for the platform's own paths only."""
+
+    tenants: TenantStore
+
+
+def _dynamodb_platform() -> PlatformStores:
+    from chalicelib.repositories.tenants import TenantRepository
+
+    return PlatformStores(tenants=TenantRepository())
+
+
+_factory: Callable[[str], TenantStores] = _dynamodb
+_platform_factory: Callable[[], PlatformStores] = _dynamodb_platform
+
+
+def for_tenant(tenant_id: str) -> TenantStores:
+    """The stores of `tenant_id` (pass the principal's tenant, never one read from a request)."""
+    if not tenant_id:
+        raise ValueError("stores are bound to a tenant")
+    return _factory(tenant_id)
+
+
+def platform() -> PlatformStores:
+    """The cross-tenant stores (sign-up, authentication, the platform admin)."""
+    return _platform_factory()
+
+
+@contextmanager
+def bind(factory: Callable[[str], TenantStores], platform: Callable[[], PlatformStores]) -> Iterator[None]:
+    """Make handles with these factories inside the block (tests), the PynamoDB ones after it."""
+    global _factory, _platform_factory
+    previous = _factory, _platform_factory
+    _factory, _platform_factory = factory, platform
+    try:
+        yield
+    finally:
+        _factory, _platform_factory = previous

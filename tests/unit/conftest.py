@@ -1,0 +1,36 @@
+"""Unit tests of services run on the in-memory stores: no moto, no AWS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+import pytest
+
+from chalicelib import stores
+from chalicelib.repositories import changes
+from tests.fakes.stores import MemoryStores
+
+Marked = list[tuple[str, str, str]]  # (tenant, month, scope) announced to the change feed
+
+
+@pytest.fixture
+def world() -> Iterator[MemoryStores]:
+    """Every tenant's stores in memory, bound for the test: services obtain them from the handle."""
+    memory = MemoryStores()
+    with stores.bind(memory.for_tenant, memory.platform):
+        yield memory
+
+
+@pytest.fixture
+def marked(monkeypatch: pytest.MonkeyPatch) -> Marked:
+    """What services announce to the change feed (the feed is not a port yet: it is recorded here)."""
+    seen: Marked = []
+
+    def record(*, tenant_id: str, changes: Iterable[tuple[str, str]], now: datetime | None = None) -> int:
+        pairs = list(changes)
+        seen.extend((tenant_id, month, scope) for month, scope in pairs)
+        return 1 if pairs else 0
+
+    monkeypatch.setattr(changes, "mark_changed", record)
+    return seen
