@@ -31,7 +31,7 @@ ADMIN = "bench-platform-admin-secret-0123456789"
 
 def _batch(month: str) -> list[dict[str, Any]]:
     """What one phone sends after a month offline: 100 reports of one village, of every type."""
-    kinds = [
+    kinds: list[tuple[str, dict[str, Any]]] = [
         ("visits", {"visitors": 14, "women": 8, "children": 4}),
         ("activity", {"title": "Kelas ibu hamil", "category": "class", "participants": 18, "women": 18}),
         ("ict", {"computer_sessions": 22, "internet_users": 19}),

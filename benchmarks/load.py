@@ -128,15 +128,14 @@ def _batch(village: str, size: int, rng: random.Random, today: dt.date) -> list[
             "type": kind,
             "date": day.isoformat(),
         }
-        body.update(
-            {
-                "visits": {"visitors": rng.randint(3, 80), "women": 3},
-                "activity": {"title": "Kelas literasi", "category": "training", "participants": 20, "women": 11},
-                "media": {"outlet": "Radio", "medium": "radio"},
-                "partnership": {"partner_name": "Koperasi", "partner_kind": "community", "agreement": "mou"},
-                "ict": {"computer_sessions": 12, "internet_users": 9},
-            }[kind]
-        )
+        fields: dict[str, dict[str, Any]] = {
+            "visits": {"visitors": rng.randint(3, 80), "women": 3},
+            "activity": {"title": "Kelas literasi", "category": "training", "participants": 20, "women": 11},
+            "media": {"outlet": "Radio", "medium": "radio"},
+            "partnership": {"partner_name": "Koperasi", "partner_kind": "community", "agreement": "mou"},
+            "ict": {"computer_sessions": 12, "internet_users": 9},
+        }
+        body.update(fields[kind])
         batch.append(body)
     return batch
 

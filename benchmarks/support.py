@@ -1,63 +1,12 @@
-"""Shared benchmark plumbing: an in-process moto account and a DynamoDB call counter."""
+"""Shared benchmark plumbing: an in-process moto account; the DynamoDB call counter is the tests' own."""
 
 from __future__ import annotations
 
-import math
 import os
-from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
-SINGLE_WRITE_OPS = {"PutItem", "UpdateItem", "DeleteItem"}  # one item each
-READ_OPS = ("GetItem", "BatchGetItem", "Query", "Scan")
-WRITE_OPS = ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems")
-_UNIT = 4096  # a read capacity unit reads up to 4 KB (strongly consistent; half a unit if eventually)
+from tests.support.dynamo_counter import DynamoCounter, counting_dynamodb
 
-
-def item_size(item: dict[str, Any]) -> int:
-    """An item's size by DynamoDB's rules (names plus values; numbers approximated by their digits)."""
-    return sum(len(name.encode()) + _value_size(value) for name, value in item.items())
-
-
-def _value_size(value: dict[str, Any]) -> int:
-    (kind, raw), *_ = value.items()
-    if kind == "S":
-        return len(raw.encode())
-    if kind == "N":
-        return len(raw.strip("-").lstrip("0").replace(".", "")) // 2 + 1
-    if kind == "B":
-        return len(raw)
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "M":
-        return 3 + sum(1 + len(k.encode()) + _value_size(v) for k, v in raw.items())
-    if kind == "L":
-        return 3 + sum(1 + _value_size(v) for v in raw)
-    return sum(len(str(v)) for v in raw)  # sets
-
-
-def read_units(operation: str, params: dict[str, Any], result: dict[str, Any]) -> float:
-    """Read capacity a read request consumes by DynamoDB's rules: a query or scan rounds the total size
-    of what it read up to 4 KB, a get or batch get each item (a missing item still costs the minimum);
-    eventually consistent reads cost half. Sizes are those of the items returned: a projection (which
-    DynamoDB still charges in full) or a filter makes this an underestimate; the rollup uses neither."""
-    if operation in ("Query", "Scan"):
-        size = sum(item_size(i) for i in result.get("Items", []))
-        return max(1, math.ceil(size / _UNIT)) * (1.0 if params.get("ConsistentRead") else 0.5)
-    if operation == "GetItem":
-        item = result.get("Item") or {}
-        return max(1, math.ceil(item_size(item) / _UNIT)) * (1.0 if params.get("ConsistentRead") else 0.5)
-    if operation == "BatchGetItem":
-        units = 0.0
-        for table, request in params.get("RequestItems", {}).items():
-            factor = 1.0 if request.get("ConsistentRead") else 0.5
-            found = result.get("Responses", {}).get(table, [])
-            units += sum(max(1, math.ceil(item_size(i) / _UNIT)) * factor for i in found)
-            unprocessed = len(result.get("UnprocessedKeys", {}).get(table, {}).get("Keys", []))
-            units += (len(request.get("Keys", [])) - len(found) - unprocessed) * factor
-        return units
-    return 0.0
+__all__ = ["DynamoCounter", "counting_dynamodb", "quiet_aws_environment"]
 
 
 def quiet_aws_environment() -> None:
@@ -72,75 +21,3 @@ def quiet_aws_environment() -> None:
         POWERTOOLS_METRICS_DISABLED="true",
         POWERTOOLS_LOG_LEVEL="WARNING",
     )
-
-
-class DynamoCounter:
-    """Counts DynamoDB requests by operation, and the items they write and read."""
-
-    def __init__(self) -> None:
-        self.requests: Counter[str] = Counter()
-        self.item_writes = 0
-        self.items_read = 0
-        self.read_units = 0.0
-
-    def reset(self) -> None:
-        self.requests.clear()
-        self.item_writes = 0
-        self.items_read = 0
-        self.read_units = 0.0
-
-    @property
-    def total_requests(self) -> int:
-        return sum(self.requests.values())
-
-    @property
-    def read_requests(self) -> int:
-        """GetItem, BatchGetItem, Query and Scan calls (every page is a call)."""
-        return sum(self.requests[op] for op in READ_OPS)
-
-    @property
-    def write_requests(self) -> int:
-        return sum(self.requests[op] for op in WRITE_OPS)
-
-    def observe(self, operation: str, params: dict[str, Any], result: dict[str, Any]) -> None:
-        self.requests[operation] += 1
-        if operation in SINGLE_WRITE_OPS:
-            self.item_writes += 1
-        elif operation == "BatchWriteItem":
-            self.item_writes += sum(len(v) for v in params.get("RequestItems", {}).values())
-        elif operation == "TransactWriteItems":
-            self.item_writes += len(params.get("TransactItems", []))
-        if operation in ("Query", "Scan"):
-            self.items_read += int(result.get("Count", 0))
-        elif operation == "GetItem":
-            self.items_read += 1 if result.get("Item") else 0
-        elif operation == "BatchGetItem":
-            self.items_read += sum(len(v) for v in result.get("Responses", {}).values())
-        self.read_units += read_units(operation, params, result)
-
-
-@contextmanager
-def counting_dynamodb() -> Iterator[DynamoCounter]:
-    """Count every DynamoDB call made through botocore (PynamoDB's and boto3's) while active."""
-    import botocore.client
-
-    counter = DynamoCounter()
-    original = botocore.client.BaseClient._make_api_call
-
-    def counted(self: Any, operation: str, params: dict[str, Any]) -> Any:
-        dynamodb = self.meta.service_model.service_name == "dynamodb"
-        try:
-            result = original(self, operation, params)
-        except Exception:
-            if dynamodb:  # a refused request (a failed condition) is a request too, and costs
-                counter.requests[operation] += 1
-            raise
-        if dynamodb:
-            counter.observe(operation, params, result)
-        return result
-
-    botocore.client.BaseClient._make_api_call = counted  # type: ignore[method-assign]
-    try:
-        yield counter
-    finally:
-        botocore.client.BaseClient._make_api_call = original  # type: ignore[method-assign]

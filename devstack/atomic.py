@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import Any
 
+from devstack import moto_internals
+
 # Every DynamoDBBackend method that reads or writes items. Batch operations call these per item
 # (a batch is not atomic in DynamoDB either); reads are included so none sees half a transaction.
 OPERATIONS = (
@@ -48,28 +50,26 @@ def _locked(original: Callable[..., Any]) -> Callable[..., Any]:
 def install() -> Callable[[], None]:
     """Serialize moto's DynamoDB item operations in this process (idempotent); returns a function
     that undoes what this call installed (nothing when it was installed already)."""
-    from moto.dynamodb.models import DynamoDBBackend
-
+    backend = moto_internals.dynamodb_backend_class()
     installed: list[tuple[str, Callable[..., Any]]] = []
     for name in OPERATIONS:
-        current = getattr(DynamoDBBackend, name)
+        current = getattr(backend, name)
         if hasattr(current, _MARK):
             continue
-        setattr(DynamoDBBackend, name, _locked(current))
+        setattr(backend, name, _locked(current))
         installed.append((name, current))
 
     def uninstall() -> None:
         for name, original in installed:
-            setattr(DynamoDBBackend, name, original)
+            setattr(backend, name, original)
 
     return uninstall
 
 
 def is_installed() -> bool:
     """Whether moto's DynamoDB is serialized in this process."""
-    from moto.dynamodb.models import DynamoDBBackend
-
-    return all(hasattr(getattr(DynamoDBBackend, name), _MARK) for name in OPERATIONS)
+    backend = moto_internals.dynamodb_backend_class()
+    return all(hasattr(getattr(backend, name), _MARK) for name in OPERATIONS)
 
 
 @contextmanager

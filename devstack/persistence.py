@@ -27,6 +27,7 @@ import boto3
 
 from chalicelib.config import Settings
 from chalicelib.tables import ALL_TABLES, CHANGES
+from devstack import moto_internals
 
 SNAPSHOT_SECONDS = 5.0
 FILE = "state.json"
@@ -40,10 +41,9 @@ _generation = [0]  # item writes moto made in this process: no write since a sna
 
 def count_writes() -> None:
     """Count moto's DynamoDB item writes in this process (idempotent), so an idle stack costs no snapshot."""
-    from moto.dynamodb.models import DynamoDBBackend
-
+    backend = moto_internals.dynamodb_backend_class()
     for name in _WRITES:
-        current = getattr(DynamoDBBackend, name)
+        current = getattr(backend, name)
         if getattr(current, "__tpbis_counted__", False):
             continue
 
@@ -54,16 +54,12 @@ def count_writes() -> None:
                 _generation[0] += 1
 
         counted.__tpbis_counted__ = True  # type: ignore[attr-defined]
-        setattr(DynamoDBBackend, name, counted)
+        setattr(backend, name, counted)
 
 
 def _table_items(name: str, region: str) -> list[dict[str, Any]]:
     """Every item of a moto table, in DynamoDB JSON, read in this process (the caller holds the lock)."""
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.dynamodb.models import dynamodb_backends
-
-    table = dynamodb_backends[DEFAULT_ACCOUNT_ID][region].get_table(name)
-    return [item.to_json()["Attributes"] for item in table.all_items()]
+    return moto_internals.table_items(name, region)
 
 
 class Snapshots:

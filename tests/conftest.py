@@ -19,7 +19,6 @@ os.environ.update(
 from collections.abc import Iterator  # noqa: E402
 
 import pytest  # noqa: E402
-from moto import mock_aws  # noqa: E402
 
 from chalicelib.config import get_settings  # noqa: E402
 from tests.factories import Tenants  # noqa: E402
@@ -31,6 +30,8 @@ ADMIN_SECRET = "platform-admin-secret-for-tests-0123456789"
 @pytest.fixture
 def aws() -> Iterator[None]:
     """A fresh moto account with every table, the export bucket and the event bus."""
+    from moto import mock_aws  # here, not at the top: the unit layer (tests/unit) runs without moto
+
     get_settings.cache_clear()
     with mock_aws():
         from chalicelib import aws_clients

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
-from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
+from botocore.compat import HTTPHeaders
 
-from benchmarks.support import WRITE_OPS
+from devstack import moto_internals
+from tests.support.dynamo_counter import WRITE_OPS
 
 WRITES = frozenset(WRITE_OPS)
 
@@ -71,7 +72,8 @@ class DynamoFaults:
         if not target.startswith("DynamoDB_"):
             return original(stubber, event_name, request)
         operation = target.split(".", 1)[1]
-        body = json.loads(request.body or b"{}")
+        raw = request.body if isinstance(request.body, str | bytes | bytearray) else None  # DynamoDB: bytes
+        body = json.loads(raw or b"{}")
         table = str(body.get("TableName") or ",".join(sorted(body.get("RequestItems") or {})))
         self.counts[f"calls:{operation}"] += 1
         crashable = operation in WRITES and self.crash_at is not None and not self.crashed
@@ -135,8 +137,7 @@ class DynamoFaults:
 
 def _with_body(request: AWSPreparedRequest, body: dict[str, Any]) -> AWSPreparedRequest:
     raw = json.dumps(body).encode()
-    headers = request.headers.copy()
-    headers["Content-Length"] = str(len(raw))
+    headers = HTTPHeaders.from_dict({**request.headers, "Content-Length": str(len(raw))})
     return AWSPreparedRequest(
         method=request.method, url=request.url, headers=headers, body=raw, stream_output=request.stream_output
     )
@@ -149,24 +150,22 @@ def _response(request: AWSPreparedRequest, status: int, data: dict[str, Any]) ->
         "x-amzn-RequestId": "fault-injected",
         "x-amz-crc32": str(zlib.crc32(raw) & 0xFFFFFFFF),
     }
-    return AWSResponse(request.url, status, headers, MockRawResponse(raw))  # type: ignore[arg-type]
+    return AWSResponse(request.url, status, HTTPHeaders.from_dict(headers), moto_internals.raw_response(raw))
 
 
 @contextmanager
 def injected(faults: DynamoFaults) -> Iterator[DynamoFaults]:
     """Serve every DynamoDB call of this process through `faults` for the duration of the block."""
-    original = BotocoreStubber.__call__
+    stubber = moto_internals.botocore_stubber_class()
+    original = stubber.__call__
 
     def faulty(self: Any, event_name: str, request: AWSPreparedRequest, **kwargs: Any) -> Any:
         if not self.enabled:
             return None
         return faults.handle(lambda s, e, r: original(s, e, r, **kwargs), self, event_name, request)
 
-    BotocoreStubber.__call__ = faulty  # type: ignore[method-assign]
-    try:
+    with moto_internals.replaced(stubber, "__call__", faulty):
         yield faults
-    finally:
-        BotocoreStubber.__call__ = original  # type: ignore[method-assign]
 
 
 @contextmanager
@@ -176,7 +175,7 @@ def fast_retries() -> Iterator[None]:
 
     from chalicelib.repositories import base
 
-    config = ExponentialBackoff._DEFAULT_BACKOFF_CONFIG
+    config: dict[str, float] = vars(ExponentialBackoff)["_DEFAULT_BACKOFF_CONFIG"]  # private: not in the stubs
     saved = dict(config), base.BATCH_BASE_DELAY
     config["throttling_base_scale"] = 0.002
     config["non_throttling_base_scale"] = 0.0001

@@ -6,7 +6,7 @@ import json as jsonlib
 from dataclasses import dataclass
 from typing import Any
 
-from chalice import Chalice
+from chalice.app import Chalice
 
 from devstack.gateway import make_gateway
 

@@ -120,9 +120,13 @@ def test_only_the_platform_admin_runs_the_job_on_demand(tenants: Tenants, api: A
 
 
 def test_the_job_runs_daily_early_in_the_indonesian_morning() -> None:
+    from chalice.app import ScheduledEventConfig, ScheduleExpression
+
     from app import app
 
     (source,) = [s for s in app.event_sources if s.name == "send_commitment_reminders"]
+    assert isinstance(source, ScheduledEventConfig)
+    assert isinstance(source.schedule_expression, ScheduleExpression)
     assert source.schedule_expression.to_string() == "cron(0 23 * * ? *)"
 
 

@@ -159,15 +159,17 @@ def test_another_tenants_ids_answer_404_like_missing_ones(tenants: Tenants, api:
     foreign = new_commitment(api, pati)
     cid, sid = foreign["commitment_id"], foreign["stakeholder_id"]
     missing = "0123456789abcdef"
-    for path, body in [
+    transitions: list[tuple[str, dict[str, Any] | None]] = [
         ("/v1/commitments/{}", None),
         ("/v1/stakeholders/{}", None),
         ("/v1/commitments/{}/transitions", {"to": "committed", "expected_version": 1}),
-    ]:
+    ]
+    for path, body in transitions:
         real = path.format(cid if "commitments" in path else sid)
         method = "POST" if body else "GET"
-        got = api.request(method, real, key=grobogan.admin, **({"json": body} if body else {}))
-        absent = api.request(method, path.format(missing), key=grobogan.admin, **({"json": body} if body else {}))
+        payload: dict[str, Any] = {"json": body} if body else {}
+        got = api.request(method, real, key=grobogan.admin, **payload)
+        absent = api.request(method, path.format(missing), key=grobogan.admin, **payload)
         assert got.status == absent.status == 404
         assert got.text == absent.text
     assert api.get(f"/v1/commitments/{cid}", key=pati.admin).json["version"] == 1

@@ -16,10 +16,10 @@ from tests.http_client import ApiClient, ApiResponse
 @pytest.fixture
 def views_run(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The authorizer contexts that reached a protected route's view (each such view reads one first)."""
-    from chalicelib.api import http
+    from chalicelib.api import auth, http
 
     reached: list[str] = []
-    real: Callable[..., Any] = http.principal_from_context
+    real: Callable[..., Any] = auth.principal_from_context
 
     def spy(context: dict[str, Any] | None) -> Any:
         reached.append(str(((context or {}).get("authorizer") or {}).get("outcome")))
@@ -81,10 +81,10 @@ def test_a_revoked_key_reaches_the_view_only_to_be_answered_401_key_revoked(
 def test_the_view_still_refuses_a_role_the_route_does_not_declare_when_the_gateway_lets_it_through(
     tenants: Tenants, api: ApiClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib.api import auth
+    from chalicelib.api import auth, routes
 
     grobogan = tenants.create(GROBOGAN)
-    every_route = auth.resources_of(None)
+    every_route = routes.resources_of(None)
     monkeypatch.setattr(auth, "resources_of", lambda role: every_route)  # a gateway that allowed every route
     refused = api.post("/v1/admin/keys", key=grobogan.viewer, json={"role": "national_viewer"})
     _refused(refused, 403, "forbidden")

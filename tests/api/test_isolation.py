@@ -76,8 +76,8 @@ def test_every_route_with_a_path_parameter_has_a_foreign_id_and_every_write_a_bo
 def test_no_role_of_one_tenant_reaches_another_tenants_data(world: World, api: ApiClient) -> None:
     failures = []
     for path, method, _ in _operations(api):
-        url = re.sub(r"{(\w+)}", lambda m: world.ids[FOREIGN_IDS[m.group(1)]], path)
-        body: Callable[[World], Any] | Any = BODIES.get((method, path))
+        url = re.sub(r"{(\w+)}", lambda m: world.ids[FOREIGN_IDS[str(m.group(1))]], path)
+        body: Callable[[dict[str, str]], Any] | Any = BODIES.get((method, path))
         for role in ROLES:
             key = getattr(world.a, role)
             payload = body(world.ids) if callable(body) else body

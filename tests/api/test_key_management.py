@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -280,20 +280,22 @@ def test_a_keys_last_use_is_recorded_at_most_once_a_minute(tenants: Tenants, api
     assert _listed(api, tenants.admin_key, f"?tenant_id={GROBOGAN}")[viewer]["last_used_at"] == first
 
 
-def test_the_last_use_is_written_again_only_after_a_minute() -> None:
+def test_the_last_use_is_written_again_only_after_a_minute(monkeypatch: pytest.MonkeyPatch) -> None:
     from chalicelib.clock import utcnow
+    from chalicelib.repositories import keys as key_records
     from chalicelib.services import auth
 
     calls: list[str] = []
     now = utcnow()
-    original = auth.key_records.record_use
-    auth.key_records.record_use = lambda key_id, now: calls.append(key_id) or True  # type: ignore[assignment,misc]
-    try:
-        auth.record_use("k1", last_used_at=now - timedelta(seconds=59), now=now)
-        auth.record_use("k2", last_used_at=now - timedelta(seconds=60), now=now)
-        auth.record_use("k3", last_used_at=None, now=now)
-    finally:
-        auth.key_records.record_use = original  # type: ignore[method-assign]
+
+    def record_use(key_id: str, *, now: datetime) -> bool:
+        calls.append(key_id)
+        return True
+
+    monkeypatch.setattr(key_records, "record_use", record_use)
+    auth.record_use("k1", last_used_at=now - timedelta(seconds=59), now=now)
+    auth.record_use("k2", last_used_at=now - timedelta(seconds=60), now=now)
+    auth.record_use("k3", last_used_at=None, now=now)
     assert calls == ["k2", "k3"]
 
 

@@ -136,7 +136,7 @@ def test_a_batch_gives_one_result_per_report_in_order(office: TenantKeys, api: A
     stored = report("visits")
     api.post("/v1/reports", key=office.operator, json=stored)
     fresh = report("activity")
-    batch = [
+    batch: list[Any] = [
         fresh,
         stored,  # duplicate
         {**stored, "visitors": 50},  # conflict

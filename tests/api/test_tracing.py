@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,9 @@ from aws_lambda_powertools import Tracer
 
 from tests.factories import GROBOGAN, PATI, Tenants, register_village, report, run_scheduled
 from tests.http_client import ApiClient
+
+# Powertools leaves this classmethod unannotated: what it is, so the fixture below stays checked.
+_reset_tracer_config: Callable[[], None] = Tracer._reset_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,7 +60,7 @@ def traces(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Traces]:
     xray_recorder.configure(emitter=captured, sampling=False)
     # Tracers share one config, in which "disabled" sticks once any was disabled (the app's own, here).
     # auto_patch off: patching botocore would outlive the test; the spans are what is tested here.
-    Tracer._reset_config()
+    _reset_tracer_config()
     live = Tracer(service=observability.SERVICE, disabled=False, auto_patch=False)
     monkeypatch.setattr(observability, "tracer", lambda: live)
     xray_recorder.begin_segment("test", sampling=True)
@@ -67,7 +70,7 @@ def traces(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Traces]:
         xray_recorder.end_segment()
         xray_recorder.configure(emitter=saved[0], sampling=saved[1])
         global_sdk_config.set_sdk_enabled(was_enabled)
-        Tracer._reset_config()
+        _reset_tracer_config()
 
 
 def _flushed(traces: Traces) -> Traces:

@@ -19,7 +19,7 @@ def _raw(
     stack: HttpStack, method: str, path: str, body: bytes | None = None, key: str | None = None
 ) -> tuple[int, dict[str, str], bytes]:
     address = urllib.parse.urlsplit(stack.base)
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    connection = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port, timeout=30)
     headers = {"Content-Type": "application/json"}
     if key:
         headers["Authorization"] = f"Bearer {key}"

@@ -57,7 +57,10 @@ def _tenant(stack: HttpStack, code: str) -> str:
 
 
 def _report(village: str, day: dt.date, kind: str = "visits", **fields: Any) -> dict[str, Any]:
-    defaults = {"visits": {"women": 0, "children": 0}, "activity": {"title": "Kelas", "category": "class"}}
+    defaults: dict[str, dict[str, Any]] = {
+        "visits": {"women": 0, "children": 0},
+        "activity": {"title": "Kelas", "category": "class"},
+    }
     return {
         "submission_id": str(uuid.uuid4()),
         "village_code": village,

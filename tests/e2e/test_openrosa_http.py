@@ -74,7 +74,7 @@ def _reports(stack: HttpStack, key: str) -> dict[str, dict[str, Any]]:
     return {r["submission_id"]: r for r in body["items"]}
 
 
-ENGINE_FORMS = {
+ENGINE_FORMS: dict[str, dict[str, Any]] = {
     "tpbis_visits": {
         "violate": {"date": "2026-11-02", "visitors": 5, "women": 9},
         "values": {"visitors": 42, "women": 25, "children": 12},
@@ -172,7 +172,7 @@ def test_collect_shaped_requests_retry_split_and_edit_exactly_once(stack: HttpSt
 
     # A split upload: the same XML twice, a photo each time, the first marked incomplete.
     sid = str(uuid.uuid4())
-    values = {"village_code": V1, "date": "2026-11-20", "title": "Kelas membaca", "category": "class"}
+    values: dict[str, Any] = {"village_code": V1, "date": "2026-11-20", "title": "Kelas membaca", "category": "class"}
     values.update(participants=15, women=9)
     xml = instance_xml(activity, {**values, "photo_1": "a.jpg", "photo_2": "b.png"}, instance_id=sid)
     assert _post(url, xml, {"a.jpg": JPEG}, incomplete=True)[0] == 201

@@ -31,7 +31,7 @@ def test_each_table_has_the_names_and_keys_of_its_spec(template: Any, spec: Tabl
     expected: dict[str, Any] = {
         "TableName": Settings(stage=STAGE).table_name(spec.name),
         "KeySchema": _key_schema(spec.hash_key, spec.range_key),
-        "AttributeDefinitions": Match.array_equals(  # type: ignore[attr-defined]
+        "AttributeDefinitions": Match.array_equals(
             [{"AttributeName": name, "AttributeType": "S"} for name in spec.key_attributes()]
         ),
         "GlobalSecondaryIndexes": [

@@ -48,7 +48,8 @@ def _table_of(resource: Any, table_ids: dict[str, str]) -> str | None:
 
 def _role_of(synthesized: Synthesized, function: str) -> dict[str, Any]:
     role_id = synthesized.functions()[function]["Properties"]["Role"]["Fn::GetAtt"][0]
-    return synthesized.template["Resources"][role_id]
+    role: dict[str, Any] = synthesized.template["Resources"][role_id]
+    return role
 
 
 def _table_grants(synthesized: Synthesized, function: str) -> dict[str, set[str]]:

@@ -17,7 +17,8 @@ ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 def _one(synthesized: Synthesized, resource_type: str) -> dict[str, Any]:
     found = list(synthesized.resources(resource_type).values())
     assert len(found) == 1, found
-    return found[0]["Properties"]
+    properties: dict[str, Any] = found[0]["Properties"]
+    return properties
 
 
 def test_the_distribution_serves_the_bucket_and_routes_v1_to_the_rest_api_stage(synthesized: Synthesized) -> None:

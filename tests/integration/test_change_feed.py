@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from benchmarks.support import counting_dynamodb
 from chalicelib.repositories import changes
+from tests.support.dynamo_counter import counting_dynamodb
 
 VILLAGES = [f"11.08.{k:02d}.{2000 + v}" for k in range(1, 4) for v in range(1, 101)]  # 300 villages
 

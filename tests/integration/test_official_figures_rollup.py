@@ -15,6 +15,7 @@ from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.reports import Incoming, ReportContent, ReportType
 from chalicelib.domain.rollup_plan import NATION
 from chalicelib.repositories.aggregates import national_figures, tenant_figures
+from tests.support.villages import VillageBody
 
 TENANT, V1, V2 = "33.15", "33.15.01.2001", "33.15.01.2002"
 WIB = dt.timezone(dt.timedelta(hours=7))
@@ -35,16 +36,13 @@ def _at(day: str, hour: int = 9) -> dt.datetime:
     return dt.datetime.fromisoformat(day).replace(hour=hour, tzinfo=WIB)
 
 
-class _Body:
-    def __init__(self, joined_on: dt.date | None = None, cohort: str | None = None) -> None:
-        self.library_name, self.joined_year, self.joined_on, self.cohort = "Perpustakaan", None, joined_on, cohort
-
-
 def _register(code: str, *, joined_on: str | None = None, cohort: str | None = None, now: dt.datetime) -> None:
     from chalicelib.services.villages import register
 
     joined = dt.date.fromisoformat(joined_on) if joined_on else None
-    register(principal=ADMIN, village_code=code, data=_Body(joined, cohort), now=now)
+    register(
+        principal=ADMIN, village_code=code, data=VillageBody("Perpustakaan", joined_on=joined, cohort=cohort), now=now
+    )
 
 
 def _visits(code: str, day: str, visitors: int, *, received: dt.datetime) -> Any:

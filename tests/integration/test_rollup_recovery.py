@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from benchmarks.support import counting_dynamodb
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.reports import Incoming, ReportContent, ReportType
 from chalicelib.domain.tenants import Tenant, TenantStatus
@@ -19,6 +18,8 @@ from chalicelib.services import reports as reports_service
 from chalicelib.services import rollup
 from chalicelib.services.villages import register
 from tests.rollup_oracle import stored_aggregates
+from tests.support.dynamo_counter import counting_dynamodb
+from tests.support.villages import VillageBody
 
 NOW = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)
 TENANT = "33.15"
@@ -27,10 +28,6 @@ TENANT = "33.15"
 def _markers() -> list[changes.Marker]:
     """Every marker of the change feed: the tenants' and the national step's."""
     return changes.pending() + changes.national_feed().pending()
-
-
-class _Village:
-    library_name, joined_year, joined_on, cohort = "Perpusdes", None, None, None
 
 
 def _admin(tenant: str = TENANT) -> Principal:
@@ -51,7 +48,7 @@ def tenant(aws: None) -> Iterator[str]:
 
     TenantRepository().add(Tenant(TENANT, "Kabupaten Grobogan", "Dinas", "Sri", "s@x.id", TenantStatus.ACTIVE, NOW))
     for village in ("33.15.01.2001", "33.15.02.2001"):
-        register(principal=_admin(), village_code=village, data=_Village(), now=NOW)
+        register(principal=_admin(), village_code=village, data=VillageBody("Perpusdes"), now=NOW)
     yield TENANT
 
 
@@ -122,7 +119,7 @@ def _tenant_with_a_village(code: str, village: str) -> None:
     from chalicelib.repositories.tenants import TenantRepository
 
     TenantRepository().add(Tenant(code, code, "Dinas", "Sri", "s@x.id", TenantStatus.ACTIVE, NOW))
-    register(principal=_admin(code), village_code=village, data=_Village(), now=NOW)
+    register(principal=_admin(code), village_code=village, data=VillageBody("Perpusdes"), now=NOW)
 
 
 def _dirty_tenants() -> set[str]:
@@ -264,7 +261,7 @@ def test_incremental_work_does_not_grow_with_history(aws: None) -> None:
     TenantRepository().add(Tenant(TENANT, "Kabupaten Grobogan", "Dinas", "Sri", "s@x.id", TenantStatus.ACTIVE, NOW))
     villages = [f"33.15.01.20{i:02d}" for i in range(1, 13)]
     for village in villages:
-        register(principal=_admin(), village_code=village, data=_Village(), now=NOW)
+        register(principal=_admin(), village_code=village, data=VillageBody("Perpusdes"), now=NOW)
 
     def requests_for_one_new_report() -> int:
         rollup.run(now=NOW, settle_seconds=0)

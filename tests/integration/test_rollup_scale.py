@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from benchmarks import rollup as bench
-from benchmarks.moto_index import ITEM_OPERATIONS, direct_item_responses, indexed_queries
 from chalicelib import areas
+from devstack import moto_internals
+from tests.support import rollup_world as bench
+from tests.support.moto_index import ITEM_OPERATIONS, direct_item_responses, indexed_queries
 
 TENANT = "33.15"
 
@@ -82,12 +83,11 @@ def test_indexed_queries_answer_exactly_like_stock_moto(aws: None) -> None:
 def _both_serializers() -> Iterator[Counter[str]]:
     """Every DynamoDB item response written by moto's serializer and by the direct path, which
     must agree (body as JSON, headers, status); counts the responses compared, by operation."""
-    from moto.core.serialize import ResponseSerializer
-
+    serializer = moto_internals.response_serializer_class()
     compared: Counter[str] = Counter()
-    stock = ResponseSerializer._serialize_result
+    stock = serializer._serialize_result
     with direct_item_responses():
-        direct = ResponseSerializer._serialize_result
+        direct = serializer._serialize_result
 
         def serialize_result(self: Any, resp: Any, result: Any) -> Any:
             expected = stock(self, copy.deepcopy(resp), result)
@@ -98,11 +98,8 @@ def _both_serializers() -> Iterator[Counter[str]]:
                 compared[self.operation_name] += 1
             return expected
 
-        ResponseSerializer._serialize_result = serialize_result  # type: ignore[method-assign]
-        try:
+        with moto_internals.replaced(serializer, "_serialize_result", serialize_result):
             yield compared
-        finally:
-            ResponseSerializer._serialize_result = direct  # type: ignore[method-assign]
 
 
 def test_direct_item_responses_are_what_moto_would_have_written(aws: None) -> None:

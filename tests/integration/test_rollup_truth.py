@@ -18,6 +18,7 @@ from moto import mock_aws
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.reports import Incoming
 from tests.rollup_oracle import RawReport, RawVillage, World, expected, shown_indicators
+from tests.support.villages import VillageBody
 
 NOW = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)
 # Three tenants in two provinces; Grobogan's villages in two kecamatan.
@@ -54,7 +55,7 @@ def tenant_of(village: str) -> str:
 
 def _fields(kind: str, a: int, b: int) -> dict[str, Any]:
     small = min(a, b)
-    return {
+    by_kind: dict[str, dict[str, Any]] = {
         "visits": {"visitors": a, "women": small},
         "activity": {
             "title": "Kelas",
@@ -68,7 +69,8 @@ def _fields(kind: str, a: int, b: int) -> dict[str, Any]:
         "media": {"outlet": "Radio", "medium": "radio"},
         "partnership": {"partner_name": "Mitra", "partner_kind": "ngo", "agreement": "mou"},
         "ict": {"computer_sessions": a, "internet_users": b},
-    }[kind]
+    }
+    return by_kind[kind]
 
 
 report_content = st.tuples(
@@ -148,13 +150,9 @@ def test_incremental_equals_from_scratch_equals_naive(ops: list[tuple[Any, ...]]
         raw: dict[tuple[str, str], RawReport] = {}  # (tenant, submission id) -> final state
         world = World({}, now=NOW)
 
-        class Body:
-            def __init__(self, name: str, joined: str | None, cohort: str | None) -> None:
-                self.library_name, self.joined_year, self.cohort = name, None, cohort
-                self.joined_on = dt.date.fromisoformat(joined) if joined else None
-
         def register_village(village: str, joined: str | None = None, cohort: str | None = None) -> None:
-            data = Body(village, joined, cohort)
+            joined_on = dt.date.fromisoformat(joined) if joined else None
+            data = VillageBody(village, joined_on=joined_on, cohort=cohort)
             register(principal=_admin(tenant_of(village)), village_code=village, data=data, now=NOW)
             known = world.villages.setdefault(village, RawVillage())
             known.joined_on, known.cohort = data.joined_on, cohort

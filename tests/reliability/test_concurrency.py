@@ -7,11 +7,11 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
-from devstack import atomic
+from devstack import atomic, moto_internals
 from tests.e2e.conftest import HttpStack
 
 CLIENTS = 8
@@ -59,7 +59,7 @@ def _at_once(send: Callable[[], T], clients: int = CLIENTS, timeout: float = 120
 def test_eight_clients_posting_the_same_batch_at_once_store_each_report_once(http_stack: HttpStack) -> None:
     village = "33.15.01.2001"
     key = _office(http_stack, "33.15", village)
-    batch = [
+    batch: list[dict[str, Any]] = [
         {
             "submission_id": str(uuid.uuid4()),
             "village_code": village,
@@ -115,17 +115,16 @@ def test_eight_clients_moving_the_same_commitment_from_the_same_version_exactly_
 
 
 def test_the_atomic_patch_is_one_installable_and_removable_mechanism() -> None:
-    from moto.dynamodb.models import DynamoDBBackend
-
-    before = {name: getattr(DynamoDBBackend, name) for name in atomic.OPERATIONS}
+    backend = moto_internals.dynamodb_backend_class()
+    before = {name: getattr(backend, name) for name in atomic.OPERATIONS}
     uninstall = atomic.install()
     try:
         assert atomic.is_installed()
         assert atomic.install() is not None  # a second install changes nothing
-        assert all(getattr(DynamoDBBackend, n) is not before[n] for n in atomic.OPERATIONS)
+        assert all(getattr(backend, n) is not before[n] for n in atomic.OPERATIONS)
     finally:
         uninstall()
-    assert {name: getattr(DynamoDBBackend, name) for name in atomic.OPERATIONS} == before
+    assert {name: getattr(backend, name) for name in atomic.OPERATIONS} == before
     assert not atomic.is_installed()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
@@ -18,32 +18,10 @@ from chalicelib.domain.commitments import (
     check_new_commitment,
 )
 from chalicelib.errors import InvalidInputError, InvalidTransitionError, VersionConflictError
+from tests.support.commitments import AT, commitment
 
 S = CommitmentStatus
-AT = datetime(2026, 11, 3, 2, 0, tzinfo=UTC)
 ON = date(2026, 11, 3)
-
-
-def commitment(
-    status: CommitmentStatus = S.PROPOSED, kind: CommitmentKind = CommitmentKind.POLICY, **kw: object
-) -> Commitment:
-    fields: dict[str, object] = {
-        "commitment_id": "00000000000000aa",
-        "tenant_id": "33.15",
-        "stakeholder_id": "00000000000000bb",
-        "kind": kind,
-        "description": "Perdes perpustakaan desa",
-        "due_date": date(2026, 12, 31),
-        "village_code": "33.15.01.2001",
-        "status": status,
-        "version": 3,
-        "created_at": AT,
-        "updated_at": AT,
-        "created_by": "key",
-        "amount_idr": 25_000_000 if kind is CommitmentKind.BUDGET else None,
-    }
-    fields.update(kw)
-    return Commitment(**fields)  # type: ignore[arg-type]
 
 
 def move(c: Commitment, to: CommitmentStatus, **kw: object) -> Commitment:

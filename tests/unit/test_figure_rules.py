@@ -27,7 +27,9 @@ WIB = ZoneInfo("Asia/Jakarta")
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
-def _village(joined_on: dt.date | None = None, joined_year: int | None = None, deactivated_on: dt.date | None = None):
+def _village(
+    joined_on: dt.date | None = None, joined_year: int | None = None, deactivated_on: dt.date | None = None
+) -> Village:
     return Village("33.15", "33.15.01.2001", "p", joined_year, None, T0, T0, joined_on, deactivated_on)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from devstack.scheduler import interval_of, next_daily_run, scheduled_functions
+from chalicelib.domain.schedules import interval_of
+from devstack.scheduler import next_daily_run, scheduled_functions
 
 
 def test_a_daily_cron_fires_next_at_its_utc_time() -> None:

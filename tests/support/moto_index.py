@@ -18,7 +18,7 @@ moto 5.2 also writes every response by walking botocore's shape model member by 
 three quarters of a rollup's time on moto goes there). The results of DynamoDB's item operations
 are already in DynamoDB's JSON form, so they are dumped as they are (bytes in base64, None left
 out); `tests/integration/test_rollup_scale.py` checks that the bodies decode to the same JSON.
-Nothing here is used outside benchmarks and tests.
+Nothing here is used outside benchmarks and tests; moto's classes come from devstack/moto_internals.py.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from devstack import moto_internals
+
 _SIDE = "_bench_gsi_keys"  # attribute name -> value -> {(hash, range)} on each moto Table
 
 
@@ -37,7 +39,7 @@ def _sort_key(item: Any) -> Any:
 
 
 def _index_attributes(table: Any) -> set[str]:
-    names = set()
+    names: set[str] = set()
     for index in table.global_indexes or []:
         names.update(k["AttributeName"] for k in index.schema if k["KeyType"] == "HASH")
     return names
@@ -116,9 +118,8 @@ def _plain(value: Any) -> Any:
 @contextmanager
 def direct_item_responses() -> Iterator[None]:
     """While active, results of DynamoDB item operations skip moto's shape-driven serializer."""
-    from moto.core.serialize import ResponseSerializer
-
-    original = ResponseSerializer._serialize_result
+    serializer = moto_internals.response_serializer_class()
+    original = serializer._serialize_result
 
     def serialize_result(self: Any, resp: Any, result: Any) -> Any:
         if self.service_model.service_name != "dynamodb" or self.operation_name not in ITEM_OPERATIONS:
@@ -127,22 +128,18 @@ def direct_item_responses() -> Iterator[None]:
         known = {k: v for k, v in result.items() if k in shape.members}  # moto adds a few legacy keys
         return self._serialized_result_to_response(resp, result, shape, _plain(known))
 
-    ResponseSerializer._serialize_result = serialize_result  # type: ignore[method-assign]
-    try:
+    with moto_internals.replaced(serializer, "_serialize_result", serialize_result):
         yield
-    finally:
-        ResponseSerializer._serialize_result = original  # type: ignore[method-assign]
 
 
 @contextmanager
 def indexed_queries() -> Iterator[None]:
     """While active, moto's DynamoDB queries read only the items of the queried partition."""
-    from moto.dynamodb.models import DynamoDBBackend
-    from moto.dynamodb.models.table import Table
-
-    original_query = Table.query
-    original_put = Table.put_item
-    original_update = DynamoDBBackend.update_item
+    backend = moto_internals.dynamodb_backend_class()
+    table_class = moto_internals.dynamodb_table_class()
+    original_query = table_class.query
+    original_put = table_class.put_item
+    original_update = backend.update_item
 
     def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
         index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
@@ -167,14 +164,13 @@ def indexed_queries() -> Iterator[None]:
             _add(self.get_table(table_name), item)
         return item
 
-    Table.query = query
-    Table.put_item = put_item
-    DynamoDBBackend.update_item = update_item
-    try:
-        yield
-    finally:
-        Table.query = original_query
-        Table.put_item = original_put
-        DynamoDBBackend.update_item = original_update
-        while _built:  # writes made after this point would not reach them
-            _built.pop().__dict__.pop(_SIDE, None)
+    with (
+        moto_internals.replaced(table_class, "query", query),
+        moto_internals.replaced(table_class, "put_item", put_item),
+        moto_internals.replaced(backend, "update_item", update_item),
+    ):
+        try:
+            yield
+        finally:
+            while _built:  # writes made after this point would not reach them
+                _built.pop().__dict__.pop(_SIDE, None)
