@@ -59,8 +59,19 @@ class FigureStore:
 
     def read_keys(self, keys: Iterable[FigureKey]) -> dict[FigureKey, Stored]:
         """The stored figures of these keys (absent ones are left out), in batches of 100."""
-        rows = {(self._partition(key), key.code): key for key in keys}
-        return {rows[(r.pk, r.sk)]: _stored(r) for r in batch_get(AggregateRecord, rows)}
+        rows = self.rows(keys)
+        return self.of_records(rows, batch_get(AggregateRecord, rows))
+
+    def rows(self, keys: Iterable[FigureKey]) -> dict[tuple[str, str], FigureKey]:
+        """Where each key's item lies (partition, sort key), for a batch read that spans tables."""
+        return {(self._partition(key), key.code): key for key in keys}
+
+    @staticmethod
+    def of_records(
+        rows: Mapping[tuple[str, str], FigureKey], records: Iterable[AggregateRecord]
+    ) -> dict[FigureKey, Stored]:
+        """The figures of records read at `rows`, by key."""
+        return {rows[(r.pk, r.sk)]: _stored(r) for r in records}
 
     def write(
         self,

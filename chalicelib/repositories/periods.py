@@ -138,13 +138,9 @@ class PeriodRepository:
     def settings(self) -> PeriodSettings:
         """The tenant's reporting settings (the defaults when never set)."""
         try:
-            record = SettingsRecord.get(self.tenant_id, SETTINGS_SK, consistent_read=True)
+            return settings_of(SettingsRecord.get(self.tenant_id, SETTINGS_SK, consistent_read=True))
         except SettingsRecord.DoesNotExist:
             return PeriodSettings()
-        days = record.auto_lock_days
-        return PeriodSettings(
-            deadline_day=int(record.deadline_day), auto_lock_days=int(days) if days is not None else None
-        )
 
     def save_settings(self, settings: PeriodSettings) -> None:
         """Replace the tenant's reporting settings."""
@@ -179,3 +175,11 @@ def states_of(tenant_months: Iterable[tuple[str, str]]) -> dict[tuple[str, str],
     keys = [(tenant, month_sk(month)) for tenant, month in tenant_months]
     records = batch_get(MonthRecord, keys, consistent_read=False)
     return {(r.tenant_id, a.month): a for r, a in ((r, r.to_domain()) for r in records)}
+
+
+def settings_of(record: SettingsRecord | None) -> PeriodSettings:
+    """A tenant's reporting settings from their stored item (the defaults when there is none)."""
+    if record is None:
+        return PeriodSettings()
+    days = record.auto_lock_days
+    return PeriodSettings(deadline_day=int(record.deadline_day), auto_lock_days=int(days) if days is not None else None)

@@ -28,12 +28,11 @@ from chalicelib.domain.rollup_plan import (
     periods_of_month,
 )
 from chalicelib.repositories import changes
-from chalicelib.repositories.periods import PeriodRepository
+from chalicelib.repositories.aggregates import TenantFigures
 from chalicelib.repositories.reports import ReportRepository
-from chalicelib.repositories.villages import VillageRepository
+from chalicelib.repositories.rollup_inputs import read_run_inputs
 from chalicelib.services.rollup_problems import ProblemLog
 from chalicelib.services.rollup_village import FactSource, VillageSources, compute_village, sum_months
-from chalicelib.stores.rollup import FigurePort
 
 if TYPE_CHECKING:
     from chalicelib.services.rollup import RollupSummary
@@ -54,7 +53,7 @@ def roll_tenant(
     tenant_id: str,
     markers: list[changes.Marker],
     *,
-    store: FigurePort,
+    store: TenantFigures,
     facts: FactSource,
     now: dt.datetime,
     summary: RollupSummary,
@@ -64,22 +63,18 @@ def roll_tenant(
     """Recompute a tenant's dirty villages (until `should_stop`; from `resume_village` round to it, so
     none waits forever behind villages that keep changing), their kecamatan and the regency.
 
-    Everything the sums need, and what is stored under every key about to be written, comes in one
-    batch read (100 keys a request) planned from the markers, rather than one query per (parent,
-    period); a village whose basis changed recomputes more months, and only their keys are read after."""
+    Everything the sums need, what is stored under every key about to be written, the dirty villages'
+    registrations and the tenant's settings come in one batch read (100 keys a request, over the three
+    tables) planned from the markers, rather than one query per (parent, period); a village whose basis
+    changed recomputes more months, and only their keys are read after."""
     village_months, direct_months = dirty_scopes((m.month, m.scopes) for m in markers)
     direct_periods = {period for month in direct_months for period in periods_of_month(month)}
     problems = ProblemLog(tenant_id, now=now)
-    villages = VillageRepository(tenant_id=tenant_id).get_many(village_months) if village_months else {}
     planned = Touched.of(tenant_id, village_months, direct_periods).keys(village_months)
-    stored = store.read_keys(planned)
+    inputs = read_run_inputs(store, village_months, planned)
+    villages, stored = inputs.villages, inputs.figures
     sources = VillageSources(
-        tenant_id,
-        ReportRepository(tenant_id=tenant_id),
-        facts,
-        problems,
-        PeriodRepository(tenant_id=tenant_id).settings().deadline_day if village_months else 0,
-        now,
+        tenant_id, ReportRepository(tenant_id=tenant_id), facts, problems, inputs.settings.deadline_day, now
     )
     result = TenantResult(periods={STOCK})
     fresh: dict[FigureKey, dict[str, Any]] = {}  # figures recomputed by this run
@@ -114,9 +109,7 @@ def roll_tenant(
         span = Period(year, PeriodKind.YEAR, 1)
         year_facts = facts(tenant_id, REGENCY_SCOPE, span.start, span.end)
         for period in periods_of_year:
-            fresh[FigureKey("kecamatan", str(period), REGENCY_DIRECT)] = dict(
-                commitment_figures(year_facts, period)
-            )
+            fresh[FigureKey("kecamatan", str(period), REGENCY_DIRECT)] = dict(commitment_figures(year_facts, period))
     if direct_months:
         result.done.add(REGENCY_SCOPE)
 
