@@ -23,7 +23,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.domain.reports import FieldChange, Report, ReportContent, ReportStatus, ReportType, Revision
 from chalicelib.errors import ConflictError, VersionConflictError
 from chalicelib.repositories.base import all_of, batch_get, condition_held, decode_cursor, encode_cursor, table_meta
-from chalicelib.stores.reports import Unreadable
+from chalicelib.stores.reports import ReportQuery, Unreadable
 from chalicelib.tables import REPORTS
 
 
@@ -207,26 +207,17 @@ class ReportRepository:
                 ) from exc
             raise
 
-    def page(
-        self,
-        *,
-        village_codes: frozenset[str] | None,
-        village_code: str | None,
-        report_type: ReportType | None,
-        start: dt.date | None,
-        end: dt.date | None,
-        include_void: bool,
-        limit: int,
-        cursor: str | None,
-    ) -> tuple[list[Report], str | None]:
+    def page(self, query: ReportQuery, *, limit: int, cursor: str | None) -> tuple[list[Report], str | None]:
         """One page of reports, newest first; `village_codes` limits an operator to its villages."""
+        village_codes, village_code, report_type = query.village_codes, query.village_code, query.report_type
+        start, end = query.start, query.end
         low = start.isoformat() if start else "0"
         high = (end.isoformat() if end else "9") + "#~"
         condition = ReportRecord.date_key.between(low, high)
         filters: list[Any] = []
         if report_type is not None:
             filters.append(ReportRecord.type == report_type.value)
-        if not include_void:
+        if not query.include_void:
             filters.append(ReportRecord.status == ReportStatus.ACTIVE.value)
         if village_code is None and village_codes is not None:
             filters.append(ReportRecord.village_code.is_in(*sorted(village_codes)))

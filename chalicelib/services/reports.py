@@ -36,6 +36,7 @@ from chalicelib.observability import MetricUnit, metrics
 from chalicelib.services import periods
 from chalicelib.services.villages import check_village_code
 from chalicelib.stores import ReportStore, for_tenant
+from chalicelib.stores.reports import ReportQuery
 
 WRITERS = (Role.DISTRICT_ADMIN, Role.OPERATOR)
 READERS = (Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER)
@@ -299,13 +300,5 @@ def page(
     if village_code is not None and not principal.sees_village(village_code):
         raise PermissionDeniedError(f"this key may not read village {village_code}")
     only = principal.villages if principal.role is Role.OPERATOR else None
-    return for_tenant(principal.tenant).reports.page(
-        village_codes=only,
-        village_code=village_code,
-        report_type=report_type,
-        start=start,
-        end=end,
-        include_void=include_void,
-        limit=limit,
-        cursor=cursor,
-    )
+    query = ReportQuery(only, village_code, report_type, start, end, include_void)
+    return for_tenant(principal.tenant).reports.page(query, limit=limit, cursor=cursor)

@@ -18,6 +18,19 @@ from chalicelib.domain.reports import Report, ReportType
 Unreadable = Callable[[str, Exception], None]  # told of a stored item no report can be made of
 
 
+@dataclass(frozen=True)
+class ReportQuery:
+    """Which reports a listing holds: dated start..end (either open), of one village or among
+    `village_codes` (an operator's), of one type, void ones or not."""
+
+    village_codes: frozenset[str] | None = None
+    village_code: str | None = None
+    report_type: ReportType | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    include_void: bool = False
+
+
 class ReportStore(Protocol):
     """The reports of one tenant, by submission id, each with its history inside it."""
 
@@ -45,22 +58,10 @@ class ReportStore(Protocol):
         no longer at `report.version`."""
         ...
 
-    def page(
-        self,
-        *,
-        village_codes: frozenset[str] | None,
-        village_code: str | None,
-        report_type: ReportType | None,
-        start: dt.date | None,
-        end: dt.date | None,
-        include_void: bool,
-        limit: int,
-        cursor: str | None,
-    ) -> tuple[list[Report], str | None]:
-        """One page of reports dated start..end, newest first (by date, then id); of one village, or
-        among `village_codes` (an operator's). A page holds at most `limit` reports and may hold fewer
-        while a cursor follows; the cursor is None after the last page. A cursor of another tenant or
-        another village's listing is refused (MalformedRequestError)."""
+    def page(self, query: ReportQuery, *, limit: int, cursor: str | None) -> tuple[list[Report], str | None]:
+        """One page of the reports the query holds, newest first (by date, then id). A page holds at most
+        `limit` reports and may hold fewer while a cursor follows; the cursor is None after the last
+        page. A cursor of another tenant or another village's listing is refused (MalformedRequestError)."""
         ...
 
     def needing_review(

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
 from chalicelib.domain.reports import Report, ReportContent, ReportType
 from chalicelib.errors import ConflictError, MalformedRequestError, VersionConflictError
 from chalicelib.stores import ReportStore
+from chalicelib.stores.reports import ReportQuery
 from tests.contract.conftest import StoresOf
 
 A, B = "33.15", "33.22"
@@ -24,20 +26,11 @@ def _report(sid: str, day: int = 2, village: str = V1, kind: ReportType = Report
     return Report.new(tenant_id=tenant, submission_id=sid, content=content, by="k1", at=AT)
 
 
-def _walk(store: ReportStore, *, limit: int, **query: object) -> list[str]:
+def _walk(store: ReportStore, *, limit: int, **query: Any) -> list[str]:
     ids: list[str] = []
     cursor: str | None = None
-    arguments: dict[str, object] = {
-        "village_codes": None,
-        "village_code": None,
-        "report_type": None,
-        "start": None,
-        "end": None,
-        "include_void": False,
-    }
-    arguments.update(query)
     while True:
-        items, cursor = store.page(limit=limit, cursor=cursor, **arguments)  # type: ignore[arg-type]
+        items, cursor = store.page(ReportQuery(**query), limit=limit, cursor=cursor)
         assert len(items) <= limit
         ids += [r.submission_id for r in items]
         if cursor is None:
@@ -121,17 +114,16 @@ def test_a_cursor_is_refused_by_another_tenant_and_by_another_village_s_listing(
     store = stores_of(A).reports
     for sid in ("a", "b", "c"):
         store.add(_report(sid))
-    query = {"village_codes": None, "report_type": None, "start": None, "end": None, "include_void": False}
-    _, of_tenant = store.page(village_code=None, limit=1, cursor=None, **query)  # type: ignore[arg-type]
-    _, of_village = store.page(village_code=V1, limit=1, cursor=None, **query)  # type: ignore[arg-type]
+    _, of_tenant = store.page(ReportQuery(), limit=1, cursor=None)
+    _, of_village = store.page(ReportQuery(village_code=V1), limit=1, cursor=None)
     assert of_tenant is not None and of_village is not None
 
     with pytest.raises(MalformedRequestError):
-        stores_of(B).reports.page(village_code=None, limit=1, cursor=of_tenant, **query)  # type: ignore[arg-type]
+        stores_of(B).reports.page(ReportQuery(), limit=1, cursor=of_tenant)
     with pytest.raises(MalformedRequestError):
-        store.page(village_code=V2, limit=1, cursor=of_village, **query)  # type: ignore[arg-type]
+        store.page(ReportQuery(village_code=V2), limit=1, cursor=of_village)
     with pytest.raises(MalformedRequestError):
-        store.page(village_code=None, limit=1, cursor="not-a-cursor", **query)  # type: ignore[arg-type]
+        store.page(ReportQuery(), limit=1, cursor="not-a-cursor")
 
 
 def test_the_review_list_holds_the_active_reports_with_reasons_newest_first(stores_of: StoresOf) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from chalicelib.domain.reports import Report, ReportStatus, ReportType
 from chalicelib.errors import ConflictError, VersionConflictError
 from chalicelib.repositories.base import decode_cursor, encode_cursor
-from chalicelib.stores.reports import InstanceRef, Unreadable
+from chalicelib.stores.reports import InstanceRef, ReportQuery, Unreadable
 from tests.fakes.rollup_stores import MemoryFeed
 
 Marked = list[tuple[str, str, str]]  # (tenant, month, scope), in the order announced
@@ -64,19 +64,9 @@ class MemoryReportStore:
         del self._reports[report.submission_id]
         self._reports[new_id] = self._own(replace(report, submission_id=new_id))
 
-    def page(
-        self,
-        *,
-        village_codes: frozenset[str] | None,
-        village_code: str | None,
-        report_type: ReportType | None,
-        start: dt.date | None,
-        end: dt.date | None,
-        include_void: bool,
-        limit: int,
-        cursor: str | None,
-    ) -> tuple[list[Report], str | None]:
-        low, high = (start.isoformat() if start else "0"), (end.isoformat() if end else "9") + "#~"
+    def page(self, query: ReportQuery, *, limit: int, cursor: str | None) -> tuple[list[Report], str | None]:
+        q, village_code = query, query.village_code
+        low, high = (q.start.isoformat() if q.start else "0"), (q.end.isoformat() if q.end else "9") + "#~"
         scope = {"tenant_id": self.tenant_id}
         if village_code is not None:
             scope = {"village_key": f"{self.tenant_id}#{village_code}"}
@@ -88,9 +78,9 @@ class MemoryReportStore:
 
         def passes(r: Report) -> bool:
             return (
-                (report_type is None or r.content.type is report_type)
-                and (include_void or r.status is ReportStatus.ACTIVE)
-                and (village_code is not None or village_codes is None or r.content.village_code in village_codes)
+                (q.report_type is None or r.content.type is q.report_type)
+                and (q.include_void or r.status is ReportStatus.ACTIVE)
+                and (village_code is not None or q.village_codes is None or r.content.village_code in q.village_codes)
             )
 
         return self._paged(in_range, passes, scope, limit=limit, cursor=cursor)
