@@ -8,8 +8,6 @@ same replaced instance is refused.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
@@ -17,6 +15,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.repositories.base import table_meta
+from chalicelib.stores.reports import InstanceRef
 from chalicelib.tables import OPENROSA_INSTANCES
 
 
@@ -32,18 +31,8 @@ class InstanceRecord(Model):
     superseded_by = UnicodeAttribute(null=True)
 
 
-@dataclass(frozen=True)
-class InstanceRef:
-    """An instance: the report it belongs to, what it carried, and the instance that replaced it."""
-
-    instance_id: str
-    report_id: str
-    fingerprint: str | None
-    superseded_by: str | None
-
-
 class InstanceRepository:
-    """The instances of one tenant."""
+    """The instances of one tenant (a `chalicelib.stores.reports.InstanceStore`)."""
 
     def __init__(self, *, tenant_id: str) -> None:
         if not tenant_id:

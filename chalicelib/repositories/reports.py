@@ -9,20 +9,21 @@ partnership reports carry its key) so a village's partnerships are read without 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.connection import Connection
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.reports import FieldChange, Report, ReportContent, ReportStatus, ReportType, Revision
-from chalicelib.errors import VersionConflictError
+from chalicelib.errors import ConflictError, VersionConflictError
 from chalicelib.repositories.base import all_of, batch_get, condition_held, decode_cursor, encode_cursor, table_meta
+from chalicelib.stores.reports import ReportQuery, Unreadable
 from chalicelib.tables import REPORTS
 
 
@@ -143,7 +144,7 @@ def village_key(tenant_id: str, village_code: str) -> str:
 
 
 class ReportRepository:
-    """The reports of one tenant."""
+    """The reports of one tenant (a `chalicelib.stores.reports.ReportStore`)."""
 
     def __init__(self, *, tenant_id: str) -> None:
         if not tenant_id:
@@ -206,26 +207,17 @@ class ReportRepository:
                 ) from exc
             raise
 
-    def page(
-        self,
-        *,
-        village_codes: frozenset[str] | None,
-        village_code: str | None,
-        report_type: ReportType | None,
-        start: dt.date | None,
-        end: dt.date | None,
-        include_void: bool,
-        limit: int,
-        cursor: str | None,
-    ) -> tuple[list[Report], str | None]:
+    def page(self, query: ReportQuery, *, limit: int, cursor: str | None) -> tuple[list[Report], str | None]:
         """One page of reports, newest first; `village_codes` limits an operator to its villages."""
+        village_codes, village_code, report_type = query.village_codes, query.village_code, query.report_type
+        start, end = query.start, query.end
         low = start.isoformat() if start else "0"
         high = (end.isoformat() if end else "9") + "#~"
         condition = ReportRecord.date_key.between(low, high)
         filters: list[Any] = []
         if report_type is not None:
             filters.append(ReportRecord.type == report_type.value)
-        if not include_void:
+        if not query.include_void:
             filters.append(ReportRecord.status == ReportStatus.ACTIVE.value)
         if village_code is None and village_codes is not None:
             filters.append(ReportRecord.village_code.is_in(*sorted(village_codes)))
@@ -257,9 +249,14 @@ class ReportRepository:
         """Move a report to another submission id in one transaction (written there only if that id is
         free, removed here only if it is still at its version): same content, history and version."""
         moved = replace(report, submission_id=new_id)
-        with TransactWrite(connection=Connection()) as transaction:
-            transaction.save(self._record(moved), condition=ReportRecord.submission_id.does_not_exist())
-            transaction.delete(self._record(report), condition=ReportRecord.version == report.version)
+        try:
+            with TransactWrite(connection=Connection()) as transaction:
+                transaction.save(self._record(moved), condition=ReportRecord.submission_id.does_not_exist())
+                transaction.delete(self._record(report), condition=ReportRecord.version == report.version)
+        except TransactWriteError as exc:
+            if exc.cause_response_code == "TransactionCanceledException":
+                raise ConflictError(f"{new_id} is taken or the report changed meanwhile; reload and retry") from exc
+            raise
 
     def needing_review(
         self, *, village_codes: frozenset[str] | None, limit: int, cursor: str | None
@@ -291,9 +288,6 @@ class ReportRepository:
         return _readable(records, unreadable)
 
 
-Unreadable = Callable[[str, Exception], None]
-
-
 def _readable(records: Iterable[ReportRecord], unreadable: Unreadable | None) -> list[Report]:
     if unreadable is None:
         return [r.to_domain() for r in records]
@@ -319,3 +313,10 @@ def non_canonical_ids() -> Iterator[tuple[str, str]]:
     for record in ReportRecord.scan(attributes_to_get=["tenant_id", "submission_id"]):
         if record.submission_id != record.submission_id.lower():
             yield record.tenant_id, record.submission_id
+
+
+class ReportIds:
+    """The scan of every tenant's report ids (a `chalicelib.stores.reports.ReportIdScan`)."""
+
+    def non_canonical_ids(self) -> Iterator[tuple[str, str]]:
+        return non_canonical_ids()

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 
 from chalicelib.clock import utcnow
 from chalicelib.domain.reports import ReportStatus, canonical_id
-from chalicelib.repositories import changes
-from chalicelib.repositories.reports import ReportRepository, non_canonical_ids
+from chalicelib.stores import for_tenant, platform
 
 ACTOR = "canonical-ids"  # the `by` of the history entries it writes
 
@@ -45,8 +44,9 @@ def canonicalize(*, apply: bool) -> CanonicalIdsSummary:
     """Find every non-canonical report id and, with `apply`, resolve it as the module says."""
     summary = CanonicalIdsSummary(applied=apply)
     now = utcnow()
-    for tenant_id, sid in non_canonical_ids():
-        repo = ReportRepository(tenant_id=tenant_id)
+    for tenant_id, sid in platform().report_ids.non_canonical_ids():
+        stores = for_tenant(tenant_id)
+        repo = stores.reports
         report, twin = repo.get(sid), repo.get(canonical_id(sid))
         if report is None:
             continue  # gone since the scan
@@ -59,7 +59,7 @@ def canonicalize(*, apply: bool) -> CanonicalIdsSummary:
             summary.voided_copies.append(name)
             if apply and report.status is ReportStatus.ACTIVE:
                 month_village = (report.content.month, report.content.village_code)
-                changes.mark_changed(tenant_id=tenant_id, changes=[month_village], now=now)
+                stores.changes.mark([month_village], now=now)
                 repo.replace(report.voided(by=ACTOR, at=now), expected_version=report.version)
         else:
             summary.conflicting.append(name)

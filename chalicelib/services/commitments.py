@@ -26,7 +26,6 @@ from chalicelib.domain.commitments import (
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.reports import canonical_id
 from chalicelib.errors import FieldProblem, InvalidInputError, NotFoundError
-from chalicelib.repositories import changes
 from chalicelib.repositories.advocacy import AdvocacyRepository
 from chalicelib.repositories.transition_facts import scope_of
 from chalicelib.services import idempotency, periods
@@ -41,6 +40,7 @@ from chalicelib.services.advocacy_access import (
     villages_of,
     visible_commitment,
 )
+from chalicelib.stores import for_tenant
 
 
 def create_commitment(
@@ -144,7 +144,7 @@ def transition_commitment(
     after, step = current.transition(request, at=at, on=on, by=principal.key_id)
     counted = request.to in COUNTED
     if counted:  # before the write: a crash in between costs a recomputation, never a missed change
-        changes.mark_changed(tenant_id=principal.tenant, changes=[(on.strftime("%Y-%m"), scope_of(after))], now=at)
+        for_tenant(principal.tenant).changes.mark([(on.strftime("%Y-%m"), scope_of(after))], now=at)
     store.record_transition(before=current, after=after, step=step, counted=counted)
     return after, step
 

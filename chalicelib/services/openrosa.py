@@ -24,7 +24,6 @@ from chalicelib.openrosa.forms import ServedForm, served_form, xlsx
 from chalicelib.openrosa.instance import Instance, incoming_of, read_instance
 from chalicelib.openrosa.kobo import kobo_instance
 from chalicelib.openrosa.multipart import Upload
-from chalicelib.repositories.instances import InstanceRepository
 from chalicelib.services import attachments, reports
 from chalicelib.stores import for_tenant, platform
 
@@ -112,7 +111,7 @@ def _not_current(deprecated_id: str) -> ConflictError:
 
 def _edit(principal: Principal, instance_id: str, deprecated_id: str, content: ReportContent) -> tuple[str, str]:
     """Correct the report that `deprecated_id` made (or last corrected) with this instance's content."""
-    instances = InstanceRepository(tenant_id=principal.tenant)
+    instances = for_tenant(principal.tenant).instances
     fingerprint = content.fingerprint()
     records = instances.get_many({instance_id, deprecated_id})
     known = records.get(instance_id)

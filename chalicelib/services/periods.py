@@ -20,9 +20,8 @@ from chalicelib.domain.approvals import (
 from chalicelib.domain.completeness import deadline
 from chalicelib.domain.periods import Period, PeriodKind
 from chalicelib.domain.principal import Principal, Role
+from chalicelib.domain.rollup_plan import REGENCY_SCOPE
 from chalicelib.errors import ConflictError, FieldProblem, InvalidInputError, PeriodLockedError
-from chalicelib.repositories import changes
-from chalicelib.repositories.changes import REGENCY_SCOPE
 from chalicelib.stores import for_tenant
 
 READERS = (Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER)
@@ -101,7 +100,7 @@ def _change(
         after = current.reopened_by(by=principal.key_id, at=now)
     event = PeriodEvent(month, action, principal.key_id, now, reason)
     # The national export carries the state: the next rollup writes the month's export again.
-    changes.mark_changed(tenant_id=tenant_id, changes=[(month, REGENCY_SCOPE)], now=now)
+    for_tenant(tenant_id).changes.mark([(month, REGENCY_SCOPE)], now=now)
     repo.change(before, after, event)
     return after, event
 
@@ -208,6 +207,6 @@ def update_settings(*, principal: Principal, data: PeriodSettings) -> PeriodSett
         now = utcnow()
         month = local_today(principal.tenant, now=now).strftime("%Y-%m")
         codes = stores.villages.all_codes()
-        changes.mark_changed(tenant_id=principal.tenant, changes=[(month, code) for code in codes], now=now)
+        stores.changes.mark([(month, code) for code in codes], now=now)
     repo.save_settings(data)
     return data

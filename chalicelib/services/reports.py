@@ -33,11 +33,10 @@ from chalicelib.errors import (
     VersionConflictError,
 )
 from chalicelib.observability import MetricUnit, metrics
-from chalicelib.repositories import changes
-from chalicelib.repositories.reports import ReportRepository
 from chalicelib.services import periods
 from chalicelib.services.villages import check_village_code
-from chalicelib.stores import for_tenant
+from chalicelib.stores import ReportStore, for_tenant
+from chalicelib.stores.reports import ReportQuery
 
 WRITERS = (Role.DISTRICT_ADMIN, Role.OPERATOR)
 READERS = (Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER)
@@ -96,7 +95,6 @@ def submit(
     *,
     principal: Principal,
     items: Sequence[Incoming],
-    reports: ReportRepository | None = None,
     now: dt.datetime | None = None,
     rules: Sequence[ReviewRule] | None = None,
 ) -> list[ItemResult]:
@@ -109,8 +107,8 @@ def submit(
     """
     principal.require(*WRITERS)
     tenant_id = principal.tenant
-    reports = reports or ReportRepository(tenant_id=tenant_id)
-    villages = for_tenant(tenant_id).villages
+    stores = for_tenant(tenant_id)
+    reports, villages = stores.reports, stores.villages
     now = now or utcnow()
     today = local_today(tenant_id, now=now)
 
@@ -152,9 +150,7 @@ def submit(
     fresh = [(i, replace(r, review_reasons=outliers(r.content, rules or ()))) for i, r in fresh]
     fresh = _outside_locked_months(tenant_id, fresh, results, now)
     if fresh:
-        changes.mark_changed(
-            tenant_id=tenant_id, changes={(r.content.month, r.content.village_code) for _, r in fresh}, now=now
-        )
+        stores.changes.mark({(r.content.month, r.content.village_code) for _, r in fresh}, now=now)
     for i, report in fresh:
         if reports.add(report):
             results[i] = ItemResult(report.submission_id, ItemStatus.ACCEPTED, version=1)
@@ -202,7 +198,7 @@ def _same_or_conflict(sid: str, same: bool, version: int) -> ItemResult:
     )
 
 
-def visible_report(principal: Principal, submission_id: str, reports: ReportRepository) -> Report:
+def visible_report(principal: Principal, submission_id: str, reports: ReportStore) -> Report:
     """The report, if the caller may see its village (else 404, as for a missing one)."""
     report = reports.get(canonical_id(submission_id))
     if report is None or not principal.sees_village(report.content.village_code):
@@ -210,10 +206,10 @@ def visible_report(principal: Principal, submission_id: str, reports: ReportRepo
     return report
 
 
-def get(*, principal: Principal, submission_id: str, reports: ReportRepository | None = None) -> Report:
+def get(*, principal: Principal, submission_id: str) -> Report:
     """A report with its history, if the caller may see its village."""
     principal.require(*READERS)
-    return visible_report(principal, submission_id, reports or ReportRepository(tenant_id=principal.tenant))
+    return visible_report(principal, submission_id, for_tenant(principal.tenant).reports)
 
 
 def correct(
@@ -222,7 +218,6 @@ def correct(
     submission_id: str,
     content: ReportContent,
     expected_version: int | None,
-    reports: ReportRepository | None = None,
     now: dt.datetime | None = None,
     rules: Sequence[ReviewRule] | None = None,
 ) -> Report:
@@ -230,16 +225,16 @@ def correct(
     None corrects whatever version is current (still one conditional write on the version read)."""
     principal.require(*WRITERS)
     tenant_id = principal.tenant
-    reports = reports or ReportRepository(tenant_id=tenant_id)
+    stores = for_tenant(tenant_id)
     now = now or utcnow()
-    current = visible_report(principal, submission_id, reports)
+    current = visible_report(principal, submission_id, stores.reports)
     if current.content.fingerprint() == content.fingerprint():
         return current  # a retried correction: nothing left to do
     error = _scope_error(principal, content, local_today(tenant_id, now=now))
     if error is not None:
         exc_type = PermissionDeniedError if error.code == "forbidden" else InvalidInputError
         raise exc_type(error.message, details=list(error.details))
-    village = for_tenant(tenant_id).villages.get(content.village_code)
+    village = stores.villages.get(content.village_code)
     refusal = village_refusal(village, content)
     if refusal is not None:
         raise InvalidInputError(refusal.message, code=refusal.code, details=list(refusal.details))
@@ -250,8 +245,8 @@ def correct(
         raise VersionConflictError(f"the report is at version {current.version}, not {expected_version}")
     periods.require_open(tenant_id=tenant_id, months={current.content.month, content.month}, now=now)
     moved = {(current.content.month, current.content.village_code), (content.month, content.village_code)}
-    changes.mark_changed(tenant_id=tenant_id, changes=moved, now=now)
-    reports.replace(updated, expected_version=expected_version)
+    stores.changes.mark(moved, now=now)
+    stores.reports.replace(updated, expected_version=expected_version)
     return updated
 
 
@@ -262,7 +257,6 @@ def void(
     *,
     principal: Principal,
     submission_id: str,
-    reports: ReportRepository | None = None,
     now: dt.datetime | None = None,
 ) -> Report:
     """Mark a report void: kept with its history, counted nowhere. Voiding a void report is a success
@@ -270,20 +264,20 @@ def void(
     correction that won the race is voided in turn."""
     principal.require(*WRITERS)
     tenant_id = principal.tenant
-    reports = reports or ReportRepository(tenant_id=tenant_id)
+    stores = for_tenant(tenant_id)
     now = now or utcnow()
     attempts = 0
     while True:
         attempts += 1
-        current = visible_report(principal, submission_id, reports)
+        current = visible_report(principal, submission_id, stores.reports)
         if current.status is ReportStatus.VOID:
             return current
         periods.require_open(tenant_id=tenant_id, months={current.content.month}, now=now)
         updated = current.voided(by=principal.key_id, at=now)
         month_village = (current.content.month, current.content.village_code)
-        changes.mark_changed(tenant_id=tenant_id, changes=[month_village], now=now)
+        stores.changes.mark([month_village], now=now)
         try:
-            reports.replace(updated, expected_version=current.version)
+            stores.reports.replace(updated, expected_version=current.version)
             return updated
         except VersionConflictError:
             if attempts == VOID_ATTEMPTS:
@@ -300,20 +294,11 @@ def page(
     include_void: bool,
     limit: int,
     cursor: str | None,
-    reports: ReportRepository | None = None,
 ) -> tuple[list[Report], str | None]:
     """Reports newest first; an operator sees its villages only."""
     principal.require(*READERS)
     if village_code is not None and not principal.sees_village(village_code):
         raise PermissionDeniedError(f"this key may not read village {village_code}")
     only = principal.villages if principal.role is Role.OPERATOR else None
-    return (reports or ReportRepository(tenant_id=principal.tenant)).page(
-        village_codes=only,
-        village_code=village_code,
-        report_type=report_type,
-        start=start,
-        end=end,
-        include_void=include_void,
-        limit=limit,
-        cursor=cursor,
-    )
+    query = ReportQuery(only, village_code, report_type, start, end, include_void)
+    return for_tenant(principal.tenant).reports.page(query, limit=limit, cursor=cursor)

@@ -10,7 +10,6 @@ from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.reports import Report
 from chalicelib.domain.reviews import ReviewRule, effective_rules
 from chalicelib.errors import FieldProblem, InvalidInputError, VersionConflictError
-from chalicelib.repositories.reports import ReportRepository
 from chalicelib.services.reports import READERS, visible_report
 from chalicelib.stores import for_tenant
 
@@ -38,23 +37,17 @@ def set_rules(*, principal: Principal, new: list[ReviewRule], now: dt.datetime |
     for_tenant(principal.tenant).review_rules.put(new, by=principal.key_id, at=now or utcnow())
 
 
-def waiting(
-    *, principal: Principal, limit: int, cursor: str | None, reports: ReportRepository | None = None
-) -> tuple[list[Report], str | None]:
+def waiting(*, principal: Principal, limit: int, cursor: str | None) -> tuple[list[Report], str | None]:
     """The reports waiting for review, newest first (an operator's: of its villages)."""
     principal.require(*READERS)
     only = principal.villages if principal.role is Role.OPERATOR else None
-    return (reports or ReportRepository(tenant_id=principal.tenant)).needing_review(
-        village_codes=only, limit=limit, cursor=cursor
-    )
+    return for_tenant(principal.tenant).reports.needing_review(village_codes=only, limit=limit, cursor=cursor)
 
 
-def mark_reviewed(
-    *, principal: Principal, submission_id: str, reports: ReportRepository | None = None, now: dt.datetime | None = None
-) -> Report:
+def mark_reviewed(*, principal: Principal, submission_id: str, now: dt.datetime | None = None) -> Report:
     """Take a report off the review list: its figures stand. A report not on the list is answered as is."""
     principal.require(*REVIEWERS)
-    reports = reports or ReportRepository(tenant_id=principal.tenant)
+    reports = for_tenant(principal.tenant).reports
     for _ in range(3):
         current = visible_report(principal, submission_id, reports)
         if not current.needs_review:

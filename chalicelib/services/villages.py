@@ -12,7 +12,6 @@ from chalicelib.clock import local_today, utcnow
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.villages import RecordedBaseline, Village
 from chalicelib.errors import FieldProblem, InvalidInputError, NotFoundError
-from chalicelib.repositories import changes
 from chalicelib.stores import VillageStore, for_tenant
 
 
@@ -98,9 +97,7 @@ def _set_state(repo: VillageStore, village: Village) -> Village:
 
 def _announce(tenant_id: str, village_code: str, now: datetime) -> None:
     # What the village is expected to report and its baseline feed the figures: the rollup recomputes.
-    changes.mark_changed(
-        tenant_id=tenant_id, changes=[(local_today(tenant_id, now=now).strftime("%Y-%m"), village_code)], now=now
-    )
+    for_tenant(tenant_id).changes.mark([(local_today(tenant_id, now=now).strftime("%Y-%m"), village_code)], now=now)
 
 
 def deactivate(*, principal: Principal, village_code: str, now: datetime | None = None) -> Village:

@@ -1,7 +1,8 @@
 """The one way a service obtains storage: a handle bound to the principal's tenant.
 
-`for_tenant(tenant_id)` gives the tenant's stores (the ports in `chalicelib.stores.ports`); a
-service never constructs a repository nor names a partition. `platform()` gives the few
+`for_tenant(tenant_id)` gives the tenant's stores (the ports in `chalicelib.stores.ports`,
+`chalicelib.stores.reports` and the change feed of `chalicelib.stores.rollup`); a service never
+constructs a repository nor names a partition. `platform()` gives the few
 cross-tenant stores that sign-up, authentication and the platform admin's paths use. Handles are
 made by the bound factories: the PynamoDB repositories unless a test binds others (`bind`, e.g.
 the in-memory twins of tests/fakes) for the duration of a `with` block.
@@ -14,10 +15,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from chalicelib.stores.ports import PeriodStore, ReviewRuleStore, TenantStore, VillageStore
+from chalicelib.stores.reports import InstanceStore, ReportIdScan, ReportStore
+from chalicelib.stores.rollup import FeedPort
 
 __all__ = [
+    "FeedPort",
+    "InstanceStore",
     "PeriodStore",
     "PlatformStores",
+    "ReportIdScan",
+    "ReportStore",
     "ReviewRuleStore",
     "TenantStore",
     "TenantStores",
@@ -36,10 +43,16 @@ class TenantStores:
     villages: VillageStore
     periods: PeriodStore
     review_rules: ReviewRuleStore
+    reports: ReportStore
+    changes: FeedPort  # what writers announce before they store a change, and the rollup reads
+    instances: InstanceStore
 
 
 def _dynamodb(tenant_id: str) -> TenantStores:
+    from chalicelib.repositories.changes import feed
+    from chalicelib.repositories.instances import InstanceRepository
     from chalicelib.repositories.periods import PeriodRepository
+    from chalicelib.repositories.reports import ReportRepository
     from chalicelib.repositories.review_rules import ReviewRulesRepository
     from chalicelib.repositories.villages import VillageRepository
 
@@ -48,6 +61,9 @@ def _dynamodb(tenant_id: str) -> TenantStores:
         villages=VillageRepository(tenant_id=tenant_id),
         periods=PeriodRepository(tenant_id=tenant_id),
         review_rules=ReviewRulesRepository(tenant_id=tenant_id),
+        reports=ReportRepository(tenant_id=tenant_id),
+        changes=feed(tenant_id),
+        instances=InstanceRepository(tenant_id=tenant_id),
     )
 
 
@@ -56,12 +72,14 @@ class PlatformStores:
     """The stores across tenants, for the platform's own paths only."""
 
     tenants: TenantStore
+    report_ids: ReportIdScan
 
 
 def _dynamodb_platform() -> PlatformStores:
+    from chalicelib.repositories.reports import ReportIds
     from chalicelib.repositories.tenants import TenantRepository
 
-    return PlatformStores(tenants=TenantRepository())
+    return PlatformStores(tenants=TenantRepository(), report_ids=ReportIds())
 
 
 _factory: Callable[[str], TenantStores] = _dynamodb

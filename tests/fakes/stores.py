@@ -13,12 +13,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from chalicelib.domain.approvals import MonthApproval, PeriodEvent, PeriodSettings
+from chalicelib.domain.reports import Report
 from chalicelib.domain.reviews import ReviewRule
 from chalicelib.domain.tenants import Tenant, TenantStatus
 from chalicelib.domain.villages import Village
 from chalicelib.errors import AlreadyExistsError, ConflictError
 from chalicelib.repositories.base import decode_cursor, encode_cursor
 from chalicelib.stores import PlatformStores, TenantStores
+from chalicelib.stores.reports import InstanceRef
+from tests.fakes.report_stores import LoggedFeed, Marked, MemoryInstanceStore, MemoryReportIds, MemoryReportStore
+from tests.fakes.rollup_stores import MemoryTables
 
 
 class MemoryVillageStore:
@@ -212,9 +216,13 @@ class MemoryStores:
         self._periods: dict[str, _PeriodData] = {}
         self._tenants: dict[str, tuple[Tenant, int]] = {}
         self._rules: dict[str, list[ReviewRule]] = {}
+        self._reports: dict[str, dict[str, Report]] = {}
+        self._instances: dict[str, dict[str, InstanceRef]] = {}
+        self.tables = MemoryTables()  # the change feed's markers (and the rollup's figures and leases)
+        self.marked: Marked = []  # every (tenant, month, scope) announced to a change feed, in order
 
     def platform(self) -> PlatformStores:
-        return PlatformStores(tenants=MemoryTenantStore(self._tenants))
+        return PlatformStores(tenants=MemoryTenantStore(self._tenants), report_ids=MemoryReportIds(self._reports))
 
     def for_tenant(self, tenant_id: str) -> TenantStores:
         return TenantStores(
@@ -222,4 +230,7 @@ class MemoryStores:
             villages=MemoryVillageStore(tenant_id, self._villages.setdefault(tenant_id, {})),
             periods=MemoryPeriodStore(tenant_id, self._periods.setdefault(tenant_id, _PeriodData())),
             review_rules=MemoryReviewRuleStore(self._rules.setdefault(tenant_id, [])),
+            reports=MemoryReportStore(tenant_id, self._reports.setdefault(tenant_id, {})),
+            changes=LoggedFeed(self.tables, tenant_id, self.marked),
+            instances=MemoryInstanceStore(self._instances.setdefault(tenant_id, {})),
         )

@@ -27,29 +27,12 @@ def _queries() -> dict[str, Any]:
     """Answers of the queries the rollup and the API make, on a table and on every GSI, paged too."""
     from chalicelib.repositories.aggregates import tenant_figures
     from chalicelib.repositories.reports import ReportRecord, ReportRepository
+    from chalicelib.stores.reports import ReportQuery
 
     village = _villages()[0]
     repo = ReportRepository(tenant_id=TENANT)
-    first, cursor = repo.page(
-        village_codes=None,
-        village_code=None,
-        report_type=None,
-        start=None,
-        end=None,
-        include_void=True,
-        limit=7,
-        cursor=None,
-    )
-    second, _ = repo.page(
-        village_codes=None,
-        village_code=None,
-        report_type=None,
-        start=None,
-        end=None,
-        include_void=True,
-        limit=7,
-        cursor=cursor,
-    )
+    first, cursor = repo.page(ReportQuery(include_void=True), limit=7, cursor=None)
+    second, _ = repo.page(ReportQuery(include_void=True), limit=7, cursor=cursor)
     month = bench.NOW.date().replace(day=1)
     return {
         "pages": [r.submission_id for r in first + second],

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from datetime import datetime
+from collections.abc import Iterator
 
 import pytest
 
 from chalicelib import stores
-from chalicelib.repositories import changes
+from tests.fakes.report_stores import Marked
 from tests.fakes.stores import MemoryStores
-
-Marked = list[tuple[str, str, str]]  # (tenant, month, scope) announced to the change feed
 
 
 @pytest.fixture
@@ -23,14 +20,6 @@ def world() -> Iterator[MemoryStores]:
 
 
 @pytest.fixture
-def marked(monkeypatch: pytest.MonkeyPatch) -> Marked:
-    """What services announce to the change feed (the feed is not a port yet: it is recorded here)."""
-    seen: Marked = []
-
-    def record(*, tenant_id: str, changes: Iterable[tuple[str, str]], now: datetime | None = None) -> int:
-        pairs = list(changes)
-        seen.extend((tenant_id, month, scope) for month, scope in pairs)
-        return 1 if pairs else 0
-
-    monkeypatch.setattr(changes, "mark_changed", record)
-    return seen
+def marked(world: MemoryStores) -> Marked:
+    """What services announce to the tenants' change feeds, (tenant, month, scope) in the order sent."""
+    return world.marked

@@ -8,12 +8,12 @@ import pytest
 
 from chalicelib.domain.approvals import PeriodAction, PeriodSettings, PeriodState
 from chalicelib.domain.principal import Principal, Role
+from chalicelib.domain.rollup_plan import REGENCY_SCOPE
 from chalicelib.domain.villages import Village
 from chalicelib.errors import ConflictError, InvalidInputError, PeriodLockedError, PermissionDeniedError
-from chalicelib.repositories.changes import REGENCY_SCOPE
 from chalicelib.services import periods
+from tests.fakes.report_stores import Marked
 from tests.fakes.stores import MemoryStores
-from tests.unit.conftest import Marked
 
 GROBOGAN, PATI = "33.15", "33.18"
 ADMIN = Principal(key_id="admin", role=Role.DISTRICT_ADMIN, tenant_id=GROBOGAN)

@@ -10,8 +10,8 @@ import pytest
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from chalicelib.services import villages
+from tests.fakes.report_stores import Marked
 from tests.fakes.stores import MemoryStores
-from tests.unit.conftest import Marked
 
 GROBOGAN, PATI = "33.15", "33.18"
 V1, V2, V3 = "33.15.01.2001", "33.15.01.2002", "33.15.02.2001"
