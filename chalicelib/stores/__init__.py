@@ -13,11 +13,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from chalicelib.stores.access import ApplicationStore, KeyDirectory, KeyStore, RateLimitStore
 from chalicelib.stores.ports import PeriodStore, ReviewRuleStore, TenantStore, VillageStore
 
 __all__ = [
+    "ApplicationStore",
+    "KeyDirectory",
+    "KeyStore",
     "PeriodStore",
     "PlatformStores",
+    "RateLimitStore",
     "ReviewRuleStore",
     "TenantStore",
     "TenantStores",
@@ -36,9 +41,11 @@ class TenantStores:
     villages: VillageStore
     periods: PeriodStore
     review_rules: ReviewRuleStore
+    keys: KeyStore
 
 
 def _dynamodb(tenant_id: str) -> TenantStores:
+    from chalicelib.repositories.keys import KeyRepository
     from chalicelib.repositories.periods import PeriodRepository
     from chalicelib.repositories.review_rules import ReviewRulesRepository
     from chalicelib.repositories.villages import VillageRepository
@@ -48,6 +55,7 @@ def _dynamodb(tenant_id: str) -> TenantStores:
         villages=VillageRepository(tenant_id=tenant_id),
         periods=PeriodRepository(tenant_id=tenant_id),
         review_rules=ReviewRulesRepository(tenant_id=tenant_id),
+        keys=KeyRepository(owner=tenant_id),
     )
 
 
@@ -56,12 +64,23 @@ class PlatformStores:
     """The stores across tenants, for the platform's own paths only."""
 
     tenants: TenantStore
+    keys: KeyDirectory
+    applications: ApplicationStore
+    rate_limits: RateLimitStore
 
 
 def _dynamodb_platform() -> PlatformStores:
+    from chalicelib.repositories.keys import KeyDirectoryRepository
+    from chalicelib.repositories.rate_limits import RateLimitRepository
+    from chalicelib.repositories.signups import ApplicationRepository
     from chalicelib.repositories.tenants import TenantRepository
 
-    return PlatformStores(tenants=TenantRepository())
+    return PlatformStores(
+        tenants=TenantRepository(),
+        keys=KeyDirectoryRepository(),
+        applications=ApplicationRepository(),
+        rate_limits=RateLimitRepository(),
+    )
 
 
 _factory: Callable[[str], TenantStores] = _dynamodb

@@ -19,6 +19,13 @@ from chalicelib.domain.villages import Village
 from chalicelib.errors import AlreadyExistsError, ConflictError
 from chalicelib.repositories.base import decode_cursor, encode_cursor
 from chalicelib.stores import PlatformStores, TenantStores
+from tests.fakes.access_stores import (
+    AccessData,
+    MemoryApplicationStore,
+    MemoryKeyDirectory,
+    MemoryKeyStore,
+    MemoryRateLimits,
+)
 
 
 class MemoryVillageStore:
@@ -212,9 +219,15 @@ class MemoryStores:
         self._periods: dict[str, _PeriodData] = {}
         self._tenants: dict[str, tuple[Tenant, int]] = {}
         self._rules: dict[str, list[ReviewRule]] = {}
+        self._access = AccessData(tenants=self._tenants)
 
     def platform(self) -> PlatformStores:
-        return PlatformStores(tenants=MemoryTenantStore(self._tenants))
+        return PlatformStores(
+            tenants=MemoryTenantStore(self._tenants),
+            keys=MemoryKeyDirectory(self._access),
+            applications=MemoryApplicationStore(self._access),
+            rate_limits=MemoryRateLimits(self._access),
+        )
 
     def for_tenant(self, tenant_id: str) -> TenantStores:
         return TenantStores(
@@ -222,4 +235,5 @@ class MemoryStores:
             villages=MemoryVillageStore(tenant_id, self._villages.setdefault(tenant_id, {})),
             periods=MemoryPeriodStore(tenant_id, self._periods.setdefault(tenant_id, _PeriodData())),
             review_rules=MemoryReviewRuleStore(self._rules.setdefault(tenant_id, [])),
+            keys=MemoryKeyStore(tenant_id, self._access),
         )
