@@ -16,7 +16,10 @@ from chalicelib.domain.keys import USE_RECORDED_EVERY, ApiKey, KeyStatus
 from chalicelib.domain.principal import Role
 from chalicelib.errors import ConflictError, NotFoundError, is_throttling
 from chalicelib.repositories.base import all_of, condition_held, decode_cursor, encode_cursor, table_meta
+from chalicelib.stores.access import KeptKeyGoneError
 from chalicelib.tables import API_KEYS
+
+__all__ = ["ApiKeyRecord", "KeptKeyGoneError", "KeyDirectoryRepository", "KeyRepository", "find_key"]
 
 
 class _ByOwner(GlobalSecondaryIndex["ApiKeyRecord"]):
@@ -206,8 +209,11 @@ class KeyRepository:
         except TransactWriteError as exc:
             if is_throttling(exc):
                 raise
+            # PynamoDB sends a transaction's condition checks before its updates: the revocation's
+            # reason is the second one, the kept key's the first.
             reasons = exc.cancellation_reasons or []
-            if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+            revocation = reasons[1] if len(reasons) > 1 else None
+            if revocation is not None and revocation.code == "ConditionalCheckFailed":
                 raise NotFoundError("no such key") from exc
             raise KeptKeyGoneError(f"key {keeping} changed meanwhile") from exc
 
@@ -244,5 +250,17 @@ class KeyRepository:
             raise ConflictError(f"key {old.key_id} was revoked or rotated meanwhile", code="key_revoked") from exc
 
 
-class KeptKeyGoneError(ConflictError):
-    """The key that was to stay live was revoked meanwhile (the caller looks again)."""
+class KeyDirectoryRepository:
+    """Every owner's keys (the `KeyDirectory` port): the module's cross-owner functions, as one handle."""
+
+    find = staticmethod(find_key)
+    put_bootstrap = staticmethod(put_key)
+    page = staticmethod(page_all)
+
+    def of_owner(self, owner: str) -> KeyRepository:
+        """The keys of one owner."""
+        return KeyRepository(owner=owner)
+
+    def record_use(self, key_id: str, *, now: datetime) -> bool:
+        """Note a key's use (at most one write a minute), through the module's function as it is then."""
+        return record_use(key_id, now=now)

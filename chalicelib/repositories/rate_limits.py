@@ -35,3 +35,11 @@ def take(*, purpose: str, source: str, limit: int, window_seconds: int, now: dat
         )
     )
     return None if counted else end - epoch
+
+
+class RateLimitRepository:
+    """The counters as a handle (the `RateLimitStore` port)."""
+
+    def take(self, *, purpose: str, source: str, limit: int, window_seconds: int, now: datetime) -> int | None:
+        """Count one request of `source` (see `take`)."""
+        return take(purpose=purpose, source=source, limit=limit, window_seconds=window_seconds, now=now)

@@ -10,7 +10,9 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.domain.keys import ApiKey
 from chalicelib.domain.signups import APPLICATION_LIFETIME, Application, ApplicationStatus
+from chalicelib.domain.tenants import Tenant
 from chalicelib.repositories.base import condition_held, decode_cursor, encode_cursor, table_meta
 from chalicelib.tables import SIGNUPS
 
@@ -171,3 +173,10 @@ class ApplicationRepository:
         """Store a decision; False when the application was no longer pending."""
         record, actions, condition = self._decision(application)
         return condition_held(lambda: record.update(actions=actions, condition=condition))
+
+    def admit(self, tenant: Tenant, *, application: Application, first_key: ApiKey) -> None:
+        """Decide an approved application, store its tenant and the first key in one transaction
+        (composed where the tenant's storage shape is known: `TenantRepository.admit`)."""
+        from chalicelib.repositories.tenants import TenantRepository  # it builds on this module
+
+        TenantRepository().admit(tenant, application=application, first_key=first_key)

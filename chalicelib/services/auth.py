@@ -10,8 +10,7 @@ from chalicelib.clock import utcnow
 from chalicelib.domain.keys import USE_RECORDED_EVERY, KeyStatus, key_id_of
 from chalicelib.domain.principal import Principal
 from chalicelib.domain.tenants import TenantStatus
-from chalicelib.repositories import keys as key_records
-from chalicelib.repositories.tenants import TenantRepository
+from chalicelib.stores import platform
 
 
 class AuthOutcome(StrEnum):
@@ -44,22 +43,21 @@ def bearer_secret(header: str | None) -> str | None:
     return secret
 
 
-def authenticate(
-    header: str | None, *, tenants: TenantRepository | None = None, now: datetime | None = None
-) -> AuthResult:
+def authenticate(header: str | None, *, now: datetime | None = None) -> AuthResult:
     """Check a bearer header against the stored keys and the tenant's status. Only the holder of a
     key's secret learns that the key is revoked or expired; anyone else sees an unknown key."""
     secret = bearer_secret(header)
     if secret is None:
         return AuthResult(AuthOutcome.INVALID)
-    key = key_records.find_key(key_id_of(secret))
+    stores = platform()
+    key = stores.keys.find(key_id_of(secret))
     if key is None or not key.matches(secret):
         return AuthResult(AuthOutcome.INVALID)
     status = key.status(now=now or utcnow())
     if status is not KeyStatus.ACTIVE:
         return AuthResult(AuthOutcome.REVOKED if status is KeyStatus.REVOKED else AuthOutcome.EXPIRED)
     if key.tenant_id is not None:
-        tenant = (tenants or TenantRepository()).get(key.tenant_id)
+        tenant = stores.tenants.get(key.tenant_id)
         if tenant is None or tenant.status is not TenantStatus.ACTIVE:
             return AuthResult(AuthOutcome.TENANT_INACTIVE)
     return AuthResult(AuthOutcome.OK, key.principal(), key.last_used_at)
@@ -69,4 +67,4 @@ def record_use(key_id: str, *, last_used_at: datetime | None, now: datetime | No
     """Note that a key was used: at most one write a minute per key (cost), never one per request."""
     now = now or utcnow()
     if last_used_at is None or now - last_used_at >= USE_RECORDED_EVERY:
-        key_records.record_use(key_id, now=now)
+        platform().keys.record_use(key_id, now=now)

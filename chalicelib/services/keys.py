@@ -22,8 +22,8 @@ from chalicelib.domain.keys import (
 )
 from chalicelib.domain.principal import TENANT_ROLES, Principal, Role
 from chalicelib.errors import ConflictError, FieldProblem, InvalidInputError, NotFoundError
-from chalicelib.repositories.keys import KeptKeyGoneError, KeyRepository, find_key, page_all, put_key
-from chalicelib.stores import platform
+from chalicelib.stores import for_tenant, platform
+from chalicelib.stores.access import KeptKeyGoneError
 
 ADMIN_ROLES = (Role.DISTRICT_ADMIN, Role.PLATFORM_ADMIN)  # an owner keeps at least one live key of these
 
@@ -99,7 +99,7 @@ def _issue(*, owner: str, data: KeyData, villages: tuple[str, ...], principal: P
         now=now,
         expires_at=data.expires_at,
     )
-    KeyRepository(owner=owner).add(issued.key)
+    platform().keys.of_owner(owner).add(issued.key)
     return issued
 
 
@@ -154,7 +154,7 @@ def list_keys(
 ) -> tuple[list[ApiKey], str | None]:
     """The caller's tenant's keys (never their secrets): the active ones unless a status is asked for."""
     principal.require(Role.DISTRICT_ADMIN)
-    return KeyRepository(owner=principal.tenant).page(
+    return for_tenant(principal.tenant).keys.page(
         limit=limit, cursor=cursor, status=status or KeyStatus.ACTIVE, now=utcnow()
     )
 
@@ -170,13 +170,13 @@ def list_all_keys(
 ) -> tuple[list[ApiKey], str | None]:
     """Every key of every owner, national ones included, by role, tenant and status (platform admin)."""
     principal.require(Role.PLATFORM_ADMIN)
-    return page_all(owner=tenant_id, role=role, status=status, limit=limit, cursor=cursor, now=utcnow())
+    return platform().keys.page(owner=tenant_id, role=role, status=status, limit=limit, cursor=cursor, now=utcnow())
 
 
 def update_key(*, principal: Principal, key_id: str, label: str | None, villages: tuple[str, ...] | None) -> ApiKey:
     """Change a key's label, or an operator key's villages, keeping its secret."""
     principal.require(Role.DISTRICT_ADMIN)
-    keys = KeyRepository(owner=principal.tenant)
+    keys = for_tenant(principal.tenant).keys
     now = utcnow()
     key = keys.get(key_id)
     if key is None or key.status(now=now) is not KeyStatus.ACTIVE:
@@ -189,13 +189,13 @@ def rotate_key(*, principal: Principal, key_id: str, grace_seconds: int) -> Issu
     """A district admin replaces a key of its tenant with a new secret (same role, label, villages
     and expiry); the old secret keeps working for `grace_seconds`."""
     principal.require(Role.DISTRICT_ADMIN)
-    return _rotate(principal=principal, key=KeyRepository(owner=principal.tenant).get(key_id), grace=grace_seconds)
+    return _rotate(principal=principal, key=for_tenant(principal.tenant).keys.get(key_id), grace=grace_seconds)
 
 
 def rotate_any_key(*, principal: Principal, key_id: str, grace_seconds: int) -> IssuedKey:
     """The platform admin rotates any key (see `rotate_key`)."""
     principal.require(Role.PLATFORM_ADMIN)
-    return _rotate(principal=principal, key=find_key(key_id), grace=grace_seconds)
+    return _rotate(principal=principal, key=platform().keys.find(key_id), grace=grace_seconds)
 
 
 def _rotate(*, principal: Principal, key: ApiKey | None, grace: int) -> IssuedKey:
@@ -218,14 +218,14 @@ def _rotate(*, principal: Principal, key: ApiKey | None, grace: int) -> IssuedKe
         expires_at=key.expires_at,
         rotated_from=key.key_id,
     )
-    KeyRepository(owner=key.owner).rotate(key, issued.key, old_ends_at=now + timedelta(seconds=grace))
+    platform().keys.of_owner(key.owner).rotate(key, issued.key, old_ends_at=now + timedelta(seconds=grace))
     return issued
 
 
 def revoke_key(*, principal: Principal, key_id: str) -> None:
     """Revoke a key of the caller's tenant; it is refused from the next request on."""
     principal.require(Role.DISTRICT_ADMIN)
-    key = KeyRepository(owner=principal.tenant).get(key_id)
+    key = for_tenant(principal.tenant).keys.get(key_id)
     now = utcnow()
     if key is None or key.status(now=now) is KeyStatus.REVOKED:
         raise NotFoundError("no such key")
@@ -235,7 +235,7 @@ def revoke_key(*, principal: Principal, key_id: str) -> None:
 def revoke_any_key(*, principal: Principal, key_id: str) -> ApiKey:
     """The platform admin revokes any key, national ones included; revoking a revoked key changes nothing."""
     principal.require(Role.PLATFORM_ADMIN)
-    key = find_key(key_id)
+    key = platform().keys.find(key_id)
     now = utcnow()
     if key is None:
         raise NotFoundError("no such key")
@@ -248,7 +248,7 @@ def revoke_any_key(*, principal: Principal, key_id: str) -> ApiKey:
 def _revoke(key: ApiKey, *, now: datetime) -> None:
     """Revoke; an owner's last live admin key stays (409 last_admin_key), checked in the same
     transaction as the revocation so that concurrent revocations cannot remove every admin key."""
-    keys = KeyRepository(owner=key.owner)
+    keys = platform().keys.of_owner(key.owner)
     if key.role not in ADMIN_ROLES or not key.live(now=now):
         keys.revoke(key.key_id, at=now)
         return
@@ -280,5 +280,5 @@ def install_bootstrap_key(secret: str, *, now: datetime | None = None) -> ApiKey
         created_at=now or utcnow(),
         created_by=None,
     )
-    put_key(key)
+    platform().keys.put_bootstrap(key)
     return key

@@ -12,8 +12,7 @@ from chalicelib.clock import utcnow
 from chalicelib.config import get_settings
 from chalicelib.domain.reminder_mail import KINDS, Mail, compose
 from chalicelib.observability import logger
-from chalicelib.repositories.periods import reminder_emails
-from chalicelib.repositories.tenants import TenantRepository
+from chalicelib.stores import for_tenant, platform
 
 
 def deliver(event: dict[str, Any]) -> str:
@@ -24,11 +23,11 @@ def deliver(event: dict[str, Any]) -> str:
     if detail_type not in KINDS or not isinstance(detail, dict):
         return "ignored"
     tenant_id = str(detail.get("tenant_id", ""))
-    tenant = TenantRepository().get(tenant_id) if tenant_id else None
+    tenant = platform().tenants.get(tenant_id) if tenant_id else None
     if tenant is None:
         logger.warning("reminder for an unknown tenant", extra={"tenant_id": tenant_id})
         return "no_tenant"
-    if not reminder_emails(tenant_id):
+    if not for_tenant(tenant_id).periods.reminder_emails():
         return "switched_off"
     mail = compose(detail_type, detail, to=tenant.contact_email, office=tenant.office_name)
     send(mail, tenant_id=tenant_id)

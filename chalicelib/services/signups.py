@@ -22,9 +22,6 @@ from chalicelib.errors import (
     RateLimitedError,
 )
 from chalicelib.observability import logger
-from chalicelib.repositories import rate_limits
-from chalicelib.repositories.signups import ApplicationRepository
-from chalicelib.repositories.tenants import TenantRepository
 from chalicelib.services.keys import build_key
 from chalicelib.stores import platform
 
@@ -49,7 +46,8 @@ def submit(
     """Store a pending application; it reserves nothing. Refused beyond the per-source limit (429)
     and for a regency that already has a tenant (409)."""
     now = now or utcnow()
-    retry_after = rate_limits.take(
+    stores = platform()
+    retry_after = stores.rate_limits.take(
         purpose="signup",
         source=source,
         limit=get_settings().signup_limit_per_hour,
@@ -65,7 +63,7 @@ def submit(
             f"{data.regency_code} is not a regency or city code in the Kemendagri list",
             details=[FieldProblem("regency_code", "unknown regency or city code")],
         )
-    tenant = platform().tenants.get(area.code)
+    tenant = stores.tenants.get(area.code)
     if tenant is not None and tenant.status is not TenantStatus.PENDING:
         raise AlreadyExistsError(f"regency {area.code} already has a regency office", code="tenant_exists")
     application = Application(
@@ -78,7 +76,7 @@ def submit(
         stored_status=ApplicationStatus.PENDING,
         created_at=now,
     )
-    ApplicationRepository().add(application)
+    stores.applications.add(application)
     return application
 
 
@@ -88,7 +86,7 @@ def find(application_id: str) -> Application:
         canonical = str(uuid.UUID(application_id))
     except ValueError as exc:
         raise NotFoundError("no such application") from exc
-    application = ApplicationRepository().get(canonical)
+    application = platform().applications.get(canonical)
     if application is None:
         raise NotFoundError("no such application")
     return application
@@ -105,7 +103,7 @@ def list_applications(
 ) -> tuple[list[Application], str | None]:
     """Applications for the platform admin, by status and regency."""
     principal.require(Role.PLATFORM_ADMIN)
-    return ApplicationRepository().page(
+    return platform().applications.page(
         status=status, tenant_id=tenant_id, limit=limit, cursor=cursor, now=now or utcnow()
     )
 
@@ -123,10 +121,11 @@ def approve_application(
     *, principal: Principal, application: Application, now: datetime
 ) -> tuple[Tenant, IssuedKey, list[str]]:
     """Approve a found application (see `approve`)."""
-    applications = ApplicationRepository()
+    stores = platform()
+    applications = stores.applications
     decided = application.decided(ApplicationStatus.APPROVED, at=now)
     tenant_id = application.tenant_id
-    existing = platform().tenants.get(tenant_id)
+    existing = stores.tenants.get(tenant_id)
     if existing is not None and existing.status is not TenantStatus.PENDING:
         raise ConflictError(f"regency {tenant_id} already has a regency office", code="tenant_exists")
     tenant = Tenant(
@@ -140,7 +139,7 @@ def approve_application(
         approved_at=now,
     )
     issued = first_admin_key(principal=principal, tenant_id=tenant_id, now=now)
-    TenantRepository().admit(tenant, application=decided, first_key=issued.key)
+    applications.admit(tenant, application=decided, first_key=issued.key)
     closed = [
         other.application_id
         for other in applications.waiting_for(tenant_id, now=now)
@@ -165,7 +164,7 @@ def reject(*, principal: Principal, application_id: str, reason: str, now: datet
     """Reject a pending application with a reason the applicant can read."""
     principal.require(Role.PLATFORM_ADMIN)
     decided = find(application_id).decided(ApplicationStatus.REJECTED, at=now or utcnow(), reason=reason)
-    if not ApplicationRepository().decide(decided):
+    if not platform().applications.decide(decided):
         raise ConflictError(
             f"application {decided.application_id} was decided meanwhile", code="application_not_pending"
         )
@@ -174,7 +173,7 @@ def reject(*, principal: Principal, application_id: str, reason: str, now: datet
 
 def waiting_application(*, tenant_id: str, now: datetime) -> Application:
     """The one pending application of a regency (for the tenant-route approval)."""
-    waiting = ApplicationRepository().waiting_for(tenant_id, now=now)
+    waiting = platform().applications.waiting_for(tenant_id, now=now)
     if not waiting:
         raise NotFoundError("no such tenant or pending application")
     if len(waiting) > 1:

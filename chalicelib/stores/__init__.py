@@ -14,15 +14,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from chalicelib.stores.access import ApplicationStore, KeyDirectory, KeyStore, RateLimitStore
 from chalicelib.stores.ports import PeriodStore, ReviewRuleStore, TenantStore, VillageStore
 from chalicelib.stores.reports import InstanceStore, ReportIdScan, ReportStore
 from chalicelib.stores.rollup import FeedPort
 
 __all__ = [
+    "ApplicationStore",
     "FeedPort",
     "InstanceStore",
+    "KeyDirectory",
+    "KeyStore",
     "PeriodStore",
     "PlatformStores",
+    "RateLimitStore",
     "ReportIdScan",
     "ReportStore",
     "ReviewRuleStore",
@@ -46,11 +51,13 @@ class TenantStores:
     reports: ReportStore
     changes: FeedPort  # what writers announce before they store a change, and the rollup reads
     instances: InstanceStore
+    keys: KeyStore
 
 
 def _dynamodb(tenant_id: str) -> TenantStores:
     from chalicelib.repositories.changes import feed
     from chalicelib.repositories.instances import InstanceRepository
+    from chalicelib.repositories.keys import KeyRepository
     from chalicelib.repositories.periods import PeriodRepository
     from chalicelib.repositories.reports import ReportRepository
     from chalicelib.repositories.review_rules import ReviewRulesRepository
@@ -64,6 +71,7 @@ def _dynamodb(tenant_id: str) -> TenantStores:
         reports=ReportRepository(tenant_id=tenant_id),
         changes=feed(tenant_id),
         instances=InstanceRepository(tenant_id=tenant_id),
+        keys=KeyRepository(owner=tenant_id),
     )
 
 
@@ -73,13 +81,25 @@ class PlatformStores:
 
     tenants: TenantStore
     report_ids: ReportIdScan
+    keys: KeyDirectory
+    applications: ApplicationStore
+    rate_limits: RateLimitStore
 
 
 def _dynamodb_platform() -> PlatformStores:
+    from chalicelib.repositories.keys import KeyDirectoryRepository
+    from chalicelib.repositories.rate_limits import RateLimitRepository
     from chalicelib.repositories.reports import ReportIds
+    from chalicelib.repositories.signups import ApplicationRepository
     from chalicelib.repositories.tenants import TenantRepository
 
-    return PlatformStores(tenants=TenantRepository(), report_ids=ReportIds())
+    return PlatformStores(
+        tenants=TenantRepository(),
+        report_ids=ReportIds(),
+        keys=KeyDirectoryRepository(),
+        applications=ApplicationRepository(),
+        rate_limits=RateLimitRepository(),
+    )
 
 
 _factory: Callable[[str], TenantStores] = _dynamodb

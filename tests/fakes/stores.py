@@ -21,6 +21,13 @@ from chalicelib.errors import AlreadyExistsError, ConflictError
 from chalicelib.repositories.base import decode_cursor, encode_cursor
 from chalicelib.stores import PlatformStores, TenantStores
 from chalicelib.stores.reports import InstanceRef
+from tests.fakes.access_stores import (
+    AccessData,
+    MemoryApplicationStore,
+    MemoryKeyDirectory,
+    MemoryKeyStore,
+    MemoryRateLimits,
+)
 from tests.fakes.report_stores import LoggedFeed, Marked, MemoryInstanceStore, MemoryReportIds, MemoryReportStore
 from tests.fakes.rollup_stores import MemoryTables
 
@@ -221,8 +228,17 @@ class MemoryStores:
         self.tables = MemoryTables()  # the change feed's markers (and the rollup's figures and leases)
         self.marked: Marked = []  # every (tenant, month, scope) announced to a change feed, in order
 
+        self._access = AccessData(tenants=self._tenants)
+
+
     def platform(self) -> PlatformStores:
-        return PlatformStores(tenants=MemoryTenantStore(self._tenants), report_ids=MemoryReportIds(self._reports))
+        return PlatformStores(
+            tenants=MemoryTenantStore(self._tenants),
+            report_ids=MemoryReportIds(self._reports),
+            keys=MemoryKeyDirectory(self._access),
+            applications=MemoryApplicationStore(self._access),
+            rate_limits=MemoryRateLimits(self._access),
+        )
 
     def for_tenant(self, tenant_id: str) -> TenantStores:
         return TenantStores(
@@ -233,4 +249,5 @@ class MemoryStores:
             reports=MemoryReportStore(tenant_id, self._reports.setdefault(tenant_id, {})),
             changes=LoggedFeed(self.tables, tenant_id, self.marked),
             instances=MemoryInstanceStore(self._instances.setdefault(tenant_id, {})),
+            keys=MemoryKeyStore(tenant_id, self._access),
         )
