@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Chalice, CORSConfig, Response
 
@@ -21,12 +21,17 @@ from chalicelib.api.rollup import rollup_bp
 from chalicelib.api.system import system_bp
 from chalicelib.api.tenants import tenants_bp
 from chalicelib.api.villages import villages_bp
-from chalicelib.config import get_settings
 from chalicelib.errors import PayloadTooLargeError
 from chalicelib.jobs.commitment_reminders import reminders_bp
 from chalicelib.jobs.reminder_delivery import reminder_delivery_bp
 from chalicelib.jobs.rollup import rollup_jobs_bp
+from chalicelib.lazy import lazy_import
 from chalicelib.observability import logger, metrics
+
+if TYPE_CHECKING:  # settings are pydantic: read on first use, not at cold start
+    from chalicelib import config
+else:
+    config = lazy_import("chalicelib.config")
 
 app = Chalice(app_name="tpbis")
 app.api.cors = CORSConfig(allow_origin="*", allow_headers=["Authorization", "Content-Type", "Idempotency-Key"])
@@ -59,7 +64,7 @@ def http_boundary(event: Any, get_response: Any) -> Response:
     """Fresh log context per request, the body-size limit, and one error shape for whatever Chalice answers."""
     logger.clear_state()
     logger.append_keys(request_id=(event.context or {}).get("requestId"))
-    limit = get_settings().max_body_bytes
+    limit = config.get_settings().max_body_bytes
     # OpenRosa submissions have their own limit, answered in XML (chalicelib/api/openrosa.py).
     if event.raw_body and len(event.raw_body) > limit and not is_openrosa(event):
         return from_exception(PayloadTooLargeError(f"the request body is larger than {limit} bytes"))

@@ -7,40 +7,17 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Blueprint
 
 from chalicelib.api.http import endpoint
-from chalicelib.domain.commitments import (
-    CommitmentKind,
-    CommitmentStatus,
-    NewAction,
-    NewCommitment,
-    NewStakeholder,
-    TransitionRequest,
-)
 from chalicelib.domain.principal import Principal
 from chalicelib.lazy import lazy_import
-from chalicelib.schemas.commitments import (
-    ActionCreate,
-    ActionPublic,
-    CommitmentCreate,
-    CommitmentDetail,
-    CommitmentListQuery,
-    CommitmentPage,
-    CommitmentPublic,
-    ReminderRunSummary,
-    StakeholderCreate,
-    StakeholderDetail,
-    StakeholderListQuery,
-    StakeholderPage,
-    StakeholderPublic,
-    StakeholderUpdate,
-    TransitionCreate,
-    TransitionPublic,
-    TransitionResult,
-)
 
 if TYPE_CHECKING:
+    from chalicelib.domain import commitments as advocacy
+    from chalicelib.schemas import commitments as commitments_schema
     from chalicelib.services import commitments as service
     from chalicelib.services import idempotency, reminders, stakeholders
 else:
+    advocacy = lazy_import("chalicelib.domain.commitments")
+    commitments_schema = lazy_import("chalicelib.schemas.commitments")
     service = lazy_import("chalicelib.services.commitments")
     stakeholders = lazy_import("chalicelib.services.stakeholders")
     reminders = lazy_import("chalicelib.services.reminders")
@@ -67,15 +44,17 @@ def _idempotency_key() -> Any:
     "POST",
     summary="Record a stakeholder",
     tag=TAG,
-    body=StakeholderCreate,
-    responses={201: StakeholderPublic},
+    body=lambda: commitments_schema.StakeholderCreate,
+    responses={201: lambda: commitments_schema.StakeholderPublic},
     description=IDEMPOTENT,
 )
-def create_stakeholder(*, principal: Principal, body: StakeholderCreate) -> StakeholderPublic:
+def create_stakeholder(
+    *, principal: Principal, body: commitments_schema.StakeholderCreate
+) -> commitments_schema.StakeholderPublic:
     """A district admin records a decision maker or partner."""
-    data = NewStakeholder(**body.model_dump())
+    data = advocacy.NewStakeholder(**body.model_dump())
     created = stakeholders.create_stakeholder(principal=principal, data=data, idempotency_key=_idempotency_key())
-    return StakeholderPublic.of(created)
+    return commitments_schema.StakeholderPublic.of(created)
 
 
 @endpoint(
@@ -83,15 +62,19 @@ def create_stakeholder(*, principal: Principal, body: StakeholderCreate) -> Stak
     "/v1/stakeholders",
     summary="List stakeholders",
     tag=TAG,
-    query=StakeholderListQuery,
-    responses={200: StakeholderPage},
+    query=lambda: commitments_schema.StakeholderListQuery,
+    responses={200: lambda: commitments_schema.StakeholderPage},
 )
-def list_stakeholders(*, principal: Principal, query: StakeholderListQuery) -> StakeholderPage:
+def list_stakeholders(
+    *, principal: Principal, query: commitments_schema.StakeholderListQuery
+) -> commitments_schema.StakeholderPage:
     """The tenant's stakeholders, by kind and village."""
     items, cursor = stakeholders.list_stakeholders(
         principal=principal, kind=query.kind, village_code=query.village_code, limit=query.limit, cursor=query.cursor
     )
-    return StakeholderPage(items=[StakeholderPublic.of(s) for s in items], next_cursor=cursor)
+    return commitments_schema.StakeholderPage(
+        items=[commitments_schema.StakeholderPublic.of(s) for s in items], next_cursor=cursor
+    )
 
 
 @endpoint(
@@ -99,14 +82,14 @@ def list_stakeholders(*, principal: Principal, query: StakeholderListQuery) -> S
     "/v1/stakeholders/{stakeholder_id}",
     summary="A stakeholder with its commitments",
     tag=TAG,
-    responses={200: StakeholderDetail},
+    responses={200: lambda: commitments_schema.StakeholderDetail},
 )
-def get_stakeholder(*, principal: Principal, stakeholder_id: str) -> StakeholderDetail:
+def get_stakeholder(*, principal: Principal, stakeholder_id: str) -> commitments_schema.StakeholderDetail:
     """A stakeholder and the commitments it made, by due date."""
     stakeholder, commitments = stakeholders.get_stakeholder(principal=principal, stakeholder_id=stakeholder_id)
-    return StakeholderDetail(
-        **StakeholderPublic.of(stakeholder).model_dump(),
-        commitments=[CommitmentPublic.of(c) for c in commitments],
+    return commitments_schema.StakeholderDetail(
+        **commitments_schema.StakeholderPublic.of(stakeholder).model_dump(),
+        commitments=[commitments_schema.CommitmentPublic.of(c) for c in commitments],
     )
 
 
@@ -116,14 +99,16 @@ def get_stakeholder(*, principal: Principal, stakeholder_id: str) -> Stakeholder
     "PATCH",
     summary="Update a stakeholder",
     tag=TAG,
-    body=StakeholderUpdate,
-    responses={200: StakeholderPublic},
+    body=lambda: commitments_schema.StakeholderUpdate,
+    responses={200: lambda: commitments_schema.StakeholderPublic},
 )
-def update_stakeholder(*, principal: Principal, stakeholder_id: str, body: StakeholderUpdate) -> StakeholderPublic:
+def update_stakeholder(
+    *, principal: Principal, stakeholder_id: str, body: commitments_schema.StakeholderUpdate
+) -> commitments_schema.StakeholderPublic:
     """Change the fields sent; a field sent as null is cleared."""
     changes = body.model_dump(exclude_unset=True)
     updated = stakeholders.update_stakeholder(principal=principal, stakeholder_id=stakeholder_id, changes=changes)
-    return StakeholderPublic.of(updated)
+    return commitments_schema.StakeholderPublic.of(updated)
 
 
 @endpoint(
@@ -132,15 +117,17 @@ def update_stakeholder(*, principal: Principal, stakeholder_id: str, body: Stake
     "POST",
     summary="Record a commitment",
     tag=TAG,
-    body=CommitmentCreate,
-    responses={201: CommitmentPublic},
+    body=lambda: commitments_schema.CommitmentCreate,
+    responses={201: lambda: commitments_schema.CommitmentPublic},
     description=IDEMPOTENT,
 )
-def create_commitment(*, principal: Principal, body: CommitmentCreate) -> CommitmentPublic:
+def create_commitment(
+    *, principal: Principal, body: commitments_schema.CommitmentCreate
+) -> commitments_schema.CommitmentPublic:
     """A district admin records a stakeholder's commitment; it starts as proposed, at version 1."""
-    data = NewCommitment(
+    data = advocacy.NewCommitment(
         stakeholder_id=body.stakeholder_id,
-        kind=CommitmentKind(body.kind),
+        kind=advocacy.CommitmentKind(body.kind),
         description=body.description,
         due_date=body.due_date,
         amount_idr=body.amount_idr,
@@ -148,7 +135,7 @@ def create_commitment(*, principal: Principal, body: CommitmentCreate) -> Commit
         village_given="village_code" in body.model_fields_set,
     )
     created = service.create_commitment(principal=principal, data=data, idempotency_key=_idempotency_key())
-    return CommitmentPublic.of(created)
+    return commitments_schema.CommitmentPublic.of(created)
 
 
 @endpoint(
@@ -156,10 +143,12 @@ def create_commitment(*, principal: Principal, body: CommitmentCreate) -> Commit
     "/v1/commitments",
     summary="List commitments",
     tag=TAG,
-    query=CommitmentListQuery,
-    responses={200: CommitmentPage},
+    query=lambda: commitments_schema.CommitmentListQuery,
+    responses={200: lambda: commitments_schema.CommitmentPage},
 )
-def list_commitments(*, principal: Principal, query: CommitmentListQuery) -> CommitmentPage:
+def list_commitments(
+    *, principal: Principal, query: commitments_schema.CommitmentListQuery
+) -> commitments_schema.CommitmentPage:
     """The tenant's commitments by due date, filtered by status, overdue flag, stakeholder and village."""
     items, cursor = service.list_commitments(
         principal=principal,
@@ -171,7 +160,9 @@ def list_commitments(*, principal: Principal, query: CommitmentListQuery) -> Com
         cursor=query.cursor,
         due_before=query.due_before,
     )
-    return CommitmentPage(items=[CommitmentPublic.of(c) for c in items], next_cursor=cursor)
+    return commitments_schema.CommitmentPage(
+        items=[commitments_schema.CommitmentPublic.of(c) for c in items], next_cursor=cursor
+    )
 
 
 @endpoint(
@@ -179,15 +170,15 @@ def list_commitments(*, principal: Principal, query: CommitmentListQuery) -> Com
     "/v1/commitments/{commitment_id}",
     summary="A commitment with its history",
     tag=TAG,
-    responses={200: CommitmentDetail},
+    responses={200: lambda: commitments_schema.CommitmentDetail},
 )
-def get_commitment(*, principal: Principal, commitment_id: str) -> CommitmentDetail:
+def get_commitment(*, principal: Principal, commitment_id: str) -> commitments_schema.CommitmentDetail:
     """A commitment with its transitions (by version) and advocacy actions (by date)."""
     commitment, transitions, actions = service.get_commitment(principal=principal, commitment_id=commitment_id)
-    return CommitmentDetail(
-        **CommitmentPublic.of(commitment).model_dump(),
-        transitions=[TransitionPublic.of(t) for t in transitions],
-        actions=[ActionPublic.of(a) for a in actions],
+    return commitments_schema.CommitmentDetail(
+        **commitments_schema.CommitmentPublic.of(commitment).model_dump(),
+        transitions=[commitments_schema.TransitionPublic.of(t) for t in transitions],
+        actions=[commitments_schema.ActionPublic.of(a) for a in actions],
     )
 
 
@@ -197,18 +188,20 @@ def get_commitment(*, principal: Principal, commitment_id: str) -> CommitmentDet
     "POST",
     summary="Move a commitment along its workflow",
     tag=TAG,
-    body=TransitionCreate,
-    responses={201: TransitionResult},
+    body=lambda: commitments_schema.TransitionCreate,
+    responses={201: lambda: commitments_schema.TransitionResult},
     description=(
         "proposed → committed | withdrawn; committed → in_progress | fulfilled | lapsed | withdrawn; "
         "in_progress → fulfilled | lapsed; fulfilled, lapsed and withdrawn are final. A move the workflow "
         "does not allow answers 422 naming the allowed ones; a stale `expected_version` answers 409."
     ),
 )
-def transition_commitment(*, principal: Principal, commitment_id: str, body: TransitionCreate) -> TransitionResult:
+def transition_commitment(
+    *, principal: Principal, commitment_id: str, body: commitments_schema.TransitionCreate
+) -> commitments_schema.TransitionResult:
     """Record a transition; the commitment's version grows by one."""
-    request = TransitionRequest(
-        to=CommitmentStatus(body.to),
+    request = advocacy.TransitionRequest(
+        to=advocacy.CommitmentStatus(body.to),
         expected_version=body.expected_version,
         note=body.note,
         evidence_url=body.evidence_url,
@@ -216,7 +209,10 @@ def transition_commitment(*, principal: Principal, commitment_id: str, body: Tra
         occurred_on=body.occurred_on,
     )
     commitment, step = service.transition_commitment(principal=principal, commitment_id=commitment_id, request=request)
-    return TransitionResult(commitment=CommitmentPublic.of(commitment), transition=TransitionPublic.of(step))
+    return commitments_schema.TransitionResult(
+        commitment=commitments_schema.CommitmentPublic.of(commitment),
+        transition=commitments_schema.TransitionPublic.of(step),
+    )
 
 
 @endpoint(
@@ -225,17 +221,19 @@ def transition_commitment(*, principal: Principal, commitment_id: str, body: Tra
     "POST",
     summary="Log an advocacy action",
     tag=TAG,
-    body=ActionCreate,
-    responses={201: ActionPublic},
+    body=lambda: commitments_schema.ActionCreate,
+    responses={201: lambda: commitments_schema.ActionPublic},
     description=IDEMPOTENT,
 )
-def add_action(*, principal: Principal, commitment_id: str, body: ActionCreate) -> ActionPublic:
+def add_action(
+    *, principal: Principal, commitment_id: str, body: commitments_schema.ActionCreate
+) -> commitments_schema.ActionPublic:
     """Log a meeting, audience, letter, presentation, visit or follow-up for a commitment."""
-    data = NewAction(**body.model_dump())
+    data = advocacy.NewAction(**body.model_dump())
     action = service.add_action(
         principal=principal, commitment_id=commitment_id, data=data, idempotency_key=_idempotency_key()
     )
-    return ActionPublic.of(action)
+    return commitments_schema.ActionPublic.of(action)
 
 
 @endpoint(
@@ -244,12 +242,12 @@ def add_action(*, principal: Principal, commitment_id: str, body: ActionCreate) 
     "POST",
     summary="Run the overdue-commitment reminders now",
     tag="admin",
-    responses={200: ReminderRunSummary},
+    responses={200: lambda: commitments_schema.ReminderRunSummary},
 )
-def run_commitment_reminders(*, principal: Principal) -> ReminderRunSummary:
+def run_commitment_reminders(*, principal: Principal) -> commitments_schema.ReminderRunSummary:
     """The platform admin runs the daily reminder job now (it is idempotent)."""
     summary = reminders.run_now(principal=principal)
-    return ReminderRunSummary(
+    return commitments_schema.ReminderRunSummary(
         checked=summary.checked,
         newly_overdue=summary.newly_overdue,
         events_published=summary.events_published,

@@ -13,10 +13,15 @@ import base64
 import hashlib
 import hmac
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.config import cursor_secret
 from chalicelib.errors import FieldProblem, MalformedRequestError
+from chalicelib.lazy import lazy_import
+
+if TYPE_CHECKING:  # settings are pydantic: read on first use, not at cold start
+    from chalicelib import config
+else:
+    config = lazy_import("chalicelib.config")
 
 _SEP = "."
 _MAC_BYTES = 16  # 128 bits of the SHA-256 HMAC
@@ -33,7 +38,7 @@ def listing(*, route: str, tenant: str, path_params: dict[str, str], filters: di
 
 
 def _mac(bound_to: str, inner: str) -> str:
-    digest = hmac.new(cursor_secret(), f"{bound_to}\n{inner}".encode(), hashlib.sha256).digest()
+    digest = hmac.new(config.cursor_secret(), f"{bound_to}\n{inner}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest[:_MAC_BYTES]).decode().rstrip("=")
 
 

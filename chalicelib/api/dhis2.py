@@ -9,12 +9,13 @@ from chalice.app import Blueprint
 from chalicelib.api.http import endpoint
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.lazy import lazy_import
-from chalicelib.schemas.dhis2 import Dhis2MappingPublic, Dhis2MappingPut
 
 dhis2_bp = Blueprint(__name__)
 if TYPE_CHECKING:
+    from chalicelib.schemas import dhis2 as dhis2_schema
     from chalicelib.services import dhis2 as service
 else:
+    dhis2_schema = lazy_import("chalicelib.schemas.dhis2")
     service = lazy_import("chalicelib.services.dhis2")
 
 
@@ -24,15 +25,17 @@ else:
     "PUT",
     summary="Upload the DHIS2 mapping",
     tag="national",
-    body=Dhis2MappingPut,
-    responses={200: Dhis2MappingPublic},
+    body=lambda: dhis2_schema.Dhis2MappingPut,
+    responses={200: lambda: dhis2_schema.Dhis2MappingPublic},
     roles=(Role.PLATFORM_ADMIN,),
     description="Which DHIS2 data element each indicator goes to and which organisation unit each area is; "
     "`GET /v1/national/export?format=dhis2` uses it. Replaces the previous mapping.",
 )
-def put_dhis2_mapping(*, principal: Principal, body: Dhis2MappingPut) -> Dhis2MappingPublic:
+def put_dhis2_mapping(*, principal: Principal, body: dhis2_schema.Dhis2MappingPut) -> dhis2_schema.Dhis2MappingPublic:
     """The stored mapping."""
-    return Dhis2MappingPublic.model_validate(service.save_mapping(principal=principal, mapping=body.to_domain()))
+    return dhis2_schema.Dhis2MappingPublic.model_validate(
+        service.save_mapping(principal=principal, mapping=body.to_domain())
+    )
 
 
 @endpoint(
@@ -40,9 +43,9 @@ def put_dhis2_mapping(*, principal: Principal, body: Dhis2MappingPut) -> Dhis2Ma
     "/v1/admin/dhis2-mapping",
     summary="The DHIS2 mapping in force",
     tag="national",
-    responses={200: Dhis2MappingPublic},
+    responses={200: lambda: dhis2_schema.Dhis2MappingPublic},
     roles=(Role.PLATFORM_ADMIN, Role.NATIONAL_VIEWER),
 )
-def get_dhis2_mapping(*, principal: Principal) -> Dhis2MappingPublic:
+def get_dhis2_mapping(*, principal: Principal) -> dhis2_schema.Dhis2MappingPublic:
     """The mapping as uploaded, with who uploaded it and when."""
-    return Dhis2MappingPublic.model_validate(service.mapping_document(principal=principal))
+    return dhis2_schema.Dhis2MappingPublic.model_validate(service.mapping_document(principal=principal))

@@ -11,19 +11,26 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 from urllib.parse import unquote
 
 from chalice.app import Blueprint, Response
-from pydantic import BaseModel, ValidationError
 
 from chalicelib.api import cursors
 from chalicelib.api.auth import bearer_auth, principal_from_context
 from chalicelib.api.errors import from_exception
 from chalicelib.api.routes import ENDPOINTS, Endpoint, RouteOptions
 from chalicelib.errors import FieldProblem, InvalidInputError, MalformedRequestError
+from chalicelib.lazy import lazy_import
 from chalicelib.observability import log_request, logger, span
-from chalicelib.schemas.common import problems_of
+
+if TYPE_CHECKING:  # pydantic and the schemas load with the first request that validates or renders a model
+    import pydantic
+
+    from chalicelib.schemas import common as common_schema
+else:
+    pydantic = lazy_import("pydantic")
+    common_schema = lazy_import("chalicelib.schemas.common")
 
 
 @dataclass(frozen=True)
@@ -31,7 +38,7 @@ class Reply:
     """A view's answer when the status is not the route's default, or there is no body."""
 
     status: int
-    body: BaseModel | None = None
+    body: pydantic.BaseModel | None = None
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -76,12 +83,12 @@ def parse_json(raw: bytes | str | None, *, required: bool = False) -> Any:
     return value
 
 
-def _needs_body(model: type[BaseModel] | None) -> bool:
+def _needs_body(model: type[pydantic.BaseModel] | None) -> bool:
     """A body is required unless the route's model has no required field (then it may be left out)."""
     return model is None or any(info.is_required() for info in model.model_fields.values())
 
 
-def validate(model: type[BaseModel], value: Any, *, prefix: str = "") -> Any:
+def validate(model: type[pydantic.BaseModel], value: Any, *, prefix: str = "") -> Any:
     """`value` (decoded JSON) validated as `model`, strictly (as JSON input: dates from text, no coercion)."""
     if not isinstance(value, dict):
         raise InvalidInputError(
@@ -89,19 +96,19 @@ def validate(model: type[BaseModel], value: Any, *, prefix: str = "") -> Any:
         )
     try:
         return model.model_validate_json(json.dumps(value))
-    except ValidationError as exc:
-        raise InvalidInputError("the request is not valid", details=problems_of(exc, prefix)) from exc
+    except pydantic.ValidationError as exc:
+        raise InvalidInputError("the request is not valid", details=common_schema.problems_of(exc, prefix)) from exc
 
 
-def parse_query(model: type[BaseModel], params: Any) -> Any:
+def parse_query(model: type[pydantic.BaseModel], params: Any) -> Any:
     """The query string validated as `model` (a repeated parameter counts with its last value)."""
     try:
         return model.model_validate({name: params[name] for name in params or {}})
-    except ValidationError as exc:
-        raise InvalidInputError("the query parameters are not valid", details=problems_of(exc)) from exc
+    except pydantic.ValidationError as exc:
+        raise InvalidInputError("the query parameters are not valid", details=common_schema.problems_of(exc)) from exc
 
 
-def _paged(model: type[BaseModel], params: Any, route: str, kwargs: dict[str, Any]) -> tuple[Any, str]:
+def _paged(model: type[pydantic.BaseModel], params: Any, route: str, kwargs: dict[str, Any]) -> tuple[Any, str]:
     """The query validated; for a listing (a model with a cursor) also the listing its cursors are bound
     to, and the client's cursor replaced by the storage cursor it carries once its signature is checked."""
     parsed = parse_query(model, params)
@@ -125,7 +132,7 @@ def _signed(result: Any, bound_to: str) -> Any:
         return result
     page = result.body if isinstance(result, Reply) else result
     inner = getattr(page, "next_cursor", None)
-    if isinstance(page, BaseModel) and isinstance(inner, str) and inner:
+    if isinstance(page, pydantic.BaseModel) and isinstance(inner, str) and inner:
         signed = page.model_copy(update={"next_cursor": cursors.sign(inner, bound_to=bound_to)})
         return Reply(result.status, signed, result.headers) if isinstance(result, Reply) else signed
     return result
@@ -140,7 +147,7 @@ def render(result: Any, status: int) -> Response:
         status, headers, result = result.status, dict(result.headers), result.body
     if result is None:
         return Response(body="", status_code=status, headers=headers)
-    body = result.model_dump_json() if isinstance(result, BaseModel) else json.dumps(result)
+    body = result.model_dump_json() if isinstance(result, pydantic.BaseModel) else json.dumps(result)
     return Response(body=body, status_code=status, headers={"Content-Type": "application/json", **headers})
 
 
@@ -189,11 +196,15 @@ def _handler(bp: Blueprint, spec: Endpoint, view: Callable[..., Any]) -> Callabl
                     trace.put_annotation("tenant_id", tenant)
                     spec.require(principal)
                 if spec.reads_body:
-                    raw = parse_json(request.raw_body, required=_needs_body(spec.body))
-                    kwargs["body"] = spec.parse_body(raw) if spec.parse_body else validate(spec.body, raw)  # type: ignore[arg-type]
+                    model = spec.body_model
+                    raw = parse_json(request.raw_body, required=_needs_body(model))
+                    if spec.parse_body is not None:
+                        kwargs["body"] = spec.parse_body(raw)
+                    elif model is not None:
+                        kwargs["body"] = validate(model, raw)
                 bound_to = ""
                 if spec.query is not None:
-                    kwargs["query"], bound_to = _paged(spec.query, request.query_params, spec.path, kwargs)
+                    kwargs["query"], bound_to = _paged(spec.query(), request.query_params, spec.path, kwargs)
                 elif request.query_params:
                     raise InvalidInputError(
                         "this route takes no query parameters",

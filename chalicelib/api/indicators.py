@@ -13,21 +13,14 @@ from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.schedules import interval_of
 from chalicelib.errors import FieldProblem, InvalidInputError
 from chalicelib.lazy import lazy_import
-from chalicelib.schemas.indicators import (
-    CohortList,
-    ExportQuery,
-    IndicatorList,
-    NationalIndicatorQuery,
-    RollupRunSummary,
-    RollupStatus,
-    TenantIndicatorQuery,
-)
 
 indicators_bp = Blueprint(__name__)
 if TYPE_CHECKING:
+    from chalicelib.schemas import indicators as indicators_schema
     from chalicelib.services import dhis2, export, rollup
     from chalicelib.services import indicators as service
 else:
+    indicators_schema = lazy_import("chalicelib.schemas.indicators")
     service = lazy_import("chalicelib.services.indicators")
     export = lazy_import("chalicelib.services.export")
     rollup = lazy_import("chalicelib.services.rollup")
@@ -39,8 +32,8 @@ RUN_NOW_BUDGET_SECONDS = 5
 RUN_NOW_LEASE_SECONDS = 30
 
 
-def _listed(items: list[Any]) -> IndicatorList:
-    return IndicatorList.model_validate({"items": [service.as_public(i) for i in items]})
+def _listed(items: list[Any]) -> indicators_schema.IndicatorList:
+    return indicators_schema.IndicatorList.model_validate({"items": [service.as_public(i) for i in items]})
 
 
 @endpoint(
@@ -48,13 +41,15 @@ def _listed(items: list[Any]) -> IndicatorList:
     "/v1/indicators",
     summary="Indicators of the caller's tenant",
     tag="indicators",
-    query=TenantIndicatorQuery,
-    responses={200: IndicatorList},
+    query=lambda: indicators_schema.TenantIndicatorQuery,
+    responses={200: lambda: indicators_schema.IndicatorList},
     roles=(Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER),
     description="level=village lists registered villages (an operator: its own), level=kecamatan the "
     "kecamatan with registered villages, level=regency the tenant itself.",
 )
-def tenant_indicators(*, principal: Principal, query: TenantIndicatorQuery) -> IndicatorList:
+def tenant_indicators(
+    *, principal: Principal, query: indicators_schema.TenantIndicatorQuery
+) -> indicators_schema.IndicatorList:
     """The tenant's indicators at a level, as of the last rollup."""
     period = Period.parse(query.period)
     return _listed(service.tenant_indicators(principal=principal, period=period, level=query.level))
@@ -65,11 +60,13 @@ def tenant_indicators(*, principal: Principal, query: TenantIndicatorQuery) -> I
     "/v1/national/indicators",
     summary="National indicators",
     tag="national",
-    query=NationalIndicatorQuery,
-    responses={200: IndicatorList},
+    query=lambda: indicators_schema.NationalIndicatorQuery,
+    responses={200: lambda: indicators_schema.IndicatorList},
     roles=NATIONAL_READERS,
 )
-def national_indicators(*, principal: Principal, query: NationalIndicatorQuery) -> IndicatorList:
+def national_indicators(
+    *, principal: Principal, query: indicators_schema.NationalIndicatorQuery
+) -> indicators_schema.IndicatorList:
     """The nation, every province or every regency, as of the last rollup."""
     period = Period.parse(query.period)
     return _listed(
@@ -82,15 +79,17 @@ def national_indicators(*, principal: Principal, query: NationalIndicatorQuery) 
     "/v1/national/cohorts",
     summary="The cohorts of villages",
     tag="national",
-    responses={200: CohortList},
+    responses={200: lambda: indicators_schema.CohortList},
     roles=NATIONAL_READERS,
     description="Every cohort a registered village belongs to, with its number of registered villages, "
     "as of the last rollup: the values `cohort=` of the national reads and the export takes.",
 )
-def national_cohorts(*, principal: Principal) -> CohortList:
+def national_cohorts(*, principal: Principal) -> indicators_schema.CohortList:
     """The cohorts, for comparing the original villages with the replication ones."""
     listed = service.cohorts(principal=principal)
-    return CohortList.model_validate({"items": [{"cohort": c, "villages_registered": n} for c, n in listed]})
+    return indicators_schema.CohortList.model_validate(
+        {"items": [{"cohort": c, "villages_registered": n} for c, n in listed]}
+    )
 
 
 @endpoint(
@@ -98,7 +97,7 @@ def national_cohorts(*, principal: Principal) -> CohortList:
     "/v1/national/export",
     summary="The national dashboard feed",
     tag="national",
-    query=ExportQuery,
+    query=lambda: indicators_schema.ExportQuery,
     responses={200: None},
     roles=NATIONAL_READERS,
     description="The file the last national rollup wrote for the period: JSON, or CSV with one row per "
@@ -107,7 +106,7 @@ def national_cohorts(*, principal: Principal) -> CohortList:
     "out, their number in `X-Unmapped-Areas`). With `cohort=`, the JSON or CSV of that cohort's villages, "
     "computed from the stored figures on request.",
 )
-def national_export(*, principal: Principal, query: ExportQuery) -> Response:
+def national_export(*, principal: Principal, query: indicators_schema.ExportQuery) -> Response:
     """national/{period}/indicators.json or .csv from the export bucket, or its DHIS2 form."""
     if query.format == "dhis2":
         if query.cohort:
@@ -133,14 +132,16 @@ def national_export(*, principal: Principal, query: ExportQuery) -> Response:
     "/v1/national/status",
     summary="When the figures were last computed",
     tag="national",
-    responses={200: RollupStatus},
+    responses={200: lambda: indicators_schema.RollupStatus},
     roles=NATIONAL_READERS,
 )
-def rollup_status(*, principal: Principal) -> RollupStatus:
+def rollup_status(*, principal: Principal) -> indicators_schema.RollupStatus:
     """The last rollup run and the schedule's interval: the dashboard's "data as of"."""
     from chalicelib.jobs.rollup import SCHEDULE
 
-    return RollupStatus(last_run_at=service.last_rollup_at(principal=principal), interval_seconds=interval_of(SCHEDULE))
+    return indicators_schema.RollupStatus(
+        last_run_at=service.last_rollup_at(principal=principal), interval_seconds=interval_of(SCHEDULE)
+    )
 
 
 @endpoint(
@@ -149,15 +150,15 @@ def rollup_status(*, principal: Principal) -> RollupStatus:
     "POST",
     summary="Run the rollup now",
     tag="admin",
-    responses={200: RollupRunSummary},
+    responses={200: lambda: indicators_schema.RollupRunSummary},
     roles=(Role.PLATFORM_ADMIN,),
     description="Runs the scheduled rollup synchronously (the same code) and returns its summary. It starts "
     f"no village after {RUN_NOW_BUDGET_SECONDS} s (API Gateway answers for at most 29 s): when "
     "`tenants_deferred` is not 0, call it again, or let the schedule finish the work. 409 `rollup_running` "
     "while another run (the schedule's) is under way.",
 )
-def run_rollup_now(*, principal: Principal) -> RollupRunSummary:
+def run_rollup_now(*, principal: Principal) -> indicators_schema.RollupRunSummary:
     """Recompute whatever changed since the last run."""
     lease = rollup.lease_for(indicators_bp.lambda_context, timeout=RUN_NOW_LEASE_SECONDS)
     summary = rollup.run(budget_seconds=RUN_NOW_BUDGET_SECONDS, lease_seconds=lease)
-    return RollupRunSummary.model_validate(summary.as_dict())
+    return indicators_schema.RollupRunSummary.model_validate(summary.as_dict())

@@ -12,24 +12,13 @@ from chalicelib.clock import utcnow
 from chalicelib.domain.keys import ApiKey, IssuedKey, KeyData
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.lazy import lazy_import
-from chalicelib.schemas.keys import (
-    AdminKeyListQuery,
-    CollectSetup,
-    IssuedKeyPublic,
-    KeyCreate,
-    KeyListQuery,
-    KeyPage,
-    KeyPublic,
-    KeyResponse,
-    KeyRotate,
-    KeyUpdate,
-    NationalKeyCreate,
-)
 
 if TYPE_CHECKING:
+    from chalicelib.schemas import keys as keys_schema
     from chalicelib.services import keys as service
     from chalicelib.services import openrosa
 else:
+    keys_schema = lazy_import("chalicelib.schemas.keys")
     service = lazy_import("chalicelib.services.keys")
     openrosa = lazy_import("chalicelib.services.openrosa")
 
@@ -40,17 +29,17 @@ NO_STORE = {"Cache-Control": "no-store"}  # on every answer that carries a secre
 
 def _secret(status: int, issued: IssuedKey) -> Reply:
     """A new secret, never cached; an operator key also carries its ODK Collect setup (shown once too)."""
-    public = IssuedKeyPublic.of(issued)
+    public = keys_schema.IssuedKeyPublic.of(issued)
     if issued.key.role is Role.OPERATOR:
         collect = openrosa.collect_for(issued=issued, api_base=api_base(keys_bp.current_request))
-        public = public.model_copy(update={"collect": CollectSetup.model_validate(collect)})
+        public = public.model_copy(update={"collect": keys_schema.CollectSetup.model_validate(collect)})
     return Reply(status, public, NO_STORE)
 
 
-def _page(listed: tuple[list[ApiKey], str | None]) -> KeyPage:
+def _page(listed: tuple[list[ApiKey], str | None]) -> keys_schema.KeyPage:
     items, cursor = listed
     now = utcnow()
-    return KeyPage(items=[KeyPublic.of(k, now=now) for k in items], next_cursor=cursor)
+    return keys_schema.KeyPage(items=[keys_schema.KeyPublic.of(k, now=now) for k in items], next_cursor=cursor)
 
 
 @endpoint(
@@ -59,18 +48,25 @@ def _page(listed: tuple[list[ApiKey], str | None]) -> KeyPage:
     "POST",
     summary="Issue a key",
     tag="keys",
-    body=KeyCreate,
-    responses={201: IssuedKeyPublic},
+    body=lambda: keys_schema.KeyCreate,
+    responses={201: lambda: keys_schema.IssuedKeyPublic},
     roles=(Role.DISTRICT_ADMIN,),
 )
-def create_key(*, principal: Principal, body: KeyCreate) -> Reply:
+def create_key(*, principal: Principal, body: keys_schema.KeyCreate) -> Reply:
     """A district admin issues a key for a district admin, an operator (with its villages) or a viewer."""
     data = KeyData(role=Role(body.role), label=body.label, villages=tuple(body.villages), expires_at=body.expires_at)
     return _secret(201, service.create_tenant_key(principal=principal, data=data))
 
 
-@endpoint(keys_bp, "/v1/keys", summary="List keys", tag="keys", query=KeyListQuery, responses={200: KeyPage})
-def list_keys(*, principal: Principal, query: KeyListQuery) -> KeyPage:
+@endpoint(
+    keys_bp,
+    "/v1/keys",
+    summary="List keys",
+    tag="keys",
+    query=lambda: keys_schema.KeyListQuery,
+    responses={200: lambda: keys_schema.KeyPage},
+)
+def list_keys(*, principal: Principal, query: keys_schema.KeyListQuery) -> keys_schema.KeyPage:
     """The tenant's keys without secrets: the active ones, or those of the status asked for."""
     return _page(service.list_keys(principal=principal, status=query.status, limit=query.limit, cursor=query.cursor))
 
@@ -81,15 +77,15 @@ def list_keys(*, principal: Principal, query: KeyListQuery) -> KeyPage:
     "PATCH",
     summary="Change a key",
     tag="keys",
-    body=KeyUpdate,
-    responses={200: KeyResponse},
+    body=lambda: keys_schema.KeyUpdate,
+    responses={200: lambda: keys_schema.KeyResponse},
     roles=(Role.DISTRICT_ADMIN,),
 )
-def update_key(*, principal: Principal, key_id: str, body: KeyUpdate) -> KeyResponse:
+def update_key(*, principal: Principal, key_id: str, body: keys_schema.KeyUpdate) -> keys_schema.KeyResponse:
     """A new label, or an operator key's villages, without a new secret."""
     villages = None if body.villages is None else tuple(body.villages)
     key = service.update_key(principal=principal, key_id=key_id, label=body.label, villages=villages)
-    return KeyResponse(key=KeyPublic.of(key, now=utcnow()))
+    return keys_schema.KeyResponse(key=keys_schema.KeyPublic.of(key, now=utcnow()))
 
 
 @endpoint(
@@ -98,12 +94,12 @@ def update_key(*, principal: Principal, key_id: str, body: KeyUpdate) -> KeyResp
     "POST",
     summary="Rotate a key",
     tag="keys",
-    body=KeyRotate,
-    responses={201: IssuedKeyPublic},
+    body=lambda: keys_schema.KeyRotate,
+    responses={201: lambda: keys_schema.IssuedKeyPublic},
     roles=(Role.DISTRICT_ADMIN,),
     description="A new secret with the same role, label, villages and expiry; the old one works for the grace.",
 )
-def rotate_key(*, principal: Principal, key_id: str, body: KeyRotate) -> Reply:
+def rotate_key(*, principal: Principal, key_id: str, body: keys_schema.KeyRotate) -> Reply:
     """Replace a key's secret; the old secret keeps working for `grace_seconds`."""
     return _secret(201, service.rotate_key(principal=principal, key_id=key_id, grace_seconds=body.grace_seconds))
 
@@ -121,11 +117,11 @@ def revoke_key(*, principal: Principal, key_id: str) -> Reply:
     "POST",
     summary="Issue a national key",
     tag="admin",
-    body=NationalKeyCreate,
-    responses={201: IssuedKeyPublic},
+    body=lambda: keys_schema.NationalKeyCreate,
+    responses={201: lambda: keys_schema.IssuedKeyPublic},
     roles=(Role.PLATFORM_ADMIN,),
 )
-def create_national_key(*, principal: Principal, body: NationalKeyCreate) -> Reply:
+def create_national_key(*, principal: Principal, body: keys_schema.NationalKeyCreate) -> Reply:
     """The platform admin issues a national-viewer key, or a district-admin key for a tenant."""
     data = KeyData(role=Role(body.role), label=body.label, expires_at=body.expires_at)
     return _secret(201, service.create_national_key(principal=principal, data=data, tenant_id=body.tenant_id))
@@ -136,11 +132,11 @@ def create_national_key(*, principal: Principal, body: NationalKeyCreate) -> Rep
     "/v1/admin/keys",
     summary="List every key",
     tag="admin",
-    query=AdminKeyListQuery,
-    responses={200: KeyPage},
+    query=lambda: keys_schema.AdminKeyListQuery,
+    responses={200: lambda: keys_schema.KeyPage},
     roles=(Role.PLATFORM_ADMIN,),
 )
-def list_all_keys(*, principal: Principal, query: AdminKeyListQuery) -> KeyPage:
+def list_all_keys(*, principal: Principal, query: keys_schema.AdminKeyListQuery) -> keys_schema.KeyPage:
     """Every key of every tenant and the national ones, by role, tenant and status."""
     return _page(
         service.list_all_keys(
@@ -160,11 +156,11 @@ def list_all_keys(*, principal: Principal, query: AdminKeyListQuery) -> KeyPage:
     "POST",
     summary="Rotate any key",
     tag="admin",
-    body=KeyRotate,
-    responses={201: IssuedKeyPublic},
+    body=lambda: keys_schema.KeyRotate,
+    responses={201: lambda: keys_schema.IssuedKeyPublic},
     roles=(Role.PLATFORM_ADMIN,),
 )
-def rotate_any_key(*, principal: Principal, key_id: str, body: KeyRotate) -> Reply:
+def rotate_any_key(*, principal: Principal, key_id: str, body: keys_schema.KeyRotate) -> Reply:
     """Replace any key's secret; the old secret keeps working for `grace_seconds`."""
     return _secret(201, service.rotate_any_key(principal=principal, key_id=key_id, grace_seconds=body.grace_seconds))
 
@@ -175,10 +171,10 @@ def rotate_any_key(*, principal: Principal, key_id: str, body: KeyRotate) -> Rep
     "DELETE",
     summary="Revoke any key",
     tag="admin",
-    responses={200: KeyResponse},
+    responses={200: lambda: keys_schema.KeyResponse},
     roles=(Role.PLATFORM_ADMIN,),
 )
-def revoke_any_key(*, principal: Principal, key_id: str) -> KeyResponse:
+def revoke_any_key(*, principal: Principal, key_id: str) -> keys_schema.KeyResponse:
     """Revoke any key, national ones included (an owner's last admin key stays)."""
     key = service.revoke_any_key(principal=principal, key_id=key_id)
-    return KeyResponse(key=KeyPublic.of(key, now=utcnow()))
+    return keys_schema.KeyResponse(key=keys_schema.KeyPublic.of(key, now=utcnow()))

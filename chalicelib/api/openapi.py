@@ -69,15 +69,15 @@ def _operation(endpoint: Endpoint, defs: dict[str, Any]) -> dict[str, Any]:
         for name in re.findall(r"{(\w+)}", endpoint.path)
     ]
     if endpoint.query is not None:
-        params += _query_parameters(endpoint.query, defs)
+        params += _query_parameters(endpoint.query(), defs)
     if params:
         op["parameters"] = params
     if endpoint.body_doc is not None:
         op["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": _schema(endpoint.body_doc, defs)}},
+            "content": {"application/json": {"schema": _schema(endpoint.body_doc(), defs)}},
         }
-    for status, model in sorted(endpoint.responses.items()):
+    for status, model in sorted(endpoint.response_models.items()):
         entry: dict[str, Any] = {
             "description": (model.__doc__ or "OK").strip().splitlines()[0] if model else "No content"
         }

@@ -9,22 +9,13 @@ from chalice.app import Blueprint
 from chalicelib.api.http import endpoint
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.lazy import lazy_import
-from chalicelib.schemas.periods import (
-    NotificationSettings,
-    PeriodChanged,
-    PeriodEventPublic,
-    PeriodHistory,
-    PeriodList,
-    PeriodListQuery,
-    PeriodPublic,
-    ReopenRequest,
-    ReportingSettings,
-)
 
 periods_bp = Blueprint(__name__)
 if TYPE_CHECKING:
+    from chalicelib.schemas import periods as periods_schema
     from chalicelib.services import periods as service
 else:
+    periods_schema = lazy_import("chalicelib.schemas.periods")
     service = lazy_import("chalicelib.services.periods")
 READERS = (Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER)
 
@@ -34,16 +25,16 @@ READERS = (Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER)
     "/v1/periods",
     summary="The regency's months and their state",
     tag="periods",
-    query=PeriodListQuery,
-    responses={200: PeriodList},
+    query=lambda: periods_schema.PeriodListQuery,
+    responses={200: lambda: periods_schema.PeriodList},
     roles=READERS,
 )
-def list_periods(*, principal: Principal, query: PeriodListQuery) -> PeriodList:
+def list_periods(*, principal: Principal, query: periods_schema.PeriodListQuery) -> periods_schema.PeriodList:
     """Months from `from` to `to` (default: the last twelve), newest first."""
     views = service.listing(principal=principal, start=query.from_, end=query.to)
-    return PeriodList(
+    return periods_schema.PeriodList(
         items=[
-            PeriodPublic(
+            periods_schema.PeriodPublic(
                 month=v.month,
                 state=v.state.value,
                 locked=v.locked,
@@ -64,14 +55,14 @@ def list_periods(*, principal: Principal, query: PeriodListQuery) -> PeriodList:
     "POST",
     summary="Approve a month",
     tag="periods",
-    responses={200: PeriodChanged},
+    responses={200: lambda: periods_schema.PeriodChanged},
     roles=(Role.DISTRICT_ADMIN,),
     description="From now on reports dated in the month cannot be added, corrected or voided "
     "(409 `period_locked`) until it is reopened. 409 `already_approved` when it is.",
 )
-def approve_period(*, principal: Principal, month: str) -> PeriodChanged:
+def approve_period(*, principal: Principal, month: str) -> periods_schema.PeriodChanged:
     """The month's figures are final."""
-    return PeriodChanged.of(service.approve(principal=principal, month=month))
+    return periods_schema.PeriodChanged.of(service.approve(principal=principal, month=month))
 
 
 @endpoint(
@@ -80,13 +71,15 @@ def approve_period(*, principal: Principal, month: str) -> PeriodChanged:
     "POST",
     summary="Reopen an approved month",
     tag="periods",
-    body=ReopenRequest,
-    responses={200: PeriodChanged},
+    body=lambda: periods_schema.ReopenRequest,
+    responses={200: lambda: periods_schema.PeriodChanged},
     roles=(Role.DISTRICT_ADMIN,),
 )
-def reopen_period(*, principal: Principal, month: str, body: ReopenRequest) -> PeriodChanged:
+def reopen_period(
+    *, principal: Principal, month: str, body: periods_schema.ReopenRequest
+) -> periods_schema.PeriodChanged:
     """Reports dated in the month may change again; the reason is recorded."""
-    return PeriodChanged.of(service.reopen(principal=principal, month=month, reason=body.reason))
+    return periods_schema.PeriodChanged.of(service.reopen(principal=principal, month=month, reason=body.reason))
 
 
 @endpoint(
@@ -95,13 +88,17 @@ def reopen_period(*, principal: Principal, month: str, body: ReopenRequest) -> P
     "POST",
     summary="Reopen a regency's approved month (platform admin)",
     tag="admin",
-    body=ReopenRequest,
-    responses={200: PeriodChanged},
+    body=lambda: periods_schema.ReopenRequest,
+    responses={200: lambda: periods_schema.PeriodChanged},
     roles=(Role.PLATFORM_ADMIN,),
 )
-def admin_reopen_period(*, principal: Principal, tenant_id: str, month: str, body: ReopenRequest) -> PeriodChanged:
+def admin_reopen_period(
+    *, principal: Principal, tenant_id: str, month: str, body: periods_schema.ReopenRequest
+) -> periods_schema.PeriodChanged:
     """The national operator reopens a month for a regency; the reason is recorded."""
-    return PeriodChanged.of(service.reopen(principal=principal, month=month, reason=body.reason, tenant_id=tenant_id))
+    return periods_schema.PeriodChanged.of(
+        service.reopen(principal=principal, month=month, reason=body.reason, tenant_id=tenant_id)
+    )
 
 
 @endpoint(
@@ -109,13 +106,13 @@ def admin_reopen_period(*, principal: Principal, tenant_id: str, month: str, bod
     "/v1/periods/{month}/history",
     summary="Approvals and reopenings of a month",
     tag="periods",
-    responses={200: PeriodHistory},
+    responses={200: lambda: periods_schema.PeriodHistory},
     roles=READERS,
 )
-def period_history(*, principal: Principal, month: str) -> PeriodHistory:
+def period_history(*, principal: Principal, month: str) -> periods_schema.PeriodHistory:
     """Who approved or reopened the month, when and why, oldest first."""
     events = service.history(principal=principal, month=month)
-    return PeriodHistory(month=month, items=[PeriodEventPublic.of(e) for e in events])
+    return periods_schema.PeriodHistory(month=month, items=[periods_schema.PeriodEventPublic.of(e) for e in events])
 
 
 @endpoint(
@@ -123,12 +120,12 @@ def period_history(*, principal: Principal, month: str) -> PeriodHistory:
     "/v1/settings/reporting",
     summary="The regency's reporting settings",
     tag="periods",
-    responses={200: ReportingSettings},
+    responses={200: lambda: periods_schema.ReportingSettings},
     roles=READERS,
 )
-def get_reporting_settings(*, principal: Principal) -> ReportingSettings:
+def get_reporting_settings(*, principal: Principal) -> periods_schema.ReportingSettings:
     """The on-time deadline and the automatic lock."""
-    return ReportingSettings.of(service.settings(principal=principal))
+    return periods_schema.ReportingSettings.of(service.settings(principal=principal))
 
 
 @endpoint(
@@ -136,12 +133,12 @@ def get_reporting_settings(*, principal: Principal) -> ReportingSettings:
     "/v1/settings/notifications",
     summary="The regency's notification switch",
     tag="periods",
-    responses={200: NotificationSettings},
+    responses={200: lambda: periods_schema.NotificationSettings},
     roles=READERS,
 )
-def get_notification_settings(*, principal: Principal) -> NotificationSettings:
+def get_notification_settings(*, principal: Principal) -> periods_schema.NotificationSettings:
     """Whether the office's contact gets reminder e-mails."""
-    return NotificationSettings(reminder_emails=service.reminder_emails_on(principal=principal))
+    return periods_schema.NotificationSettings(reminder_emails=service.reminder_emails_on(principal=principal))
 
 
 @endpoint(
@@ -150,12 +147,14 @@ def get_notification_settings(*, principal: Principal) -> NotificationSettings:
     "PUT",
     summary="Switch the regency's reminder e-mails",
     tag="periods",
-    body=NotificationSettings,
-    responses={200: NotificationSettings},
+    body=lambda: periods_schema.NotificationSettings,
+    responses={200: lambda: periods_schema.NotificationSettings},
     roles=(Role.DISTRICT_ADMIN,),
     description="On by default: CommitmentOverdue and CommitmentNextStepDue reach the tenant's contact e-mail.",
 )
-def put_notification_settings(*, principal: Principal, body: NotificationSettings) -> NotificationSettings:
+def put_notification_settings(
+    *, principal: Principal, body: periods_schema.NotificationSettings
+) -> periods_schema.NotificationSettings:
     """Switch reminder e-mails on or off."""
     service.switch_reminder_emails(principal=principal, on=body.reminder_emails)
     return body
@@ -167,10 +166,12 @@ def put_notification_settings(*, principal: Principal, body: NotificationSetting
     "PUT",
     summary="Change the regency's reporting settings",
     tag="periods",
-    body=ReportingSettings,
-    responses={200: ReportingSettings},
+    body=lambda: periods_schema.ReportingSettings,
+    responses={200: lambda: periods_schema.ReportingSettings},
     roles=(Role.DISTRICT_ADMIN,),
 )
-def put_reporting_settings(*, principal: Principal, body: ReportingSettings) -> ReportingSettings:
+def put_reporting_settings(
+    *, principal: Principal, body: periods_schema.ReportingSettings
+) -> periods_schema.ReportingSettings:
     """Replace the on-time deadline day and the automatic lock (null: off)."""
-    return ReportingSettings.of(service.update_settings(principal=principal, data=body.to_domain()))
+    return periods_schema.ReportingSettings.of(service.update_settings(principal=principal, data=body.to_domain()))

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.config import get_settings
+from chalicelib.lazy import lazy_import
+
+if TYPE_CHECKING:  # settings are pydantic: read on first use, not at cold start
+    from chalicelib import config
+else:
+    config = lazy_import("chalicelib.config")
 
 
 def api_base(request: Any) -> str:
     """`TPBIS_PUBLIC_API_URL` when set (a custom domain); else the scheme, host and stage the request
     came through (API Gateway's execute-api URL carries the stage in its path)."""
-    configured = get_settings().public_api_url
+    configured = config.get_settings().public_api_url
     if configured:
         return configured.rstrip("/")
     headers = request.headers or {}

@@ -16,28 +16,21 @@ from chalicelib.errors import (
     PermissionDeniedError,
 )
 from chalicelib.lazy import lazy_import
-from chalicelib.schemas.common import PageQuery
-from chalicelib.schemas.report_types import ReportCorrection, ReportIn
-from chalicelib.schemas.reports import (
-    AttachmentPublic,
-    BatchResult,
-    ItemResultPublic,
-    ReportBatch,
-    ReportDetail,
-    ReportListQuery,
-    ReportPage,
-    ReportPublic,
-    parse_correction,
-    parse_submission,
-)
-from chalicelib.schemas.reviews import ReviewRules, ReviewRulesUpdate
 
 reports_bp = Blueprint(__name__)
 WRITERS = (Role.DISTRICT_ADMIN, Role.OPERATOR)
 if TYPE_CHECKING:
+    from chalicelib.schemas import common as common_schema
+    from chalicelib.schemas import report_types as report_types_schema
+    from chalicelib.schemas import reports as reports_schema
+    from chalicelib.schemas import reviews as reviews_schema
     from chalicelib.services import attachments, reviews
     from chalicelib.services import reports as service
 else:
+    common_schema = lazy_import("chalicelib.schemas.common")
+    report_types_schema = lazy_import("chalicelib.schemas.report_types")
+    reports_schema = lazy_import("chalicelib.schemas.reports")
+    reviews_schema = lazy_import("chalicelib.schemas.reviews")
     service = lazy_import("chalicelib.services.reports")
     reviews = lazy_import("chalicelib.services.reviews")
     attachments = lazy_import("chalicelib.services.attachments")
@@ -52,9 +45,9 @@ _SINGLE_ERRORS: dict[str, type[DomainError]] = {
 def _single(result: ItemResult) -> Reply:
     """A single-report post answers 201 accepted, 200 duplicate, or the error (409, 403, 422)."""
     if result.status is ItemStatus.ACCEPTED:
-        return Reply(201, ItemResultPublic.of(result))
+        return Reply(201, reports_schema.ItemResultPublic.of(result))
     if result.status is ItemStatus.DUPLICATE:
-        return Reply(200, ItemResultPublic.of(result))
+        return Reply(200, reports_schema.ItemResultPublic.of(result))
     error = result.error
     assert error is not None
     raise _SINGLE_ERRORS.get(error.code, InvalidInputError)(error.message, details=list(error.details), code=error.code)
@@ -66,10 +59,10 @@ def _single(result: ItemResult) -> Reply:
     "POST",
     summary="Post one report or a batch of up to 100",
     tag="reports",
-    responses={200: BatchResult, 201: ItemResultPublic},
-    parse_body=parse_submission,
+    responses={200: lambda: reports_schema.BatchResult, 201: lambda: reports_schema.ItemResultPublic},
+    parse_body=lambda raw: reports_schema.parse_submission(raw),
     roles=WRITERS,
-    body_doc=ReportIn | ReportBatch,
+    body_doc=lambda: report_types_schema.ReportIn | reports_schema.ReportBatch,
     description=(
         "A single report answers 201 (accepted), 200 (duplicate: this submission_id was stored with the same "
         'content), 409 (the id was used for other content), 403 or 422. A batch `{"reports": [...]}` answers '
@@ -83,11 +76,11 @@ def post_reports(*, principal: Principal, body: tuple[bool, list[Any]]) -> Reply
     results = service.submit(principal=principal, items=items)
     if single:
         return _single(results[0])
-    public = [ItemResultPublic.of(r) for r in results]
+    public = [reports_schema.ItemResultPublic.of(r) for r in results]
     counts = {status: sum(1 for r in results if r.status is status) for status in ItemStatus}
     return Reply(
         200,
-        BatchResult(
+        reports_schema.BatchResult(
             results=public,
             accepted=counts[ItemStatus.ACCEPTED],
             duplicates=counts[ItemStatus.DUPLICATE],
@@ -97,9 +90,14 @@ def post_reports(*, principal: Principal, body: tuple[bool, list[Any]]) -> Reply
 
 
 @endpoint(
-    reports_bp, "/v1/reports", summary="List reports", tag="reports", query=ReportListQuery, responses={200: ReportPage}
+    reports_bp,
+    "/v1/reports",
+    summary="List reports",
+    tag="reports",
+    query=lambda: reports_schema.ReportListQuery,
+    responses={200: lambda: reports_schema.ReportPage},
 )
-def list_reports(*, principal: Principal, query: ReportListQuery) -> ReportPage:
+def list_reports(*, principal: Principal, query: reports_schema.ReportListQuery) -> reports_schema.ReportPage:
     """Reports, newest first, filtered by village, type and date range (inclusive)."""
     items, cursor = service.page(
         principal=principal,
@@ -111,7 +109,7 @@ def list_reports(*, principal: Principal, query: ReportListQuery) -> ReportPage:
         limit=query.limit,
         cursor=query.cursor,
     )
-    return ReportPage(items=[ReportPublic.of(r) for r in items], next_cursor=cursor)
+    return reports_schema.ReportPage(items=[reports_schema.ReportPublic.of(r) for r in items], next_cursor=cursor)
 
 
 @endpoint(
@@ -119,13 +117,15 @@ def list_reports(*, principal: Principal, query: ReportListQuery) -> ReportPage:
     "/v1/reports/{submission_id}",
     summary="A report and its history",
     tag="reports",
-    responses={200: ReportDetail},
+    responses={200: lambda: reports_schema.ReportDetail},
 )
-def get_report(*, principal: Principal, submission_id: str) -> ReportDetail:
+def get_report(*, principal: Principal, submission_id: str) -> reports_schema.ReportDetail:
     """The current version and every revision: who (key id), when, what changed; its photos."""
     report = service.get(principal=principal, submission_id=submission_id)
-    photos = [AttachmentPublic(name=a.name, size=a.size, url=a.url) for a in attachments.of_report(report)]
-    return ReportDetail.of(report).model_copy(update={"attachments": photos})
+    photos = [
+        reports_schema.AttachmentPublic(name=a.name, size=a.size, url=a.url) for a in attachments.of_report(report)
+    ]
+    return reports_schema.ReportDetail.of(report).model_copy(update={"attachments": photos})
 
 
 @endpoint(
@@ -134,19 +134,19 @@ def get_report(*, principal: Principal, submission_id: str) -> ReportDetail:
     "PUT",
     summary="Correct a report",
     tag="reports",
-    responses={200: ReportDetail},
-    parse_body=parse_correction,
-    body_doc=ReportCorrection,
+    responses={200: lambda: reports_schema.ReportDetail},
+    parse_body=lambda raw: reports_schema.parse_correction(raw),
+    body_doc=lambda: report_types_schema.ReportCorrection,
     roles=WRITERS,
     description="Replaces the report's content; `expected_version` must be the current version (409 if not).",
 )
-def correct_report(*, principal: Principal, submission_id: str, body: tuple[int, Any]) -> ReportDetail:
+def correct_report(*, principal: Principal, submission_id: str, body: tuple[int, Any]) -> reports_schema.ReportDetail:
     """District admin, or the operator of the report's village."""
     expected_version, content = body
     report = service.correct(
         principal=principal, submission_id=submission_id, content=content, expected_version=expected_version
     )
-    return ReportDetail.of(report)
+    return reports_schema.ReportDetail.of(report)
 
 
 @endpoint(
@@ -155,13 +155,13 @@ def correct_report(*, principal: Principal, submission_id: str, body: tuple[int,
     "DELETE",
     summary="Void a report",
     tag="reports",
-    responses={200: ReportDetail},
+    responses={200: lambda: reports_schema.ReportDetail},
     roles=WRITERS,
     description="The report is kept, marked void, and counted nowhere; voiding twice changes nothing.",
 )
-def void_report(*, principal: Principal, submission_id: str) -> ReportDetail:
+def void_report(*, principal: Principal, submission_id: str) -> reports_schema.ReportDetail:
     """District admin, or the operator of the report's village."""
-    return ReportDetail.of(service.void(principal=principal, submission_id=submission_id))
+    return reports_schema.ReportDetail.of(service.void(principal=principal, submission_id=submission_id))
 
 
 @endpoint(
@@ -169,17 +169,17 @@ def void_report(*, principal: Principal, submission_id: str) -> ReportDetail:
     "/v1/reviews",
     summary="The review list: reports with unusual figures",
     tag="reports",
-    query=PageQuery,
-    responses={200: ReportPage},
+    query=lambda: common_schema.PageQuery,
+    responses={200: lambda: reports_schema.ReportPage},
     description=(
         "Reports accepted and counted but outside the regency's outlier rules (`GET /v1/review-rules`), "
         "newest first, until the district admin marks each reviewed (an operator sees its villages')."
     ),
 )
-def list_reviews(*, principal: Principal, query: PageQuery) -> ReportPage:
+def list_reviews(*, principal: Principal, query: common_schema.PageQuery) -> reports_schema.ReportPage:
     """What the district office still has to look at."""
     items, cursor = reviews.waiting(principal=principal, limit=query.limit, cursor=query.cursor)
-    return ReportPage(items=[ReportPublic.of(r) for r in items], next_cursor=cursor)
+    return reports_schema.ReportPage(items=[reports_schema.ReportPublic.of(r) for r in items], next_cursor=cursor)
 
 
 @endpoint(
@@ -188,14 +188,14 @@ def list_reviews(*, principal: Principal, query: PageQuery) -> ReportPage:
     "POST",
     summary="Mark a report reviewed",
     tag="reports",
-    responses={200: ReportDetail},
+    responses={200: lambda: reports_schema.ReportDetail},
     roles=(Role.DISTRICT_ADMIN,),
     description="Its figures stand: it leaves the review list (a new version, `reviewed` in its history). "
     "A report not on the list is answered as it is. To change a figure, correct the report instead.",
 )
-def review_report(*, principal: Principal, submission_id: str) -> ReportDetail:
+def review_report(*, principal: Principal, submission_id: str) -> reports_schema.ReportDetail:
     """District admin."""
-    return ReportDetail.of(reviews.mark_reviewed(principal=principal, submission_id=submission_id))
+    return reports_schema.ReportDetail.of(reviews.mark_reviewed(principal=principal, submission_id=submission_id))
 
 
 @endpoint(
@@ -203,12 +203,12 @@ def review_report(*, principal: Principal, submission_id: str) -> ReportDetail:
     "/v1/review-rules",
     summary="The regency's outlier rules",
     tag="reports",
-    responses={200: ReviewRules},
+    responses={200: lambda: reviews_schema.ReviewRules},
 )
-def get_review_rules(*, principal: Principal) -> ReviewRules:
+def get_review_rules(*, principal: Principal) -> reviews_schema.ReviewRules:
     """The national defaults and the regency's own bounds (min-max per field)."""
     rules, own = reviews.rules(principal=principal)
-    return ReviewRules.of(rules, own)
+    return reviews_schema.ReviewRules.of(rules, own)
 
 
 @endpoint(
@@ -217,14 +217,14 @@ def get_review_rules(*, principal: Principal) -> ReviewRules:
     "PUT",
     summary="Set the regency's outlier rules",
     tag="reports",
-    body=ReviewRulesUpdate,
-    responses={200: ReviewRules},
+    body=lambda: reviews_schema.ReviewRulesUpdate,
+    responses={200: lambda: reviews_schema.ReviewRules},
     roles=(Role.DISTRICT_ADMIN,),
     description="Replaces the regency's own rules; a field without one takes the national default. "
     "Applies to reports posted or corrected afterwards.",
 )
-def put_review_rules(*, principal: Principal, body: ReviewRulesUpdate) -> ReviewRules:
+def put_review_rules(*, principal: Principal, body: reviews_schema.ReviewRulesUpdate) -> reviews_schema.ReviewRules:
     """District admin."""
     reviews.set_rules(principal=principal, new=[rule.rule() for rule in body.rules])
     rules, own = reviews.rules(principal=principal)
-    return ReviewRules.of(rules, own)
+    return reviews_schema.ReviewRules.of(rules, own)

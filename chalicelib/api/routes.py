@@ -1,38 +1,61 @@
 """Every declared route, once: its spec (`Endpoint`, filled by `endpoint()`), and from the specs the
 table of which role may call which route. The authorizer's policy and the view's own role check both
-read that table, so a route's roles are written in one place, its `endpoint(..., roles=...)`."""
+read that table, so a route's roles are written in one place, its `endpoint(..., roles=...)`.
+
+A route names its models through a `ModelRef` (`lambda: schema.VillagePut`): the schema modules, and
+pydantic with them, load on the first request that needs them (or the OpenAPI document), not at cold start."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Required, TypedDict
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any, Required, TypeAlias, TypedDict
 
 from chalicelib.domain.principal import Principal, Role
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+ModelRef: TypeAlias = "Callable[[], type[BaseModel]]"
+"""A request or response model, named without importing it: called when the model is first needed."""
 
 
 @dataclass(frozen=True)
 class Endpoint:
     """One route as declared: what the handler does with a request, and what the OpenAPI spec says.
 
-    `roles` empty means any authenticated key (the service then holds the finer rule); `parse_body`
-    replaces model validation for bodies that need it, `body_doc` is then the schema documented."""
+        `roles` empty means any authenticated key (the service then holds the finer rule); `parse_body`
+        replaces model validation for bodies that need it, `body_doc` is then the schema documented. Models
+    are given as `ModelRef`s; `response_models` and `body_model` are what they name."""
 
     method: str
     path: str
     summary: str
     tag: str
-    responses: dict[int, type[BaseModel] | None]
-    body: type[BaseModel] | None = None
-    query: type[BaseModel] | None = None
+    responses: dict[int, ModelRef | None]
+    body: ModelRef | None = None
+    query: ModelRef | None = None
     public: bool = False
-    body_doc: type[BaseModel] | Any | None = None
+    body_doc: Callable[[], Any] | None = None
     description: str = ""
     roles: tuple[Role, ...] = ()
     parse_body: Callable[[Any], Any] | None = None
+
+    @property
+    def body_model(self) -> type[BaseModel] | None:
+        """The model the body is validated as (imported now, if it was not yet)."""
+        return None if self.body is None else self.body()
+
+    @property
+    def query_model(self) -> type[BaseModel] | None:
+        """The model the query string is validated as."""
+        return None if self.query is None else self.query()
+
+    @property
+    def response_models(self) -> dict[int, type[BaseModel] | None]:
+        """Each documented status with its body model (`None`: no body)."""
+        return {status: None if ref is None else ref() for status, ref in self.responses.items()}
 
     @property
     def reads_body(self) -> bool:
@@ -54,11 +77,11 @@ class RouteOptions(TypedDict, total=False):
 
     summary: Required[str]
     tag: Required[str]
-    responses: Required[dict[int, type[BaseModel] | None]]
-    body: type[BaseModel] | None
-    query: type[BaseModel] | None
+    responses: Required[dict[int, ModelRef | None]]
+    body: ModelRef | None
+    query: ModelRef | None
     public: bool
-    body_doc: Any
+    body_doc: Callable[[], Any] | None
     description: str
     roles: tuple[Role, ...]
     parse_body: Callable[[Any], Any] | None

@@ -2,28 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint, Response
 
 from chalicelib.api.http import endpoint
 from chalicelib.domain.principal import Principal
-from chalicelib.schemas.common import HealthResponse
-from chalicelib.schemas.keys import CallerPublic
+from chalicelib.lazy import lazy_import
+
+if TYPE_CHECKING:
+    from chalicelib.schemas import common as common_schema
+    from chalicelib.schemas import keys as keys_schema
+else:
+    common_schema = lazy_import("chalicelib.schemas.common")
+    keys_schema = lazy_import("chalicelib.schemas.keys")
 
 system_bp = Blueprint(__name__)
 
 
-@endpoint(system_bp, "/v1/health", summary="Liveness check", tag="system", public=True, responses={200: HealthResponse})
-def health() -> HealthResponse:
+@endpoint(
+    system_bp,
+    "/v1/health",
+    summary="Liveness check",
+    tag="system",
+    public=True,
+    responses={200: lambda: common_schema.HealthResponse},
+)
+def health() -> common_schema.HealthResponse:
     """The service answers."""
-    return HealthResponse(status="ok")
+    return common_schema.HealthResponse(status="ok")
 
 
-@endpoint(system_bp, "/v1/me", summary="The caller's key", tag="system", responses={200: CallerPublic})
-def me(*, principal: Principal) -> CallerPublic:
+@endpoint(
+    system_bp, "/v1/me", summary="The caller's key", tag="system", responses={200: lambda: keys_schema.CallerPublic}
+)
+def me(*, principal: Principal) -> keys_schema.CallerPublic:
     """The role, tenant and villages of the key this request carries (never its secret)."""
-    return CallerPublic(
+    return keys_schema.CallerPublic(
         key_id=principal.key_id, role=principal.role, tenant_id=principal.tenant_id, villages=sorted(principal.villages)
     )
 

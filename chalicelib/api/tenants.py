@@ -11,25 +11,19 @@ from chalicelib.api.keys import NO_STORE
 from chalicelib.clock import utcnow
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.lazy import lazy_import
-from chalicelib.schemas.common import ErrorResponse
-from chalicelib.schemas.keys import IssuedKeyPublic
-from chalicelib.schemas.signups import (
-    ApplicationListQuery,
-    ApplicationPage,
-    ApplicationPublic,
-    ApplicationResponse,
-    ApplicationStatusPublic,
-    ApplicationStatusResponse,
-    ApprovalResponse,
-    Rejection,
-    SignupAccepted,
-)
-from chalicelib.schemas.tenants import SignupRequest, TenantListQuery, TenantPage, TenantPublic, TenantResponse
 
 if TYPE_CHECKING:
+    from chalicelib.schemas import common as common_schema
+    from chalicelib.schemas import keys as keys_schema
+    from chalicelib.schemas import signups as signups_schema
+    from chalicelib.schemas import tenants as tenants_schema
     from chalicelib.services import signups
     from chalicelib.services import tenants as service
 else:
+    common_schema = lazy_import("chalicelib.schemas.common")
+    keys_schema = lazy_import("chalicelib.schemas.keys")
+    signups_schema = lazy_import("chalicelib.schemas.signups")
+    tenants_schema = lazy_import("chalicelib.schemas.tenants")
     service = lazy_import("chalicelib.services.tenants")
     signups = lazy_import("chalicelib.services.signups")
 tenants_bp = Blueprint(__name__)
@@ -42,15 +36,15 @@ tenants_bp = Blueprint(__name__)
     summary="A regency office applies to join",
     tag="tenants",
     public=True,
-    body=SignupRequest,
-    responses={202: SignupAccepted, 429: ErrorResponse},
+    body=lambda: tenants_schema.SignupRequest,
+    responses={202: lambda: signups_schema.SignupAccepted, 429: lambda: common_schema.ErrorResponse},
     description="Several applications may wait for one regency; none reserves it. Limited per source address.",
 )
-def signup(*, body: SignupRequest) -> SignupAccepted:
+def signup(*, body: tenants_schema.SignupRequest) -> signups_schema.SignupAccepted:
     """Store a pending application for the platform admin to approve or reject."""
     identity = (tenants_bp.current_request.context or {}).get("identity") or {}
     application = signups.submit(data=body, source=str(identity.get("sourceIp") or "unknown"))
-    return SignupAccepted(
+    return signups_schema.SignupAccepted(
         application_id=application.application_id,
         tenant_id=application.tenant_id,
         status=application.stored_status,
@@ -64,18 +58,26 @@ def signup(*, body: SignupRequest) -> SignupAccepted:
     summary="Follow an application",
     tag="tenants",
     public=True,
-    responses={200: ApplicationStatusResponse},
+    responses={200: lambda: signups_schema.ApplicationStatusResponse},
 )
-def signup_status(*, application_id: str) -> ApplicationStatusResponse:
+def signup_status(*, application_id: str) -> signups_schema.ApplicationStatusResponse:
     """Where an application stands (its id is the only credential: no contact details are shown)."""
     application = signups.find(application_id)
-    return ApplicationStatusResponse(application=ApplicationStatusPublic.of(application, now=utcnow()))
+    return signups_schema.ApplicationStatusResponse(
+        application=signups_schema.ApplicationStatusPublic.of(application, now=utcnow())
+    )
 
 
-@endpoint(tenants_bp, "/v1/tenant", summary="The caller's tenant", tag="tenants", responses={200: TenantResponse})
-def my_tenant(*, principal: Principal) -> TenantResponse:
+@endpoint(
+    tenants_bp,
+    "/v1/tenant",
+    summary="The caller's tenant",
+    tag="tenants",
+    responses={200: lambda: tenants_schema.TenantResponse},
+)
+def my_tenant(*, principal: Principal) -> tenants_schema.TenantResponse:
     """The profile of the caller's regency office."""
-    return TenantResponse(tenant=TenantPublic.of(service.profile(principal=principal)))
+    return tenants_schema.TenantResponse(tenant=tenants_schema.TenantPublic.of(service.profile(principal=principal)))
 
 
 @endpoint(
@@ -83,11 +85,11 @@ def my_tenant(*, principal: Principal) -> TenantResponse:
     "/v1/admin/signups",
     summary="List sign-up applications",
     tag="admin",
-    query=ApplicationListQuery,
-    responses={200: ApplicationPage},
+    query=lambda: signups_schema.ApplicationListQuery,
+    responses={200: lambda: signups_schema.ApplicationPage},
     roles=(Role.PLATFORM_ADMIN,),
 )
-def list_signups(*, principal: Principal, query: ApplicationListQuery) -> ApplicationPage:
+def list_signups(*, principal: Principal, query: signups_schema.ApplicationListQuery) -> signups_schema.ApplicationPage:
     """Applications by status and regency (platform admin)."""
     now = utcnow()
     items, cursor = signups.list_applications(
@@ -98,7 +100,9 @@ def list_signups(*, principal: Principal, query: ApplicationListQuery) -> Applic
         cursor=query.cursor,
         now=now,
     )
-    return ApplicationPage(items=[ApplicationPublic.of(a, now=now) for a in items], next_cursor=cursor)
+    return signups_schema.ApplicationPage(
+        items=[signups_schema.ApplicationPublic.of(a, now=now) for a in items], next_cursor=cursor
+    )
 
 
 @endpoint(
@@ -107,13 +111,15 @@ def list_signups(*, principal: Principal, query: ApplicationListQuery) -> Applic
     "POST",
     summary="Approve an application",
     tag="admin",
-    responses={200: ApprovalResponse},
+    responses={200: lambda: signups_schema.ApprovalResponse},
     roles=(Role.PLATFORM_ADMIN,),
 )
 def approve_signup(*, principal: Principal, application_id: str) -> Reply:
     """The regency becomes a tenant with its first admin key; its other pending applications close."""
     tenant, issued, closed = signups.approve(principal=principal, application_id=application_id)
-    answer = ApprovalResponse(tenant=TenantPublic.of(tenant), admin_key=IssuedKeyPublic.of(issued), closed=closed)
+    answer = signups_schema.ApprovalResponse(
+        tenant=tenants_schema.TenantPublic.of(tenant), admin_key=keys_schema.IssuedKeyPublic.of(issued), closed=closed
+    )
     return Reply(200, answer, NO_STORE)
 
 
@@ -123,14 +129,18 @@ def approve_signup(*, principal: Principal, application_id: str) -> Reply:
     "POST",
     summary="Reject an application",
     tag="admin",
-    body=Rejection,
-    responses={200: ApplicationResponse},
+    body=lambda: signups_schema.Rejection,
+    responses={200: lambda: signups_schema.ApplicationResponse},
     roles=(Role.PLATFORM_ADMIN,),
 )
-def reject_signup(*, principal: Principal, application_id: str, body: Rejection) -> ApplicationResponse:
+def reject_signup(
+    *, principal: Principal, application_id: str, body: signups_schema.Rejection
+) -> signups_schema.ApplicationResponse:
     """Reject a pending application, with the reason its applicant will read."""
     application = signups.reject(principal=principal, application_id=application_id, reason=body.reason)
-    return ApplicationResponse(application=ApplicationPublic.of(application, now=utcnow()))
+    return signups_schema.ApplicationResponse(
+        application=signups_schema.ApplicationPublic.of(application, now=utcnow())
+    )
 
 
 @endpoint(
@@ -138,15 +148,15 @@ def reject_signup(*, principal: Principal, application_id: str, body: Rejection)
     "/v1/admin/tenants",
     summary="List tenants",
     tag="admin",
-    query=TenantListQuery,
-    responses={200: TenantPage},
+    query=lambda: tenants_schema.TenantListQuery,
+    responses={200: lambda: tenants_schema.TenantPage},
 )
-def list_tenants(*, principal: Principal, query: TenantListQuery) -> TenantPage:
+def list_tenants(*, principal: Principal, query: tenants_schema.TenantListQuery) -> tenants_schema.TenantPage:
     """Tenants, by status (platform admin)."""
     items, cursor = service.list_tenants(
         principal=principal, status=query.status, limit=query.limit, cursor=query.cursor
     )
-    return TenantPage(items=[TenantPublic.of(t) for t in items], next_cursor=cursor)
+    return tenants_schema.TenantPage(items=[tenants_schema.TenantPublic.of(t) for t in items], next_cursor=cursor)
 
 
 @endpoint(
@@ -155,15 +165,21 @@ def list_tenants(*, principal: Principal, query: TenantListQuery) -> TenantPage:
     "POST",
     summary="Approve a tenant",
     tag="admin",
-    responses={200: ApprovalResponse},
+    responses={200: lambda: signups_schema.ApprovalResponse},
     description="Approves the regency's only pending application (409 ambiguous_application when several "
     "wait), or a suspended tenant again.",
 )
 def approve_tenant(*, principal: Principal, tenant_id: str) -> Reply:
     """Approve by regency code; a first approval returns the tenant's first admin key."""
     tenant, issued, closed = service.approve(principal=principal, tenant_id=tenant_id)
-    admin_key = IssuedKeyPublic.of(issued) if issued else None
-    return Reply(200, ApprovalResponse(tenant=TenantPublic.of(tenant), admin_key=admin_key, closed=closed), NO_STORE)
+    admin_key = keys_schema.IssuedKeyPublic.of(issued) if issued else None
+    return Reply(
+        200,
+        signups_schema.ApprovalResponse(
+            tenant=tenants_schema.TenantPublic.of(tenant), admin_key=admin_key, closed=closed
+        ),
+        NO_STORE,
+    )
 
 
 @endpoint(
@@ -172,9 +188,9 @@ def approve_tenant(*, principal: Principal, tenant_id: str) -> Reply:
     "POST",
     summary="Suspend a tenant",
     tag="admin",
-    responses={200: TenantResponse},
+    responses={200: lambda: tenants_schema.TenantResponse},
 )
 def suspend_tenant(*, principal: Principal, tenant_id: str) -> Reply:
     """Suspend a tenant: all its keys are refused until it is approved again."""
     tenant = service.suspend(principal=principal, tenant_id=tenant_id)
-    return Reply(200, TenantResponse(tenant=TenantPublic.of(tenant)))
+    return Reply(200, tenants_schema.TenantResponse(tenant=tenants_schema.TenantPublic.of(tenant)))

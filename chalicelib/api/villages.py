@@ -9,12 +9,13 @@ from chalice.app import Blueprint
 from chalicelib.api.http import Reply, endpoint
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.lazy import lazy_import
-from chalicelib.schemas.villages import BaselinePut, VillageListQuery, VillagePage, VillagePublic, VillagePut
 
 villages_bp = Blueprint(__name__)
 if TYPE_CHECKING:
+    from chalicelib.schemas import villages as villages_schema
     from chalicelib.services import villages as service
 else:
+    villages_schema = lazy_import("chalicelib.schemas.villages")
     service = lazy_import("chalicelib.services.villages")
 
 
@@ -24,14 +25,14 @@ else:
     "PUT",
     summary="Register or update a village library",
     tag="villages",
-    body=VillagePut,
-    responses={200: VillagePublic, 201: VillagePublic},
+    body=lambda: villages_schema.VillagePut,
+    responses={200: lambda: villages_schema.VillagePublic, 201: lambda: villages_schema.VillagePublic},
     roles=(Role.DISTRICT_ADMIN,),
 )
-def put_village(*, principal: Principal, village_code: str, body: VillagePut) -> Reply:
+def put_village(*, principal: Principal, village_code: str, body: villages_schema.VillagePut) -> Reply:
     """201 when the village is new, 200 when its details were updated (district admin)."""
     village, created = service.register(principal=principal, village_code=village_code, data=body)
-    return Reply(201 if created else 200, VillagePublic.of(village))
+    return Reply(201 if created else 200, villages_schema.VillagePublic.of(village))
 
 
 @endpoint(
@@ -39,15 +40,15 @@ def put_village(*, principal: Principal, village_code: str, body: VillagePut) ->
     "/v1/villages",
     summary="List village libraries",
     tag="villages",
-    query=VillageListQuery,
-    responses={200: VillagePage},
+    query=lambda: villages_schema.VillageListQuery,
+    responses={200: lambda: villages_schema.VillagePage},
 )
-def list_villages(*, principal: Principal, query: VillageListQuery) -> VillagePage:
+def list_villages(*, principal: Principal, query: villages_schema.VillageListQuery) -> villages_schema.VillagePage:
     """The tenant's village libraries in code order (an operator's own only)."""
     items, cursor = service.page(
         principal=principal, limit=query.limit, cursor=query.cursor, kecamatan_code=query.kecamatan_code
     )
-    return VillagePage(items=[VillagePublic.of(v) for v in items], next_cursor=cursor)
+    return villages_schema.VillagePage(items=[villages_schema.VillagePublic.of(v) for v in items], next_cursor=cursor)
 
 
 @endpoint(
@@ -55,11 +56,11 @@ def list_villages(*, principal: Principal, query: VillageListQuery) -> VillagePa
     "/v1/villages/{village_code}",
     summary="A village library",
     tag="villages",
-    responses={200: VillagePublic},
+    responses={200: lambda: villages_schema.VillagePublic},
 )
-def get_village(*, principal: Principal, village_code: str) -> VillagePublic:
+def get_village(*, principal: Principal, village_code: str) -> villages_schema.VillagePublic:
     """A registered village with its kecamatan and village names."""
-    return VillagePublic.of(service.get(principal=principal, village_code=village_code))
+    return villages_schema.VillagePublic.of(service.get(principal=principal, village_code=village_code))
 
 
 @endpoint(
@@ -68,14 +69,14 @@ def get_village(*, principal: Principal, village_code: str) -> VillagePublic:
     "DELETE",
     summary="Deactivate a village library",
     tag="villages",
-    responses={200: VillagePublic},
+    responses={200: lambda: villages_schema.VillagePublic},
     roles=(Role.DISTRICT_ADMIN,),
     description="As of the village's local today: it is expected to report in the current period, no longer "
     "from the next one on. Its reports and figures are kept. Deactivating twice changes nothing.",
 )
-def deactivate_village(*, principal: Principal, village_code: str) -> VillagePublic:
+def deactivate_village(*, principal: Principal, village_code: str) -> villages_schema.VillagePublic:
     """The village, deactivated."""
-    return VillagePublic.of(service.deactivate(principal=principal, village_code=village_code))
+    return villages_schema.VillagePublic.of(service.deactivate(principal=principal, village_code=village_code))
 
 
 @endpoint(
@@ -84,18 +85,20 @@ def deactivate_village(*, principal: Principal, village_code: str) -> VillagePub
     "PUT",
     summary="Record a village's baseline",
     tag="villages",
-    body=BaselinePut,
-    responses={200: VillagePublic},
+    body=lambda: villages_schema.BaselinePut,
+    responses={200: lambda: villages_schema.VillagePublic},
     roles=(Role.DISTRICT_ADMIN,),
     description="Monthly values from a baseline survey (any subset of the flow indicators). They replace the "
     "mean of the first three full months for the indicators given.",
 )
-def put_baseline(*, principal: Principal, village_code: str, body: BaselinePut) -> VillagePublic:
+def put_baseline(
+    *, principal: Principal, village_code: str, body: villages_schema.BaselinePut
+) -> villages_schema.VillagePublic:
     """The village with its recorded baseline."""
     village = service.record_baseline(
         principal=principal, village_code=village_code, monthly=body.values(), source=body.source
     )
-    return VillagePublic.of(village)
+    return villages_schema.VillagePublic.of(village)
 
 
 @endpoint(
@@ -104,11 +107,11 @@ def put_baseline(*, principal: Principal, village_code: str, body: BaselinePut) 
     "DELETE",
     summary="Remove a village's recorded baseline",
     tag="villages",
-    responses={200: VillagePublic},
+    responses={200: lambda: villages_schema.VillagePublic},
     roles=(Role.DISTRICT_ADMIN,),
 )
-def delete_baseline(*, principal: Principal, village_code: str) -> VillagePublic:
+def delete_baseline(*, principal: Principal, village_code: str) -> villages_schema.VillagePublic:
     """The village without a recorded baseline: the mean of its first three full months counts again."""
-    return VillagePublic.of(
+    return villages_schema.VillagePublic.of(
         service.record_baseline(principal=principal, village_code=village_code, monthly=None, source=None)
     )

@@ -7,15 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint
 
-from chalicelib.config import get_settings
 from chalicelib.errors import IncompleteRunError
 from chalicelib.lazy import lazy_import
 from chalicelib.observability import logger, metrics, span
 
 rollup_jobs_bp = Blueprint(__name__)
 if TYPE_CHECKING:
+    from chalicelib import config
     from chalicelib.services import rollup
 else:
+    config = lazy_import("chalicelib.config")
     rollup = lazy_import("chalicelib.services.rollup")
 
 # Read once at import because the schedule is part of the deployment (EventBridge rule).
@@ -31,7 +32,7 @@ def run_rollup(event: Any) -> dict[str, Any]:
         with span("run_rollup", job="rollup") as trace:
             try:
                 lease = rollup.lease_for(getattr(event, "context", None), timeout=rollup.LEASE_SECONDS)
-                budget = get_settings().rollup_budget_seconds
+                budget = config.get_settings().rollup_budget_seconds
                 summary: dict[str, Any] = rollup.run(budget_seconds=budget, lease_seconds=lease).as_dict()
             except rollup.RollupBusyError:  # a run-now holds the lease: its run does this one's work
                 logger.info("rollup skipped: another run holds the lease")
