@@ -230,7 +230,6 @@ class MemoryStores:
 
         self._access = AccessData(tenants=self._tenants)
 
-
     def platform(self) -> PlatformStores:
         return PlatformStores(
             tenants=MemoryTenantStore(self._tenants),
