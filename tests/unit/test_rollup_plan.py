@@ -72,9 +72,7 @@ def test_the_planned_keys_are_what_the_sums_need_and_stay_inside_the_regency() -
     for kecamatan in (*areas.children(REGENCY), REGENCY_DIRECT):
         assert FigureKey("kecamatan", "2026-11", kecamatan) in keys
     assert FigureKey("regency", "2026-11", REGENCY) in keys
-    outside = [
-        k for k in keys if k.code not in (REGENCY, REGENCY_DIRECT) and not k.code.startswith(REGENCY + ".")
-    ]
+    outside = [k for k in keys if k.code not in (REGENCY, REGENCY_DIRECT) and not k.code.startswith(REGENCY + ".")]
     assert outside == []
     assert all(k.level in ("village", "kecamatan", "regency") for k in keys)
     # nothing of another year or of periods nobody touched
