@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 # Before anything imports boto3, PynamoDB or the app: no real AWS, no leftover endpoints.
-for _name in [n for n in os.environ if n.startswith("AWS_ENDPOINT_URL") or n in ("AWS_PROFILE", "AWS_SESSION_TOKEN")]:
-    del os.environ[_name]
-os.environ.update(
-    AWS_DEFAULT_REGION="ap-southeast-3",
-    AWS_ACCESS_KEY_ID="testing",
-    AWS_SECRET_ACCESS_KEY="testing",
-    AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
-    TPBIS_STAGE="test",
-    POWERTOOLS_METRICS_DISABLED="true",
-)
+from tests.support.environment import use_moto_environment
+
+use_moto_environment(credentials="testing", stage="test", AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled")
 
 from collections.abc import Iterator  # noqa: E402
 

@@ -121,6 +121,30 @@ def register_village(api: ApiClient, admin: str, code: str, name: str = "Perpust
     assert response.status in (200, 201), response.text
 
 
+def tenant_with_villages(
+    tenants: Tenants, api: ApiClient, regency_code: str = GROBOGAN, villages: tuple[str, ...] = GROBOGAN_VILLAGES
+) -> TenantKeys:
+    """An approved tenant (Grobogan unless told) with these village libraries registered."""
+    keys = tenants.create(regency_code)
+    for code in villages:
+        register_village(api, keys.admin, code)
+    return keys
+
+
+def every_page(api: ApiClient, path: str, key: str, most: int = 50) -> list[list[dict[str, Any]]]:
+    """The items of each page of a listing, following `next_cursor` (asserting each page answered 200)."""
+    pages: list[list[dict[str, Any]]] = []
+    cursor: str | None = None
+    for _ in range(most):
+        response = api.get(path + (f"&cursor={cursor}" if cursor else ""), key=key)
+        assert response.status == 200, response.text
+        pages.append(list(response.json["items"]))
+        cursor = response.json["next_cursor"]
+        if not cursor:
+            return pages
+    raise AssertionError(f"{path} still had a next page after {most} pages")
+
+
 def run_scheduled(function_name: str) -> dict[str, Any]:
     """Invoke a scheduled function of the app the way its EventBridge schedule does; its result."""
     from chalice.test import Client

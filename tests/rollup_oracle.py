@@ -13,18 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-BASELINE_NAMES = (
-    "visits",
-    "activities",
-    "participants",
-    "participants_women",
-    "participants_youth",
-    "participants_entrepreneurs",
-    "participants_disabled",
-    "media_mentions",
-    "partnerships_new",
-    "ict_sessions",
-    "internet_users",
+# The flows a village has a baseline of, as the issue defines them: its visits and activities, the
+# participants and each group the participants are broken down by, media and partnerships, ICT use.
+PARTICIPANT_GROUPS = ("women", "youth", "entrepreneurs", "disabled")
+BASELINE_NAMES = frozenset(
+    {"visits", "activities", "participants", "media_mentions", "partnerships_new", "ict_sessions", "internet_users"}
+    | {f"participants_{group}" for group in PARTICIPANT_GROUPS}
 )
 
 
@@ -127,7 +121,7 @@ def _flows(within: list[RawReport]) -> dict[str, int]:
         "ict_sessions": sum(r.fields["computer_sessions"] for r in within if r.type == "ict"),
         "internet_users": sum(r.fields["internet_users"] for r in within if r.type == "ict"),
     }
-    for group in ("women", "youth", "entrepreneurs", "disabled"):
+    for group in PARTICIPANT_GROUPS:
         out[f"participants_{group}"] = sum(r.fields.get(group, 0) for r in within if r.type == "activity")
     return out
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.advocacy import new_commitment, transition
 from tests.factories import GROBOGAN, PATI, Tenants
 from tests.http_client import ApiClient
@@ -129,12 +127,8 @@ def test_due_before_lists_the_commitments_of_the_week_ahead(tenants: Tenants, ap
 
 
 def test_a_transition_with_occurred_on_counts_on_that_date_and_not_in_the_future(
-    tenants: Tenants, api: ApiClient, monkeypatch: pytest.MonkeyPatch
+    tenants: Tenants, api: ApiClient, settle_now: None
 ) -> None:
-    from chalicelib.config import get_settings
-
-    monkeypatch.setenv("TPBIS_ROLLUP_SETTLE_SECONDS", "0")
-    get_settings.cache_clear()
     grobogan = tenants.create(GROBOGAN)
     cid = new_commitment(api, grobogan)["commitment_id"]
     future = transition(api, grobogan.admin, cid, "committed", 1, occurred_on="2099-01-01")
@@ -153,4 +147,3 @@ def test_a_transition_with_occurred_on_counts_on_that_date_and_not_in_the_future
         return int(read[0]["indicators"]["commitments_made"]["value"])
 
     assert (made("2026-10"), made("2026-12")) == (1, 0)
-    get_settings.cache_clear()

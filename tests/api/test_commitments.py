@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.advocacy import commitment_payload, new_commitment, new_stakeholder, stakeholder_payload, transition
-from tests.factories import GROBOGAN, GROBOGAN_VILLAGES, PATI, PATI_VILLAGE, Tenants
+from tests.factories import GROBOGAN, GROBOGAN_VILLAGES, PATI, PATI_VILLAGE, Tenants, every_page
 from tests.http_client import ApiClient
 
 VILLAGE, OTHER_VILLAGE = GROBOGAN_VILLAGES
@@ -201,14 +201,7 @@ def test_commitments_are_listed_by_due_date_filtered_and_paged(tenants: Tenants,
     assert len(in_village["items"]) == 2
     assert api.get("/v1/commitments?overdue=true", key=grobogan.viewer).json["items"] == []
 
-    pages, cursor = [], None
-    while True:
-        query = "/v1/commitments?limit=3" + (f"&cursor={cursor}" if cursor else "")
-        page = api.get(query, key=grobogan.viewer).json
-        pages.append([c["due_date"] for c in page["items"]])
-        cursor = page["next_cursor"]
-        if not cursor:
-            break
+    pages = [[c["due_date"] for c in page] for page in every_page(api, "/v1/commitments?limit=3", grobogan.viewer)]
     assert [d for page in pages for d in page] == [c["due_date"] for c in everything]
     assert pages[0] == ["2026-11-30", "2026-12-01", "2027-01-15"]
 

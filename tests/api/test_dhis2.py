@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,15 +22,7 @@ MAPPING = {
     "attribute_option_combo": "HllvX50cXC0",
 }
 
-
-@pytest.fixture(autouse=True)
-def _settle_now(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    from chalicelib.config import get_settings
-
-    monkeypatch.setenv("TPBIS_ROLLUP_SETTLE_SECONDS", "0")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("settle_now")  # a rollup counts what was written just before it
 
 
 @pytest.fixture

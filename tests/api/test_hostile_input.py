@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tests.api.test_error_contract import assert_error_shape
-from tests.factories import GROBOGAN, GROBOGAN_VILLAGES, Tenants, register_village, report
+from tests.factories import GROBOGAN, GROBOGAN_VILLAGES, Tenants, every_page, register_village, report
 from tests.http_client import ApiClient
 
 
@@ -98,13 +98,7 @@ def test_a_signed_cursor_pages_through_every_report_once(tenants: Tenants, api: 
     register_village(api, grobogan.admin, GROBOGAN_VILLAGES[0])
     sent = [report() for _ in range(5)]
     api.post("/v1/reports", json={"reports": sent}, key=grobogan.admin)
-    seen, cursor = [], None
-    while True:
-        page = api.get("/v1/reports?limit=2" + (f"&cursor={cursor}" if cursor else ""), key=grobogan.admin).json
-        seen += [item["submission_id"] for item in page["items"]]
-        cursor = page["next_cursor"]
-        if not cursor:
-            break
+    seen = [item["submission_id"] for page in every_page(api, "/v1/reports?limit=2", grobogan.admin) for item in page]
     assert sorted(seen) == sorted(r["submission_id"] for r in sent)
 
 

@@ -11,7 +11,16 @@ import zlib
 
 import pytest
 
-from tests.factories import GROBOGAN, GROBOGAN_VILLAGES, PATI, PATI_VILLAGE, TenantKeys, Tenants, register_village
+from tests.factories import (
+    GROBOGAN,
+    GROBOGAN_VILLAGES,
+    PATI,
+    PATI_VILLAGE,
+    TenantKeys,
+    Tenants,
+    register_village,
+    tenant_with_villages,
+)
 from tests.http_client import ApiClient, ApiResponse
 from tests.openrosa_client import COLLECT_HEADERS, JPEG, basic, instance_xml, multipart
 
@@ -20,10 +29,7 @@ V1, V2 = GROBOGAN_VILLAGES
 
 @pytest.fixture
 def grobogan(api: ApiClient, tenants: Tenants) -> TenantKeys:
-    keys = tenants.create(GROBOGAN)
-    for village in GROBOGAN_VILLAGES:
-        register_village(api, keys.admin, village)
-    return keys
+    return tenant_with_villages(tenants, api)
 
 
 def _versions(api: ApiClient, base: str, headers: dict[str, str] | None = None) -> dict[str, str]:

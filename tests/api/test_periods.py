@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.factories import GROBOGAN, GROBOGAN_VILLAGES, PATI, Tenants, register_village, report
 from tests.http_client import ApiClient
 
@@ -138,12 +136,8 @@ def test_the_automatic_lock_closes_a_month_some_days_after_its_end(tenants: Tena
 
 
 def test_the_national_reads_and_export_mark_approved_regencies_and_the_share_approved(
-    tenants: Tenants, api: ApiClient, monkeypatch: pytest.MonkeyPatch
+    tenants: Tenants, api: ApiClient, settle_now: None
 ) -> None:
-    from chalicelib.config import get_settings
-
-    monkeypatch.setenv("TPBIS_ROLLUP_SETTLE_SECONDS", "0")
-    get_settings.cache_clear()
     grobogan = tenants.create(GROBOGAN)
     pati = tenants.create(PATI)
     register_village(api, grobogan.admin, GROBOGAN_VILLAGES[0])
@@ -176,4 +170,3 @@ def test_the_national_reads_and_export_mark_approved_regencies_and_the_share_app
         PATI: "provisional",
     }
     assert "figures" in api.get("/v1/national/export?period=2026-11&format=csv", key=viewer).text.splitlines()[0]
-    get_settings.cache_clear()

@@ -9,7 +9,15 @@ from typing import Any
 
 import pytest
 
-from tests.factories import GROBOGAN, GROBOGAN_VILLAGES, TenantKeys, Tenants, register_village, report
+from tests.factories import (
+    GROBOGAN,
+    GROBOGAN_VILLAGES,
+    TenantKeys,
+    Tenants,
+    every_page,
+    report,
+    tenant_with_villages,
+)
 from tests.http_client import ApiClient
 
 VILLAGE, OTHER_VILLAGE = GROBOGAN_VILLAGES
@@ -17,10 +25,7 @@ VILLAGE, OTHER_VILLAGE = GROBOGAN_VILLAGES
 
 @pytest.fixture
 def office(tenants: Tenants, api: ApiClient) -> TenantKeys:
-    grobogan = tenants.create(GROBOGAN)
-    for code in GROBOGAN_VILLAGES:
-        register_village(api, grobogan.admin, code)
-    return grobogan
+    return tenant_with_villages(tenants, api)
 
 
 def _stored(api: ApiClient, key: str, **filters: str) -> list[dict[str, Any]]:
@@ -277,13 +282,7 @@ def test_listing_filters_by_village_type_and_dates(office: TenantKeys, api: ApiC
 def test_listing_pages_with_a_cursor(office: TenantKeys, api: ApiClient) -> None:
     posted = [report("visits", date=f"2026-10-{day:02d}") for day in range(1, 8)]
     api.post("/v1/reports", key=office.admin, json={"reports": posted})
-    seen, cursor = [], None
-    for _ in range(10):
-        page = api.get("/v1/reports?limit=3" + (f"&cursor={cursor}" if cursor else ""), key=office.admin).json
-        seen += [r["submission_id"] for r in page["items"]]
-        cursor = page["next_cursor"]
-        if not cursor:
-            break
+    seen = [r["submission_id"] for page in every_page(api, "/v1/reports?limit=3", office.admin) for r in page]
     assert seen == [p["submission_id"] for p in reversed(posted)]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.factories import Tenants, register_village, report
+from tests.factories import Tenants, every_page, register_village, report
 from tests.factories import post_reports as _post
 from tests.factories import run_rollup_now as _run
 from tests.http_client import ApiClient
@@ -199,14 +199,8 @@ def test_problems_are_paged_and_a_cursor_of_another_tenant_s_listing_is_refused(
         _corrupt(sent["submission_id"], tenant.tenant_id, visitors="many")
     _run(api, world["admin"])
 
-    seen, cursor = [], None
-    while True:
-        page = api.get("/v1/rollup/problems?limit=1" + (f"&cursor={cursor}" if cursor else ""), key=world["admin"])
-        assert page.status == 200, page.text
-        seen += [item["submission_id"] for item in page.json["items"]]
-        cursor = page.json["next_cursor"]
-        if not cursor:
-            break
+    pages = every_page(api, "/v1/rollup/problems?limit=1", world["admin"])
+    seen = [item["submission_id"] for page in pages for item in page]
     assert sorted(seen) == sorted(r["submission_id"] for r in (*bad, bad_p))
 
     first = api.get("/v1/rollup/problems?limit=1&tenant_id=33.18", key=world["admin"]).json

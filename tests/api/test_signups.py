@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.factories import GROBOGAN, PATI, Tenants, signup_payload
+from tests.factories import GROBOGAN, PATI, Tenants, every_page, signup_payload
 from tests.http_client import ApiClient
 
 CLOSED_REASON = "another application for this regency was approved"
@@ -189,16 +189,8 @@ def test_only_the_platform_admin_lists_and_decides_applications(tenants: Tenants
 def test_the_application_list_pages_with_a_cursor(api: ApiClient, admin_key: str) -> None:
     made = [apply(api, code)["application_id"] for code in (GROBOGAN, PATI, "13.07", "13.72", GROBOGAN)]
     for query in ("status=pending&", ""):
-        seen: list[str] = []
-        cursor = None
-        for _ in range(10):
-            page = api.get(
-                f"/v1/admin/signups?{query}limit=2" + (f"&cursor={cursor}" if cursor else ""), key=admin_key
-            ).json
-            seen += [a["application_id"] for a in page["items"]]
-            cursor = page["next_cursor"]
-            if not cursor:
-                break
+        pages = every_page(api, f"/v1/admin/signups?{query}limit=2", admin_key)
+        seen = [a["application_id"] for page in pages for a in page]
         assert sorted(seen) == sorted(made), query
     by_status = api.get("/v1/admin/signups?status=pending&limit=2", key=admin_key).json["next_cursor"]
     foreign = api.get(f"/v1/admin/signups?tenant_id={PATI}&cursor={by_status}", key=admin_key)

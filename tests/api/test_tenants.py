@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.factories import GROBOGAN, PATI, Tenants, signup_payload
+from tests.factories import GROBOGAN, PATI, Tenants, every_page, signup_payload
 from tests.http_client import ApiClient
 
 
@@ -75,15 +75,8 @@ def test_the_tenant_list_pages_with_a_cursor(api: ApiClient, admin_key: str) -> 
     for code in codes:
         api.post("/v1/signup", json=signup_payload(code))
         assert api.post(f"/v1/admin/tenants/{code}/approve", key=admin_key).status == 200
-    seen: list[str] = []
-    cursor = None
-    for _ in range(10):
-        path = "/v1/admin/tenants?status=active&limit=3" + (f"&cursor={cursor}" if cursor else "")
-        page = api.get(path, key=admin_key).json
-        seen += [t["tenant_id"] for t in page["items"]]
-        cursor = page["next_cursor"]
-        if not cursor:
-            break
+    pages = every_page(api, "/v1/admin/tenants?status=active&limit=3", admin_key)
+    seen = [t["tenant_id"] for page in pages for t in page]
     assert seen == sorted(codes)
 
 

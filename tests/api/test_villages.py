@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.factories import GROBOGAN, GROBOGAN_VILLAGES, PATI, PATI_VILLAGE, Tenants
+from tests.factories import GROBOGAN, GROBOGAN_VILLAGES, PATI, PATI_VILLAGE, Tenants, every_page
 from tests.http_client import ApiClient
 
 
@@ -77,13 +77,7 @@ def test_villages_page_in_code_order_and_filter_by_kecamatan(tenants: Tenants, a
     codes = ["33.15.01.2001", "33.15.01.2002", "33.15.01.2003", "33.15.02.2001", "33.15.02.2002"]
     for code in codes:
         api.put(f"/v1/villages/{code}", key=grobogan.admin, json={"library_name": code})
-    seen, cursor = [], None
-    for _ in range(10):
-        page = api.get("/v1/villages?limit=2" + (f"&cursor={cursor}" if cursor else ""), key=grobogan.admin).json
-        seen += [v["village_code"] for v in page["items"]]
-        cursor = page["next_cursor"]
-        if not cursor:
-            break
+    seen = [v["village_code"] for page in every_page(api, "/v1/villages?limit=2", grobogan.admin) for v in page]
     assert seen == codes
     in_kecamatan = api.get("/v1/villages?kecamatan_code=33.15.02", key=grobogan.admin).json["items"]
     assert [v["village_code"] for v in in_kecamatan] == codes[3:]

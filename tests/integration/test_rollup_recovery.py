@@ -122,16 +122,21 @@ def _tenant_with_a_village(code: str, village: str) -> None:
     register(principal=_admin(code), village_code=village, data=VillageBody("Perpusdes"), now=NOW)
 
 
+def _three_dirty_tenants() -> None:
+    """After a run that rolls up what is there, three tenants with one dirty village each: 33.15, 33.18, 33.19."""
+    rollup.run(now=NOW, settle_seconds=0)  # what is registered so far
+    for code, village in (("33.18", "33.18.01.2001"), ("33.19", "33.19.01.2001")):
+        _tenant_with_a_village(code, village)
+        _post(village, "2026-11-03", 5, tenant=code)
+    _post("33.15.01.2001", "2026-11-02", 7)
+
+
 def _dirty_tenants() -> set[str]:
     return {m.tenant_id for m in changes.pending()}
 
 
 def test_a_spent_budget_leaves_tenants_for_the_next_run_round_robin_and_loses_nothing(tenant: str) -> None:
-    rollup.run(now=NOW, settle_seconds=0)  # the registrations: from here each tenant has one dirty village
-    for code, village in (("33.18", "33.18.01.2001"), ("33.19", "33.19.01.2001")):
-        _tenant_with_a_village(code, village)
-        _post(village, "2026-11-03", 5, tenant=code)
-    _post("33.15.01.2001", "2026-11-02", 7)
+    _three_dirty_tenants()
 
     first = rollup.run(now=NOW, settle_seconds=0, budget_seconds=0)  # spent at once: one tenant a run
     assert (first.tenants, first.tenants_deferred, first.resume_from) == (1, 2, "33.18")
@@ -156,11 +161,7 @@ def test_a_spent_budget_leaves_tenants_for_the_next_run_round_robin_and_loses_no
 
 
 def test_a_run_resumes_after_the_tenant_it_stopped_at_even_when_that_one_is_clean_now(tenant: str) -> None:
-    rollup.run(now=NOW, settle_seconds=0)  # the registrations: from here each tenant has one dirty village
-    for code, village in (("33.18", "33.18.01.2001"), ("33.19", "33.19.01.2001")):
-        _tenant_with_a_village(code, village)
-        _post(village, "2026-11-03", 5, tenant=code)
-    _post("33.15.01.2001", "2026-11-02", 7)
+    _three_dirty_tenants()
     first = rollup.run(now=NOW, settle_seconds=0, budget_seconds=0)
     assert first.resume_from == "33.18"
     (pati,) = [m for m in changes.pending() if m.tenant_id == "33.18"]

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import pytest
 
 from chalicelib import stores
 from tests.fakes.report_stores import Marked
 from tests.fakes.stores import MemoryStores
+
+# The fixtures of tests/conftest.py that start moto's mock_aws (`aws`), or stand on it.
+MOTO_FIXTURES = frozenset({"aws", "api", "admin_key", "tenants", "serialized_moto"})
+
+
+def moto_fixtures_of(fixturenames: Iterable[str]) -> list[str]:
+    """The moto fixtures a test asks for, directly or through its other fixtures."""
+    return sorted(MOTO_FIXTURES.intersection(fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _no_moto(request: pytest.FixtureRequest) -> None:
+    """The unit layer runs without moto: a unit test that asks for a moto fixture fails."""
+    used = moto_fixtures_of(request.fixturenames)
+    if used:
+        pytest.fail(f"{request.node.nodeid} is a unit test but uses moto through {used}: move it out of tests/unit")
 
 
 @pytest.fixture

@@ -48,6 +48,31 @@ def test_importing_the_unit_tests_and_their_conftest_imports_no_moto() -> None:
     assert done.stdout.strip() == "[]"
 
 
+def test_no_unit_test_imports_moto_anywhere_in_its_body() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}: {module}"
+        for path in _python_files("tests/unit")
+        if path.name != "test_test_layers.py"  # this file names moto's modules as data only
+        for module, _ in _imports(path)
+        if _is_moto(module)
+    ]
+    assert offenders == []
+
+
+def test_the_import_scan_finds_moto_imported_inside_a_function(tmp_path: Path) -> None:
+    probe = tmp_path / "test_probe.py"
+    probe.write_text("def test_x():\n    from moto import mock_aws\n    import moto.dynamodb\n")
+    assert [m for m, _ in _imports(probe) if _is_moto(m)] == ["moto", "moto.dynamodb"]
+
+
+def test_a_unit_test_asking_for_moto_directly_or_through_a_fixture_is_refused() -> None:
+    from tests.unit.conftest import moto_fixtures_of
+
+    assert moto_fixtures_of(["world", "aws"]) == ["aws"]
+    assert moto_fixtures_of(["tenants", "api", "aws", "admin_key"]) == ["admin_key", "api", "aws", "tenants"]
+    assert moto_fixtures_of(["world", "marked", "monkeypatch", "tmp_path"]) == []
+
+
 def test_no_test_module_imports_the_benchmarks() -> None:
     offenders = [
         f"{path.relative_to(ROOT)}: {module}"
