@@ -1,16 +1,15 @@
 """The API-key authorizer (Chalice's built-in authorizer) and the caller it hands to the views.
 
-The authorizer refuses at the gateway what it can: a missing, malformed or unknown key fails it with
-`Unauthorized` (API Gateway's UNAUTHORIZED response, 401 `unauthenticated`); a key of a suspended
+The authorizer refuses at the gateway what it can: a missing, malformed, unknown, revoked or expired
+key fails it with `Unauthorized` (API Gateway's UNAUTHORIZED response, 401 `unauthenticated`: one
+answer for all of them, so a caller is not told whether a secret once existed); a key of a suspended
 tenant gets a Deny policy (ACCESS_DENIED, 403 `tenant_suspended`); an active key gets a policy that
 allows exactly the routes its role may call (chalicelib/api/routes.py), so any other route is 403
 `forbidden` before the route's Lambda runs. The policy does not depend on the route of the request,
-so it stays right if API Gateway caches it per token. A revoked or expired key is let through, marked,
-to the view, which answers 401 `key_revoked` / `key_expired`: a gateway response has one fixed status
-per type and ACCESS_DENIED is 403, so only the view can give that 401 its own code. The views check
-the outcome and the role again (second line). Its result is never cached (ttl 0): a revoked key or a
-suspended tenant is refused from the next request on. The view, not the authorizer, records a key's
-last use (at most once a minute): the authorizer only reads.
+so it stays right if API Gateway caches it per token. The views check the outcome and the role again
+(second line: an ended key that reached a view would still be refused 401). Its result is never
+cached (ttl 0): a revoked key or a suspended tenant is refused from the next request on. The view,
+not the authorizer, records a key's last use (at most once a minute): the authorizer only reads.
 """
 
 from __future__ import annotations
@@ -86,8 +85,6 @@ def bearer_auth(auth_request: AuthRequest) -> dict[str, Any]:
     if outcome == TENANT_INACTIVE:
         context = {"outcome": outcome, "code": TenantSuspendedError.code, "message": SUSPENDED_MESSAGE}
         return policy(arn, allow=[], principal_id="anonymous", context=context)
-    if outcome in KEY_ENDED:
-        return policy(arn, allow=resources_of(None), principal_id="anonymous", context={"outcome": outcome})
     if outcome != OK or principal is None:
         raise Unauthorized
     context = {

@@ -2,9 +2,11 @@
 role may not call, throttling), in the service's error shape. The CDK app installs them as Gateway
 Responses; the local server applies the same table, so both speak alike.
 
-A gateway response has one fixed status per type, and its template is not VTL: API Gateway only
-substitutes `$context` variables. ACCESS_DENIED (the authorizer's policy refused the route) takes its
-code and message from the authorizer's context (chalicelib/api/auth.py sets both on every policy)."""
+UNAUTHORIZED answers every key the authorizer cannot accept (none, malformed, unknown, revoked,
+expired) with one body, so its message names them all. A gateway response has one fixed status per
+type, and its template is not VTL: API Gateway only substitutes `$context` variables. ACCESS_DENIED
+(the authorizer's policy refused the route) takes its code and message from the authorizer's context
+(chalicelib/api/auth.py sets both on every policy)."""
 
 from __future__ import annotations
 
@@ -36,7 +38,10 @@ class GatewayAnswer:
 
 GATEWAY_RESPONSES: dict[str, GatewayAnswer] = {
     "UNAUTHORIZED": GatewayAnswer(
-        401, "unauthenticated", "a valid API key is required: Authorization: Bearer <secret>"
+        401,
+        "unauthenticated",
+        "a valid API key is required (Authorization: Bearer <secret>); this one is missing, unknown, "
+        "revoked or expired: ask your administrator for a new one",
     ),
     "MISSING_AUTHENTICATION_TOKEN": GatewayAnswer(404, "not_found", "no such route"),
     "ACCESS_DENIED": GatewayAnswer(403, "$context.authorizer.code", "$context.authorizer.message"),

@@ -19,17 +19,11 @@ from tests.factories import (
     TenantKeys,
     Tenants,
     register_village,
-    tenant_with_villages,
 )
 from tests.http_client import ApiClient, ApiResponse
 from tests.openrosa_client import COLLECT_HEADERS, JPEG, basic, instance_xml, multipart
 
 V1, V2 = GROBOGAN_VILLAGES
-
-
-@pytest.fixture
-def grobogan(api: ApiClient, tenants: Tenants) -> TenantKeys:
-    return tenant_with_villages(tenants, api)
 
 
 def _versions(api: ApiClient, base: str, headers: dict[str, str] | None = None) -> dict[str, str]:
@@ -60,8 +54,8 @@ def _count(api: ApiClient, key: str) -> int:
     return len(api.get("/v1/reports?include_void=true", key=key).json["items"])
 
 
-def test_every_answer_is_openrosa_xml_with_its_headers(api: ApiClient, grobogan: TenantKeys) -> None:
-    base = f"/v1/key/{grobogan.operator}/openrosa"
+def test_every_answer_is_openrosa_xml_with_its_headers(api: ApiClient, office: TenantKeys) -> None:
+    base = f"/v1/key/{office.operator}/openrosa"
     for response in (
         api.get(base + "/formList"),
         api.get(base + "/forms/tpbis_visits"),
@@ -74,10 +68,10 @@ def test_every_answer_is_openrosa_xml_with_its_headers(api: ApiClient, grobogan:
     assert api.get(base + "/forms/tpbis_payroll").status == 404
 
 
-def test_the_form_list_links_each_form_with_its_md5(api: ApiClient, grobogan: TenantKeys) -> None:
+def test_the_form_list_links_each_form_with_its_md5(api: ApiClient, office: TenantKeys) -> None:
     import hashlib
 
-    base = f"/v1/key/{grobogan.operator}/openrosa"
+    base = f"/v1/key/{office.operator}/openrosa"
     listed = api.get(base + "/formList", headers={"host": "tpbis.example.id", "x-forwarded-proto": "https"}).text
     entries = re.findall(r"<formID>(.*?)</formID>.*?<hash>md5:(.*?)</hash><downloadUrl>(.*?)</downloadUrl>", listed)
     assert [e[0] for e in entries] == [
@@ -94,55 +88,53 @@ def test_the_form_list_links_each_form_with_its_md5(api: ApiClient, grobogan: Te
     assert "manifestUrl" not in listed
 
 
-def test_a_district_admin_key_gets_every_registered_village_as_a_choice(api: ApiClient, grobogan: TenantKeys) -> None:
-    auth = {"authorization": basic(grobogan.key_ids["admin"], grobogan.admin)}
+def test_a_district_admin_key_gets_every_registered_village_as_a_choice(api: ApiClient, office: TenantKeys) -> None:
+    auth = {"authorization": basic(office.key_ids["admin"], office.admin)}
     form = api.get("/v1/openrosa/forms/tpbis_visits", headers=auth)
     assert form.status == 200
     assert f"<name>{V1}</name>" in form.text and f"<name>{V2}</name>" in form.text
 
 
 @pytest.mark.parametrize("role", ["viewer"])
-def test_a_key_that_may_not_report_is_refused_everywhere(api: ApiClient, grobogan: TenantKeys, role: str) -> None:
-    base = f"/v1/key/{grobogan.viewer}/openrosa"
+def test_a_key_that_may_not_report_is_refused_everywhere(api: ApiClient, office: TenantKeys, role: str) -> None:
+    base = f"/v1/key/{office.viewer}/openrosa"
     assert api.get(base + "/formList").status == 403
     assert api.request("HEAD", base + "/submission").status == 403
     assert _submit(api, base, b"<data/>").status == 403
 
 
-def test_a_wrong_or_revoked_key_in_the_path_is_refused_without_a_challenge(
-    api: ApiClient, grobogan: TenantKeys
-) -> None:
-    wrong = api.get(f"/v1/key/{grobogan.operator[:-3]}abc/openrosa/formList")
+def test_a_wrong_or_revoked_key_in_the_path_is_refused_without_a_challenge(api: ApiClient, office: TenantKeys) -> None:
+    wrong = api.get(f"/v1/key/{office.operator[:-3]}abc/openrosa/formList")
     assert wrong.status == 403 and "www-authenticate" not in wrong.headers
-    assert api.delete(f"/v1/keys/{grobogan.key_ids['operator']}", key=grobogan.admin).status == 204
-    assert api.get(f"/v1/key/{grobogan.operator}/openrosa/formList").status == 403
+    assert api.delete(f"/v1/keys/{office.key_ids['operator']}", key=office.admin).status == 204
+    assert api.get(f"/v1/key/{office.operator}/openrosa/formList").status == 403
 
 
-def test_basic_without_or_with_wrong_credentials_gets_the_challenge(api: ApiClient, grobogan: TenantKeys) -> None:
-    key_id = grobogan.key_ids["operator"]
+def test_basic_without_or_with_wrong_credentials_gets_the_challenge(api: ApiClient, office: TenantKeys) -> None:
+    key_id = office.key_ids["operator"]
     for headers in (
         {},
-        {"authorization": "Bearer " + grobogan.operator},
+        {"authorization": "Bearer " + office.operator},
         {"authorization": basic(key_id, "tpbis_0000000000000000_" + "x" * 43)},
-        {"authorization": basic(grobogan.key_ids["viewer"], grobogan.operator)},
+        {"authorization": basic(office.key_ids["viewer"], office.operator)},
         {"authorization": "Basic !!!not-base64"},
     ):
         response = api.get("/v1/openrosa/formList", headers=headers)
         assert response.status == 401, headers
         assert response.headers["www-authenticate"].startswith('Basic realm="TPBIS OpenRosa"')
-    assert api.get("/v1/openrosa/formList", headers={"authorization": basic(key_id, grobogan.operator)}).status == 200
+    assert api.get("/v1/openrosa/formList", headers={"authorization": basic(key_id, office.operator)}).status == 200
 
 
-def test_a_suspended_office_is_refused(api: ApiClient, grobogan: TenantKeys, admin_key: str) -> None:
+def test_a_suspended_office_is_refused(api: ApiClient, office: TenantKeys, admin_key: str) -> None:
     assert api.post(f"/v1/admin/tenants/{GROBOGAN}/suspend", key=admin_key).status == 200
-    assert api.get(f"/v1/key/{grobogan.operator}/openrosa/formList").status == 403
+    assert api.get(f"/v1/key/{office.operator}/openrosa/formList").status == 403
 
 
-def test_a_village_not_on_the_key_is_refused_and_nothing_is_stored(api: ApiClient, grobogan: TenantKeys) -> None:
-    base = f"/v1/key/{grobogan.operator}/openrosa"
+def test_a_village_not_on_the_key_is_refused_and_nothing_is_stored(api: ApiClient, office: TenantKeys) -> None:
+    base = f"/v1/key/{office.operator}/openrosa"
     response = _submit(api, base, _ict(api, base, V2))
     assert response.status == 403 and "tidak boleh melapor" in response.text
-    assert _count(api, grobogan.admin) == 0
+    assert _count(api, office.admin) == 0
 
 
 def test_an_unregistered_village_is_refused_with_what_to_do(api: ApiClient, tenants: Tenants) -> None:
@@ -154,35 +146,33 @@ def test_an_unregistered_village_is_refused_with_what_to_do(api: ApiClient, tena
 
 
 def test_a_photo_that_is_not_an_image_or_not_named_by_the_report_stores_nothing(
-    api: ApiClient, grobogan: TenantKeys
+    api: ApiClient, office: TenantKeys
 ) -> None:
-    base = f"/v1/key/{grobogan.operator}/openrosa"
+    base = f"/v1/key/{office.operator}/openrosa"
     form = {"form_id": "tpbis_media", "version": _versions(api, base)["tpbis_media"]}
     values = {"village_code": V1, "date": "2026-11-03", "outlet": "Radio", "medium": "radio", "photo_1": "a.jpg"}
     fake = _submit(api, base, instance_xml(form, values), {"a.jpg": b"MZ\x90\x00 not a photo"})
     assert fake.status == 422 and "a.jpg" in fake.text
     stray = _submit(api, base, instance_xml(form, values), {"a.jpg": JPEG, "other.jpg": JPEG})
     assert stray.status == 422 and "other.jpg" in stray.text
-    assert _count(api, grobogan.admin) == 0
+    assert _count(api, office.admin) == 0
 
 
-def test_a_submission_that_is_not_multipart_is_refused_in_xml(api: ApiClient, grobogan: TenantKeys) -> None:
-    response = api.post(
-        f"/v1/key/{grobogan.operator}/openrosa/submission", json={"visitors": 3}, headers=COLLECT_HEADERS
-    )
+def test_a_submission_that_is_not_multipart_is_refused_in_xml(api: ApiClient, office: TenantKeys) -> None:
+    response = api.post(f"/v1/key/{office.operator}/openrosa/submission", json={"visitors": 3}, headers=COLLECT_HEADERS)
     assert response.status == 415 and "<OpenRosaResponse" in response.text
 
 
 def test_tenants_are_isolated_the_same_instance_id_in_another_tenant_is_another_report(
-    api: ApiClient, tenants: Tenants, grobogan: TenantKeys
+    api: ApiClient, tenants: Tenants, office: TenantKeys
 ) -> None:
     pati = tenants.create(PATI)
     register_village(api, pati.admin, PATI_VILLAGE)
     sid = str(uuid.uuid4())
-    grobogan_base, pati_base = f"/v1/key/{grobogan.operator}/openrosa", f"/v1/key/{pati.operator}/openrosa"
+    grobogan_base, pati_base = f"/v1/key/{office.operator}/openrosa", f"/v1/key/{pati.operator}/openrosa"
     assert _submit(api, grobogan_base, _ict(api, grobogan_base, V1, sid=sid)).status == 201
     assert _submit(api, pati_base, _ict(api, pati_base, PATI_VILLAGE, sid=sid, internet_users=1)).status == 201
-    assert api.get(f"/v1/reports/{sid}", key=grobogan.admin).json["report"]["internet_users"] == 3
+    assert api.get(f"/v1/reports/{sid}", key=office.admin).json["report"]["internet_users"] == 3
     assert api.get(f"/v1/reports/{sid}", key=pati.admin).json["report"]["internet_users"] == 1
     # Pati cannot edit Grobogan's report by naming its instance.
     form = {"form_id": "tpbis_ict", "version": _versions(api, pati_base)["tpbis_ict"]}
@@ -192,15 +182,15 @@ def test_tenants_are_isolated_the_same_instance_id_in_another_tenant_is_another_
         deprecated_id=str(uuid.uuid4()),
     )
     assert _submit(api, pati_base, edit).status == 409
-    assert api.get(f"/v1/reports/{sid}", key=grobogan.admin).json["report"]["version"] == 1
+    assert api.get(f"/v1/reports/{sid}", key=office.admin).json["report"]["version"] == 1
 
 
 def test_an_operator_key_comes_with_its_collect_setup_and_other_keys_without(
-    api: ApiClient, grobogan: TenantKeys
+    api: ApiClient, office: TenantKeys
 ) -> None:
     made = api.post(
         "/v1/keys",
-        key=grobogan.admin,
+        key=office.admin,
         json={"role": "operator", "label": "Perpusdes Karanglangu", "villages": [V1]},
         headers={"host": "api.tpbis.example.id", "x-forwarded-proto": "https"},
     ).json
@@ -218,24 +208,24 @@ def test_an_operator_key_comes_with_its_collect_setup_and_other_keys_without(
     assert "password" not in json.dumps(settings) and "username" not in json.dumps(settings)
     assert settings["project"]["name"] == "Perpustakaan Desa"  # the registered library's name
     assert collect["qr_svg"].startswith("<svg") and collect["qr_svg"].rstrip().endswith("</svg>")
-    viewer = api.post("/v1/keys", key=grobogan.admin, json={"role": "viewer", "label": "v"}).json
+    viewer = api.post("/v1/keys", key=office.admin, json={"role": "viewer", "label": "v"}).json
     assert viewer["collect"] is None
     several = api.post(
-        "/v1/keys", key=grobogan.admin, json={"role": "operator", "label": "both", "villages": [V1, V2]}
+        "/v1/keys", key=office.admin, json={"role": "operator", "label": "both", "villages": [V1, V2]}
     ).json
     assert several["collect"]["settings"]["project"]["name"] == f"Dinas Perpustakaan {GROBOGAN}"
     # The setup is shown once: the key listing has no secret and no setup.
-    listed = api.get("/v1/keys", key=grobogan.admin).text
+    listed = api.get("/v1/keys", key=office.admin).text
     assert made["secret"] not in listed and "settings_qr" not in listed
 
 
-def test_the_xlsform_workbook_is_for_district_admins(api: ApiClient, grobogan: TenantKeys) -> None:
+def test_the_xlsform_workbook_is_for_district_admins(api: ApiClient, office: TenantKeys) -> None:
     accept = {"accept": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-    workbook = api.get("/v1/forms/visits.xlsx", key=grobogan.admin, headers=accept)
+    workbook = api.get("/v1/forms/visits.xlsx", key=office.admin, headers=accept)
     assert workbook.status == 200
     assert workbook.headers["content-type"] == accept["accept"]
-    assert api.get("/v1/forms/visits.xlsx", key=grobogan.operator, headers=accept).status == 403
-    assert api.get("/v1/forms/payroll.xlsx", key=grobogan.admin, headers=accept).status == 404
+    assert api.get("/v1/forms/visits.xlsx", key=office.operator, headers=accept).status == 403
+    assert api.get("/v1/forms/payroll.xlsx", key=office.admin, headers=accept).status == 404
 
 
 def _kobo(values: dict[str, object], sid: str) -> dict[str, object]:
@@ -255,37 +245,37 @@ def _kobo(values: dict[str, object], sid: str) -> dict[str, object]:
     }
 
 
-def test_a_kobo_webhook_submission_is_stored_once_through_the_same_path(api: ApiClient, grobogan: TenantKeys) -> None:
+def test_a_kobo_webhook_submission_is_stored_once_through_the_same_path(api: ApiClient, office: TenantKeys) -> None:
     sid = str(uuid.uuid4())
     values = {"village_code": V1, "date": "2026-11-03", "computer_sessions": 5, "internet_users": 4}
-    route = f"/v1/key/{grobogan.operator}/kobo/ict"
+    route = f"/v1/key/{office.operator}/kobo/ict"
     first = api.post(route, json=_kobo(values, sid))
     assert (first.status, first.json) == (201, {"submission_id": sid, "status": "accepted"})
     assert api.post(route, json=_kobo(values, sid)).json["status"] == "duplicate"
     assert api.post(route, json=_kobo({**values, "internet_users": 1}, sid)).status == 409
-    report = api.get(f"/v1/reports/{sid}", key=grobogan.admin).json["report"]
+    report = api.get(f"/v1/reports/{sid}", key=office.admin).json["report"]
     assert (report["computer_sessions"], report["internet_users"]) == (5, 4)
-    auth = {"authorization": basic(grobogan.key_ids["operator"], grobogan.operator)}
+    auth = {"authorization": basic(office.key_ids["operator"], office.operator)}
     other = str(uuid.uuid4())
     assert api.post("/v1/kobo/ict", json=_kobo(values, other), headers=auth).status == 201
     assert api.post("/v1/kobo/ict", json=_kobo(values, str(uuid.uuid4()))).status == 401
 
 
 def test_a_kobo_submission_that_breaks_a_rule_or_has_no_id_is_refused_and_stores_nothing(
-    api: ApiClient, grobogan: TenantKeys
+    api: ApiClient, office: TenantKeys
 ) -> None:
-    route = f"/v1/key/{grobogan.operator}/kobo/visits"
+    route = f"/v1/key/{office.operator}/kobo/visits"
     bad = _kobo({"village_code": V1, "date": "2026-11-03", "visitors": 3, "women": 5}, str(uuid.uuid4()))
     refused = api.post(route, json=bad)
     assert refused.status == 422 and refused.json["error"]["code"] == "validation_error"
     no_id = {k: v for k, v in bad.items() if k not in ("_uuid", "meta/instanceID")}
     assert api.post(route, json=no_id).status == 400
-    assert api.post(f"/v1/key/{grobogan.operator}/kobo/payroll", json=bad).status == 404
-    assert api.post(f"/v1/key/{grobogan.viewer}/kobo/visits", json=bad).status == 403
-    revoked = api.delete(f"/v1/keys/{grobogan.key_ids['operator']}", key=grobogan.admin)
+    assert api.post(f"/v1/key/{office.operator}/kobo/payroll", json=bad).status == 404
+    assert api.post(f"/v1/key/{office.viewer}/kobo/visits", json=bad).status == 403
+    revoked = api.delete(f"/v1/keys/{office.key_ids['operator']}", key=office.admin)
     assert revoked.status == 204
     assert api.post(route, json=bad).status == 403
-    assert _count(api, grobogan.admin) == 0
+    assert _count(api, office.admin) == 0
 
 
 def test_a_district_admin_key_of_an_office_without_villages_is_told_to_register_them(
@@ -300,18 +290,18 @@ def test_a_district_admin_key_of_an_office_without_villages_is_told_to_register_
     assert workbook.status == 409 and workbook.error_code == "no_villages"
 
 
-def test_the_form_list_can_be_asked_for_one_form_as_enketo_does(api: ApiClient, grobogan: TenantKeys) -> None:
-    listed = api.get(f"/v1/key/{grobogan.operator}/openrosa/formList?formID=tpbis_media").text
+def test_the_form_list_can_be_asked_for_one_form_as_enketo_does(api: ApiClient, office: TenantKeys) -> None:
+    listed = api.get(f"/v1/key/{office.operator}/openrosa/formList?formID=tpbis_media").text
     assert re.findall(r"<formID>(.*?)</formID>", listed) == ["tpbis_media"]
 
 
 def test_a_submission_dated_in_an_approved_month_is_refused_in_bahasa_indonesia(
-    api: ApiClient, grobogan: TenantKeys
+    api: ApiClient, office: TenantKeys
 ) -> None:
-    assert api.post("/v1/periods/2026-11/approve", key=grobogan.admin, json={}).status == 200
-    base = f"/v1/key/{grobogan.operator}/openrosa"
+    assert api.post("/v1/periods/2026-11/approve", key=office.admin, json={}).status == 200
+    base = f"/v1/key/{office.operator}/openrosa"
     response = _submit(api, base, _ict(api, base, GROBOGAN_VILLAGES[0]))
     assert response.status == 409
     assert "sudah disahkan" in response.text and "membuka kembali" in response.text
     assert "2026-11" in response.text  # the English half names the month
-    assert _count(api, grobogan.admin) == 0
+    assert _count(api, office.admin) == 0

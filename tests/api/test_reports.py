@@ -16,16 +16,10 @@ from tests.factories import (
     Tenants,
     every_page,
     report,
-    tenant_with_villages,
 )
 from tests.http_client import ApiClient
 
 VILLAGE, OTHER_VILLAGE = GROBOGAN_VILLAGES
-
-
-@pytest.fixture
-def office(tenants: Tenants, api: ApiClient) -> TenantKeys:
-    return tenant_with_villages(tenants, api)
 
 
 def _stored(api: ApiClient, key: str, **filters: str) -> list[dict[str, Any]]:

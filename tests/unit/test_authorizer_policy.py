@@ -16,7 +16,7 @@ from chalicelib.api import auth
 from chalicelib.api.gateway_responses import GATEWAY_RESPONSES
 from chalicelib.api.routes import ENDPOINTS, Endpoint
 from chalicelib.domain.principal import Principal, Role
-from chalicelib.errors import ServiceUnavailableError
+from chalicelib.errors import NotAuthenticatedError, ServiceUnavailableError
 from chalicelib.services.auth import AuthOutcome, AuthResult
 
 STAGE = "arn:aws:execute-api:ap-southeast-3:123456789012:abcdef1234/prod"
@@ -96,8 +96,8 @@ def test_no_policy_names_a_public_route(monkeypatch: pytest.MonkeyPatch) -> None
     assert not any(_permits(answer, _concrete(e)) for e in ENDPOINTS if e.public)
 
 
-@pytest.mark.parametrize("outcome", [AuthOutcome.INVALID])
-def test_an_unknown_or_malformed_key_fails_the_authorizer_with_the_gateways_unauthorized(
+@pytest.mark.parametrize("outcome", [AuthOutcome.INVALID, AuthOutcome.REVOKED, AuthOutcome.EXPIRED])
+def test_an_unknown_malformed_revoked_or_expired_key_fails_the_authorizer_with_the_gateways_unauthorized(
     monkeypatch: pytest.MonkeyPatch, outcome: AuthOutcome
 ) -> None:
     with pytest.raises(auth.Unauthorized) as raised:
@@ -127,13 +127,21 @@ def test_a_role_refusal_at_the_gateway_keeps_the_forbidden_code(monkeypatch: pyt
     assert '"code": "forbidden"' in GATEWAY_RESPONSES["ACCESS_DENIED"].render(answer["context"])
 
 
-@pytest.mark.parametrize("outcome", [AuthOutcome.REVOKED, AuthOutcome.EXPIRED])
-def test_an_ended_key_reaches_the_view_marked_so_that_its_401_names_why(
-    monkeypatch: pytest.MonkeyPatch, outcome: AuthOutcome
-) -> None:
-    answer = _answer(monkeypatch, AuthResult(outcome), _arn("GET", "/v1/me"))
-    assert answer["context"] == {"outcome": outcome.value}
-    assert all(_permits(answer, _concrete(e)) for e in PROTECTED)
+def test_the_gateways_401_names_every_key_it_refuses_and_what_to_do() -> None:
+    unauthorized = GATEWAY_RESPONSES["UNAUTHORIZED"]
+    assert (unauthorized.status, unauthorized.code) == (401, "unauthenticated")
+    assert all(word in unauthorized.message for word in ("Bearer", "unknown", "revoked", "expired", "administrator"))
+
+
+@pytest.mark.parametrize(
+    ("outcome", "message"),
+    [("key_revoked", "this key has been revoked"), ("key_expired", "this key has expired")],
+)
+def test_the_view_still_refuses_an_ended_key_that_reached_it_as_the_second_line(outcome: str, message: str) -> None:
+    with pytest.raises(NotAuthenticatedError) as raised:
+        auth.principal_from_context({"authorizer": {"outcome": outcome, "key_id": "k1", "role": "viewer"}})
+    assert raised.value.code == outcome
+    assert str(raised.value).startswith(message)
 
 
 def test_a_throttled_key_store_lets_the_request_through_marked_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
