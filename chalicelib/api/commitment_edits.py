@@ -1,12 +1,16 @@
-"""Editing a commitment and reading its history page by page."""
+"""Editing a commitment and reading its history page by page.
+
+The three history reads (`GET /v1/commitments/{id}/transitions`, `.../actions`, `.../edits`) differ only
+in the kind of entry they page through: one view serves them, declared once for each kind."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint
 
-from chalicelib.api.http import endpoint
+from chalicelib.api.http import Routes, page_of
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.lazy import lazy_import
 
@@ -21,17 +25,12 @@ else:
     commitments_schema = lazy_import("chalicelib.schemas.commitments")
     common_schema = lazy_import("chalicelib.schemas.common")
     service = lazy_import("chalicelib.services.commitment_edits")
-TAG = "commitments"
+routes = Routes(commitment_edits_bp, "commitments")
 
 
-@endpoint(
-    commitment_edits_bp,
+@routes.patch(
     "/v1/commitments/{commitment_id}",
-    "PATCH",
-    summary="Edit a commitment",
-    tag=TAG,
-    body=lambda: commitment_edits_schema.CommitmentUpdate,
-    responses={200: lambda: commitments_schema.CommitmentPublic},
+    "Edit a commitment",
     roles=(Role.DISTRICT_ADMIN,),
     description="Description, due date, amount (while proposed), next step and its due date; null clears an "
     "optional field. 409 when `expected_version` is stale; 422 for a final commitment. Each edit is kept "
@@ -47,61 +46,35 @@ def edit_commitment(
     return commitments_schema.CommitmentPublic.of(updated)
 
 
-@endpoint(
-    commitment_edits_bp,
-    "/v1/commitments/{commitment_id}/transitions",
-    summary="A commitment's transitions, paged",
-    tag=TAG,
-    query=lambda: common_schema.PageQuery,
-    responses={200: lambda: commitment_edits_schema.TransitionPage},
-)
-def list_transitions(
-    *, principal: Principal, commitment_id: str, query: common_schema.PageQuery
-) -> commitment_edits_schema.TransitionPage:
-    """Its status changes by version."""
-    items, cursor = service.history_page(
-        principal=principal, commitment_id=commitment_id, kind="transition", limit=query.limit, cursor=query.cursor
-    )
-    return commitment_edits_schema.TransitionPage(
-        items=[commitments_schema.TransitionPublic.of(t) for t in items], next_cursor=cursor
-    )
+HISTORY = {  # the kind of entry: the summary and description of its paged read
+    "transition": ("A commitment's transitions, paged", "Its status changes by version."),
+    "action": ("A commitment's advocacy actions, paged", "Its advocacy actions by date."),
+    "edit": ("A commitment's edits, paged", "Its edits by version, each changed field with its old and new value."),
+}
 
 
-@endpoint(
-    commitment_edits_bp,
-    "/v1/commitments/{commitment_id}/actions",
-    summary="A commitment's advocacy actions, paged",
-    tag=TAG,
-    query=lambda: common_schema.PageQuery,
-    responses={200: lambda: commitment_edits_schema.ActionPage},
-)
-def list_actions(
-    *, principal: Principal, commitment_id: str, query: common_schema.PageQuery
-) -> commitment_edits_schema.ActionPage:
-    """Its advocacy actions by date."""
-    items, cursor = service.history_page(
-        principal=principal, commitment_id=commitment_id, kind="action", limit=query.limit, cursor=query.cursor
-    )
-    return commitment_edits_schema.ActionPage(
-        items=[commitments_schema.ActionPublic.of(a) for a in items], next_cursor=cursor
-    )
+def _models(kind: str) -> tuple[type[Any], Callable[[Any], Any]]:
+    """The page model of a kind of history entry, and how one entry is rendered."""
+    if kind == "transition":
+        return commitment_edits_schema.TransitionPage, commitments_schema.TransitionPublic.of
+    if kind == "action":
+        return commitment_edits_schema.ActionPage, commitments_schema.ActionPublic.of
+    return commitment_edits_schema.EditPage, commitment_edits_schema.EditPublic.of
 
 
-@endpoint(
-    commitment_edits_bp,
-    "/v1/commitments/{commitment_id}/edits",
-    summary="A commitment's edits, paged",
-    tag=TAG,
-    query=lambda: common_schema.PageQuery,
-    responses={200: lambda: commitment_edits_schema.EditPage},
-)
-def list_edits(
-    *, principal: Principal, commitment_id: str, query: common_schema.PageQuery
-) -> commitment_edits_schema.EditPage:
-    """Its edits by version, each changed field with its old and new value."""
-    items, cursor = service.history_page(
-        principal=principal, commitment_id=commitment_id, kind="edit", limit=query.limit, cursor=query.cursor
-    )
-    return commitment_edits_schema.EditPage(
-        items=[commitment_edits_schema.EditPublic.of(e) for e in items], next_cursor=cursor
-    )
+def _history_read(kind: str, summary: str, doc: str) -> Callable[..., Any]:
+    """Declare `GET /v1/commitments/{commitment_id}/<kind>s`: the commitment's entries of `kind`, paged."""
+
+    def read(*, principal: Principal, commitment_id: str, query: common_schema.PageQuery) -> Any:
+        page, item = _models(kind)
+        listed = service.history_page(
+            principal=principal, commitment_id=commitment_id, kind=kind, limit=query.limit, cursor=query.cursor
+        )
+        return page_of(page, item, listed)
+
+    read.__name__, read.__doc__ = f"list_{kind}s", doc
+    path = f"/v1/commitments/{{commitment_id}}/{kind}s"
+    return routes.get(path, summary, lambda: _models(kind)[0], query=lambda: common_schema.PageQuery)(read)
+
+
+list_transitions, list_actions, list_edits = (_history_read(kind, *texts) for kind, texts in HISTORY.items())

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint
 
-from chalicelib.api.http import endpoint
+from chalicelib.api.http import Routes, page_of
 from chalicelib.domain.principal import Principal
 from chalicelib.lazy import lazy_import
 
@@ -25,7 +25,8 @@ else:
 
 commitments_bp = Blueprint(__name__)
 
-TAG = "commitments"
+routes = Routes(commitments_bp, "commitments")
+admin = Routes(commitments_bp, "admin")
 IDEMPOTENT = (
     "Send an `Idempotency-Key` header (any unique string, at most 255 characters) to make a retry "
     "safe: the same key with the same body within 24 hours returns the first result instead of a duplicate."
@@ -38,16 +39,7 @@ def _idempotency_key() -> Any:
     return None if key is None else idempotency.IdempotencyKey(key=key, lambda_context=request.lambda_context)
 
 
-@endpoint(
-    commitments_bp,
-    "/v1/stakeholders",
-    "POST",
-    summary="Record a stakeholder",
-    tag=TAG,
-    body=lambda: commitments_schema.StakeholderCreate,
-    responses={201: lambda: commitments_schema.StakeholderPublic},
-    description=IDEMPOTENT,
-)
+@routes.post("/v1/stakeholders", "Record a stakeholder", status=201, description=IDEMPOTENT)
 def create_stakeholder(
     *, principal: Principal, body: commitments_schema.StakeholderCreate
 ) -> commitments_schema.StakeholderPublic:
@@ -57,33 +49,18 @@ def create_stakeholder(
     return commitments_schema.StakeholderPublic.of(created)
 
 
-@endpoint(
-    commitments_bp,
-    "/v1/stakeholders",
-    summary="List stakeholders",
-    tag=TAG,
-    query=lambda: commitments_schema.StakeholderListQuery,
-    responses={200: lambda: commitments_schema.StakeholderPage},
-)
+@routes.get("/v1/stakeholders", "List stakeholders")
 def list_stakeholders(
     *, principal: Principal, query: commitments_schema.StakeholderListQuery
 ) -> commitments_schema.StakeholderPage:
     """The tenant's stakeholders, by kind and village."""
-    items, cursor = stakeholders.list_stakeholders(
+    listed = stakeholders.list_stakeholders(
         principal=principal, kind=query.kind, village_code=query.village_code, limit=query.limit, cursor=query.cursor
     )
-    return commitments_schema.StakeholderPage(
-        items=[commitments_schema.StakeholderPublic.of(s) for s in items], next_cursor=cursor
-    )
+    return page_of(commitments_schema.StakeholderPage, commitments_schema.StakeholderPublic.of, listed)
 
 
-@endpoint(
-    commitments_bp,
-    "/v1/stakeholders/{stakeholder_id}",
-    summary="A stakeholder with its commitments",
-    tag=TAG,
-    responses={200: lambda: commitments_schema.StakeholderDetail},
-)
+@routes.get("/v1/stakeholders/{stakeholder_id}", "A stakeholder with its commitments")
 def get_stakeholder(*, principal: Principal, stakeholder_id: str) -> commitments_schema.StakeholderDetail:
     """A stakeholder and the commitments it made, by due date."""
     stakeholder, commitments = stakeholders.get_stakeholder(principal=principal, stakeholder_id=stakeholder_id)
@@ -93,15 +70,7 @@ def get_stakeholder(*, principal: Principal, stakeholder_id: str) -> commitments
     )
 
 
-@endpoint(
-    commitments_bp,
-    "/v1/stakeholders/{stakeholder_id}",
-    "PATCH",
-    summary="Update a stakeholder",
-    tag=TAG,
-    body=lambda: commitments_schema.StakeholderUpdate,
-    responses={200: lambda: commitments_schema.StakeholderPublic},
-)
+@routes.patch("/v1/stakeholders/{stakeholder_id}", "Update a stakeholder")
 def update_stakeholder(
     *, principal: Principal, stakeholder_id: str, body: commitments_schema.StakeholderUpdate
 ) -> commitments_schema.StakeholderPublic:
@@ -111,16 +80,7 @@ def update_stakeholder(
     return commitments_schema.StakeholderPublic.of(updated)
 
 
-@endpoint(
-    commitments_bp,
-    "/v1/commitments",
-    "POST",
-    summary="Record a commitment",
-    tag=TAG,
-    body=lambda: commitments_schema.CommitmentCreate,
-    responses={201: lambda: commitments_schema.CommitmentPublic},
-    description=IDEMPOTENT,
-)
+@routes.post("/v1/commitments", "Record a commitment", status=201, description=IDEMPOTENT)
 def create_commitment(
     *, principal: Principal, body: commitments_schema.CommitmentCreate
 ) -> commitments_schema.CommitmentPublic:
@@ -138,19 +98,12 @@ def create_commitment(
     return commitments_schema.CommitmentPublic.of(created)
 
 
-@endpoint(
-    commitments_bp,
-    "/v1/commitments",
-    summary="List commitments",
-    tag=TAG,
-    query=lambda: commitments_schema.CommitmentListQuery,
-    responses={200: lambda: commitments_schema.CommitmentPage},
-)
+@routes.get("/v1/commitments", "List commitments")
 def list_commitments(
     *, principal: Principal, query: commitments_schema.CommitmentListQuery
 ) -> commitments_schema.CommitmentPage:
     """The tenant's commitments by due date, filtered by status, overdue flag, stakeholder and village."""
-    items, cursor = service.list_commitments(
+    listed = service.list_commitments(
         principal=principal,
         status=query.status,
         overdue=query.overdue,
@@ -160,18 +113,10 @@ def list_commitments(
         cursor=query.cursor,
         due_before=query.due_before,
     )
-    return commitments_schema.CommitmentPage(
-        items=[commitments_schema.CommitmentPublic.of(c) for c in items], next_cursor=cursor
-    )
+    return page_of(commitments_schema.CommitmentPage, commitments_schema.CommitmentPublic.of, listed)
 
 
-@endpoint(
-    commitments_bp,
-    "/v1/commitments/{commitment_id}",
-    summary="A commitment with its history",
-    tag=TAG,
-    responses={200: lambda: commitments_schema.CommitmentDetail},
-)
+@routes.get("/v1/commitments/{commitment_id}", "A commitment with its history")
 def get_commitment(*, principal: Principal, commitment_id: str) -> commitments_schema.CommitmentDetail:
     """A commitment with its transitions (by version) and advocacy actions (by date)."""
     commitment, transitions, actions = service.get_commitment(principal=principal, commitment_id=commitment_id)
@@ -182,19 +127,13 @@ def get_commitment(*, principal: Principal, commitment_id: str) -> commitments_s
     )
 
 
-@endpoint(
-    commitments_bp,
+@routes.post(
     "/v1/commitments/{commitment_id}/transitions",
-    "POST",
-    summary="Move a commitment along its workflow",
-    tag=TAG,
-    body=lambda: commitments_schema.TransitionCreate,
-    responses={201: lambda: commitments_schema.TransitionResult},
-    description=(
-        "proposed → committed | withdrawn; committed → in_progress | fulfilled | lapsed | withdrawn; "
-        "in_progress → fulfilled | lapsed; fulfilled, lapsed and withdrawn are final. A move the workflow "
-        "does not allow answers 422 naming the allowed ones; a stale `expected_version` answers 409."
-    ),
+    "Move a commitment along its workflow",
+    status=201,
+    description="proposed → committed | withdrawn; committed → in_progress | fulfilled | lapsed | withdrawn; "
+    "in_progress → fulfilled | lapsed; fulfilled, lapsed and withdrawn are final. A move the workflow "
+    "does not allow answers 422 naming the allowed ones; a stale `expected_version` answers 409.",
 )
 def transition_commitment(
     *, principal: Principal, commitment_id: str, body: commitments_schema.TransitionCreate
@@ -215,16 +154,7 @@ def transition_commitment(
     )
 
 
-@endpoint(
-    commitments_bp,
-    "/v1/commitments/{commitment_id}/actions",
-    "POST",
-    summary="Log an advocacy action",
-    tag=TAG,
-    body=lambda: commitments_schema.ActionCreate,
-    responses={201: lambda: commitments_schema.ActionPublic},
-    description=IDEMPOTENT,
-)
+@routes.post("/v1/commitments/{commitment_id}/actions", "Log an advocacy action", status=201, description=IDEMPOTENT)
 def add_action(
     *, principal: Principal, commitment_id: str, body: commitments_schema.ActionCreate
 ) -> commitments_schema.ActionPublic:
@@ -236,14 +166,7 @@ def add_action(
     return commitments_schema.ActionPublic.of(action)
 
 
-@endpoint(
-    commitments_bp,
-    "/v1/admin/jobs/commitment-reminders/run",
-    "POST",
-    summary="Run the overdue-commitment reminders now",
-    tag="admin",
-    responses={200: lambda: commitments_schema.ReminderRunSummary},
-)
+@admin.post("/v1/admin/jobs/commitment-reminders/run", "Run the overdue-commitment reminders now")
 def run_commitment_reminders(*, principal: Principal) -> commitments_schema.ReminderRunSummary:
     """The platform admin runs the daily reminder job now (it is idempotent)."""
     summary = reminders.run_now(principal=principal)

@@ -6,12 +6,14 @@ Views stay thin: they receive the caller (`principal`), the parsed body (`body`)
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
-from collections.abc import Callable
+import typing
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, Unpack
 from urllib.parse import unquote
 
 from chalice.app import Blueprint, Response
@@ -19,7 +21,7 @@ from chalice.app import Blueprint, Response
 from chalicelib.api import cursors
 from chalicelib.api.auth import bearer_auth, principal_from_context
 from chalicelib.api.errors import from_exception
-from chalicelib.api.routes import ENDPOINTS, Endpoint, RouteOptions
+from chalicelib.api.routes import ENDPOINTS, Endpoint, ModelRef, Options, RouteOptions
 from chalicelib.errors import FieldProblem, InvalidInputError, MalformedRequestError
 from chalicelib.lazy import lazy_import
 from chalicelib.observability import log_request, logger, span
@@ -176,6 +178,86 @@ def endpoint(
         return view
 
     return decorate
+
+
+View: TypeAlias = Callable[[Callable[..., Any]], Callable[..., Any]]
+Item = TypeVar("Item")
+PageModel = TypeVar("PageModel")
+SIGNED: Any = object()  # a model not given: the one the view's signature names
+
+
+def _named(view: Callable[..., Any], name: str) -> ModelRef:
+    """The model the view's signature gives `name` (a parameter, or "return"), resolved when first needed."""
+
+    @functools.cache
+    def model() -> type[pydantic.BaseModel]:
+        hinted: type[pydantic.BaseModel] = typing.get_type_hints(view)[name]
+        return hinted
+
+    return model
+
+
+class Routes:
+    """The routes of one blueprint under one OpenAPI tag, each declared in a line or two:
+    `@routes.get(path, summary)`. The models are those of the view's signature (its `body` and `query`
+    parameters and what it returns) unless given: `answer` for a view that returns a `Reply` (`None`:
+    no body), `status` the answer's status; the other options are `endpoint()`'s."""
+
+    def __init__(self, bp: Blueprint, tag: str) -> None:
+        self.bp, self.tag = bp, tag
+
+    def get(self, path: str, summary: str, answer: ModelRef | None = SIGNED, **options: Unpack[Options]) -> View:
+        """A read."""
+        return self.declare("GET", path, summary, 200, answer, options)
+
+    def post(
+        self, path: str, summary: str, answer: ModelRef | None = SIGNED, status: int = 200, **options: Unpack[Options]
+    ) -> View:
+        """An action, or (`status` 201) a creation."""
+        return self.declare("POST", path, summary, status, answer, options)
+
+    def put(self, path: str, summary: str, answer: ModelRef | None = SIGNED, **options: Unpack[Options]) -> View:
+        """A replacement."""
+        return self.declare("PUT", path, summary, 200, answer, options)
+
+    def patch(self, path: str, summary: str, answer: ModelRef | None = SIGNED, **options: Unpack[Options]) -> View:
+        """A change of the fields sent."""
+        return self.declare("PATCH", path, summary, 200, answer, options)
+
+    def delete(
+        self, path: str, summary: str, answer: ModelRef | None = SIGNED, status: int = 200, **options: Unpack[Options]
+    ) -> View:
+        """A removal (`status` 204 without a body)."""
+        return self.declare("DELETE", path, summary, status, answer, options)
+
+    def declare(
+        self, method: str, path: str, summary: str, status: int, answer: ModelRef | None, options: Options
+    ) -> View:
+        """Any route of the blueprint with one answer."""
+
+        def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+            code = view.__code__
+            takes = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+            signed = Options(**options)
+            if "query" in takes and "query" not in signed:
+                signed["query"] = _named(view, "query")
+            if "body" in takes and "body" not in signed and "parse_body" not in signed:
+                signed["body"] = _named(view, "body")
+            model = _named(view, "return") if answer is SIGNED else answer
+            declared = endpoint(
+                self.bp, path, method, summary=summary, tag=self.tag, responses={status: model}, **signed
+            )
+            return declared(view)
+
+        return decorate
+
+
+def page_of(
+    page: Callable[..., PageModel], item: Callable[[Item], Any], listed: tuple[Iterable[Item], str | None]
+) -> PageModel:
+    """A listing's page model from a service's `(items, next storage cursor)`, each item rendered by `item`."""
+    items, cursor = listed
+    return page(items=[item(i) for i in items], next_cursor=cursor)
 
 
 def _handler(bp: Blueprint, spec: Endpoint, view: Callable[..., Any]) -> Callable[..., Response]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint, Response
 
-from chalicelib.api.http import endpoint
+from chalicelib.api.http import Routes
 from chalicelib.domain.periods import Period
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.schedules import interval_of
@@ -15,6 +15,8 @@ from chalicelib.errors import FieldProblem, InvalidInputError
 from chalicelib.lazy import lazy_import
 
 indicators_bp = Blueprint(__name__)
+routes, national = Routes(indicators_bp, "indicators"), Routes(indicators_bp, "national")
+admin = Routes(indicators_bp, "admin")
 if TYPE_CHECKING:
     from chalicelib.schemas import indicators as indicators_schema
     from chalicelib.services import dhis2, export, rollup
@@ -36,13 +38,9 @@ def _listed(items: list[Any]) -> indicators_schema.IndicatorList:
     return indicators_schema.IndicatorList.model_validate({"items": [service.as_public(i) for i in items]})
 
 
-@endpoint(
-    indicators_bp,
+@routes.get(
     "/v1/indicators",
-    summary="Indicators of the caller's tenant",
-    tag="indicators",
-    query=lambda: indicators_schema.TenantIndicatorQuery,
-    responses={200: lambda: indicators_schema.IndicatorList},
+    "Indicators of the caller's tenant",
     roles=(Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER),
     description="level=village lists registered villages (an operator: its own), level=kecamatan the "
     "kecamatan with registered villages, level=regency the tenant itself.",
@@ -55,15 +53,7 @@ def tenant_indicators(
     return _listed(service.tenant_indicators(principal=principal, period=period, level=query.level))
 
 
-@endpoint(
-    indicators_bp,
-    "/v1/national/indicators",
-    summary="National indicators",
-    tag="national",
-    query=lambda: indicators_schema.NationalIndicatorQuery,
-    responses={200: lambda: indicators_schema.IndicatorList},
-    roles=NATIONAL_READERS,
-)
+@national.get("/v1/national/indicators", "National indicators", roles=NATIONAL_READERS)
 def national_indicators(
     *, principal: Principal, query: indicators_schema.NationalIndicatorQuery
 ) -> indicators_schema.IndicatorList:
@@ -74,12 +64,9 @@ def national_indicators(
     )
 
 
-@endpoint(
-    indicators_bp,
+@national.get(
     "/v1/national/cohorts",
-    summary="The cohorts of villages",
-    tag="national",
-    responses={200: lambda: indicators_schema.CohortList},
+    "The cohorts of villages",
     roles=NATIONAL_READERS,
     description="Every cohort a registered village belongs to, with its number of registered villages, "
     "as of the last rollup: the values `cohort=` of the national reads and the export takes.",
@@ -92,13 +79,10 @@ def national_cohorts(*, principal: Principal) -> indicators_schema.CohortList:
     )
 
 
-@endpoint(
-    indicators_bp,
+@national.get(
     "/v1/national/export",
-    summary="The national dashboard feed",
-    tag="national",
-    query=lambda: indicators_schema.ExportQuery,
-    responses={200: None},
+    "The national dashboard feed",
+    None,
     roles=NATIONAL_READERS,
     description="The file the last national rollup wrote for the period: JSON, or CSV with one row per "
     "scope (national, provinces, regencies), or (`format=dhis2`) a DHIS2 dataValueSets payload through the "
@@ -127,14 +111,7 @@ def national_export(*, principal: Principal, query: indicators_schema.ExportQuer
     return Response(body=body.decode("utf-8"), status_code=200, headers={"Content-Type": content_type})
 
 
-@endpoint(
-    indicators_bp,
-    "/v1/national/status",
-    summary="When the figures were last computed",
-    tag="national",
-    responses={200: lambda: indicators_schema.RollupStatus},
-    roles=NATIONAL_READERS,
-)
+@national.get("/v1/national/status", "When the figures were last computed", roles=NATIONAL_READERS)
 def rollup_status(*, principal: Principal) -> indicators_schema.RollupStatus:
     """The last rollup run and the schedule's interval: the dashboard's "data as of"."""
     from chalicelib.jobs.rollup import SCHEDULE
@@ -144,13 +121,9 @@ def rollup_status(*, principal: Principal) -> indicators_schema.RollupStatus:
     )
 
 
-@endpoint(
-    indicators_bp,
+@admin.post(
     "/v1/admin/jobs/rollup/run",
-    "POST",
-    summary="Run the rollup now",
-    tag="admin",
-    responses={200: lambda: indicators_schema.RollupRunSummary},
+    "Run the rollup now",
     roles=(Role.PLATFORM_ADMIN,),
     description="Runs the scheduled rollup synchronously (the same code) and returns its summary. It starts "
     f"no village after {RUN_NOW_BUDGET_SECONDS} s (API Gateway answers for at most 29 s): when "

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint
 
-from chalicelib.api.http import Reply, endpoint
+from chalicelib.api.http import Reply, Routes
 from chalicelib.api.public_url import api_base
 from chalicelib.clock import utcnow
 from chalicelib.domain.keys import ApiKey, IssuedKey, KeyData
@@ -23,6 +23,7 @@ else:
     openrosa = lazy_import("chalicelib.services.openrosa")
 
 keys_bp = Blueprint(__name__)
+routes, admin = Routes(keys_bp, "keys"), Routes(keys_bp, "admin")
 
 NO_STORE = {"Cache-Control": "no-store"}  # on every answer that carries a secret
 
@@ -42,45 +43,20 @@ def _page(listed: tuple[list[ApiKey], str | None]) -> keys_schema.KeyPage:
     return keys_schema.KeyPage(items=[keys_schema.KeyPublic.of(k, now=now) for k in items], next_cursor=cursor)
 
 
-@endpoint(
-    keys_bp,
-    "/v1/keys",
-    "POST",
-    summary="Issue a key",
-    tag="keys",
-    body=lambda: keys_schema.KeyCreate,
-    responses={201: lambda: keys_schema.IssuedKeyPublic},
-    roles=(Role.DISTRICT_ADMIN,),
-)
+@routes.post("/v1/keys", "Issue a key", lambda: keys_schema.IssuedKeyPublic, 201, roles=(Role.DISTRICT_ADMIN,))
 def create_key(*, principal: Principal, body: keys_schema.KeyCreate) -> Reply:
     """A district admin issues a key for a district admin, an operator (with its villages) or a viewer."""
     data = KeyData(role=Role(body.role), label=body.label, villages=tuple(body.villages), expires_at=body.expires_at)
     return _secret(201, service.create_tenant_key(principal=principal, data=data))
 
 
-@endpoint(
-    keys_bp,
-    "/v1/keys",
-    summary="List keys",
-    tag="keys",
-    query=lambda: keys_schema.KeyListQuery,
-    responses={200: lambda: keys_schema.KeyPage},
-)
+@routes.get("/v1/keys", "List keys")
 def list_keys(*, principal: Principal, query: keys_schema.KeyListQuery) -> keys_schema.KeyPage:
     """The tenant's keys without secrets: the active ones, or those of the status asked for."""
     return _page(service.list_keys(principal=principal, status=query.status, limit=query.limit, cursor=query.cursor))
 
 
-@endpoint(
-    keys_bp,
-    "/v1/keys/{key_id}",
-    "PATCH",
-    summary="Change a key",
-    tag="keys",
-    body=lambda: keys_schema.KeyUpdate,
-    responses={200: lambda: keys_schema.KeyResponse},
-    roles=(Role.DISTRICT_ADMIN,),
-)
+@routes.patch("/v1/keys/{key_id}", "Change a key", roles=(Role.DISTRICT_ADMIN,))
 def update_key(*, principal: Principal, key_id: str, body: keys_schema.KeyUpdate) -> keys_schema.KeyResponse:
     """A new label, or an operator key's villages, without a new secret."""
     villages = None if body.villages is None else tuple(body.villages)
@@ -88,14 +64,11 @@ def update_key(*, principal: Principal, key_id: str, body: keys_schema.KeyUpdate
     return keys_schema.KeyResponse(key=keys_schema.KeyPublic.of(key, now=utcnow()))
 
 
-@endpoint(
-    keys_bp,
+@routes.post(
     "/v1/keys/{key_id}/rotate",
-    "POST",
-    summary="Rotate a key",
-    tag="keys",
-    body=lambda: keys_schema.KeyRotate,
-    responses={201: lambda: keys_schema.IssuedKeyPublic},
+    "Rotate a key",
+    lambda: keys_schema.IssuedKeyPublic,
+    201,
     roles=(Role.DISTRICT_ADMIN,),
     description="A new secret with the same role, label, villages and expiry; the old one works for the grace.",
 )
@@ -104,22 +77,15 @@ def rotate_key(*, principal: Principal, key_id: str, body: keys_schema.KeyRotate
     return _secret(201, service.rotate_key(principal=principal, key_id=key_id, grace_seconds=body.grace_seconds))
 
 
-@endpoint(keys_bp, "/v1/keys/{key_id}", "DELETE", summary="Revoke a key", tag="keys", responses={204: None})
+@routes.delete("/v1/keys/{key_id}", "Revoke a key", None, 204)
 def revoke_key(*, principal: Principal, key_id: str) -> Reply:
     """Revoke a key of the tenant; it is refused from the next request on (never the last admin key)."""
     service.revoke_key(principal=principal, key_id=key_id)
     return Reply(204)
 
 
-@endpoint(
-    keys_bp,
-    "/v1/admin/keys",
-    "POST",
-    summary="Issue a national key",
-    tag="admin",
-    body=lambda: keys_schema.NationalKeyCreate,
-    responses={201: lambda: keys_schema.IssuedKeyPublic},
-    roles=(Role.PLATFORM_ADMIN,),
+@admin.post(
+    "/v1/admin/keys", "Issue a national key", lambda: keys_schema.IssuedKeyPublic, 201, roles=(Role.PLATFORM_ADMIN,)
 )
 def create_national_key(*, principal: Principal, body: keys_schema.NationalKeyCreate) -> Reply:
     """The platform admin issues a national-viewer key, or a district-admin key for a tenant."""
@@ -127,15 +93,7 @@ def create_national_key(*, principal: Principal, body: keys_schema.NationalKeyCr
     return _secret(201, service.create_national_key(principal=principal, data=data, tenant_id=body.tenant_id))
 
 
-@endpoint(
-    keys_bp,
-    "/v1/admin/keys",
-    summary="List every key",
-    tag="admin",
-    query=lambda: keys_schema.AdminKeyListQuery,
-    responses={200: lambda: keys_schema.KeyPage},
-    roles=(Role.PLATFORM_ADMIN,),
-)
+@admin.get("/v1/admin/keys", "List every key", roles=(Role.PLATFORM_ADMIN,))
 def list_all_keys(*, principal: Principal, query: keys_schema.AdminKeyListQuery) -> keys_schema.KeyPage:
     """Every key of every tenant and the national ones, by role, tenant and status."""
     return _page(
@@ -150,14 +108,11 @@ def list_all_keys(*, principal: Principal, query: keys_schema.AdminKeyListQuery)
     )
 
 
-@endpoint(
-    keys_bp,
+@admin.post(
     "/v1/admin/keys/{key_id}/rotate",
-    "POST",
-    summary="Rotate any key",
-    tag="admin",
-    body=lambda: keys_schema.KeyRotate,
-    responses={201: lambda: keys_schema.IssuedKeyPublic},
+    "Rotate any key",
+    lambda: keys_schema.IssuedKeyPublic,
+    201,
     roles=(Role.PLATFORM_ADMIN,),
 )
 def rotate_any_key(*, principal: Principal, key_id: str, body: keys_schema.KeyRotate) -> Reply:
@@ -165,15 +120,7 @@ def rotate_any_key(*, principal: Principal, key_id: str, body: keys_schema.KeyRo
     return _secret(201, service.rotate_any_key(principal=principal, key_id=key_id, grace_seconds=body.grace_seconds))
 
 
-@endpoint(
-    keys_bp,
-    "/v1/admin/keys/{key_id}",
-    "DELETE",
-    summary="Revoke any key",
-    tag="admin",
-    responses={200: lambda: keys_schema.KeyResponse},
-    roles=(Role.PLATFORM_ADMIN,),
-)
+@admin.delete("/v1/admin/keys/{key_id}", "Revoke any key", roles=(Role.PLATFORM_ADMIN,))
 def revoke_any_key(*, principal: Principal, key_id: str) -> keys_schema.KeyResponse:
     """Revoke any key, national ones included (an owner's last admin key stays)."""
     key = service.revoke_any_key(principal=principal, key_id=key_id)

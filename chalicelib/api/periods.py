@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint
 
-from chalicelib.api.http import endpoint
+from chalicelib.api.http import Routes
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.lazy import lazy_import
 
@@ -18,17 +18,11 @@ else:
     periods_schema = lazy_import("chalicelib.schemas.periods")
     service = lazy_import("chalicelib.services.periods")
 READERS = (Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER)
+ADMIN = (Role.DISTRICT_ADMIN,)
+routes = Routes(periods_bp, "periods")
 
 
-@endpoint(
-    periods_bp,
-    "/v1/periods",
-    summary="The regency's months and their state",
-    tag="periods",
-    query=lambda: periods_schema.PeriodListQuery,
-    responses={200: lambda: periods_schema.PeriodList},
-    roles=READERS,
-)
+@routes.get("/v1/periods", "The regency's months and their state", roles=READERS)
 def list_periods(*, principal: Principal, query: periods_schema.PeriodListQuery) -> periods_schema.PeriodList:
     """Months from `from` to `to` (default: the last twelve), newest first."""
     views = service.listing(principal=principal, start=query.from_, end=query.to)
@@ -49,14 +43,10 @@ def list_periods(*, principal: Principal, query: periods_schema.PeriodListQuery)
     )
 
 
-@endpoint(
-    periods_bp,
+@routes.post(
     "/v1/periods/{month}/approve",
-    "POST",
-    summary="Approve a month",
-    tag="periods",
-    responses={200: lambda: periods_schema.PeriodChanged},
-    roles=(Role.DISTRICT_ADMIN,),
+    "Approve a month",
+    roles=ADMIN,
     description="From now on reports dated in the month cannot be added, corrected or voided "
     "(409 `period_locked`) until it is reopened. 409 `already_approved` when it is.",
 )
@@ -65,16 +55,7 @@ def approve_period(*, principal: Principal, month: str) -> periods_schema.Period
     return periods_schema.PeriodChanged.of(service.approve(principal=principal, month=month))
 
 
-@endpoint(
-    periods_bp,
-    "/v1/periods/{month}/reopen",
-    "POST",
-    summary="Reopen an approved month",
-    tag="periods",
-    body=lambda: periods_schema.ReopenRequest,
-    responses={200: lambda: periods_schema.PeriodChanged},
-    roles=(Role.DISTRICT_ADMIN,),
-)
+@routes.post("/v1/periods/{month}/reopen", "Reopen an approved month", roles=ADMIN)
 def reopen_period(
     *, principal: Principal, month: str, body: periods_schema.ReopenRequest
 ) -> periods_schema.PeriodChanged:
@@ -82,14 +63,9 @@ def reopen_period(
     return periods_schema.PeriodChanged.of(service.reopen(principal=principal, month=month, reason=body.reason))
 
 
-@endpoint(
-    periods_bp,
+@Routes(periods_bp, "admin").post(
     "/v1/admin/tenants/{tenant_id}/periods/{month}/reopen",
-    "POST",
-    summary="Reopen a regency's approved month (platform admin)",
-    tag="admin",
-    body=lambda: periods_schema.ReopenRequest,
-    responses={200: lambda: periods_schema.PeriodChanged},
+    "Reopen a regency's approved month (platform admin)",
     roles=(Role.PLATFORM_ADMIN,),
 )
 def admin_reopen_period(
@@ -101,55 +77,29 @@ def admin_reopen_period(
     )
 
 
-@endpoint(
-    periods_bp,
-    "/v1/periods/{month}/history",
-    summary="Approvals and reopenings of a month",
-    tag="periods",
-    responses={200: lambda: periods_schema.PeriodHistory},
-    roles=READERS,
-)
+@routes.get("/v1/periods/{month}/history", "Approvals and reopenings of a month", roles=READERS)
 def period_history(*, principal: Principal, month: str) -> periods_schema.PeriodHistory:
     """Who approved or reopened the month, when and why, oldest first."""
     events = service.history(principal=principal, month=month)
     return periods_schema.PeriodHistory(month=month, items=[periods_schema.PeriodEventPublic.of(e) for e in events])
 
 
-@endpoint(
-    periods_bp,
-    "/v1/settings/reporting",
-    summary="The regency's reporting settings",
-    tag="periods",
-    responses={200: lambda: periods_schema.ReportingSettings},
-    roles=READERS,
-)
+@routes.get("/v1/settings/reporting", "The regency's reporting settings", roles=READERS)
 def get_reporting_settings(*, principal: Principal) -> periods_schema.ReportingSettings:
     """The on-time deadline and the automatic lock."""
     return periods_schema.ReportingSettings.of(service.settings(principal=principal))
 
 
-@endpoint(
-    periods_bp,
-    "/v1/settings/notifications",
-    summary="The regency's notification switch",
-    tag="periods",
-    responses={200: lambda: periods_schema.NotificationSettings},
-    roles=READERS,
-)
+@routes.get("/v1/settings/notifications", "The regency's notification switch", roles=READERS)
 def get_notification_settings(*, principal: Principal) -> periods_schema.NotificationSettings:
     """Whether the office's contact gets reminder e-mails."""
     return periods_schema.NotificationSettings(reminder_emails=service.reminder_emails_on(principal=principal))
 
 
-@endpoint(
-    periods_bp,
+@routes.put(
     "/v1/settings/notifications",
-    "PUT",
-    summary="Switch the regency's reminder e-mails",
-    tag="periods",
-    body=lambda: periods_schema.NotificationSettings,
-    responses={200: lambda: periods_schema.NotificationSettings},
-    roles=(Role.DISTRICT_ADMIN,),
+    "Switch the regency's reminder e-mails",
+    roles=ADMIN,
     description="On by default: CommitmentOverdue and CommitmentNextStepDue reach the tenant's contact e-mail.",
 )
 def put_notification_settings(
@@ -160,16 +110,7 @@ def put_notification_settings(
     return body
 
 
-@endpoint(
-    periods_bp,
-    "/v1/settings/reporting",
-    "PUT",
-    summary="Change the regency's reporting settings",
-    tag="periods",
-    body=lambda: periods_schema.ReportingSettings,
-    responses={200: lambda: periods_schema.ReportingSettings},
-    roles=(Role.DISTRICT_ADMIN,),
-)
+@routes.put("/v1/settings/reporting", "Change the regency's reporting settings", roles=ADMIN)
 def put_reporting_settings(
     *, principal: Principal, body: periods_schema.ReportingSettings
 ) -> periods_schema.ReportingSettings:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint
 
-from chalicelib.api.http import Reply, endpoint
+from chalicelib.api.http import Reply, Routes, endpoint
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.reports import ItemResult, ItemStatus
 from chalicelib.errors import (
@@ -18,6 +18,7 @@ from chalicelib.errors import (
 from chalicelib.lazy import lazy_import
 
 reports_bp = Blueprint(__name__)
+routes = Routes(reports_bp, "reports")
 WRITERS = (Role.DISTRICT_ADMIN, Role.OPERATOR)
 if TYPE_CHECKING:
     from chalicelib.schemas import common as common_schema
@@ -89,14 +90,7 @@ def post_reports(*, principal: Principal, body: tuple[bool, list[Any]]) -> Reply
     )
 
 
-@endpoint(
-    reports_bp,
-    "/v1/reports",
-    summary="List reports",
-    tag="reports",
-    query=lambda: reports_schema.ReportListQuery,
-    responses={200: lambda: reports_schema.ReportPage},
-)
+@routes.get("/v1/reports", "List reports")
 def list_reports(*, principal: Principal, query: reports_schema.ReportListQuery) -> reports_schema.ReportPage:
     """Reports, newest first, filtered by village, type and date range (inclusive)."""
     items, cursor = service.page(
@@ -112,13 +106,7 @@ def list_reports(*, principal: Principal, query: reports_schema.ReportListQuery)
     return reports_schema.ReportPage(items=[reports_schema.ReportPublic.of(r) for r in items], next_cursor=cursor)
 
 
-@endpoint(
-    reports_bp,
-    "/v1/reports/{submission_id}",
-    summary="A report and its history",
-    tag="reports",
-    responses={200: lambda: reports_schema.ReportDetail},
-)
+@routes.get("/v1/reports/{submission_id}", "A report and its history")
 def get_report(*, principal: Principal, submission_id: str) -> reports_schema.ReportDetail:
     """The current version and every revision: who (key id), when, what changed; its photos."""
     report = service.get(principal=principal, submission_id=submission_id)
@@ -128,13 +116,9 @@ def get_report(*, principal: Principal, submission_id: str) -> reports_schema.Re
     return reports_schema.ReportDetail.of(report).model_copy(update={"attachments": photos})
 
 
-@endpoint(
-    reports_bp,
+@routes.put(
     "/v1/reports/{submission_id}",
-    "PUT",
-    summary="Correct a report",
-    tag="reports",
-    responses={200: lambda: reports_schema.ReportDetail},
+    "Correct a report",
     parse_body=lambda raw: reports_schema.parse_correction(raw),
     body_doc=lambda: report_types_schema.ReportCorrection,
     roles=WRITERS,
@@ -149,13 +133,9 @@ def correct_report(*, principal: Principal, submission_id: str, body: tuple[int,
     return reports_schema.ReportDetail.of(report)
 
 
-@endpoint(
-    reports_bp,
+@routes.delete(
     "/v1/reports/{submission_id}",
-    "DELETE",
-    summary="Void a report",
-    tag="reports",
-    responses={200: lambda: reports_schema.ReportDetail},
+    "Void a report",
     roles=WRITERS,
     description="The report is kept, marked void, and counted nowhere; voiding twice changes nothing.",
 )
@@ -164,17 +144,11 @@ def void_report(*, principal: Principal, submission_id: str) -> reports_schema.R
     return reports_schema.ReportDetail.of(service.void(principal=principal, submission_id=submission_id))
 
 
-@endpoint(
-    reports_bp,
+@routes.get(
     "/v1/reviews",
-    summary="The review list: reports with unusual figures",
-    tag="reports",
-    query=lambda: common_schema.PageQuery,
-    responses={200: lambda: reports_schema.ReportPage},
-    description=(
-        "Reports accepted and counted but outside the regency's outlier rules (`GET /v1/review-rules`), "
-        "newest first, until the district admin marks each reviewed (an operator sees its villages')."
-    ),
+    "The review list: reports with unusual figures",
+    description="Reports accepted and counted but outside the regency's outlier rules (`GET /v1/review-rules`), "
+    "newest first, until the district admin marks each reviewed (an operator sees its villages').",
 )
 def list_reviews(*, principal: Principal, query: common_schema.PageQuery) -> reports_schema.ReportPage:
     """What the district office still has to look at."""
@@ -182,13 +156,9 @@ def list_reviews(*, principal: Principal, query: common_schema.PageQuery) -> rep
     return reports_schema.ReportPage(items=[reports_schema.ReportPublic.of(r) for r in items], next_cursor=cursor)
 
 
-@endpoint(
-    reports_bp,
+@routes.post(
     "/v1/reports/{submission_id}/review",
-    "POST",
-    summary="Mark a report reviewed",
-    tag="reports",
-    responses={200: lambda: reports_schema.ReportDetail},
+    "Mark a report reviewed",
     roles=(Role.DISTRICT_ADMIN,),
     description="Its figures stand: it leaves the review list (a new version, `reviewed` in its history). "
     "A report not on the list is answered as it is. To change a figure, correct the report instead.",
@@ -198,27 +168,16 @@ def review_report(*, principal: Principal, submission_id: str) -> reports_schema
     return reports_schema.ReportDetail.of(reviews.mark_reviewed(principal=principal, submission_id=submission_id))
 
 
-@endpoint(
-    reports_bp,
-    "/v1/review-rules",
-    summary="The regency's outlier rules",
-    tag="reports",
-    responses={200: lambda: reviews_schema.ReviewRules},
-)
+@routes.get("/v1/review-rules", "The regency's outlier rules")
 def get_review_rules(*, principal: Principal) -> reviews_schema.ReviewRules:
     """The national defaults and the regency's own bounds (min-max per field)."""
     rules, own = reviews.rules(principal=principal)
     return reviews_schema.ReviewRules.of(rules, own)
 
 
-@endpoint(
-    reports_bp,
+@routes.put(
     "/v1/review-rules",
-    "PUT",
-    summary="Set the regency's outlier rules",
-    tag="reports",
-    body=lambda: reviews_schema.ReviewRulesUpdate,
-    responses={200: lambda: reviews_schema.ReviewRules},
+    "Set the regency's outlier rules",
     roles=(Role.DISTRICT_ADMIN,),
     description="Replaces the regency's own rules; a field without one takes the national default. "
     "Applies to reports posted or corrected afterwards.",

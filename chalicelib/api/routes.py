@@ -72,12 +72,9 @@ class Endpoint:
             principal.require(*self.roles)
 
 
-class RouteOptions(TypedDict, total=False):
-    """An `Endpoint`'s fields past its method and path, as `endpoint(bp, path, method, **options)` takes them."""
+class Options(TypedDict, total=False):
+    """An `Endpoint`'s optional fields, as the declaring functions take them."""
 
-    summary: Required[str]
-    tag: Required[str]
-    responses: Required[dict[int, ModelRef | None]]
     body: ModelRef | None
     query: ModelRef | None
     public: bool
@@ -85,6 +82,14 @@ class RouteOptions(TypedDict, total=False):
     description: str
     roles: tuple[Role, ...]
     parse_body: Callable[[Any], Any] | None
+
+
+class RouteOptions(Options, total=False):
+    """An `Endpoint`'s fields past its method and path, as `endpoint(bp, path, method, **options)` takes them."""
+
+    summary: Required[str]
+    tag: Required[str]
+    responses: Required[dict[int, ModelRef | None]]
 
 
 ENDPOINTS: list[Endpoint] = []

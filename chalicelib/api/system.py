@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint, Response
 
-from chalicelib.api.http import endpoint
+from chalicelib.api.http import Routes
 from chalicelib.domain.principal import Principal
 from chalicelib.lazy import lazy_import
 
@@ -18,24 +18,16 @@ else:
     keys_schema = lazy_import("chalicelib.schemas.keys")
 
 system_bp = Blueprint(__name__)
+routes = Routes(system_bp, "system")
 
 
-@endpoint(
-    system_bp,
-    "/v1/health",
-    summary="Liveness check",
-    tag="system",
-    public=True,
-    responses={200: lambda: common_schema.HealthResponse},
-)
+@routes.get("/v1/health", "Liveness check", public=True)
 def health() -> common_schema.HealthResponse:
     """The service answers."""
     return common_schema.HealthResponse(status="ok")
 
 
-@endpoint(
-    system_bp, "/v1/me", summary="The caller's key", tag="system", responses={200: lambda: keys_schema.CallerPublic}
-)
+@routes.get("/v1/me", "The caller's key")
 def me(*, principal: Principal) -> keys_schema.CallerPublic:
     """The role, tenant and villages of the key this request carries (never its secret)."""
     return keys_schema.CallerPublic(

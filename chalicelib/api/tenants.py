@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint
 
-from chalicelib.api.http import Reply, endpoint
+from chalicelib.api.http import Reply, Routes, endpoint
 from chalicelib.api.keys import NO_STORE
 from chalicelib.clock import utcnow
 from chalicelib.domain.principal import Principal, Role
@@ -27,6 +27,7 @@ else:
     service = lazy_import("chalicelib.services.tenants")
     signups = lazy_import("chalicelib.services.signups")
 tenants_bp = Blueprint(__name__)
+routes, admin = Routes(tenants_bp, "tenants"), Routes(tenants_bp, "admin")
 
 
 @endpoint(
@@ -52,14 +53,7 @@ def signup(*, body: tenants_schema.SignupRequest) -> signups_schema.SignupAccept
     )
 
 
-@endpoint(
-    tenants_bp,
-    "/v1/signup/{application_id}",
-    summary="Follow an application",
-    tag="tenants",
-    public=True,
-    responses={200: lambda: signups_schema.ApplicationStatusResponse},
-)
+@routes.get("/v1/signup/{application_id}", "Follow an application", public=True)
 def signup_status(*, application_id: str) -> signups_schema.ApplicationStatusResponse:
     """Where an application stands (its id is the only credential: no contact details are shown)."""
     application = signups.find(application_id)
@@ -68,27 +62,13 @@ def signup_status(*, application_id: str) -> signups_schema.ApplicationStatusRes
     )
 
 
-@endpoint(
-    tenants_bp,
-    "/v1/tenant",
-    summary="The caller's tenant",
-    tag="tenants",
-    responses={200: lambda: tenants_schema.TenantResponse},
-)
+@routes.get("/v1/tenant", "The caller's tenant")
 def my_tenant(*, principal: Principal) -> tenants_schema.TenantResponse:
     """The profile of the caller's regency office."""
     return tenants_schema.TenantResponse(tenant=tenants_schema.TenantPublic.of(service.profile(principal=principal)))
 
 
-@endpoint(
-    tenants_bp,
-    "/v1/admin/signups",
-    summary="List sign-up applications",
-    tag="admin",
-    query=lambda: signups_schema.ApplicationListQuery,
-    responses={200: lambda: signups_schema.ApplicationPage},
-    roles=(Role.PLATFORM_ADMIN,),
-)
+@admin.get("/v1/admin/signups", "List sign-up applications", roles=(Role.PLATFORM_ADMIN,))
 def list_signups(*, principal: Principal, query: signups_schema.ApplicationListQuery) -> signups_schema.ApplicationPage:
     """Applications by status and regency (platform admin)."""
     now = utcnow()
@@ -105,13 +85,10 @@ def list_signups(*, principal: Principal, query: signups_schema.ApplicationListQ
     )
 
 
-@endpoint(
-    tenants_bp,
+@admin.post(
     "/v1/admin/signups/{application_id}/approve",
-    "POST",
-    summary="Approve an application",
-    tag="admin",
-    responses={200: lambda: signups_schema.ApprovalResponse},
+    "Approve an application",
+    lambda: signups_schema.ApprovalResponse,
     roles=(Role.PLATFORM_ADMIN,),
 )
 def approve_signup(*, principal: Principal, application_id: str) -> Reply:
@@ -123,16 +100,7 @@ def approve_signup(*, principal: Principal, application_id: str) -> Reply:
     return Reply(200, answer, NO_STORE)
 
 
-@endpoint(
-    tenants_bp,
-    "/v1/admin/signups/{application_id}/reject",
-    "POST",
-    summary="Reject an application",
-    tag="admin",
-    body=lambda: signups_schema.Rejection,
-    responses={200: lambda: signups_schema.ApplicationResponse},
-    roles=(Role.PLATFORM_ADMIN,),
-)
+@admin.post("/v1/admin/signups/{application_id}/reject", "Reject an application", roles=(Role.PLATFORM_ADMIN,))
 def reject_signup(
     *, principal: Principal, application_id: str, body: signups_schema.Rejection
 ) -> signups_schema.ApplicationResponse:
@@ -143,14 +111,7 @@ def reject_signup(
     )
 
 
-@endpoint(
-    tenants_bp,
-    "/v1/admin/tenants",
-    summary="List tenants",
-    tag="admin",
-    query=lambda: tenants_schema.TenantListQuery,
-    responses={200: lambda: tenants_schema.TenantPage},
-)
+@admin.get("/v1/admin/tenants", "List tenants")
 def list_tenants(*, principal: Principal, query: tenants_schema.TenantListQuery) -> tenants_schema.TenantPage:
     """Tenants, by status (platform admin)."""
     items, cursor = service.list_tenants(
@@ -159,13 +120,10 @@ def list_tenants(*, principal: Principal, query: tenants_schema.TenantListQuery)
     return tenants_schema.TenantPage(items=[tenants_schema.TenantPublic.of(t) for t in items], next_cursor=cursor)
 
 
-@endpoint(
-    tenants_bp,
+@admin.post(
     "/v1/admin/tenants/{tenant_id}/approve",
-    "POST",
-    summary="Approve a tenant",
-    tag="admin",
-    responses={200: lambda: signups_schema.ApprovalResponse},
+    "Approve a tenant",
+    lambda: signups_schema.ApprovalResponse,
     description="Approves the regency's only pending application (409 ambiguous_application when several "
     "wait), or a suspended tenant again.",
 )
@@ -182,14 +140,7 @@ def approve_tenant(*, principal: Principal, tenant_id: str) -> Reply:
     )
 
 
-@endpoint(
-    tenants_bp,
-    "/v1/admin/tenants/{tenant_id}/suspend",
-    "POST",
-    summary="Suspend a tenant",
-    tag="admin",
-    responses={200: lambda: tenants_schema.TenantResponse},
-)
+@admin.post("/v1/admin/tenants/{tenant_id}/suspend", "Suspend a tenant", lambda: tenants_schema.TenantResponse)
 def suspend_tenant(*, principal: Principal, tenant_id: str) -> Reply:
     """Suspend a tenant: all its keys are refused until it is approved again."""
     tenant = service.suspend(principal=principal, tenant_id=tenant_id)

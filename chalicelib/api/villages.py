@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint
 
-from chalicelib.api.http import Reply, endpoint
+from chalicelib.api.http import Reply, Routes, endpoint, page_of
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.lazy import lazy_import
 
@@ -17,17 +17,20 @@ if TYPE_CHECKING:
 else:
     villages_schema = lazy_import("chalicelib.schemas.villages")
     service = lazy_import("chalicelib.services.villages")
+routes = Routes(villages_bp, "villages")
+ADMIN = (Role.DISTRICT_ADMIN,)
+ONE = "/v1/villages/{village_code}"
 
 
 @endpoint(
     villages_bp,
-    "/v1/villages/{village_code}",
+    ONE,
     "PUT",
     summary="Register or update a village library",
     tag="villages",
     body=lambda: villages_schema.VillagePut,
     responses={200: lambda: villages_schema.VillagePublic, 201: lambda: villages_schema.VillagePublic},
-    roles=(Role.DISTRICT_ADMIN,),
+    roles=ADMIN,
 )
 def put_village(*, principal: Principal, village_code: str, body: villages_schema.VillagePut) -> Reply:
     """201 when the village is new, 200 when its details were updated (district admin)."""
@@ -35,42 +38,25 @@ def put_village(*, principal: Principal, village_code: str, body: villages_schem
     return Reply(201 if created else 200, villages_schema.VillagePublic.of(village))
 
 
-@endpoint(
-    villages_bp,
-    "/v1/villages",
-    summary="List village libraries",
-    tag="villages",
-    query=lambda: villages_schema.VillageListQuery,
-    responses={200: lambda: villages_schema.VillagePage},
-)
+@routes.get("/v1/villages", "List village libraries")
 def list_villages(*, principal: Principal, query: villages_schema.VillageListQuery) -> villages_schema.VillagePage:
     """The tenant's village libraries in code order (an operator's own only)."""
-    items, cursor = service.page(
+    listed = service.page(
         principal=principal, limit=query.limit, cursor=query.cursor, kecamatan_code=query.kecamatan_code
     )
-    return villages_schema.VillagePage(items=[villages_schema.VillagePublic.of(v) for v in items], next_cursor=cursor)
+    return page_of(villages_schema.VillagePage, villages_schema.VillagePublic.of, listed)
 
 
-@endpoint(
-    villages_bp,
-    "/v1/villages/{village_code}",
-    summary="A village library",
-    tag="villages",
-    responses={200: lambda: villages_schema.VillagePublic},
-)
+@routes.get(ONE, "A village library")
 def get_village(*, principal: Principal, village_code: str) -> villages_schema.VillagePublic:
     """A registered village with its kecamatan and village names."""
     return villages_schema.VillagePublic.of(service.get(principal=principal, village_code=village_code))
 
 
-@endpoint(
-    villages_bp,
-    "/v1/villages/{village_code}",
-    "DELETE",
-    summary="Deactivate a village library",
-    tag="villages",
-    responses={200: lambda: villages_schema.VillagePublic},
-    roles=(Role.DISTRICT_ADMIN,),
+@routes.delete(
+    ONE,
+    "Deactivate a village library",
+    roles=ADMIN,
     description="As of the village's local today: it is expected to report in the current period, no longer "
     "from the next one on. Its reports and figures are kept. Deactivating twice changes nothing.",
 )
@@ -79,15 +65,10 @@ def deactivate_village(*, principal: Principal, village_code: str) -> villages_s
     return villages_schema.VillagePublic.of(service.deactivate(principal=principal, village_code=village_code))
 
 
-@endpoint(
-    villages_bp,
-    "/v1/villages/{village_code}/baseline",
-    "PUT",
-    summary="Record a village's baseline",
-    tag="villages",
-    body=lambda: villages_schema.BaselinePut,
-    responses={200: lambda: villages_schema.VillagePublic},
-    roles=(Role.DISTRICT_ADMIN,),
+@routes.put(
+    f"{ONE}/baseline",
+    "Record a village's baseline",
+    roles=ADMIN,
     description="Monthly values from a baseline survey (any subset of the flow indicators). They replace the "
     "mean of the first three full months for the indicators given.",
 )
@@ -101,15 +82,7 @@ def put_baseline(
     return villages_schema.VillagePublic.of(village)
 
 
-@endpoint(
-    villages_bp,
-    "/v1/villages/{village_code}/baseline",
-    "DELETE",
-    summary="Remove a village's recorded baseline",
-    tag="villages",
-    responses={200: lambda: villages_schema.VillagePublic},
-    roles=(Role.DISTRICT_ADMIN,),
-)
+@routes.delete(f"{ONE}/baseline", "Remove a village's recorded baseline", roles=ADMIN)
 def delete_baseline(*, principal: Principal, village_code: str) -> villages_schema.VillagePublic:
     """The village without a recorded baseline: the mean of its first three full months counts again."""
     return villages_schema.VillagePublic.of(
