@@ -28,18 +28,16 @@ else:
 routes = Routes(commitment_edits_bp, "commitments")
 
 
-@routes.patch(
-    "/v1/commitments/{commitment_id}",
-    "Edit a commitment",
-    roles=(Role.DISTRICT_ADMIN,),
-    description="Description, due date, amount (while proposed), next step and its due date; null clears an "
-    "optional field. 409 when `expected_version` is stale; 422 for a final commitment. Each edit is kept "
-    "with every changed field's old and new value (GET .../edits).",
-)
+@routes.patch("/v1/commitments/{commitment_id}", "Edit a commitment", roles=(Role.DISTRICT_ADMIN,))
 def edit_commitment(
     *, principal: Principal, commitment_id: str, body: commitment_edits_schema.CommitmentUpdate
 ) -> commitments_schema.CommitmentPublic:
-    """The commitment after the edit."""
+    """The commitment after the edit.
+
+    Description, due date, amount (while proposed), next step and its due date; null clears an optional field. 409
+    when `expected_version` is stale; 422 for a final commitment. Each edit is kept with every changed field's old
+    and new value (GET .../edits).
+    """
     updated = service.edit_commitment(
         principal=principal, commitment_id=commitment_id, changes=body.changes(), expected_version=body.expected_version
     )

@@ -12,12 +12,12 @@ from chalicelib.lazy import lazy_import
 
 if TYPE_CHECKING:
     from chalicelib.domain import commitments as advocacy
-    from chalicelib.schemas import commitments as commitments_schema
+    from chalicelib.schemas import commitments as schema
     from chalicelib.services import commitments as service
     from chalicelib.services import idempotency, reminders, stakeholders
 else:
     advocacy = lazy_import("chalicelib.domain.commitments")
-    commitments_schema = lazy_import("chalicelib.schemas.commitments")
+    schema = lazy_import("chalicelib.schemas.commitments")
     service = lazy_import("chalicelib.services.commitments")
     stakeholders = lazy_import("chalicelib.services.stakeholders")
     reminders = lazy_import("chalicelib.services.reminders")
@@ -40,50 +40,45 @@ def _idempotency_key() -> Any:
 
 
 @routes.post("/v1/stakeholders", "Record a stakeholder", status=201, description=IDEMPOTENT)
-def create_stakeholder(
-    *, principal: Principal, body: commitments_schema.StakeholderCreate
-) -> commitments_schema.StakeholderPublic:
+def create_stakeholder(*, principal: Principal, body: schema.StakeholderCreate) -> schema.StakeholderPublic:
     """A district admin records a decision maker or partner."""
     data = advocacy.NewStakeholder(**body.model_dump())
-    created = stakeholders.create_stakeholder(principal=principal, data=data, idempotency_key=_idempotency_key())
-    return commitments_schema.StakeholderPublic.of(created)
+    return schema.StakeholderPublic.of(
+        stakeholders.create_stakeholder(principal=principal, data=data, idempotency_key=_idempotency_key())
+    )
 
 
 @routes.get("/v1/stakeholders", "List stakeholders")
-def list_stakeholders(
-    *, principal: Principal, query: commitments_schema.StakeholderListQuery
-) -> commitments_schema.StakeholderPage:
+def list_stakeholders(*, principal: Principal, query: schema.StakeholderListQuery) -> schema.StakeholderPage:
     """The tenant's stakeholders, by kind and village."""
     listed = stakeholders.list_stakeholders(
         principal=principal, kind=query.kind, village_code=query.village_code, limit=query.limit, cursor=query.cursor
     )
-    return page_of(commitments_schema.StakeholderPage, commitments_schema.StakeholderPublic.of, listed)
+    return page_of(schema.StakeholderPage, schema.StakeholderPublic.of, listed)
 
 
 @routes.get("/v1/stakeholders/{stakeholder_id}", "A stakeholder with its commitments")
-def get_stakeholder(*, principal: Principal, stakeholder_id: str) -> commitments_schema.StakeholderDetail:
+def get_stakeholder(*, principal: Principal, stakeholder_id: str) -> schema.StakeholderDetail:
     """A stakeholder and the commitments it made, by due date."""
     stakeholder, commitments = stakeholders.get_stakeholder(principal=principal, stakeholder_id=stakeholder_id)
-    return commitments_schema.StakeholderDetail(
-        **commitments_schema.StakeholderPublic.of(stakeholder).model_dump(),
-        commitments=[commitments_schema.CommitmentPublic.of(c) for c in commitments],
+    return schema.StakeholderDetail(
+        **schema.StakeholderPublic.of(stakeholder).model_dump(),
+        commitments=[schema.CommitmentPublic.of(c) for c in commitments],
     )
 
 
 @routes.patch("/v1/stakeholders/{stakeholder_id}", "Update a stakeholder")
 def update_stakeholder(
-    *, principal: Principal, stakeholder_id: str, body: commitments_schema.StakeholderUpdate
-) -> commitments_schema.StakeholderPublic:
+    *, principal: Principal, stakeholder_id: str, body: schema.StakeholderUpdate
+) -> schema.StakeholderPublic:
     """Change the fields sent; a field sent as null is cleared."""
     changes = body.model_dump(exclude_unset=True)
     updated = stakeholders.update_stakeholder(principal=principal, stakeholder_id=stakeholder_id, changes=changes)
-    return commitments_schema.StakeholderPublic.of(updated)
+    return schema.StakeholderPublic.of(updated)
 
 
 @routes.post("/v1/commitments", "Record a commitment", status=201, description=IDEMPOTENT)
-def create_commitment(
-    *, principal: Principal, body: commitments_schema.CommitmentCreate
-) -> commitments_schema.CommitmentPublic:
+def create_commitment(*, principal: Principal, body: schema.CommitmentCreate) -> schema.CommitmentPublic:
     """A district admin records a stakeholder's commitment; it starts as proposed, at version 1."""
     data = advocacy.NewCommitment(
         stakeholder_id=body.stakeholder_id,
@@ -95,13 +90,11 @@ def create_commitment(
         village_given="village_code" in body.model_fields_set,
     )
     created = service.create_commitment(principal=principal, data=data, idempotency_key=_idempotency_key())
-    return commitments_schema.CommitmentPublic.of(created)
+    return schema.CommitmentPublic.of(created)
 
 
 @routes.get("/v1/commitments", "List commitments")
-def list_commitments(
-    *, principal: Principal, query: commitments_schema.CommitmentListQuery
-) -> commitments_schema.CommitmentPage:
+def list_commitments(*, principal: Principal, query: schema.CommitmentListQuery) -> schema.CommitmentPage:
     """The tenant's commitments by due date, filtered by status, overdue flag, stakeholder and village."""
     listed = service.list_commitments(
         principal=principal,
@@ -113,32 +106,30 @@ def list_commitments(
         cursor=query.cursor,
         due_before=query.due_before,
     )
-    return page_of(commitments_schema.CommitmentPage, commitments_schema.CommitmentPublic.of, listed)
+    return page_of(schema.CommitmentPage, schema.CommitmentPublic.of, listed)
 
 
 @routes.get("/v1/commitments/{commitment_id}", "A commitment with its history")
-def get_commitment(*, principal: Principal, commitment_id: str) -> commitments_schema.CommitmentDetail:
+def get_commitment(*, principal: Principal, commitment_id: str) -> schema.CommitmentDetail:
     """A commitment with its transitions (by version) and advocacy actions (by date)."""
     commitment, transitions, actions = service.get_commitment(principal=principal, commitment_id=commitment_id)
-    return commitments_schema.CommitmentDetail(
-        **commitments_schema.CommitmentPublic.of(commitment).model_dump(),
-        transitions=[commitments_schema.TransitionPublic.of(t) for t in transitions],
-        actions=[commitments_schema.ActionPublic.of(a) for a in actions],
+    return schema.CommitmentDetail(
+        **schema.CommitmentPublic.of(commitment).model_dump(),
+        transitions=[schema.TransitionPublic.of(t) for t in transitions],
+        actions=[schema.ActionPublic.of(a) for a in actions],
     )
 
 
-@routes.post(
-    "/v1/commitments/{commitment_id}/transitions",
-    "Move a commitment along its workflow",
-    status=201,
-    description="proposed → committed | withdrawn; committed → in_progress | fulfilled | lapsed | withdrawn; "
-    "in_progress → fulfilled | lapsed; fulfilled, lapsed and withdrawn are final. A move the workflow "
-    "does not allow answers 422 naming the allowed ones; a stale `expected_version` answers 409.",
-)
+@routes.post("/v1/commitments/{commitment_id}/transitions", "Move a commitment along its workflow", status=201)
 def transition_commitment(
-    *, principal: Principal, commitment_id: str, body: commitments_schema.TransitionCreate
-) -> commitments_schema.TransitionResult:
-    """Record a transition; the commitment's version grows by one."""
+    *, principal: Principal, commitment_id: str, body: schema.TransitionCreate
+) -> schema.TransitionResult:
+    """Record a transition; the commitment's version grows by one.
+
+    proposed → committed | withdrawn; committed → in_progress | fulfilled | lapsed | withdrawn; in_progress →
+    fulfilled | lapsed; fulfilled, lapsed and withdrawn are final. A move the workflow does not allow answers 422
+    naming the allowed ones; a stale `expected_version` answers 409.
+    """
     request = advocacy.TransitionRequest(
         to=advocacy.CommitmentStatus(body.to),
         expected_version=body.expected_version,
@@ -148,29 +139,27 @@ def transition_commitment(
         occurred_on=body.occurred_on,
     )
     commitment, step = service.transition_commitment(principal=principal, commitment_id=commitment_id, request=request)
-    return commitments_schema.TransitionResult(
-        commitment=commitments_schema.CommitmentPublic.of(commitment),
-        transition=commitments_schema.TransitionPublic.of(step),
+    return schema.TransitionResult(
+        commitment=schema.CommitmentPublic.of(commitment),
+        transition=schema.TransitionPublic.of(step),
     )
 
 
 @routes.post("/v1/commitments/{commitment_id}/actions", "Log an advocacy action", status=201, description=IDEMPOTENT)
-def add_action(
-    *, principal: Principal, commitment_id: str, body: commitments_schema.ActionCreate
-) -> commitments_schema.ActionPublic:
+def add_action(*, principal: Principal, commitment_id: str, body: schema.ActionCreate) -> schema.ActionPublic:
     """Log a meeting, audience, letter, presentation, visit or follow-up for a commitment."""
     data = advocacy.NewAction(**body.model_dump())
     action = service.add_action(
         principal=principal, commitment_id=commitment_id, data=data, idempotency_key=_idempotency_key()
     )
-    return commitments_schema.ActionPublic.of(action)
+    return schema.ActionPublic.of(action)
 
 
 @admin.post("/v1/admin/jobs/commitment-reminders/run", "Run the overdue-commitment reminders now")
-def run_commitment_reminders(*, principal: Principal) -> commitments_schema.ReminderRunSummary:
+def run_commitment_reminders(*, principal: Principal) -> schema.ReminderRunSummary:
     """The platform admin runs the daily reminder job now (it is idempotent)."""
     summary = reminders.run_now(principal=principal)
-    return commitments_schema.ReminderRunSummary(
+    return schema.ReminderRunSummary(
         checked=summary.checked,
         newly_overdue=summary.newly_overdue,
         events_published=summary.events_published,

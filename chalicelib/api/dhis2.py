@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint
 
-from chalicelib.api.http import endpoint
+from chalicelib.api.http import Routes
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.lazy import lazy_import
 
 dhis2_bp = Blueprint(__name__)
+national = Routes(dhis2_bp, "national")
 if TYPE_CHECKING:
     from chalicelib.schemas import dhis2 as dhis2_schema
     from chalicelib.services import dhis2 as service
@@ -19,32 +20,20 @@ else:
     service = lazy_import("chalicelib.services.dhis2")
 
 
-@endpoint(
-    dhis2_bp,
-    "/v1/admin/dhis2-mapping",
-    "PUT",
-    summary="Upload the DHIS2 mapping",
-    tag="national",
-    body=lambda: dhis2_schema.Dhis2MappingPut,
-    responses={200: lambda: dhis2_schema.Dhis2MappingPublic},
-    roles=(Role.PLATFORM_ADMIN,),
-    description="Which DHIS2 data element each indicator goes to and which organisation unit each area is; "
-    "`GET /v1/national/export?format=dhis2` uses it. Replaces the previous mapping.",
-)
+@national.put("/v1/admin/dhis2-mapping", "Upload the DHIS2 mapping", roles=(Role.PLATFORM_ADMIN,))
 def put_dhis2_mapping(*, principal: Principal, body: dhis2_schema.Dhis2MappingPut) -> dhis2_schema.Dhis2MappingPublic:
-    """The stored mapping."""
+    """The stored mapping.
+
+    Which DHIS2 data element each indicator goes to and which organisation unit each area is; `GET
+    /v1/national/export?format=dhis2` uses it. Replaces the previous mapping.
+    """
     return dhis2_schema.Dhis2MappingPublic.model_validate(
         service.save_mapping(principal=principal, mapping=body.to_domain())
     )
 
 
-@endpoint(
-    dhis2_bp,
-    "/v1/admin/dhis2-mapping",
-    summary="The DHIS2 mapping in force",
-    tag="national",
-    responses={200: lambda: dhis2_schema.Dhis2MappingPublic},
-    roles=(Role.PLATFORM_ADMIN, Role.NATIONAL_VIEWER),
+@national.get(
+    "/v1/admin/dhis2-mapping", "The DHIS2 mapping in force", roles=(Role.PLATFORM_ADMIN, Role.NATIONAL_VIEWER)
 )
 def get_dhis2_mapping(*, principal: Principal) -> dhis2_schema.Dhis2MappingPublic:
     """The mapping as uploaded, with who uploaded it and when."""

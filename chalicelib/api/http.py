@@ -201,7 +201,8 @@ class Routes:
     """The routes of one blueprint under one OpenAPI tag, each declared in a line or two:
     `@routes.get(path, summary)`. The models are those of the view's signature (its `body` and `query`
     parameters and what it returns) unless given: `answer` for a view that returns a `Reply` (`None`:
-    no body), `status` the answer's status; the other options are `endpoint()`'s."""
+    no body), `status` the answer's status; the other options are `endpoint()`'s. The view's docstring
+    after its first line, when it has more, is the route's description for clients."""
 
     def __init__(self, bp: Blueprint, tag: str) -> None:
         self.bp, self.tag = bp, tag
@@ -243,6 +244,9 @@ class Routes:
                 signed["query"] = _named(view, "query")
             if "body" in takes and "body" not in signed and "parse_body" not in signed:
                 signed["body"] = _named(view, "body")
+            _, _, more = (view.__doc__ or "").partition("\n\n")
+            if more.strip() and "description" not in signed:
+                signed["description"] = " ".join(more.split())
             model = _named(view, "return") if answer is SIGNED else answer
             declared = endpoint(
                 self.bp, path, method, summary=summary, tag=self.tag, responses={status: model}, **signed
@@ -304,5 +308,5 @@ def _handler(bp: Blueprint, spec: Endpoint, view: Callable[..., Any]) -> Callabl
         return response
 
     handler.__name__ = view.__name__
-    handler.__doc__ = view.__doc__
+    handler.__doc__ = view.__doc__.partition("\n\n")[0] if view.__doc__ else None  # the rest: the API's description
     return handler

@@ -39,16 +39,16 @@ def _listed(items: list[Any]) -> indicators_schema.IndicatorList:
 
 
 @routes.get(
-    "/v1/indicators",
-    "Indicators of the caller's tenant",
-    roles=(Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER),
-    description="level=village lists registered villages (an operator: its own), level=kecamatan the "
-    "kecamatan with registered villages, level=regency the tenant itself.",
+    "/v1/indicators", "Indicators of the caller's tenant", roles=(Role.DISTRICT_ADMIN, Role.OPERATOR, Role.VIEWER)
 )
 def tenant_indicators(
     *, principal: Principal, query: indicators_schema.TenantIndicatorQuery
 ) -> indicators_schema.IndicatorList:
-    """The tenant's indicators at a level, as of the last rollup."""
+    """The tenant's indicators at a level, as of the last rollup.
+
+    level=village lists registered villages (an operator: its own), level=kecamatan the kecamatan with registered
+    villages, level=regency the tenant itself.
+    """
     period = Period.parse(query.period)
     return _listed(service.tenant_indicators(principal=principal, period=period, level=query.level))
 
@@ -64,34 +64,29 @@ def national_indicators(
     )
 
 
-@national.get(
-    "/v1/national/cohorts",
-    "The cohorts of villages",
-    roles=NATIONAL_READERS,
-    description="Every cohort a registered village belongs to, with its number of registered villages, "
-    "as of the last rollup: the values `cohort=` of the national reads and the export takes.",
-)
+@national.get("/v1/national/cohorts", "The cohorts of villages", roles=NATIONAL_READERS)
 def national_cohorts(*, principal: Principal) -> indicators_schema.CohortList:
-    """The cohorts, for comparing the original villages with the replication ones."""
+    """The cohorts, for comparing the original villages with the replication ones.
+
+    Every cohort a registered village belongs to, with its number of registered villages, as of the last rollup: the
+    values `cohort=` of the national reads and the export takes.
+    """
     listed = service.cohorts(principal=principal)
     return indicators_schema.CohortList.model_validate(
         {"items": [{"cohort": c, "villages_registered": n} for c, n in listed]}
     )
 
 
-@national.get(
-    "/v1/national/export",
-    "The national dashboard feed",
-    None,
-    roles=NATIONAL_READERS,
-    description="The file the last national rollup wrote for the period: JSON, or CSV with one row per "
-    "scope (national, provinces, regencies), or (`format=dhis2`) a DHIS2 dataValueSets payload through the "
-    "mapping uploaded with PUT /v1/admin/dhis2-mapping (404 before one is; areas it does not map are left "
-    "out, their number in `X-Unmapped-Areas`). With `cohort=`, the JSON or CSV of that cohort's villages, "
-    "computed from the stored figures on request.",
-)
+@national.get("/v1/national/export", "The national dashboard feed", None, roles=NATIONAL_READERS)
 def national_export(*, principal: Principal, query: indicators_schema.ExportQuery) -> Response:
-    """national/{period}/indicators.json or .csv from the export bucket, or its DHIS2 form."""
+    """national/{period}/indicators.json or .csv from the export bucket, or its DHIS2 form.
+
+    The file the last national rollup wrote for the period: JSON, or CSV with one row per scope (national,
+    provinces, regencies), or (`format=dhis2`) a DHIS2 dataValueSets payload through the mapping uploaded with PUT
+    /v1/admin/dhis2-mapping (404 before one is; areas it does not map are left out, their number in
+    `X-Unmapped-Areas`). With `cohort=`, the JSON or CSV of that cohort's villages, computed from the stored figures
+    on request.
+    """
     if query.format == "dhis2":
         if query.cohort:
             raise InvalidInputError(

@@ -13,6 +13,8 @@ from chalicelib.domain.keys import ApiKey, IssuedKey, KeyData
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.lazy import lazy_import
 
+keys_bp = Blueprint(__name__)
+routes, admin = Routes(keys_bp, "keys"), Routes(keys_bp, "admin")
 if TYPE_CHECKING:
     from chalicelib.schemas import keys as keys_schema
     from chalicelib.services import keys as service
@@ -21,9 +23,6 @@ else:
     keys_schema = lazy_import("chalicelib.schemas.keys")
     service = lazy_import("chalicelib.services.keys")
     openrosa = lazy_import("chalicelib.services.openrosa")
-
-keys_bp = Blueprint(__name__)
-routes, admin = Routes(keys_bp, "keys"), Routes(keys_bp, "admin")
 
 NO_STORE = {"Cache-Control": "no-store"}  # on every answer that carries a secret
 
@@ -65,15 +64,13 @@ def update_key(*, principal: Principal, key_id: str, body: keys_schema.KeyUpdate
 
 
 @routes.post(
-    "/v1/keys/{key_id}/rotate",
-    "Rotate a key",
-    lambda: keys_schema.IssuedKeyPublic,
-    201,
-    roles=(Role.DISTRICT_ADMIN,),
-    description="A new secret with the same role, label, villages and expiry; the old one works for the grace.",
+    "/v1/keys/{key_id}/rotate", "Rotate a key", lambda: keys_schema.IssuedKeyPublic, 201, roles=(Role.DISTRICT_ADMIN,)
 )
 def rotate_key(*, principal: Principal, key_id: str, body: keys_schema.KeyRotate) -> Reply:
-    """Replace a key's secret; the old secret keeps working for `grace_seconds`."""
+    """Replace a key's secret; the old secret keeps working for `grace_seconds`.
+
+    A new secret with the same role, label, villages and expiry; the old one works for the grace.
+    """
     return _secret(201, service.rotate_key(principal=principal, key_id=key_id, grace_seconds=body.grace_seconds))
 
 

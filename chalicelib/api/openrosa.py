@@ -34,12 +34,10 @@ from chalicelib.openrosa.messages import OpenRosaError, form_list, headers, resp
 from chalicelib.openrosa.translations import explain
 
 if TYPE_CHECKING:
-    from chalicelib.services.auth import AuthResult
-
-if TYPE_CHECKING:
     from chalicelib.openrosa import multipart
     from chalicelib.services import auth as auth_service
     from chalicelib.services import openrosa as service
+    from chalicelib.services.auth import AuthResult
 else:
     auth_service = lazy_import("chalicelib.services.auth")
     service = lazy_import("chalicelib.services.openrosa")

@@ -43,15 +43,13 @@ def list_periods(*, principal: Principal, query: periods_schema.PeriodListQuery)
     )
 
 
-@routes.post(
-    "/v1/periods/{month}/approve",
-    "Approve a month",
-    roles=ADMIN,
-    description="From now on reports dated in the month cannot be added, corrected or voided "
-    "(409 `period_locked`) until it is reopened. 409 `already_approved` when it is.",
-)
+@routes.post("/v1/periods/{month}/approve", "Approve a month", roles=ADMIN)
 def approve_period(*, principal: Principal, month: str) -> periods_schema.PeriodChanged:
-    """The month's figures are final."""
+    """The month's figures are final.
+
+    From now on reports dated in the month cannot be added, corrected or voided (409 `period_locked`) until it is
+    reopened. 409 `already_approved` when it is.
+    """
     return periods_schema.PeriodChanged.of(service.approve(principal=principal, month=month))
 
 
@@ -96,16 +94,14 @@ def get_notification_settings(*, principal: Principal) -> periods_schema.Notific
     return periods_schema.NotificationSettings(reminder_emails=service.reminder_emails_on(principal=principal))
 
 
-@routes.put(
-    "/v1/settings/notifications",
-    "Switch the regency's reminder e-mails",
-    roles=ADMIN,
-    description="On by default: CommitmentOverdue and CommitmentNextStepDue reach the tenant's contact e-mail.",
-)
+@routes.put("/v1/settings/notifications", "Switch the regency's reminder e-mails", roles=ADMIN)
 def put_notification_settings(
     *, principal: Principal, body: periods_schema.NotificationSettings
 ) -> periods_schema.NotificationSettings:
-    """Switch reminder e-mails on or off."""
+    """Switch reminder e-mails on or off.
+
+    On by default: CommitmentOverdue and CommitmentNextStepDue reach the tenant's contact e-mail.
+    """
     service.switch_reminder_emails(principal=principal, on=body.reminder_emails)
     return body
 

@@ -122,10 +122,12 @@ def get_report(*, principal: Principal, submission_id: str) -> reports_schema.Re
     parse_body=lambda raw: reports_schema.parse_correction(raw),
     body_doc=lambda: report_types_schema.ReportCorrection,
     roles=WRITERS,
-    description="Replaces the report's content; `expected_version` must be the current version (409 if not).",
 )
 def correct_report(*, principal: Principal, submission_id: str, body: tuple[int, Any]) -> reports_schema.ReportDetail:
-    """District admin, or the operator of the report's village."""
+    """District admin, or the operator of the report's village.
+
+    Replaces the report's content; `expected_version` must be the current version (409 if not).
+    """
     expected_version, content = body
     report = service.correct(
         principal=principal, submission_id=submission_id, content=content, expected_version=expected_version
@@ -133,38 +135,33 @@ def correct_report(*, principal: Principal, submission_id: str, body: tuple[int,
     return reports_schema.ReportDetail.of(report)
 
 
-@routes.delete(
-    "/v1/reports/{submission_id}",
-    "Void a report",
-    roles=WRITERS,
-    description="The report is kept, marked void, and counted nowhere; voiding twice changes nothing.",
-)
+@routes.delete("/v1/reports/{submission_id}", "Void a report", roles=WRITERS)
 def void_report(*, principal: Principal, submission_id: str) -> reports_schema.ReportDetail:
-    """District admin, or the operator of the report's village."""
+    """District admin, or the operator of the report's village.
+
+    The report is kept, marked void, and counted nowhere; voiding twice changes nothing.
+    """
     return reports_schema.ReportDetail.of(service.void(principal=principal, submission_id=submission_id))
 
 
-@routes.get(
-    "/v1/reviews",
-    "The review list: reports with unusual figures",
-    description="Reports accepted and counted but outside the regency's outlier rules (`GET /v1/review-rules`), "
-    "newest first, until the district admin marks each reviewed (an operator sees its villages').",
-)
+@routes.get("/v1/reviews", "The review list: reports with unusual figures")
 def list_reviews(*, principal: Principal, query: common_schema.PageQuery) -> reports_schema.ReportPage:
-    """What the district office still has to look at."""
+    """What the district office still has to look at.
+
+    Reports accepted and counted but outside the regency's outlier rules (`GET /v1/review-rules`), newest first,
+    until the district admin marks each reviewed (an operator sees its villages').
+    """
     items, cursor = reviews.waiting(principal=principal, limit=query.limit, cursor=query.cursor)
     return reports_schema.ReportPage(items=[reports_schema.ReportPublic.of(r) for r in items], next_cursor=cursor)
 
 
-@routes.post(
-    "/v1/reports/{submission_id}/review",
-    "Mark a report reviewed",
-    roles=(Role.DISTRICT_ADMIN,),
-    description="Its figures stand: it leaves the review list (a new version, `reviewed` in its history). "
-    "A report not on the list is answered as it is. To change a figure, correct the report instead.",
-)
+@routes.post("/v1/reports/{submission_id}/review", "Mark a report reviewed", roles=(Role.DISTRICT_ADMIN,))
 def review_report(*, principal: Principal, submission_id: str) -> reports_schema.ReportDetail:
-    """District admin."""
+    """District admin.
+
+    Its figures stand: it leaves the review list (a new version, `reviewed` in its history). A report not on the
+    list is answered as it is. To change a figure, correct the report instead.
+    """
     return reports_schema.ReportDetail.of(reviews.mark_reviewed(principal=principal, submission_id=submission_id))
 
 
@@ -175,15 +172,13 @@ def get_review_rules(*, principal: Principal) -> reviews_schema.ReviewRules:
     return reviews_schema.ReviewRules.of(rules, own)
 
 
-@routes.put(
-    "/v1/review-rules",
-    "Set the regency's outlier rules",
-    roles=(Role.DISTRICT_ADMIN,),
-    description="Replaces the regency's own rules; a field without one takes the national default. "
-    "Applies to reports posted or corrected afterwards.",
-)
+@routes.put("/v1/review-rules", "Set the regency's outlier rules", roles=(Role.DISTRICT_ADMIN,))
 def put_review_rules(*, principal: Principal, body: reviews_schema.ReviewRulesUpdate) -> reviews_schema.ReviewRules:
-    """District admin."""
+    """District admin.
+
+    Replaces the regency's own rules; a field without one takes the national default. Applies to reports posted or
+    corrected afterwards.
+    """
     reviews.set_rules(principal=principal, new=[rule.rule() for rule in body.rules])
     rules, own = reviews.rules(principal=principal)
     return reviews_schema.ReviewRules.of(rules, own)

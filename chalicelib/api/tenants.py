@@ -120,15 +120,13 @@ def list_tenants(*, principal: Principal, query: tenants_schema.TenantListQuery)
     return tenants_schema.TenantPage(items=[tenants_schema.TenantPublic.of(t) for t in items], next_cursor=cursor)
 
 
-@admin.post(
-    "/v1/admin/tenants/{tenant_id}/approve",
-    "Approve a tenant",
-    lambda: signups_schema.ApprovalResponse,
-    description="Approves the regency's only pending application (409 ambiguous_application when several "
-    "wait), or a suspended tenant again.",
-)
+@admin.post("/v1/admin/tenants/{tenant_id}/approve", "Approve a tenant", lambda: signups_schema.ApprovalResponse)
 def approve_tenant(*, principal: Principal, tenant_id: str) -> Reply:
-    """Approve by regency code; a first approval returns the tenant's first admin key."""
+    """Approve by regency code; a first approval returns the tenant's first admin key.
+
+    Approves the regency's only pending application (409 ambiguous_application when several wait), or a suspended
+    tenant again.
+    """
     tenant, issued, closed = service.approve(principal=principal, tenant_id=tenant_id)
     admin_key = keys_schema.IssuedKeyPublic.of(issued) if issued else None
     return Reply(

@@ -53,29 +53,25 @@ def get_village(*, principal: Principal, village_code: str) -> villages_schema.V
     return villages_schema.VillagePublic.of(service.get(principal=principal, village_code=village_code))
 
 
-@routes.delete(
-    ONE,
-    "Deactivate a village library",
-    roles=ADMIN,
-    description="As of the village's local today: it is expected to report in the current period, no longer "
-    "from the next one on. Its reports and figures are kept. Deactivating twice changes nothing.",
-)
+@routes.delete(ONE, "Deactivate a village library", roles=ADMIN)
 def deactivate_village(*, principal: Principal, village_code: str) -> villages_schema.VillagePublic:
-    """The village, deactivated."""
+    """The village, deactivated.
+
+    As of the village's local today: it is expected to report in the current period, no longer from the next one on.
+    Its reports and figures are kept. Deactivating twice changes nothing.
+    """
     return villages_schema.VillagePublic.of(service.deactivate(principal=principal, village_code=village_code))
 
 
-@routes.put(
-    f"{ONE}/baseline",
-    "Record a village's baseline",
-    roles=ADMIN,
-    description="Monthly values from a baseline survey (any subset of the flow indicators). They replace the "
-    "mean of the first three full months for the indicators given.",
-)
+@routes.put(f"{ONE}/baseline", "Record a village's baseline", roles=ADMIN)
 def put_baseline(
     *, principal: Principal, village_code: str, body: villages_schema.BaselinePut
 ) -> villages_schema.VillagePublic:
-    """The village with its recorded baseline."""
+    """The village with its recorded baseline.
+
+    Monthly values from a baseline survey (any subset of the flow indicators). They replace the mean of the first
+    three full months for the indicators given.
+    """
     village = service.record_baseline(
         principal=principal, village_code=village_code, monthly=body.values(), source=body.source
     )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from tests.factories import GROBOGAN, Tenants, signup_payload
 from tests.http_client import ApiClient
+
+SIGNUP = {"regency_code": "33.15", "office_name": "x", "contact_name": "x", "contact_email": "a@b.id"}
 
 
 def assert_error_shape(body: Any) -> None:
@@ -24,17 +27,8 @@ def assert_error_shape(body: Any) -> None:
         (b"{not json", 400, "malformed_json"),
         (b"[1, 2]", 422, "validation_error"),
         (b'"text"', 422, "validation_error"),
-        (
-            b'{"regency_code": 3315, "office_name": "x", "contact_name": "x", "contact_email": "a@b.id"}',
-            422,
-            "validation_error",
-        ),
-        (
-            b'{"regency_code": "33.15", "office_name": "x", "contact_name": "x", "contact_email": "a@b.id", '
-            b'"tenant": 1}',
-            422,
-            "validation_error",
-        ),
+        (json.dumps({**SIGNUP, "regency_code": 3315}).encode(), 422, "validation_error"),
+        (json.dumps({**SIGNUP, "tenant": 1}).encode(), 422, "validation_error"),
         (b"", 400, "empty_body"),
         (b"\xff\xfe", 400, "malformed_json"),
     ],

@@ -226,17 +226,9 @@ def test_commitments_feed_the_stakeholder_figures(world: dict[str, Any], api: Ap
     regent = api.post("/v1/stakeholders", key=g.admin, json={"name": "Bupati", "kind": "regent"}).json["stakeholder_id"]
 
     def commit(stakeholder: str, amount: int, **extra: Any) -> str:
+        body = {"stakeholder_id": stakeholder, "kind": "budget", "description": "Dana untuk perpustakaan"}
         created = api.post(
-            "/v1/commitments",
-            key=g.admin,
-            json={
-                "stakeholder_id": stakeholder,
-                "kind": "budget",
-                "description": "Dana untuk perpustakaan",
-                "amount_idr": amount,
-                "due_date": "2026-12-31",
-                **extra,
-            },
+            "/v1/commitments", key=g.admin, json={**body, "amount_idr": amount, "due_date": "2026-12-31", **extra}
         )
         assert created.status == 201, created.text
         cid = created.json["commitment_id"]
