@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint
 
-from chalicelib.api.http import Reply, Routes
+from chalicelib.api.http import Reply, Routes, View, page_of
 from chalicelib.api.public_url import api_base
 from chalicelib.clock import utcnow
 from chalicelib.domain.keys import ApiKey, IssuedKey, KeyData
@@ -36,13 +36,17 @@ def _secret(status: int, issued: IssuedKey) -> Reply:
     return Reply(status, public, NO_STORE)
 
 
+def _issuing(routes: Routes, path: str, summary: str, role: Role) -> View:
+    """A route of `role` that answers 201 with a new secret (`_secret`)."""
+    return routes.post(path, summary, lambda: keys_schema.IssuedKeyPublic, status=201, roles=(role,))
+
+
 def _page(listed: tuple[list[ApiKey], str | None]) -> keys_schema.KeyPage:
-    items, cursor = listed
     now = utcnow()
-    return keys_schema.KeyPage(items=[keys_schema.KeyPublic.of(k, now=now) for k in items], next_cursor=cursor)
+    return page_of(keys_schema.KeyPage, lambda key: keys_schema.KeyPublic.of(key, now=now), listed)
 
 
-@routes.post("/v1/keys", "Issue a key", lambda: keys_schema.IssuedKeyPublic, 201, roles=(Role.DISTRICT_ADMIN,))
+@_issuing(routes, "/v1/keys", "Issue a key", Role.DISTRICT_ADMIN)
 def create_key(*, principal: Principal, body: keys_schema.KeyCreate) -> Reply:
     """A district admin issues a key for a district admin, an operator (with its villages) or a viewer."""
     data = KeyData(role=Role(body.role), label=body.label, villages=tuple(body.villages), expires_at=body.expires_at)
@@ -63,9 +67,7 @@ def update_key(*, principal: Principal, key_id: str, body: keys_schema.KeyUpdate
     return keys_schema.KeyResponse(key=keys_schema.KeyPublic.of(key, now=utcnow()))
 
 
-@routes.post(
-    "/v1/keys/{key_id}/rotate", "Rotate a key", lambda: keys_schema.IssuedKeyPublic, 201, roles=(Role.DISTRICT_ADMIN,)
-)
+@_issuing(routes, "/v1/keys/{key_id}/rotate", "Rotate a key", Role.DISTRICT_ADMIN)
 def rotate_key(*, principal: Principal, key_id: str, body: keys_schema.KeyRotate) -> Reply:
     """Replace a key's secret; the old secret keeps working for `grace_seconds`.
 
@@ -74,16 +76,14 @@ def rotate_key(*, principal: Principal, key_id: str, body: keys_schema.KeyRotate
     return _secret(201, service.rotate_key(principal=principal, key_id=key_id, grace_seconds=body.grace_seconds))
 
 
-@routes.delete("/v1/keys/{key_id}", "Revoke a key", None, 204)
+@routes.delete("/v1/keys/{key_id}", "Revoke a key", None, status=204)
 def revoke_key(*, principal: Principal, key_id: str) -> Reply:
     """Revoke a key of the tenant; it is refused from the next request on (never the last admin key)."""
     service.revoke_key(principal=principal, key_id=key_id)
     return Reply(204)
 
 
-@admin.post(
-    "/v1/admin/keys", "Issue a national key", lambda: keys_schema.IssuedKeyPublic, 201, roles=(Role.PLATFORM_ADMIN,)
-)
+@_issuing(admin, "/v1/admin/keys", "Issue a national key", Role.PLATFORM_ADMIN)
 def create_national_key(*, principal: Principal, body: keys_schema.NationalKeyCreate) -> Reply:
     """The platform admin issues a national-viewer key, or a district-admin key for a tenant."""
     data = KeyData(role=Role(body.role), label=body.label, expires_at=body.expires_at)
@@ -105,13 +105,7 @@ def list_all_keys(*, principal: Principal, query: keys_schema.AdminKeyListQuery)
     )
 
 
-@admin.post(
-    "/v1/admin/keys/{key_id}/rotate",
-    "Rotate any key",
-    lambda: keys_schema.IssuedKeyPublic,
-    201,
-    roles=(Role.PLATFORM_ADMIN,),
-)
+@_issuing(admin, "/v1/admin/keys/{key_id}/rotate", "Rotate any key", Role.PLATFORM_ADMIN)
 def rotate_any_key(*, principal: Principal, key_id: str, body: keys_schema.KeyRotate) -> Reply:
     """Replace any key's secret; the old secret keeps working for `grace_seconds`."""
     return _secret(201, service.rotate_any_key(principal=principal, key_id=key_id, grace_seconds=body.grace_seconds))

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint
 
-from chalicelib.api.http import Reply, Routes, endpoint
+from chalicelib.api.http import Reply, Routes, endpoint, page_of
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.reports import ItemResult, ItemStatus
 from chalicelib.errors import (
@@ -93,7 +93,7 @@ def post_reports(*, principal: Principal, body: tuple[bool, list[Any]]) -> Reply
 @routes.get("/v1/reports", "List reports")
 def list_reports(*, principal: Principal, query: reports_schema.ReportListQuery) -> reports_schema.ReportPage:
     """Reports, newest first, filtered by village, type and date range (inclusive)."""
-    items, cursor = service.page(
+    listed = service.page(
         principal=principal,
         village_code=query.village_code,
         report_type=query.type,
@@ -103,7 +103,7 @@ def list_reports(*, principal: Principal, query: reports_schema.ReportListQuery)
         limit=query.limit,
         cursor=query.cursor,
     )
-    return reports_schema.ReportPage(items=[reports_schema.ReportPublic.of(r) for r in items], next_cursor=cursor)
+    return page_of(reports_schema.ReportPage, reports_schema.ReportPublic.of, listed)
 
 
 @routes.get("/v1/reports/{submission_id}", "A report and its history")
@@ -151,8 +151,8 @@ def list_reviews(*, principal: Principal, query: common_schema.PageQuery) -> rep
     Reports accepted and counted but outside the regency's outlier rules (`GET /v1/review-rules`), newest first,
     until the district admin marks each reviewed (an operator sees its villages').
     """
-    items, cursor = reviews.waiting(principal=principal, limit=query.limit, cursor=query.cursor)
-    return reports_schema.ReportPage(items=[reports_schema.ReportPublic.of(r) for r in items], next_cursor=cursor)
+    listed = reviews.waiting(principal=principal, limit=query.limit, cursor=query.cursor)
+    return page_of(reports_schema.ReportPage, reports_schema.ReportPublic.of, listed)
 
 
 @routes.post("/v1/reports/{submission_id}/review", "Mark a report reviewed", roles=(Role.DISTRICT_ADMIN,))

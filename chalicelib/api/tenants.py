@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint
 
-from chalicelib.api.http import Reply, Routes, endpoint
+from chalicelib.api.http import Reply, Routes, endpoint, page_of
 from chalicelib.api.keys import NO_STORE
 from chalicelib.clock import utcnow
 from chalicelib.domain.principal import Principal, Role
@@ -72,7 +72,7 @@ def my_tenant(*, principal: Principal) -> tenants_schema.TenantResponse:
 def list_signups(*, principal: Principal, query: signups_schema.ApplicationListQuery) -> signups_schema.ApplicationPage:
     """Applications by status and regency (platform admin)."""
     now = utcnow()
-    items, cursor = signups.list_applications(
+    listed = signups.list_applications(
         principal=principal,
         status=query.status,
         tenant_id=query.tenant_id,
@@ -80,9 +80,7 @@ def list_signups(*, principal: Principal, query: signups_schema.ApplicationListQ
         cursor=query.cursor,
         now=now,
     )
-    return signups_schema.ApplicationPage(
-        items=[signups_schema.ApplicationPublic.of(a, now=now) for a in items], next_cursor=cursor
-    )
+    return page_of(signups_schema.ApplicationPage, lambda a: signups_schema.ApplicationPublic.of(a, now=now), listed)
 
 
 @admin.post(
@@ -114,10 +112,8 @@ def reject_signup(
 @admin.get("/v1/admin/tenants", "List tenants")
 def list_tenants(*, principal: Principal, query: tenants_schema.TenantListQuery) -> tenants_schema.TenantPage:
     """Tenants, by status (platform admin)."""
-    items, cursor = service.list_tenants(
-        principal=principal, status=query.status, limit=query.limit, cursor=query.cursor
-    )
-    return tenants_schema.TenantPage(items=[tenants_schema.TenantPublic.of(t) for t in items], next_cursor=cursor)
+    listed = service.list_tenants(principal=principal, status=query.status, limit=query.limit, cursor=query.cursor)
+    return page_of(tenants_schema.TenantPage, tenants_schema.TenantPublic.of, listed)
 
 
 @admin.post("/v1/admin/tenants/{tenant_id}/approve", "Approve a tenant", lambda: signups_schema.ApprovalResponse)
