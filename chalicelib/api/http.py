@@ -1,7 +1,9 @@
 """How every route is declared: one decorator that authenticates, parses, calls, renders and documents.
 
 Views stay thin: they receive the caller (`principal`), the parsed body (`body`) and query
-(`query`) as typed objects, call one service, and return a response model or a `Reply`.
+(`query`) as typed objects, call one service, and return a response model or a `Reply`. Most are
+declared through `Routes` (`@routes.get(path, summary, roles=...)`), which reads the models from the
+view's signature and the route's description from its docstring; `endpoint()` takes everything spelled out.
 """
 
 from __future__ import annotations

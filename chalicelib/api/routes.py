@@ -1,9 +1,10 @@
 """Every declared route, once: its spec (`Endpoint`, filled by `endpoint()`), and from the specs the
 table of which role may call which route. The authorizer's policy and the view's own role check both
-read that table, so a route's roles are written in one place, its `endpoint(..., roles=...)`.
+read that table, so a route's roles are written in one place, its declaration (`roles=...`).
 
-A route names its models through a `ModelRef` (`lambda: schema.VillagePut`): the schema modules, and
-pydantic with them, load on the first request that needs them (or the OpenAPI document), not at cold start."""
+A route names its models through a `ModelRef` (`lambda: schema.VillagePut`, or the view's signature
+when declared through `http.Routes`): the schema modules, and pydantic with them, load on the first
+request that needs them (or the OpenAPI document), not at cold start."""
 
 from __future__ import annotations
 
