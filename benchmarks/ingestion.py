@@ -18,7 +18,7 @@ import time
 import uuid
 from typing import Any
 
-from benchmarks.support import counting_dynamodb, quiet_aws_environment
+from benchmarks.support import DynamoCounter, counting_dynamodb, quiet_aws_environment
 
 quiet_aws_environment()
 
@@ -98,33 +98,60 @@ def _raw_writes(items: list[dict[str, Any]], month: str) -> float:
     return time.perf_counter() - started
 
 
+def _post_twice(api: Any, admin: str, month: str, *, bill: bool) -> tuple[DynamoCounter, DynamoCounter, float, float]:
+    """Post a batch of new reports, then the same again (duplicates): their counters and times."""
+    items = _batch(month)
+    counters, times = [], []
+    for expected in ("accepted", "duplicates"):
+        with counting_dynamodb(bill_writes=bill) as counter:
+            started = time.perf_counter()
+            response = api.post("/v1/reports", key=admin, json={"reports": items})
+            times.append(time.perf_counter() - started)
+        assert response.json[expected] == BATCH, response.text
+        counters.append(counter)
+    return counters[0], counters[1], times[0], times[1]
+
+
+def _billed(api: Any, admin: str) -> dict[str, float]:
+    """Billed units per report, in a pass of its own (the meter reads every written item, which would
+    slow the timed passes): a month dirty in one village, and a month already dirty in 852 villages
+    (as large as Aceh Utara, the largest regency), where the batch's marker write is what grows."""
+    from chalicelib.repositories import changes
+
+    figures: dict[str, float] = {}
+    busy = [("2024-11", f"{TENANT}.{1 + k // 30:02d}.{2001 + k % 30}") for k in range(852)]
+    changes.mark_changed(tenant_id=TENANT, changes=busy)
+    for label, month in (("", "2024-10"), ("busy_", "2024-11")):
+        new, dup, _, _ = _post_twice(api, admin, month, bill=True)
+        figures.update(
+            {
+                f"{label}new_wcu_per_report": new.write_units / BATCH,
+                f"{label}new_rcu_per_report": new.read_units / BATCH,
+                f"{label}dup_wcu_per_report": dup.write_units / BATCH,
+                f"{label}dup_rcu_per_report": dup.read_units / BATCH,
+                f"{label}largest_item_written": new.largest_item_written,
+            }
+        )
+    return figures
+
+
 def run(repeats: int) -> dict[str, float]:
     with mock_aws():
         api, admin = _setup()
+        figures = _billed(api, admin)
         handler_new, raw_new, handler_dup = [], [], []
-        figures: dict[str, float] = {}
         for r in range(repeats):
             month = (dt.date(2025, 1, 1) + dt.timedelta(days=31 * r)).strftime("%Y-%m")
-            items = _batch(month)
-            with counting_dynamodb() as counter:
-                started = time.perf_counter()
-                response = api.post("/v1/reports", key=admin, json={"reports": items})
-                handler_new.append(time.perf_counter() - started)
-                assert response.json["accepted"] == BATCH, response.text
-                new_requests, new_writes = counter.total_requests, counter.item_writes
-                counter.reset()
-                started = time.perf_counter()
-                response = api.post("/v1/reports", key=admin, json={"reports": items})
-                handler_dup.append(time.perf_counter() - started)
-                assert response.json["duplicates"] == BATCH, response.text
-                dup_requests, dup_writes = counter.total_requests, counter.item_writes
+            new, dup, new_seconds, dup_seconds = _post_twice(api, admin, month, bill=False)
+            handler_new.append(new_seconds)
+            handler_dup.append(dup_seconds)
             raw_new.append(_raw_writes(_batch(month), month))
-            figures = {
-                "new_requests_per_report": new_requests / BATCH,
-                "new_writes_per_report": new_writes / BATCH,
-                "dup_requests_per_report": dup_requests / BATCH,
-                "dup_writes_per_report": dup_writes / BATCH,
-            }
+            figures.update(
+                new_requests_per_report=new.total_requests / BATCH,
+                new_writes_per_report=new.item_writes / BATCH,
+                dup_requests_per_report=dup.total_requests / BATCH,
+                dup_writes_per_report=dup.item_writes / BATCH,
+            )
         h, raw, d = (statistics.median(x) * 1000 / BATCH for x in (handler_new, raw_new, handler_dup))
         figures.update(handler_ms_per_report=h, raw_ms_per_report=raw, dup_handler_ms_per_report=d, ratio=h / raw)
         return figures
@@ -142,6 +169,13 @@ def main() -> None:
         f"  duplicates  : {f['dup_requests_per_report']:.2f} requests and {f['dup_writes_per_report']:.2f} item "
         f"writes per report   (target 0 writes)"
     )
+    for label, month in (("", "a month dirty in its village only"), ("busy_", "a month dirty in 852 villages")):
+        print(
+            f"  billed, {month}: new {f[label + 'new_wcu_per_report']:.2f} WCU (target <= 2, indexes and "
+            f"markers included) and {f[label + 'new_rcu_per_report']:.2f} RCU per report; duplicates "
+            f"{f[label + 'dup_wcu_per_report']:.2f} WCU and {f[label + 'dup_rcu_per_report']:.2f} RCU; largest "
+            f"item written {f[label + 'largest_item_written']:,.0f} bytes"
+        )
     print(
         f"  handler     : {f['handler_ms_per_report']:.2f} ms per new report, raw writes "
         f"{f['raw_ms_per_report']:.2f} ms -> {f['ratio']:.2f}x   (target <= 3x); duplicates "

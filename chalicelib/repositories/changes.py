@@ -1,20 +1,25 @@
 """The change feed the rollups read: dirty markers, written before the change they announce.
 
-One marker item per (tenant, month) holds a map from *scope* to a random token: a scope is a
-village code, or REGENCY_SCOPE for data of the regency that belongs to no village (a commitment
-without a village). Every write of a scope sets a fresh token, so a rollup that processed a
-scope removes it only if the token is still the one it saw (a newer change keeps it dirty).
+A marker item holds a map from *scope* to a random token for one (tenant, month) and one group of
+scopes: a scope is a village code, or REGENCY_SCOPE for data of the regency that belongs to no village
+(a commitment without a village); a group is a village code without its last two digits (at most a
+hundred villages, so an item stays under 4 KB and is set by one update), or the scope itself. Every
+write of a scope sets a fresh token, so a rollup that processed a scope removes it only if the token
+is still the one it saw (a newer change keeps it dirty). Readers see one `Marker` per tenant-month.
 
 Writers mark *before* they store the change: a crash in between leaves a marker for nothing,
 which costs one harmless recomputation, never a missed change. The rollup leaves markers younger
 than the settle window in place (a change announced but not yet stored is still in flight).
-All markers share one partition so the rollup finds every dirty tenant with one query; at one
-small update per batch that stays far below a partition's write limit.
+Markers are spread over _SHARDS partitions by their owner's id (`dirty#<shard>`), so tenants posting
+at once write to many partitions, never to one hot key; `pending()` reads every shard, a tenant's feed
+only its own. Markers of the earlier shape (one item per tenant-month, partition "dirty") are moved
+into this one when read.
 """
 
 from __future__ import annotations
 
 import secrets
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -31,7 +36,8 @@ from chalicelib.tables import CHANGES
 
 __all__ = ["REGENCY_SCOPE", "ChangeFeed", "Marker", "NationalFeed", "clear", "feed", "national_feed", "pending"]
 
-_PARTITION = "dirty"
+_LEGACY = "dirty"  # the one partition of the earlier shape
+_SHARDS = 16
 # Scopes set or removed by one update: DynamoDB refuses expressions over 4 KB, and each scope
 # takes a clause of about 14 to 19 bytes ("#0.#12 = :11 AND "); a test checks the sizes.
 _SCOPES_PER_UPDATE = 100
@@ -43,7 +49,7 @@ class ChangeMarker(Model):
     Meta = table_meta(CHANGES)
 
     pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)  # "<tenant>#<YYYY-MM>"
+    sk = UnicodeAttribute(range_key=True)  # "<tenant>#<YYYY-MM>#<group>" (earlier: "<tenant>#<YYYY-MM>")
     scopes: MapAttribute[str, str] = MapAttribute(default=dict)
     touched_at = UTCDateTimeAttribute(null=True)
 
@@ -71,8 +77,8 @@ class ChangeFeed:
         return _mark(self.tenant_id, changes, now)
 
     def pending(self) -> list[Marker]:
-        """The tenant's dirty months with their scopes."""
-        return [m for m in _all_pending() if m.tenant_id == self.tenant_id]
+        """The tenant's dirty months with their scopes (one query of its shard)."""
+        return _read(self.tenant_id)
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,7 @@ class NationalFeed:
 
     def pending(self) -> list[Marker]:
         """The national step's dirty periods, each with its dirty provinces as scopes."""
-        return [m for m in _all_pending() if m.tenant_id == NATION]
+        return _read(NATION)
 
 
 def feed(tenant_id: str) -> ChangeFeed:
@@ -105,15 +111,29 @@ def mark_changed(*, tenant_id: str, changes: Iterable[tuple[str, str]], now: dat
     return feed(tenant_id).mark(changes, now=now)
 
 
+def _partition(owner: str) -> str:
+    """The shard of a tenant's (or the nation's) markers: a regency's code read as a number, so the
+    regencies of a province (which post at the same hours) take neighbouring shards in turn."""
+    digits = owner.replace(".", "")
+    number = int(digits) if digits.isdigit() else zlib.crc32(owner.encode())
+    return f"dirty#{number % _SHARDS:02d}"
+
+
+def _group(scope: str) -> str:
+    """The item a scope's token lives in: a village's hundred ("33.15.01.20"), else the scope alone."""
+    parts = scope.split(".")
+    return scope[:-2] if len(parts) == 4 and len(parts[3]) == 4 and parts[3].isdigit() else scope
+
+
 def _mark(owner: str, changes: Iterable[tuple[str, str]], now: datetime | None) -> int:
-    by_month: dict[str, set[str]] = defaultdict(set)
+    by_item: dict[tuple[str, str], set[str]] = defaultdict(set)
     for month, scope in changes:
-        by_month[month].add(scope)
+        by_item[(month, _group(scope))].add(scope)
     now = now or utcnow()
     writes = 0
-    for month, scopes in sorted(by_month.items()):
+    for (month, group), scopes in sorted(by_item.items()):
         for hundred in _hundreds(scopes):
-            _mark_month(owner, month, hundred, now)
+            _mark_item(ChangeMarker(_partition(owner), f"{owner}#{month}#{group}"), hundred, now)
             writes += 1
     return writes
 
@@ -126,11 +146,10 @@ def _hundreds(scopes: Iterable[str]) -> Iterator[list[str]]:
         yield ordered[start : start + _SCOPES_PER_UPDATE]
 
 
-def _mark_month(owner: str, month: str, scopes: list[str], now: datetime) -> None:
+def _mark_item(marker: ChangeMarker, scopes: list[str], now: datetime) -> None:
     token = secrets.token_hex(8)
-    marker = ChangeMarker(_PARTITION, f"{owner}#{month}")
     for _ in range(5):
-        # the usual case: the month is dirty already, add to its map
+        # the usual case: the item is dirty already, add to its map
         if condition_held(
             lambda: marker.update(
                 actions=[_entry(s).set(token) for s in scopes] + [ChangeMarker.touched_at.set(now)],
@@ -138,7 +157,7 @@ def _mark_month(owner: str, month: str, scopes: list[str], now: datetime) -> Non
             )
         ):
             return
-        # the first change of the month since the last rollup: create the map
+        # the first change of the item since the last rollup: create the map
         if condition_held(
             lambda: marker.update(
                 actions=[ChangeMarker.scopes.set({s: token for s in scopes}), ChangeMarker.touched_at.set(now)],
@@ -150,43 +169,83 @@ def _mark_month(owner: str, month: str, scopes: list[str], now: datetime) -> Non
 
 
 def pending() -> list[Marker]:
-    """Every dirty tenant-month of every tenant (strongly consistent; one query)."""
-    return [m for m in _all_pending() if m.tenant_id != NATION]
+    """Every dirty tenant-month of every tenant (strongly consistent; one query a shard)."""
+    _move_legacy("")
+    found: list[ChangeMarker] = []
+    for shard in range(_SHARDS):
+        found += ChangeMarker.query(f"dirty#{shard:02d}", consistent_read=True)
+    return [m for m in _markers(found) if m.tenant_id != NATION]
 
 
-def _all_pending() -> list[Marker]:
-    return [
-        Marker(
-            tenant_id=record.sk.split("#", 1)[0],
-            month=record.sk.split("#", 1)[1],
-            scopes={str(k): str(v) for k, v in (record.scopes.as_dict() if record.scopes else {}).items()},
-            touched_at=record.touched_at,
-        )
-        for record in ChangeMarker.query(_PARTITION, consistent_read=True)
-    ]
+def _read(owner: str) -> list[Marker]:
+    """One owner's dirty months (strongly consistent; one query of its shard)."""
+    _move_legacy(f"{owner}#")
+    prefix = ChangeMarker.sk.startswith(f"{owner}#")
+    return _markers(ChangeMarker.query(_partition(owner), prefix, consistent_read=True))
+
+
+def _markers(records: Iterable[ChangeMarker]) -> list[Marker]:
+    """Items merged into one Marker per owner and month (touched when its latest item was)."""
+    merged: dict[tuple[str, str], Marker] = {}
+    for record in records:
+        owner, month, _ = record.sk.split("#", 2)
+        scopes = {str(k): str(v) for k, v in _scopes_of(record).items()}
+        known = merged.get((owner, month))
+        if known is not None:
+            scopes = {**known.scopes, **scopes}
+        touched = max((t for t in (known.touched_at if known else None, record.touched_at) if t), default=None)
+        merged[(owner, month)] = Marker(owner, month, scopes, touched)
+    return [merged[key] for key in sorted(merged)]
+
+
+def _move_legacy(prefix: str) -> None:
+    """Move markers of the earlier shape (one item per tenant-month in one partition) into this one:
+    marked here first, then removed there only if unchanged (a change still written by the earlier code
+    keeps it for the next read)."""
+    condition = ChangeMarker.sk.startswith(prefix) if prefix else None
+    for record in ChangeMarker.query(_LEGACY, condition, consistent_read=True):
+        owner, month = record.sk.split("#", 1)
+        scopes = _scopes_of(record)
+        _mark(owner, [(month, str(scope)) for scope in scopes], record.touched_at)
+        _delete(record, ChangeMarker.scopes == scopes)
 
 
 def clear(marker: Marker, scopes: Iterable[str]) -> int:
     """Remove processed scopes whose token has not changed since `marker` was read; returns how
-    many were removed. The item disappears once its map is empty.
+    many were removed. An item disappears once its map is empty.
 
-    Scopes go a hundred to an update, on the condition that none of their tokens changed (one
-    write instead of a hundred: each write of a marker costs a write unit per KB of the whole
-    map); if one did, that hundred is cleared scope by scope, so the changed one stays."""
+    Each item's scopes go a hundred to an update, on the condition that none of their tokens
+    changed; if one did, that hundred is cleared scope by scope, so the changed one stays."""
     removed = 0
-    record = ChangeMarker(_PARTITION, f"{marker.tenant_id}#{marker.month}")
-    for hundred in _hundreds(scopes):
-        if _remove_unchanged(record, marker, hundred):
-            removed += len(hundred)
-        elif len(hundred) > 1:
-            removed += sum(_remove_unchanged(record, marker, [scope]) for scope in hundred)
-    # the item goes once its map is empty; a non-empty map stays, as it should
-    condition_held(lambda: record.delete(condition=ChangeMarker.scopes.does_not_exist() | (ChangeMarker.scopes == {})))
+    by_group: dict[str, list[str]] = defaultdict(list)
+    for scope in scopes:
+        by_group[_group(scope)].append(scope)
+    for group, grouped in sorted(by_group.items()):
+        record = ChangeMarker(_partition(marker.tenant_id), f"{marker.tenant_id}#{marker.month}#{group}")
+        updated = False
+        for hundred in _hundreds(grouped):
+            if _remove_unchanged(record, marker, hundred):
+                removed, updated = removed + len(hundred), True
+            elif len(hundred) > 1:
+                cleared = sum(_remove_unchanged(record, marker, [scope]) for scope in hundred)
+                removed, updated = removed + cleared, updated or cleared > 0
+        if updated and not _scopes_of(record):  # the last update left the map empty: the item goes
+            _delete(record, ChangeMarker.scopes.does_not_exist() | (ChangeMarker.scopes == {}))
     return removed
 
 
+def _delete(record: ChangeMarker, condition: Any) -> bool:
+    """Delete the item if the condition holds; whether it did."""
+    return condition_held(lambda: record.delete(condition=condition))
+
+
+def _scopes_of(record: ChangeMarker) -> dict[str, Any]:
+    return record.scopes.as_dict() if record.scopes else {}
+
+
 def _remove_unchanged(record: ChangeMarker, marker: Marker, scopes: list[str]) -> bool:
-    """Remove these scopes if every one still holds the token `marker` saw; whether it did."""
+    """Remove these scopes if every one still holds the token `marker` saw; whether it did (the
+    record then holds the item as the update left it)."""
     return condition_held(
         lambda: record.update(
             actions=[_entry(scope).remove() for scope in scopes],

@@ -1,18 +1,21 @@
 """The change feed as a tenant's handle gives it (the rollup's FeedPort; tests/contract/test_rollup_stores.py
 holds its paging by hundreds), and the platform's scan of non-canonical report ids, on DynamoDB and in
-memory."""
+memory; then what the markers' storage shape guarantees on DynamoDB."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 
 import pytest
 
 from chalicelib.domain.reports import Report, ReportContent, ReportType
+from chalicelib.repositories.changes import clear, pending
 from chalicelib.stores import PlatformStores, TenantStores, for_tenant, platform
 from tests.contract.conftest import StoresOf
 from tests.fakes.stores import MemoryStores
+from tests.support.dynamo_counter import counting_dynamodb
 
 A, B = "33.15", "33.22"
 NOW = dt.datetime(2026, 11, 20, 8, tzinfo=dt.UTC)
@@ -52,3 +55,58 @@ def test_the_platform_scan_finds_every_tenant_s_ids_that_are_not_lower_case(
         stores_of(tenant).reports.add(Report.new(tenant_id=tenant, submission_id=sid, content=content, by="k", at=NOW))
 
     assert sorted(platform_stores.report_ids.non_canonical_ids()) == [(A, "ABC"), (B, "Xy")]
+
+
+# What the markers' storage shape must guarantee on DynamoDB (a dict has no item sizes or partitions).
+
+
+def test_a_burst_of_marks_for_500_villages_of_one_tenant_writes_no_item_above_4_kb(aws: None) -> None:
+    villages = [f"11.08.{k:02d}.{2001 + v}" for k in range(1, 6) for v in range(100)]  # 500, some past 2099
+    feed = for_tenant("11.08").changes
+    feed.mark([("2026-11", "regency")], now=NOW)
+    with counting_dynamodb(bill_writes=True) as counter:
+        for start in range(0, 500, 20):  # phones of 25 villages posting one after another
+            feed.mark([("2026-11", v) for v in villages[start : start + 20]], now=NOW)
+        feed.mark([("2026-11", v) for v in villages], now=NOW)  # and a rebuild marking them all at once
+    assert 0 < counter.largest_item_written <= 4096
+    (marker,) = feed.pending()
+    assert set(marker.scopes) == {"regency", *villages}
+
+
+def test_markers_of_different_tenants_land_on_different_partition_keys(aws: None) -> None:
+    from chalicelib.areas import Level, all_of_level
+    from chalicelib.repositories.changes import _partition
+
+    for tenant in (A, B):
+        for_tenant(tenant).changes.mark([("2026-11", f"{tenant}.01.2001")], now=NOW)
+    with counting_dynamodb() as counter:
+        assert [m.tenant_id for m in for_tenant(A).changes.pending()] == [A]
+    assert counter.read_requests <= 2, "a tenant's feed reads its own shard (and the earlier shape's partition)"
+    assert _partition(A) != _partition(B)
+    assert len({_partition(f"33.{k:02d}") for k in range(1, 17)}) == 16, "a province's regencies are spread"
+    regencies = [area.code for area in all_of_level(Level.REGENCY)]
+    per_key = Counter(_partition(code) for code in regencies)
+    assert len(per_key) >= 16 and max(per_key.values()) <= len(regencies) / 8, per_key
+
+
+def test_clearing_keeps_a_scope_marked_again_meanwhile(aws: None) -> None:
+    feed = for_tenant(A).changes
+    feed.mark([("2026-11", f"{A}.01.2001"), ("2026-11", f"{A}.01.2002"), ("2026-11", "regency")], now=NOW)
+    (seen,) = feed.pending()
+    feed.mark([("2026-11", f"{A}.01.2002")], now=NOW)  # a newer change, after the rollup read the feed
+    assert clear(seen, seen.scopes) == 2
+    assert [set(m.scopes) for m in feed.pending()] == [{f"{A}.01.2002"}]
+    (again,) = feed.pending()
+    assert clear(again, again.scopes) == 1
+    assert feed.pending() == [] and pending() == []
+
+
+def test_markers_of_the_earlier_shape_are_read_and_moved(aws: None) -> None:
+    from chalicelib.repositories.changes import ChangeMarker
+
+    ChangeMarker("dirty", f"{A}#2026-10", scopes={f"{A}.01.2001": "t1", "regency": "t2"}, touched_at=NOW).save()
+    assert [(m.tenant_id, m.month, set(m.scopes)) for m in pending()] == [(A, "2026-10", {f"{A}.01.2001", "regency"})]
+    assert list(ChangeMarker.query("dirty")) == [], "moved: the earlier partition is empty"
+    (marker,) = for_tenant(A).changes.pending()
+    assert clear(marker, marker.scopes) == 2
+    assert pending() == []

@@ -7,7 +7,8 @@ import datetime as dt
 from chalicelib.repositories import changes
 from tests.support.dynamo_counter import counting_dynamodb
 
-VILLAGES = [f"11.08.{k:02d}.{2000 + v}" for k in range(1, 4) for v in range(1, 101)]  # 300 villages
+# 300 villages: three whole hundreds (a marker item holds one hundred, "11.08.01.20")
+VILLAGES = [f"11.08.{k:02d}.{2000 + v}" for k in range(1, 4) for v in range(100)]
 
 
 def test_marking_writes_once_per_month_and_merges_scopes(aws: None) -> None:

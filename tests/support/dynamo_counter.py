@@ -68,12 +68,16 @@ class DynamoCounter:
         self.item_writes = 0
         self.items_read = 0
         self.read_units = 0.0
+        self.write_units = 0  # billed, by tests/support/billing.py: counted only with bill_writes
+        self.largest_item_written = 0  # bytes, likewise
 
     def reset(self) -> None:
         self.requests.clear()
         self.item_writes = 0
         self.items_read = 0
         self.read_units = 0.0
+        self.write_units = 0
+        self.largest_item_written = 0
 
     @property
     def total_requests(self) -> int:
@@ -106,24 +110,34 @@ class DynamoCounter:
 
 
 @contextmanager
-def counting_dynamodb() -> Iterator[DynamoCounter]:
-    """Count every DynamoDB call made through botocore (PynamoDB's and boto3's) while active."""
+def counting_dynamodb(*, bill_writes: bool = False) -> Iterator[DynamoCounter]:
+    """Count every DynamoDB call made through botocore (PynamoDB's and boto3's) while active; with
+    `bill_writes`, also the write units each write is billed (tests/support/billing.py: it reads every
+    written item before and after, uncounted, so it is for measuring, not for timing)."""
     import botocore.client
+
+    from tests.support.billing import Table, WriteMeter
 
     counter = DynamoCounter()
     client_class, name = botocore.client.BaseClient, "_make_api_call"  # where every call goes; not in the stubs
     original = getattr(client_class, name)
+    tables: dict[str, Table] = {}
 
     def counted(self: Any, operation: str, params: dict[str, Any]) -> Any:
         dynamodb = self.meta.service_model.service_name == "dynamodb"
+        meter = WriteMeter(lambda op, p: original(self, op, p), tables)
+        images = meter.before(operation, params) if dynamodb and bill_writes and operation in WRITE_OPS else []
         try:
             result = original(self, operation, params)
         except Exception:
             if dynamodb:  # a refused request (a failed condition) is a request too, and costs
                 counter.requests[operation] += 1
+                counter.write_units += meter.bill(images, succeeded=False)
             raise
         if dynamodb:
             counter.observe(operation, params, result)
+            counter.write_units += meter.bill(images, succeeded=True)
+            counter.largest_item_written = max(counter.largest_item_written, meter.largest_item)
         return result
 
     setattr(client_class, name, counted)
