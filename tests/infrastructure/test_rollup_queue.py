@@ -40,7 +40,7 @@ def test_the_worker_reports_partial_batch_failures_at_a_bounded_concurrency(synt
     assert properties["EventSourceArn"] == {"Fn::GetAtt": [queue_id, "Arn"]}
     assert f"tpbis-{STAGE}-rollup_worker" in str(properties["FunctionName"])
     worker = synthesized.functions()["rollup_worker"]["Properties"]
-    assert worker["Handler"] == "app.rollup_worker"
+    assert worker["Handler"] == "chalicelib.jobs.rollup_worker.roll_queued_tenants"
 
 
 def test_a_parked_tenant_raises_an_alarm(synthesized: Synthesized) -> None:
