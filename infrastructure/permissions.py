@@ -37,6 +37,15 @@ class Access:
 
 
 _ALL = {spec.name for spec in ALL_TABLES}
+# What a rollup reads (its sources) and writes (markers, run records, aggregates).
+_ROLLUP_TABLES = {
+    "reports": READ,
+    "villages": READ,
+    "tenants": READ,
+    "advocacy": READ,
+    "changes": READ_WRITE,
+    "aggregates": READ_WRITE,
+}
 
 ACCESS: dict[str, Access] = {
     # The REST API: every business table read/write, idempotency records, the published exports
@@ -57,28 +66,14 @@ ACCESS: dict[str, Access] = {
     # matured baselines), records the run, enqueues its tenants; a run without tenants runs its national
     # step at once (aggregates, exports). POST /v1/admin/jobs/rollup/run still runs the serial rollup.
     "run_rollup": Access(
-        tables={
-            "reports": READ,
-            "villages": READ,
-            "tenants": READ,
-            "advocacy": READ,
-            "changes": READ_WRITE,
-            "aggregates": READ_WRITE,
-        },
+        tables=_ROLLUP_TABLES,
         bucket_write=("national/*",),
         rollup_queue_send=True,
     ),
     # The rollup's worker: one tenant per message (its sources, markers, aggregates), and the national
     # step with the export when it settles a run's last tenant.
     "rollup_worker": Access(
-        tables={
-            "reports": READ,
-            "villages": READ,
-            "tenants": READ,
-            "advocacy": READ,
-            "changes": READ_WRITE,
-            "aggregates": READ_WRITE,
-        },
+        tables=_ROLLUP_TABLES,
         bucket_write=("national/*",),
         rollup_queue_consume=True,
     ),

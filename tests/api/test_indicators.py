@@ -13,7 +13,7 @@ from tests.factories import TenantKeys, Tenants, register_village, report, run_s
 from tests.factories import post_reports as _post
 from tests.factories import run_rollup_now as _run
 from tests.http_client import ApiClient
-from tests.support.rollup_queue import drain_rollup_queue
+from tests.support.rollup_queue import drain_rollup_queue, fail_tenant
 
 V1, V2, V3 = "33.15.01.2001", "33.15.01.2002", "33.15.02.2001"  # Grobogan: two in kecamatan 01, one in 02
 PATI_V = "33.18.01.2001"
@@ -302,23 +302,14 @@ def test_run_now_stops_starting_tenants_when_its_budget_is_spent_and_the_schedul
 def test_a_scheduled_run_with_a_failing_tenant_rolls_the_others_and_keeps_its_markers(
     world: dict[str, Any], api: ApiClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib.services import rollup
-
     _post(api, world["grobogan"].operator, report(village=V1, visitors=4, women=1, children=1))
     _post(api, world["pati"].operator, report(village=PATI_V, visitors=6, women=1, children=1))
-    original = rollup.roll_tenant
-
-    def failing_for_grobogan(tenant_id: str, *args: Any, **kwargs: Any) -> Any:
-        if tenant_id == "33.15":
-            raise RuntimeError("simulated failure")
-        return original(tenant_id, *args, **kwargs)
-
-    monkeypatch.setattr(rollup, "roll_tenant", failing_for_grobogan)
-    run_scheduled("run_rollup")
-    drain_rollup_queue()  # Grobogan's message is retried, then parked in the dead-letter queue
-    national = _by_code(api, "/v1/national/indicators?period=2026-11&level=regency", world["national"])
-    assert _value(national, "33.18", "visits") == 6 and "33.15" not in national
-    monkeypatch.setattr(rollup, "roll_tenant", original)
+    with monkeypatch.context() as failing:
+        fail_tenant(failing, "33.15")
+        run_scheduled("run_rollup")
+        drain_rollup_queue()  # Grobogan's message is retried, then parked in the dead-letter queue
+        national = _by_code(api, "/v1/national/indicators?period=2026-11&level=regency", world["national"])
+        assert _value(national, "33.18", "visits") == 6 and "33.15" not in national
     assert run_scheduled("run_rollup")["tenants"] == 1  # its markers were kept
     drain_rollup_queue()
     national = _by_code(api, "/v1/national/indicators?period=2026-11&level=regency", world["national"])

@@ -21,6 +21,7 @@ from devstack.queue_workers import drain, poll_once, sqs_event
 from tests.faults import Crash
 from tests.rollup_oracle import stored_aggregates
 from tests.support import rollup_world as bench
+from tests.support.rollup_queue import fail_tenant
 
 TENANTS = ("11.08", "32.01", "33.15")
 POISON = "32.01"
@@ -156,17 +157,10 @@ def test_a_worker_that_crashes_mid_tenant_leaves_its_message_to_come_back_and_th
 def test_a_poison_tenant_is_parked_in_the_dead_letter_queue_with_its_markers_while_the_others_are_national(
     world: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = rollup.roll_tenant
-
-    def poisoned(tenant_id: str, *args: Any, **kwargs: Any) -> Any:
-        if tenant_id == POISON:
-            raise ValueError("a figure this tenant's data cannot give")
-        return original(tenant_id, *args, **kwargs)
-
-    monkeypatch.setattr(rollup, "roll_tenant", poisoned)
-    run = _plan()
-
-    _drain()
+    with monkeypatch.context() as poisoned:
+        fail_tenant(poisoned, POISON)
+        run = _plan()
+        _drain()
 
     done = _run(run.run_id)
     assert done.done == set(TENANTS) - {POISON} and done.failed == {POISON}
@@ -178,8 +172,6 @@ def test_a_poison_tenant_is_parked_in_the_dead_letter_queue_with_its_markers_whi
     assert last is not None and last[1]["tenants_failed"] == [POISON]
     assert not any(_scope(key) == POISON or _scope(key) == "32" for key in stored_aggregates())
     healthy = {key: values for key, values in stored_aggregates().items() if _scope(key) in HEALTHY}
-
-    monkeypatch.setattr(rollup, "roll_tenant", original)
     assert healthy == {key: values for key, values in _serial_rebuild().items() if _scope(key) in HEALTHY}
 
 
