@@ -20,6 +20,7 @@ from constructs import Construct
 
 from chalicelib.config import Settings
 from chalicelib.jobs.reminder_delivery import DELIVERY_FUNCTION
+from chalicelib.jobs.rollup_worker import WORKER_TIMEOUT_SECONDS
 from infrastructure.api import configure_rest_api
 from infrastructure.monitoring import Monitoring, rate_seconds
 from infrastructure.nag import acknowledge_cursor_secret, acknowledge_role
@@ -43,7 +44,7 @@ RUNTIME: dict[str, dict[str, int]] = {
     "bearer_auth": {"MemorySize": 256, "Timeout": 10},
     ROLLUP_FUNCTION: {"MemorySize": 1024, "Timeout": 900},
     # One tenant a message; the one that settles a run also runs the national step and the export.
-    ROLLUP_WORKER: {"MemorySize": 1024, "Timeout": 300},
+    ROLLUP_WORKER: {"MemorySize": 1024, "Timeout": WORKER_TIMEOUT_SECONDS},
     "send_commitment_reminders": {"MemorySize": 512, "Timeout": 300},
     DELIVERY_FUNCTION: {"MemorySize": 256, "Timeout": 30},
 }

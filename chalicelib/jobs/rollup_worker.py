@@ -16,13 +16,16 @@ from chalicelib.observability import logger, metrics
 
 rollup_worker_bp = Blueprint(__name__)
 WORKER_FUNCTION = "rollup_worker"
+# The worker function's timeout (infrastructure/stack.py): a national step's lease never outlives it.
+WORKER_TIMEOUT_SECONDS = 300
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
     from chalicelib import config
-    from chalicelib.services import rollup_runs
+    from chalicelib.services import rollup, rollup_runs
 else:
     config = lazy_import("chalicelib.config")
+    rollup = lazy_import("chalicelib.services.rollup")
     rollup_runs = lazy_import("chalicelib.services.rollup_runs")
 
 
@@ -39,7 +42,8 @@ def roll_queued_tenants(event: dict[str, Any], context: Any) -> dict[str, Any]:
         message = rollup_runs.TenantMessage.parse(record.body)
         logger.append_keys(tenant_id=message.tenant_id, run_id=message.run_id)
         final = int(record.attributes.approximate_receive_count or 1) >= max_receives
-        rollup_runs.work(message, final_attempt=final)
+        lease = rollup.lease_for(context, timeout=WORKER_TIMEOUT_SECONDS)
+        rollup_runs.work(message, final_attempt=final, lease_seconds=lease)
 
     try:
         answer = process_partial_response(

@@ -97,7 +97,12 @@ def plan_rebuild(*, now: dt.datetime | None = None, exporter: Exporter | None = 
 
 
 def work(
-    message: TenantMessage, *, final_attempt: bool, facts: FactSource | None = None, exporter: Exporter | None = None
+    message: TenantMessage,
+    *,
+    final_attempt: bool,
+    facts: FactSource | None = None,
+    exporter: Exporter | None = None,
+    lease_seconds: float = rollup.LEASE_SECONDS,
 ) -> RollupRun:
     """Roll up one tenant of a run and count it; the run's national step if it was the last. Raises
     when the tenant failed (counted failed first if this was its last attempt) or the lease is busy."""
@@ -114,7 +119,8 @@ def work(
     except Exception:
         logger.exception("rollup of a tenant failed", extra={"tenant_id": message.tenant_id, "final": final_attempt})
         if final_attempt:  # parked in the dead-letter queue with its markers: the others go on
-            finish(records.settle(message.run_id, message.tenant_id, failed=True), now=message.now, exporter=exporter)
+            failed = records.settle(message.run_id, message.tenant_id, failed=True)
+            finish(failed, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
         raise
     run = records.settle(
         message.run_id,
@@ -123,15 +129,17 @@ def work(
         villages=summary.villages,
         aggregates_written=summary.aggregates_written,
     )
-    return finish(run, now=message.now, exporter=exporter)
+    return finish(run, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
 
 
-def finish(run: RollupRun, *, now: dt.datetime, exporter: Exporter | None = None) -> RollupRun:
-    """Run the national step of a settled run once (under the lease: RollupBusyError if another
-    holds it); the run as it then is."""
+def finish(
+    run: RollupRun, *, now: dt.datetime, exporter: Exporter | None = None, lease_seconds: float = rollup.LEASE_SECONDS
+) -> RollupRun:
+    """Run the national step of a settled run once (under the lease, for `lease_seconds` at most: the
+    time the caller's function has left; RollupBusyError if another holds it); the run as it then is."""
     if not run.settled or run.national_at is not None:
         return run
-    with rollup.lease(utcnow()):
+    with rollup.lease(utcnow(), lease_seconds):
         current = records.get(run.run_id) or run
         if current.national_at is not None:  # another worker ran it meanwhile
             return current

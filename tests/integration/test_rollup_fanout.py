@@ -3,6 +3,7 @@ national step once, through redelivery, crashes, a poison tenant, overlapping ru
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 from collections.abc import Iterator
@@ -241,3 +242,27 @@ def test_a_busy_lease_at_the_national_step_fails_the_last_message_and_its_retry_
     _drain()
 
     assert _run(run.run_id).national_at is not None
+
+
+class _Context:
+    """A Lambda context with 20 s left."""
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 20_000
+
+
+def test_the_national_step_leases_the_rollup_for_no_longer_than_the_worker_has_left(
+    world: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.clock import utcnow
+
+    _plan()
+    monkeypatch.setattr(jobs, "release_lease", lambda name, holder: None)  # killed before it gives it back
+    sqs, url = aws_clients.sqs(), rollup_queue_url()
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"])["Messages"]
+    event = sqs_event(messages, queue_arn="arn:aws:sqs:ap-southeast-3:123456789012:q", region="ap-southeast-3")
+
+    assert roll_queued_tenants(event, _Context()) == {"batchItemFailures": []}
+
+    lease = jobs.JobLease.get("lease", rollup.JOB, consistent_read=True)
+    assert lease.expires_at <= utcnow() + dt.timedelta(seconds=21)  # the function's 20 s, not 900
