@@ -25,6 +25,7 @@ from chalicelib.errors import PayloadTooLargeError
 from chalicelib.jobs.commitment_reminders import reminders_bp
 from chalicelib.jobs.reminder_delivery import reminder_delivery_bp
 from chalicelib.jobs.rollup import rollup_jobs_bp
+from chalicelib.jobs.rollup_worker import rollup_worker_bp
 from chalicelib.lazy import lazy_import
 from chalicelib.observability import logger, metrics
 
@@ -47,6 +48,7 @@ for blueprint in (
     indicators_bp,
     rollup_bp,
     rollup_jobs_bp,
+    rollup_worker_bp,
     commitments_bp,
     reminders_bp,
     openrosa_bp,

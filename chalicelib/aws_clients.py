@@ -34,7 +34,13 @@ def sns() -> Any:
     return boto3.client("sns", region_name=get_settings().region)
 
 
+@lru_cache(maxsize=1)
+def sqs() -> Any:
+    """The SQS client (the rollup's queue)."""
+    return boto3.client("sqs", region_name=get_settings().region)
+
+
 def reset() -> None:
     """Forget the clients (tests switch AWS endpoints between cases)."""
-    for client in (s3, events, ses, sns):
+    for client in (s3, events, ses, sns, sqs):
         client.cache_clear()

@@ -22,6 +22,13 @@ class Settings(BaseModel):
     rollup_settle_seconds: int = Field(default=120, ge=0)
     # The scheduled rollup starts no tenant after this many seconds (its Lambda may run 900).
     rollup_budget_seconds: int = Field(default=600, ge=0, le=660)
+    # The fanned-out rollup: its queue (default tpbis-<stage>-rollup, its dead-letter queue the same
+    # name with -dlq), the most workers rolling tenants at once (Lambda's maximum concurrency of the
+    # queue's event source, at least 2), and the receives of a tenant's message before it is parked
+    # in the dead-letter queue (the queue's maxReceiveCount; the last failing one counts it failed).
+    rollup_queue: str = ""
+    rollup_concurrency: int = Field(default=10, ge=2, le=1000)
+    rollup_max_receives: int = Field(default=3, ge=1, le=1000)
     # Sign-ups one source address may send per hour (an office behind a shared address needs a few).
     signup_limit_per_hour: int = Field(default=10, ge=1)
     # The API's public base URL (a custom domain); links such as Collect's server URL use it.
@@ -43,6 +50,16 @@ class Settings(BaseModel):
         return self.export_bucket or f"tpbis-{self.stage}-export"
 
     @property
+    def rollup_queue_name(self) -> str:
+        """The rollup's work queue (one message a tenant)."""
+        return self.rollup_queue or f"tpbis-{self.stage}-rollup"
+
+    @property
+    def rollup_dlq_name(self) -> str:
+        """Where a tenant's message goes after its last failed receive."""
+        return f"{self.rollup_queue_name}-dlq"
+
+    @property
     def bus_name(self) -> str:
         """The EventBridge bus the service publishes to."""
         return self.event_bus or f"tpbis-{self.stage}-events"
@@ -62,6 +79,9 @@ _ENV = {
     "max_body_bytes": "TPBIS_MAX_BODY_BYTES",
     "rollup_settle_seconds": "TPBIS_ROLLUP_SETTLE_SECONDS",
     "rollup_budget_seconds": "TPBIS_ROLLUP_BUDGET_SECONDS",
+    "rollup_queue": "TPBIS_ROLLUP_QUEUE",
+    "rollup_concurrency": "TPBIS_ROLLUP_CONCURRENCY",
+    "rollup_max_receives": "TPBIS_ROLLUP_MAX_RECEIVES",
     "signup_limit_per_hour": "TPBIS_SIGNUP_LIMIT_PER_HOUR",
     "public_api_url": "TPBIS_PUBLIC_API_URL",
     "reminder_channel": "TPBIS_REMINDER_CHANNEL",

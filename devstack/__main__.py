@@ -21,6 +21,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+# Rollup workers polling the local queue (in AWS: up to TPBIS_ROLLUP_CONCURRENCY functions).
+LOCAL_WORKERS = 4
 AWS_PORT_HINT = "AWS_PORT=<port> (make run AWS_PORT=4671; python -m devstack: TPBIS_LOCAL_AWS_PORT=4671)"
 
 
@@ -71,6 +73,7 @@ class LocalStack:
         self._server = None
         self._snapshots: Any = None
         self._threads: list[threading.Thread] = []
+        self._stopping = threading.Event()
         self.admin_secret = ""
         self.restored: tuple[int, int] | None = None  # (items, objects) from the data folder
 
@@ -126,6 +129,11 @@ class LocalStack:
         from devstack.scheduler import start_scheduler
 
         self._threads.append(start_scheduler(app))
+        from chalicelib.jobs.rollup_worker import WORKER_FUNCTION
+        from devstack.queue_workers import start_workers
+
+        # The rollup's queue, consumed as Lambda's event source would (a few functions at once).
+        self._threads += start_workers(app.handler_map[WORKER_FUNCTION], count=LOCAL_WORKERS, stop=self._stopping)
         if self._snapshots is not None:
             self._snapshots.start()
 
@@ -135,7 +143,8 @@ class LocalStack:
         return f"http://127.0.0.1:{self.aws_port}"
 
     def stop(self) -> None:
-        """Stop the API server, take the last snapshot, stop moto."""
+        """Stop the API server and the rollup's workers, take the last snapshot, stop moto."""
+        self._stopping.set()
         if self._server is not None:
             self._server.server.shutdown()
             self._server.server.server_close()

@@ -1,7 +1,9 @@
-"""Create what the service needs in an AWS account (moto's, here): tables, the export bucket, the bus."""
+"""Create what the service needs in an AWS account (moto's, here): tables, the export bucket, the bus,
+the rollup's queue and its dead-letter queue."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import boto3
@@ -34,7 +36,8 @@ def _keys(hash_key: str, range_key: str | None) -> list[dict[str, str]]:
 
 
 def create_all(settings: Settings) -> None:
-    """Create every table, the export bucket and the event bus (existing ones are left as they are)."""
+    """Create every table, the export bucket, the event bus and the rollup's queues (existing ones are
+    left as they are)."""
     dynamodb = boto3.client("dynamodb", region_name=settings.region)
     existing = set(dynamodb.list_tables()["TableNames"])
     for spec in ALL_TABLES:
@@ -54,3 +57,19 @@ def create_all(settings: Settings) -> None:
     buses = {b["Name"] for b in events.list_event_buses().get("EventBuses", [])}
     if settings.bus_name not in buses:
         events.create_event_bus(Name=settings.bus_name)
+    create_rollup_queues(settings)
+
+
+# How long a received message stays hidden before another worker may take it: the worker function's
+# timeout in AWS (infrastructure/rollup_queue.py); locally a crashed worker's tenant returns sooner.
+LOCAL_VISIBILITY_SECONDS = 30
+
+
+def create_rollup_queues(settings: Settings) -> str:
+    """The rollup's queue with its dead-letter queue (redrive after `rollup_max_receives`); its URL."""
+    sqs = boto3.client("sqs", region_name=settings.region)
+    dlq_url = sqs.create_queue(QueueName=settings.rollup_dlq_name)["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": settings.rollup_max_receives}
+    attributes = {"RedrivePolicy": json.dumps(redrive), "VisibilityTimeout": str(LOCAL_VISIBILITY_SECONDS)}
+    return str(sqs.create_queue(QueueName=settings.rollup_queue_name, Attributes=attributes)["QueueUrl"])

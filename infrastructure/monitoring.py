@@ -11,6 +11,7 @@ from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from chalicelib.observability import SERVICE
@@ -119,6 +120,19 @@ class Monitoring(Construct):
                 treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
                 alarm_description=f"Throttled requests on the {logical_name} table",
             )
+
+    def rollup_dead_letters(self, queue: sqs.IQueue) -> None:
+        """RollupDeadLetters: a tenant's rollup failed its every attempt and is parked (markers kept):
+        fix it and redrive the message (the next scheduled run also tries the tenant again)."""
+        self._alarm(
+            "RollupDeadLetters",
+            metric=queue.metric_approximate_number_of_messages_visible(period=Duration.minutes(5), statistic="Maximum"),
+            threshold=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            evaluation_periods=1,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description="A tenant's rollup is parked in the dead-letter queue after its last attempt failed",
+        )
 
     def rollup(self, *, function_name: str, interval_seconds: int, options: StageOptions) -> None:
         """Two views of a stalled rollup, and two of one that is not whole.

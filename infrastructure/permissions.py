@@ -32,9 +32,20 @@ class Access:
     put_events: bool = False
     send_email: bool = False  # ses:SendEmail from the account's verified identities
     cursor_secret: bool = False  # reads the secret that signs paging cursors
+    rollup_queue_send: bool = False  # plans rollup runs: sends one message per tenant to the rollup's queue
+    rollup_queue_consume: bool = False  # the queue's event source polls it with the function's role
 
 
 _ALL = {spec.name for spec in ALL_TABLES}
+# What a rollup reads (its sources) and writes (markers, run records, aggregates).
+_ROLLUP_TABLES = {
+    "reports": READ,
+    "villages": READ,
+    "tenants": READ,
+    "advocacy": READ,
+    "changes": READ_WRITE,
+    "aggregates": READ_WRITE,
+}
 
 ACCESS: dict[str, Access] = {
     # The REST API: every business table read/write, idempotency records, the published exports
@@ -47,20 +58,24 @@ ACCESS: dict[str, Access] = {
         bucket_list=("tenants/*/attachments/*",),
         put_events=True,
         cursor_secret=True,
+        rollup_queue_send=True,
     ),
     # The authorizer only looks up a key and its tenant.
     "bearer_auth": Access(tables={"api_keys": GET_ONLY, "tenants": GET_ONLY}),
-    # The national rollup: reads the sources, folds change markers into aggregates, publishes exports.
+    # The scheduled rollup plans runs: reads the change feed (and, once a month, the villages for
+    # matured baselines), records the run, enqueues its tenants; a run without tenants runs its national
+    # step at once (aggregates, exports). POST /v1/admin/jobs/rollup/run still runs the serial rollup.
     "run_rollup": Access(
-        tables={
-            "reports": READ,
-            "villages": READ,
-            "tenants": READ,
-            "advocacy": READ,
-            "changes": READ_WRITE,
-            "aggregates": READ_WRITE,
-        },
+        tables=_ROLLUP_TABLES,
         bucket_write=("national/*",),
+        rollup_queue_send=True,
+    ),
+    # The rollup's worker: one tenant per message (its sources, markers, aggregates), and the national
+    # step with the export when it settles a run's last tenant.
+    "rollup_worker": Access(
+        tables=_ROLLUP_TABLES,
+        bucket_write=("national/*",),
+        rollup_queue_consume=True,
     ),
     # Daily commitment reminders: flags overdue commitments and announces each on the bus.
     "send_commitment_reminders": Access(
@@ -76,3 +91,4 @@ ACCESS: dict[str, Access] = {
 
 # The jobs get their own roles and alarms; the rollup's schedule drives the lag alarm.
 ROLLUP_FUNCTION = "run_rollup"
+ROLLUP_WORKER = "rollup_worker"

@@ -6,6 +6,7 @@ from aws_cdk import ArnFormat, Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from chalicelib.config import Settings
 from chalicelib.tables import ALL_TABLES
 from infrastructure.permissions import Access
 from infrastructure.storage import Storage
@@ -77,6 +78,13 @@ def statements(function_name: str, access: Access, storage: Storage) -> list[iam
         )
     if access.put_events:
         result.append(iam.PolicyStatement(actions=["events:PutEvents"], resources=[storage.event_bus.event_bus_arn]))
+    # the stack's construct id is its stage (infrastructure/stack.py), which names the queue
+    queue = stack.format_arn(service="sqs", resource=Settings(stage=stack.node.id).rollup_queue_name)
+    if access.rollup_queue_send:
+        result.append(iam.PolicyStatement(actions=["sqs:SendMessage", "sqs:GetQueueUrl"], resources=[queue]))
+    if access.rollup_queue_consume:
+        consume = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
+        result.append(iam.PolicyStatement(actions=consume, resources=[queue]))
     if access.send_email:
         identities = stack.format_arn(service="ses", resource="identity", resource_name="*")
         result.append(iam.PolicyStatement(actions=["ses:SendEmail"], resources=[identities]))

@@ -20,12 +20,14 @@ from constructs import Construct
 
 from chalicelib.config import Settings
 from chalicelib.jobs.reminder_delivery import DELIVERY_FUNCTION
+from chalicelib.jobs.rollup_worker import WORKER_TIMEOUT_SECONDS
 from infrastructure.api import configure_rest_api
 from infrastructure.monitoring import Monitoring, rate_seconds
 from infrastructure.nag import acknowledge_cursor_secret, acknowledge_role
-from infrastructure.permissions import ACCESS, ROLLUP_FUNCTION
+from infrastructure.permissions import ACCESS, ROLLUP_FUNCTION, ROLLUP_WORKER
 from infrastructure.reminders import route_reminders
 from infrastructure.roles import function_role
+from infrastructure.rollup_queue import rollup_queue
 from infrastructure.stages import StageOptions
 from infrastructure.storage import Storage
 from infrastructure.web import WebApp
@@ -41,6 +43,8 @@ RUNTIME: dict[str, dict[str, int]] = {
     API_HANDLER: {"MemorySize": 512, "Timeout": 30},
     "bearer_auth": {"MemorySize": 256, "Timeout": 10},
     ROLLUP_FUNCTION: {"MemorySize": 1024, "Timeout": 900},
+    # One tenant a message; the one that settles a run also runs the national step and the export.
+    ROLLUP_WORKER: {"MemorySize": 1024, "Timeout": WORKER_TIMEOUT_SECONDS},
     "send_commitment_reminders": {"MemorySize": 512, "Timeout": 300},
     DELIVERY_FUNCTION: {"MemorySize": 256, "Timeout": 30},
 }
@@ -111,6 +115,15 @@ class TpbisStack(Stack):
         monitoring.api_errors(api_name=api_name, api_stage=_api_stage(stage), options=options)
         monitoring.lambda_throttles([physical_name(stage, name) for name in self.functions])
         monitoring.table_throttles(self.storage.tables)
+        if ROLLUP_WORKER in self.functions:
+            _, dead_letters = rollup_queue(
+                self,
+                settings=Settings(stage=stage),
+                worker=self.functions[ROLLUP_WORKER],
+                worker_name=physical_name(stage, ROLLUP_WORKER),
+                worker_timeout=RUNTIME[ROLLUP_WORKER]["Timeout"],
+            )
+            monitoring.rollup_dead_letters(dead_letters)
         if ROLLUP_FUNCTION in self.functions:
             monitoring.rollup(
                 function_name=physical_name(stage, ROLLUP_FUNCTION),

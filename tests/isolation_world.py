@@ -26,6 +26,7 @@ FOREIGN_IDS: dict[str, str] = {
     "report_type": "report_type",
     "name": "form_workbook",
     "month": "month",
+    "run_id": "run_id",
 }
 
 # (method, path) -> a body that would be valid if the caller were allowed (or a function of the ids)
@@ -41,6 +42,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/v1/admin/keys/{key_id}/rotate"): {"grace_seconds": 0},
     ("put", "/v1/villages/{village_code}"): {"library_name": "Taken over"},
     ("post", "/v1/admin/jobs/rollup/run"): None,
+    ("post", "/v1/admin/jobs/rollup"): None,
     # A report for B's village posted with A's key: must be refused, never stored under B.
     ("post", "/v1/reports"): lambda ids: report("visits", village=ids["village_code"]),
     ("put", "/v1/reports/{submission_id}"): lambda ids: {
@@ -141,4 +143,6 @@ def build_foreign_world(api: ApiClient, b: TenantKeys) -> dict[str, str]:
         "form_id": "tpbis_visits",
         "report_type": "visits",
         "form_workbook": "visits.xlsx",
+        # rollup runs belong to the platform (only its admin may see one): any id stands for one
+        "run_id": "20261101T000000-0b0b0b0b",
     }

@@ -1,4 +1,5 @@
-"""The scheduled rollup (every 15 minutes unless TPBIS_ROLLUP_SCHEDULE says otherwise)."""
+"""The scheduled rollup (every 15 minutes unless TPBIS_ROLLUP_SCHEDULE says otherwise): it plans a run
+whose tenants the queue's workers roll up (chalicelib/jobs/rollup_worker.py)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint
 
-from chalicelib.errors import IncompleteRunError
 from chalicelib.lazy import lazy_import
 from chalicelib.observability import logger, metrics, span
 
 rollup_jobs_bp = Blueprint(__name__)
 if TYPE_CHECKING:
-    from chalicelib import config
-    from chalicelib.services import rollup
+    from chalicelib.services import rollup, rollup_runs
 else:
-    config = lazy_import("chalicelib.config")
     rollup = lazy_import("chalicelib.services.rollup")
+    rollup_runs = lazy_import("chalicelib.services.rollup_runs")
 
 # Read once at import because the schedule is part of the deployment (EventBridge rule).
 SCHEDULE = os.environ.get("TPBIS_ROLLUP_SCHEDULE", "rate(15 minutes)")
@@ -25,23 +24,18 @@ SCHEDULE = os.environ.get("TPBIS_ROLLUP_SCHEDULE", "rate(15 minutes)")
 
 @rollup_jobs_bp.schedule(SCHEDULE)
 def run_rollup(event: Any) -> dict[str, Any]:
-    """Recompute the indicators that changed since the last run."""
+    """Plan a run of the tenants whose indicators changed since the last one."""
     logger.clear_state()
     logger.append_keys(job="rollup")
     try:
         with span("run_rollup", job="rollup") as trace:
             try:
-                lease = rollup.lease_for(getattr(event, "context", None), timeout=rollup.LEASE_SECONDS)
-                budget = config.get_settings().rollup_budget_seconds
-                summary: dict[str, Any] = rollup.run(budget_seconds=budget, lease_seconds=lease).as_dict()
-            except rollup.RollupBusyError:  # a run-now holds the lease: its run does this one's work
+                run = rollup_runs.plan()
+            except rollup.RollupBusyError:  # nothing to enqueue and a national step under way: it does ours
                 logger.info("rollup skipped: another run holds the lease")
                 return {"skipped": True}
-            trace.put_metadata("summary", summary)
-        if summary["tenants_failed"]:  # the others are done; an invocation error is what RollupNoSuccess sees
-            failed = ", ".join(summary["tenants_failed"])
-            raise IncompleteRunError(f"the rollup of {failed} failed; it is retried next run")
-        return summary
+            trace.put_metadata("run_id", run.run_id)
+        return {"run_id": run.run_id, "tenants": len(run.tenants)}
     finally:
         if metrics.metric_set:
             metrics.flush_metrics()

@@ -43,7 +43,7 @@ from chalicelib.observability import MetricUnit, logger, metrics, span
 from chalicelib.repositories import changes, jobs, rollup_problems
 from chalicelib.repositories.aggregates import national_figures, tenant_figures
 from chalicelib.repositories.villages import VillageRepository
-from chalicelib.services.rollup_tenant import FactSource, roll_tenant
+from chalicelib.services.rollup_tenant import FactSource, TenantResult, roll_tenant
 
 JOB = "rollup"
 # How long a run's lease lasts unless its caller says (the time its function has left): the rollup
@@ -95,6 +95,61 @@ def _settled(marker: changes.Marker, now: dt.datetime, settle_seconds: int) -> b
     return marker.touched_at is None or marker.touched_at <= now - dt.timedelta(seconds=settle_seconds)
 
 
+def roll_one(
+    tenant_id: str,
+    markers: list[changes.Marker],
+    *,
+    now: dt.datetime,
+    settle: int,
+    facts: FactSource,
+    summary: RollupSummary,
+    should_stop: Callable[[], bool] = lambda: False,
+    resume_village: str = "",
+) -> TenantResult:
+    """Roll up one tenant from its markers, mark its province dirty for the national step, then clear
+    the markers it processed (those settled); raises whatever failed, its markers kept. The serial run
+    and the queue's worker share it."""
+    with span("roll_tenant", tenant_id=tenant_id):
+        result = roll_tenant(
+            tenant_id,
+            markers,
+            store=tenant_figures(tenant_id),
+            facts=facts,
+            now=now,
+            summary=summary,
+            should_stop=should_stop,
+            resume_village=resume_village,
+        )
+    province = areas.ancestor(tenant_id, areas.Level.PROVINCE)
+    changes.national_feed().mark(province, result.periods, now=now)
+    for marker in markers:
+        processed = [scope for scope in marker.scopes if scope in result.done]
+        if _settled(marker, now, settle):
+            summary.markers_cleared += changes.clear(marker, processed)
+        else:
+            summary.markers_kept += len(processed)
+    return result
+
+
+def roll_nation(
+    *,
+    now: dt.datetime,
+    exporter: Callable[[list[str], dt.datetime], list[str]] | None,
+    summary: RollupSummary,
+) -> None:
+    """The national step: re-sum the dirty provinces and the nation, export the periods, then clear
+    the national markers (the caller holds the lease)."""
+    national_markers = changes.national_feed().pending()
+    summary.national_periods = roll_national(national_markers, now=now, summary=summary)
+    if exporter is None:
+        from chalicelib.services.export import export_periods
+
+        exporter = export_periods
+    summary.exported = exporter(summary.national_periods, now)
+    for marker in national_markers:
+        summary.markers_cleared += changes.clear(marker, marker.scopes)
+
+
 def run(
     *,
     now: dt.datetime | None = None,
@@ -113,7 +168,7 @@ def run(
     A tenant or a village that fails keeps its markers and does not stop the others; throttling,
     which would fail them all, stops the run."""
     now = now or utcnow()
-    with _lease(now, lease_seconds):
+    with lease(now, lease_seconds):
         return _run(now, settle_seconds, facts, exporter, budget_seconds, clock)
 
 
@@ -127,7 +182,7 @@ def lease_for(context: object, *, timeout: float) -> float:
 
 
 @contextmanager
-def _lease(now: dt.datetime, seconds: float = LEASE_SECONDS) -> Iterator[None]:
+def lease(now: dt.datetime, seconds: float = LEASE_SECONDS) -> Iterator[None]:
     """Hold the rollup's lease for the block, or raise RollupBusyError."""
     holder = secrets.token_hex(8)
     if not jobs.acquire_lease(JOB, holder=holder, now=now, seconds=seconds):
@@ -152,9 +207,7 @@ def _run(
     summary = RollupSummary()
     previous = jobs.last_job_run(JOB)
     last = previous[1] if previous else {}
-    last_month = str(last.get("month") or (month_key(previous[0]) if previous else ""))
-    if last_month and last_month < month_key(now):  # the first run of a month
-        _mark_matured_baselines(after=last_month, until=month_key(now), now=now)
+    mark_matured(previous, now=now)
     by_tenant: dict[str, list[changes.Marker]] = defaultdict(list)
     for marker in changes.pending():
         by_tenant[marker.tenant_id].append(marker)
@@ -166,64 +219,44 @@ def _run(
     def village_budget_spent() -> bool:  # once a village was done: every run makes progress
         return summary.villages > 0 and spent()
 
-    national = changes.national_feed()
     order = sorted(by_tenant, key=lambda tenant: (tenant < resume, tenant))  # from `resume` round to it
     for done, tenant_id in enumerate(order):
         if done and spent():
             summary.tenants_deferred, summary.resume_from = len(order) - done, tenant_id
             break
-        markers = by_tenant[tenant_id]
         summary.tenants += 1
         try:
-            with span("roll_tenant", tenant_id=tenant_id):
-                result = roll_tenant(
-                    tenant_id,
-                    markers,
-                    store=tenant_figures(tenant_id),
-                    facts=facts,
-                    now=now,
-                    summary=summary,
-                    should_stop=village_budget_spent,
-                    resume_village=resume_village if tenant_id == resume else "",
-                )
-            province = areas.ancestor(tenant_id, areas.Level.PROVINCE)
-            national.mark(province, result.periods, now=now)
+            result = roll_one(
+                tenant_id,
+                by_tenant[tenant_id],
+                now=now,
+                settle=settle,
+                facts=facts,
+                summary=summary,
+                should_stop=village_budget_spent,
+                resume_village=resume_village if tenant_id == resume else "",
+            )
         except Exception as exc:  # its markers stay: the next run tries again; the others go on
             if is_throttling(exc):  # unless the store is overloaded for everyone: stop here
                 raise
             logger.exception("rollup of a tenant failed", extra={"tenant_id": tenant_id})
             summary.tenants_failed.append(tenant_id)
             continue
-        for marker in markers:
-            processed = [scope for scope in marker.scopes if scope in result.done]
-            if _settled(marker, now, settle):
-                summary.markers_cleared += changes.clear(marker, processed)
-            else:
-                summary.markers_kept += len(processed)
         if result.stopped_at:  # the budget ran out inside this tenant: it comes first next time
             summary.tenants_deferred, summary.resume_from = len(order) - done, tenant_id
             summary.resume_village = result.stopped_at
             break
 
-    national_markers = national.pending()
-    summary.national_periods = roll_national(national_markers, now=now, summary=summary)
-    if exporter is None:
-        from chalicelib.services.export import export_periods
-
-        exporter = export_periods
-    summary.exported = exporter(summary.national_periods, now)
-    for marker in national_markers:
-        summary.markers_cleared += changes.clear(marker, marker.scopes)
-
+    roll_nation(now=now, exporter=exporter, summary=summary)
     if summary.tenants_deferred:
         summary.deferred_runs = int(str(last.get("deferred_runs") or 0)) + 1
     # the month of the run's clock: the next run of a later month looks for baselines that matured
     jobs.record_job_run(JOB, finished_at=utcnow(), summary=summary.as_dict() | {"month": month_key(now)})
-    _emit(summary, previous, now)
+    emit(summary, previous, now)
     return summary
 
 
-def _emit(summary: RollupSummary, previous: tuple[dt.datetime, dict[str, object]] | None, now: dt.datetime) -> None:
+def emit(summary: RollupSummary, previous: tuple[dt.datetime, dict[str, object]] | None, now: dt.datetime) -> None:
     """The run's metrics (the alarms of infrastructure/monitoring.py read them) and its log line."""
     if previous is not None:
         lag = (now - previous[0]).total_seconds()
@@ -238,7 +271,7 @@ def _emit(summary: RollupSummary, previous: tuple[dt.datetime, dict[str, object]
     logger.info("rollup finished", extra={"summary": summary.as_dict()})
 
 
-def _tenant_ids() -> list[str]:
+def tenant_ids() -> list[str]:
     """Every tenant's id, whatever its state."""
     from chalicelib.repositories.tenants import TenantRepository
 
@@ -250,10 +283,19 @@ def _tenant_ids() -> list[str]:
             return tenants
 
 
+def mark_matured(previous: tuple[dt.datetime, dict[str, object]] | None, *, now: dt.datetime) -> None:
+    """On the first run of a month (after the `previous` run's month), mark the villages whose
+    derived baseline matured since then."""
+    last = previous[1] if previous else {}
+    last_month = str(last.get("month") or (month_key(previous[0]) if previous else ""))
+    if last_month and last_month < month_key(now):
+        _mark_matured_baselines(after=last_month, until=month_key(now), now=now)
+
+
 def _mark_matured_baselines(*, after: str, until: str, now: dt.datetime) -> None:
     """Mark the villages whose derived baseline came into being in a month after `after` up to
     `until` (its three full months are over): their figures gain it. One query per tenant, once a month."""
-    for tenant_id in _tenant_ids():
+    for tenant_id in tenant_ids():
         matured = [
             (until, v.village_code)
             for v in VillageRepository(tenant_id=tenant_id).all()
@@ -278,18 +320,24 @@ def rebuild(
 ) -> RollupSummary:
     """Recompute every aggregate from scratch: drop them all, mark every month of every village that
     has reports (and every registered village) dirty, and run. For a changed definition, or recovery."""
+    now = now or utcnow()
+    with lease(now):
+        mark_everything(now)
+        return _run(now, 0, facts, exporter, None, time.monotonic)
+
+
+def mark_everything(now: dt.datetime) -> None:
+    """Drop every aggregate, and mark every month of every village that has reports or commitment
+    facts (and every registered village's current month) dirty (the caller holds the lease)."""
     from chalicelib.repositories import aggregates
     from chalicelib.repositories.advocacy import fact_months
     from chalicelib.repositories.reports import village_months
 
-    now = now or utcnow()
-    with _lease(now):
-        aggregates.delete_all()
-        month_now = now.strftime("%Y-%m")
-        for tenant_id in _tenant_ids():
-            dirty = village_months(tenant_id)
-            dirty |= {(month_now, code) for code in VillageRepository(tenant_id=tenant_id).all_codes()}
-            dirty |= fact_months(tenant_id)
-            if dirty:
-                changes.feed(tenant_id).mark(dirty, now=now)
-        return _run(now, 0, facts, exporter, None, time.monotonic)
+    aggregates.delete_all()
+    month_now = now.strftime("%Y-%m")
+    for tenant_id in tenant_ids():
+        dirty = village_months(tenant_id)
+        dirty |= {(month_now, code) for code in VillageRepository(tenant_id=tenant_id).all_codes()}
+        dirty |= fact_months(tenant_id)
+        if dirty:
+            changes.feed(tenant_id).mark(dirty, now=now)

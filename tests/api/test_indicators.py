@@ -13,6 +13,7 @@ from tests.factories import TenantKeys, Tenants, register_village, report, run_s
 from tests.factories import post_reports as _post
 from tests.factories import run_rollup_now as _run
 from tests.http_client import ApiClient
+from tests.support.rollup_queue import drain_rollup_queue, fail_tenant
 
 V1, V2, V3 = "33.15.01.2001", "33.15.01.2002", "33.15.02.2001"  # Grobogan: two in kecamatan 01, one in 02
 PATI_V = "33.18.01.2001"
@@ -213,7 +214,10 @@ def test_the_scheduled_function_runs_the_rollup(world: dict[str, Any], api: ApiC
     _post(
         api, world["grobogan"].admin, report("visits", village=V1, date="2026-11-03", visitors=3, women=0, children=0)
     )
-    assert run_scheduled("run_rollup")["tenants"] == 2  # both tenants registered villages, which the rollup counts
+    planned = run_scheduled("run_rollup")
+    assert planned["tenants"] == 2  # both tenants registered villages, which the rollup counts
+    assert _by_code(api, "/v1/national/indicators?period=2026-11", world["national"]) == {}  # only planned
+    drain_rollup_queue()  # the queue's workers
     national = _by_code(api, "/v1/national/indicators?period=2026-11", world["national"])
     assert _value(national, "ID", "visits") == 3
 
@@ -265,59 +269,46 @@ def test_commitments_feed_the_stakeholder_figures(world: dict[str, Any], api: Ap
     assert _value(national, "ID", "budget_realized_idr") == 4_500_000
 
 
-def test_the_scheduled_job_and_run_now_stop_starting_tenants_when_their_budget_is_spent(
+def test_run_now_stops_starting_tenants_when_its_budget_is_spent_and_the_schedule_plans_them_all(
     world: dict[str, Any], api: ApiClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from chalicelib.api import indicators
-    from chalicelib.config import get_settings
 
     def two_dirty_tenants() -> None:
         _post(api, world["grobogan"].operator, report(village=V1))
         _post(api, world["pati"].operator, report(village=PATI_V))
 
     _run(api, world["admin"])  # the registrations: from here each tenant has one dirty village
-    monkeypatch.setenv("TPBIS_ROLLUP_BUDGET_SECONDS", "0")
-    get_settings.cache_clear()
-    two_dirty_tenants()
-    scheduled = run_scheduled("run_rollup")
-    assert (scheduled["tenants"], scheduled["tenants_deferred"], scheduled["resume_from"]) == (1, 1, "33.18")
-    assert _run(api, world["admin"])["tenants"] == 1  # the deferred one; run-now has its own budget
-
     monkeypatch.setattr(indicators, "RUN_NOW_BUDGET_SECONDS", 0)
     two_dirty_tenants()
     summary = _run(api, world["admin"])
     assert (summary["tenants"], summary["tenants_deferred"]) == (1, 1)
     assert _run(api, world["admin"])["tenants_deferred"] == 0
 
+    two_dirty_tenants()
+    assert run_scheduled("run_rollup")["tenants"] == 2  # no budget: one message per tenant
+    drain_rollup_queue()
+    assert _run(api, world["admin"])["tenants"] == 0
 
-def test_a_scheduled_run_with_a_failing_tenant_rolls_the_others_then_ends_in_error(
+
+def test_a_scheduled_run_with_a_failing_tenant_rolls_the_others_and_keeps_its_markers(
     world: dict[str, Any], api: ApiClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib.services import rollup
-
     _post(api, world["grobogan"].operator, report(village=V1, visitors=4, women=1, children=1))
     _post(api, world["pati"].operator, report(village=PATI_V, visitors=6, women=1, children=1))
-    original = rollup.roll_tenant
-
-    def failing_for_grobogan(tenant_id: str, *args: Any, **kwargs: Any) -> Any:
-        if tenant_id == "33.15":
-            raise RuntimeError("simulated failure")
-        return original(tenant_id, *args, **kwargs)
-
-    monkeypatch.setattr(rollup, "roll_tenant", failing_for_grobogan)
-    from chalicelib.errors import IncompleteRunError
-
-    with pytest.raises(IncompleteRunError, match=r"33\.15"):
+    with monkeypatch.context() as failing:
+        fail_tenant(failing, "33.15")
         run_scheduled("run_rollup")
-    national = _by_code(api, "/v1/national/indicators?period=2026-11&level=regency", world["national"])
-    assert _value(national, "33.18", "visits") == 6 and "33.15" not in national
-    monkeypatch.setattr(rollup, "roll_tenant", original)
-    assert run_scheduled("run_rollup")["tenants_failed"] == []
+        drain_rollup_queue()  # Grobogan's message is retried, then parked in the dead-letter queue
+        national = _by_code(api, "/v1/national/indicators?period=2026-11&level=regency", world["national"])
+        assert _value(national, "33.18", "visits") == 6 and "33.15" not in national
+    assert run_scheduled("run_rollup")["tenants"] == 1  # its markers were kept
+    drain_rollup_queue()
     national = _by_code(api, "/v1/national/indicators?period=2026-11&level=regency", world["national"])
     assert _value(national, "33.15", "visits") == 4
 
 
-def test_while_a_run_holds_the_lease_run_now_answers_409_and_the_schedule_skips(
+def test_while_a_run_holds_the_lease_run_now_answers_409_and_the_schedule_still_plans(
     world: dict[str, Any], api: ApiClient
 ) -> None:
     from chalicelib.clock import utcnow
@@ -327,9 +318,10 @@ def test_while_a_run_holds_the_lease_run_now_answers_409_and_the_schedule_skips(
     assert jobs.acquire_lease("rollup", holder="scheduled", now=utcnow(), seconds=900)
     response = api.post("/v1/admin/jobs/rollup/run", key=world["admin"])
     assert (response.status, response.error_code) == (409, "rollup_running")
-    assert run_scheduled("run_rollup") == {"skipped": True}
+    assert run_scheduled("run_rollup")["tenants"] == 2  # planning needs no lease: the national step does
     jobs.release_lease("rollup", holder="scheduled")
-    assert _run(api, world["admin"])["tenants"] == 2  # nothing was lost meanwhile
+    drain_rollup_queue()
+    assert _run(api, world["admin"])["tenants"] == 0  # nothing was lost meanwhile
 
 
 def test_run_now_leases_the_rollup_for_no_longer_than_the_api_function_lives(

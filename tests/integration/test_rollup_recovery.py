@@ -19,6 +19,7 @@ from chalicelib.services import rollup
 from chalicelib.services.villages import register
 from tests.rollup_oracle import stored_aggregates
 from tests.support.dynamo_counter import counting_dynamodb
+from tests.support.rollup_queue import fail_tenant
 from tests.support.villages import VillageBody
 
 NOW = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)
@@ -177,19 +178,12 @@ def test_a_failing_tenant_keeps_its_markers_and_does_not_stop_the_others(
     _tenant_with_a_village("33.18", "33.18.01.2001")
     _post("33.18.01.2001", "2026-11-03", 5, tenant="33.18")
     _post("33.15.01.2001", "2026-11-02", 7)
-    original = rollup.roll_tenant
-
-    def failing_for_grobogan(tenant_id: str, *args: Any, **kwargs: Any) -> Any:
-        if tenant_id == TENANT:
-            raise RuntimeError("simulated failure")
-        return original(tenant_id, *args, **kwargs)
-
-    monkeypatch.setattr(rollup, "roll_tenant", failing_for_grobogan)
-    summary = rollup.run(now=NOW, settle_seconds=0)
-    assert (summary.tenants, summary.tenants_failed) == (2, [TENANT])
-    assert _dirty_tenants() == {TENANT}
-    assert national_figures().read_level("regency", "2026-11")["33.18"]["visits"] == 5
-    monkeypatch.setattr(rollup, "roll_tenant", original)
+    with monkeypatch.context() as failing:
+        fail_tenant(failing, TENANT)
+        summary = rollup.run(now=NOW, settle_seconds=0)
+        assert (summary.tenants, summary.tenants_failed) == (2, [TENANT])
+        assert _dirty_tenants() == {TENANT}
+        assert national_figures().read_level("regency", "2026-11")["33.18"]["visits"] == 5
     again = rollup.run(now=NOW, settle_seconds=0)
     assert (again.tenants, again.tenants_failed, _dirty_tenants()) == (1, [], set())
     assert national_figures().read_level("national", "2026-11")["ID"]["visits"] == 12

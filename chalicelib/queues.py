@@ -1,0 +1,41 @@
+"""The rollup's work queue on SQS: one message per tenant of a run."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalicelib import aws_clients
+from chalicelib.config import get_settings
+
+# SendMessageBatch takes at most ten messages.
+_BATCH = 10
+
+
+class QueueSendError(RuntimeError):
+    """SQS refused some messages of a batch."""
+
+
+def rollup_queue_url() -> str:
+    """The URL of the rollup's queue."""
+    return str(aws_clients.sqs().get_queue_url(QueueName=get_settings().rollup_queue_name)["QueueUrl"])
+
+
+def send_all(bodies: list[dict[str, Any]]) -> int:
+    """Send each body (JSON) to the rollup's queue, ten a request; the requests made. Raises
+    QueueSendError if SQS refused one (those before it are sent: their tenants are rolled, the run
+    stays incomplete, and the next run plans the others again)."""
+    if not bodies:
+        return 0
+    sqs, url = aws_clients.sqs(), rollup_queue_url()
+    requests = 0
+    for start in range(0, len(bodies), _BATCH):
+        entries = [
+            {"Id": str(number), "MessageBody": json.dumps(body, sort_keys=True)}
+            for number, body in enumerate(bodies[start : start + _BATCH])
+        ]
+        answer = sqs.send_message_batch(QueueUrl=url, Entries=entries)
+        requests += 1
+        if answer.get("Failed"):
+            raise QueueSendError(f"the rollup queue refused {len(answer['Failed'])} messages: {answer['Failed'][0]}")
+    return requests + 1  # and the queue's URL

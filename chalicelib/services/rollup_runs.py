@@ -1,0 +1,166 @@
+"""The rollup fanned out over a queue: a run plans, workers roll one tenant each, the last one the nation.
+
+`plan` reads the change feed, records a run naming the tenants with pending changes, and sends one
+message per tenant (run id, tenant, the run's clock and settle window); it rolls nothing itself.
+A worker (`work`) rolls its tenant exactly as the serial run does (`rollup.roll_one`: its markers
+cleared only once its figures and its province's national marker are stored), then counts it done
+in the run's record (once, whatever the redeliveries). A worker whose tenant fails raises: the queue
+retries it alone; on its last receive it counts the tenant *failed* (its markers kept, its message
+parked in the dead-letter queue), so the run still settles. Whichever worker settles a run's last
+tenant runs the province and national step and the export, once: under the rollup's lease (one
+national step at a time; busy, its message is retried), and not again once the record says it ran.
+A run without tenants runs its national step in `plan` (a failed tenant's province may still wait).
+
+Every step recomputes from the source, so a redelivered message or two overlapping runs rewrite
+the same figures; the serial `rollup.run` shares every piece and stays for tests and tools.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from chalicelib import queues
+from chalicelib.clock import utcnow
+from chalicelib.config import get_settings
+from chalicelib.domain.periods import month_key
+from chalicelib.errors import InvalidInputError
+from chalicelib.observability import logger
+from chalicelib.repositories import changes, jobs
+from chalicelib.repositories import rollup_runs as records
+from chalicelib.repositories.rollup_runs import RollupRun
+from chalicelib.services import rollup
+from chalicelib.services.rollup_tenant import FactSource
+
+__all__ = ["RollupRun", "TenantMessage", "finish", "plan", "plan_rebuild", "progress", "work"]
+Exporter = Callable[[list[str], dt.datetime], list[str]]
+
+
+@dataclass(frozen=True)
+class TenantMessage:
+    """One tenant's work in a run: what a queue message carries."""
+
+    run_id: str
+    tenant_id: str
+    now: dt.datetime  # the run's clock: every tenant of a run is computed as of it
+    settle_seconds: int
+
+    def body(self) -> dict[str, object]:
+        """The message's JSON body."""
+        return {
+            "run": self.run_id,
+            "tenant": self.tenant_id,
+            "now": self.now.isoformat(),
+            "settle": self.settle_seconds,
+        }
+
+    @classmethod
+    def parse(cls, text: str) -> TenantMessage:
+        """A message's body, or InvalidInputError (such a message can never succeed)."""
+        try:
+            data = json.loads(text)
+            return cls(
+                str(data["run"]), str(data["tenant"]), dt.datetime.fromisoformat(data["now"]), int(data["settle"])
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InvalidInputError(f"not a rollup message: {text[:200]!r}") from exc
+
+
+def plan(
+    *,
+    now: dt.datetime | None = None,
+    kind: str = "run",
+    settle_seconds: int | None = None,
+    exporter: Exporter | None = None,
+) -> RollupRun:
+    """Plan a run: record it with the tenants that have pending changes and enqueue one message each."""
+    now = now or utcnow()
+    settle = get_settings().rollup_settle_seconds if settle_seconds is None else settle_seconds
+    rollup.mark_matured(jobs.last_job_run(rollup.JOB), now=now)
+    tenants = {marker.tenant_id for marker in changes.pending()}
+    run_id = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
+    run = records.create(run_id, kind=kind, tenants=tenants, now=now)
+    queues.send_all([TenantMessage(run_id, tenant, now, settle).body() for tenant in sorted(tenants)])
+    logger.info("rollup planned", extra={"run_id": run_id, "tenants": len(tenants), "kind": kind})
+    return finish(run, now=now, exporter=exporter) if not tenants else run
+
+
+def plan_rebuild(*, now: dt.datetime | None = None, exporter: Exporter | None = None) -> RollupRun:
+    """Drop every aggregate, mark everything dirty (under the lease), and plan a run of every tenant."""
+    now = now or utcnow()
+    with rollup.lease(utcnow()):
+        rollup.mark_everything(now)
+    return plan(now=now, kind="rebuild", settle_seconds=0, exporter=exporter)
+
+
+def work(
+    message: TenantMessage,
+    *,
+    final_attempt: bool,
+    facts: FactSource | None = None,
+    exporter: Exporter | None = None,
+    lease_seconds: float = rollup.LEASE_SECONDS,
+) -> RollupRun:
+    """Roll up one tenant of a run and count it; the run's national step if it was the last. Raises
+    when the tenant failed (counted failed first if this was its last attempt) or the lease is busy."""
+    summary = rollup.RollupSummary()
+    try:
+        rollup.roll_one(
+            message.tenant_id,
+            changes.feed(message.tenant_id).pending(),
+            now=message.now,
+            settle=message.settle_seconds,
+            facts=facts or rollup.default_facts(),
+            summary=summary,
+        )
+    except Exception:
+        logger.exception("rollup of a tenant failed", extra={"tenant_id": message.tenant_id, "final": final_attempt})
+        if final_attempt:  # parked in the dead-letter queue with its markers: the others go on
+            failed = records.settle(message.run_id, message.tenant_id, failed=True)
+            finish(failed, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
+        raise
+    run = records.settle(
+        message.run_id,
+        message.tenant_id,
+        failed=False,
+        villages=summary.villages,
+        aggregates_written=summary.aggregates_written,
+    )
+    return finish(run, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
+
+
+def finish(
+    run: RollupRun, *, now: dt.datetime, exporter: Exporter | None = None, lease_seconds: float = rollup.LEASE_SECONDS
+) -> RollupRun:
+    """Run the national step of a settled run once (under the lease, for `lease_seconds` at most: the
+    time the caller's function has left; RollupBusyError if another holds it); the run as it then is."""
+    if not run.settled or run.national_at is not None:
+        return run
+    with rollup.lease(utcnow(), lease_seconds):
+        current = records.get(run.run_id) or run
+        if current.national_at is not None:  # another worker ran it meanwhile
+            return current
+        summary = rollup.RollupSummary(
+            tenants=len(current.tenants),
+            villages=current.villages,
+            aggregates_written=current.aggregates_written,
+            tenants_failed=sorted(current.failed),
+        )
+        previous = jobs.last_job_run(rollup.JOB)
+        rollup.roll_nation(now=now, exporter=exporter, summary=summary)
+        records.national_done(run.run_id, now=utcnow())
+        jobs.record_job_run(
+            rollup.JOB,
+            finished_at=utcnow(),
+            summary=summary.as_dict() | {"month": month_key(now), "run_id": run.run_id},
+        )
+        rollup.emit(summary, previous, now)
+    return records.get(run.run_id) or current
+
+
+def progress(run_id: str) -> RollupRun | None:
+    """A run as far as it got, or None."""
+    return records.get(run_id)

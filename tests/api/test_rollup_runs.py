@@ -1,0 +1,61 @@
+"""Run-now through the queue: `POST /v1/admin/jobs/rollup` answers 202 with the run and its Location;
+the run's progress follows the workers, tenant by tenant, to its national step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.factories import Tenants, register_village, report
+from tests.factories import post_reports as _post
+from tests.http_client import ApiClient
+from tests.support.rollup_queue import drain_rollup_queue
+
+V1 = "33.15.01.2001"
+PATI_V = "33.18.01.2001"
+
+
+def _two_dirty_tenants(api: ApiClient, tenants: Tenants) -> dict[str, Any]:
+    grobogan, pati = tenants.create("33.15"), tenants.create("33.18")
+    register_village(api, grobogan.admin, V1)
+    register_village(api, pati.admin, PATI_V)
+    _post(api, grobogan.operator, report(village=V1, visitors=4, women=1, children=1))
+    return {"grobogan": grobogan, "pati": pati}
+
+
+def test_run_now_answers_202_with_the_planned_run_and_its_progress_follows_the_workers(
+    api: ApiClient, tenants: Tenants
+) -> None:
+    _two_dirty_tenants(api, tenants)
+
+    started = api.post("/v1/admin/jobs/rollup", key=tenants.admin_key)
+
+    assert started.status == 202, started.text
+    run = started.json
+    assert started.headers["location"] == f"/v1/admin/jobs/rollup/runs/{run['run_id']}"
+    assert (run["tenants_total"], run["tenants_done"], run["national_done"]) == (2, 0, False)
+    assert {t["tenant_id"]: t["state"] for t in run["tenants"]} == {"33.15": "pending", "33.18": "pending"}
+    assert api.get(started.headers["location"], key=tenants.admin_key).json == run
+
+    drain_rollup_queue()
+
+    done = api.get(started.headers["location"], key=tenants.admin_key)
+    assert done.status == 200
+    assert (done.json["tenants_done"], done.json["tenants_failed"], done.json["national_done"]) == (2, 0, True)
+    assert done.json["finished_at"] is not None and done.json["villages"] == 2
+    assert {t["state"] for t in done.json["tenants"]} == {"done"}
+
+
+def test_only_the_platform_admin_starts_or_follows_a_run(api: ApiClient, tenants: Tenants) -> None:
+    world = _two_dirty_tenants(api, tenants)
+    run_id = api.post("/v1/admin/jobs/rollup", key=tenants.admin_key).json["run_id"]
+    for key in (world["grobogan"].admin, world["grobogan"].operator, world["pati"].viewer):
+        started = api.post("/v1/admin/jobs/rollup", key=key)
+        assert (started.status, started.error_code) == (403, "forbidden")
+        progress = api.get(f"/v1/admin/jobs/rollup/runs/{run_id}", key=key)
+        assert (progress.status, progress.error_code) == (403, "forbidden")
+
+
+def test_an_unknown_run_is_404_in_the_error_shape(api: ApiClient, tenants: Tenants) -> None:
+    missing = api.get("/v1/admin/jobs/rollup/runs/20261101T000000-00000000", key=tenants.admin_key)
+    assert (missing.status, missing.error_code) == (404, "not_found")
+    assert set(missing.json) >= {"error"}

@@ -1,0 +1,268 @@
+"""The rollup fanned out over moto's SQS: a plan, one message per tenant, the worker function, and the
+national step once, through redelivery, crashes, a poison tenant, overlapping runs and a rebuild."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from chalicelib import areas, aws_clients
+from chalicelib.config import get_settings
+from chalicelib.jobs.rollup_worker import roll_queued_tenants
+from chalicelib.queues import rollup_queue_url
+from chalicelib.repositories import changes, jobs
+from chalicelib.repositories.aggregates import FigureStore
+from chalicelib.services import rollup, rollup_runs
+from devstack.queue_workers import drain, poll_once, sqs_event
+from tests.faults import Crash
+from tests.rollup_oracle import stored_aggregates
+from tests.support import rollup_world as bench
+from tests.support.rollup_queue import fail_tenant
+
+TENANTS = ("11.08", "32.01", "33.15")
+POISON = "32.01"
+
+
+def _villages(tenant: str) -> list[str]:
+    return list(areas.children(areas.children(tenant)[0])[:3])
+
+
+VILLAGES = [v for tenant in TENANTS for v in _villages(tenant)]
+
+
+def _post(count: int, seed: int, days: tuple[int, int] = (1, 27)) -> None:
+    bench.store_reports(bench.make_reports(random.Random(seed), VILLAGES, count, days))
+
+
+@pytest.fixture
+def world(aws: None) -> Iterator[None]:
+    """Three tenants in three provinces, their villages registered and a month of reports."""
+    bench.add_tenants(list(TENANTS))
+    bench.register_villages(VILLAGES)
+    _post(36, seed=1)
+    yield
+
+
+def _plan() -> rollup_runs.RollupRun:
+    return rollup_runs.plan(now=bench.NOW, settle_seconds=0)
+
+
+def _drain() -> None:
+    drain(roll_queued_tenants)
+
+
+def _run(run_id: str) -> rollup_runs.RollupRun:
+    run = rollup_runs.progress(run_id)
+    assert run is not None
+    return run
+
+
+def _serial_rebuild() -> dict[tuple[str, str], dict[str, Any]]:
+    rollup.rebuild(now=bench.NOW)
+    return stored_aggregates()
+
+
+def _queue_depth(name: str) -> int:
+    sqs = aws_clients.sqs()
+    url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    )["Attributes"]
+    return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+
+
+def _dlq_bodies() -> list[dict[str, Any]]:
+    sqs = aws_clients.sqs()
+    url = sqs.get_queue_url(QueueName=get_settings().rollup_dlq_name)["QueueUrl"]
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    return [json.loads(m["Body"]) for m in messages]
+
+
+# The regencies and provinces without the poison tenant: their figures are whole without it.
+HEALTHY = {"11.08", "33.15", "11", "33"}
+
+
+def _scope(key: tuple[str, str]) -> str:
+    """The regency a tenant's figure item belongs to, or the province (or nation) of a national one."""
+    return key[1] if key[0].startswith("ID#") else key[0].split("#")[0]
+
+
+def test_a_run_only_plans_one_message_per_dirty_tenant_and_the_workers_give_the_serial_figures(world: None) -> None:
+    run = _plan()
+    assert run.tenants == set(TENANTS) and not run.done and run.national_at is None
+    assert _queue_depth(get_settings().rollup_queue_name) == len(TENANTS)
+    assert stored_aggregates() == {}  # planning rolled nothing up
+
+    _drain()
+
+    done = _run(run.run_id)
+    assert done.done == set(TENANTS) and not done.failed and done.settled
+    assert done.national_at is not None and done.villages == len(VILLAGES)
+    assert changes.pending() == [] and changes.national_feed().pending() == []
+    last = jobs.last_job_run(rollup.JOB)
+    assert last is not None and last[1]["run_id"] == run.run_id
+    fanned_out = stored_aggregates()
+    assert fanned_out == _serial_rebuild()
+
+
+def test_a_message_delivered_twice_counts_its_tenant_once_and_leaves_the_figures_unchanged(world: None) -> None:
+    run = _plan()
+    sqs, url = aws_clients.sqs(), rollup_queue_url()
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1, AttributeNames=["All"])["Messages"]
+    event = sqs_event(messages, queue_arn="arn:aws:sqs:ap-southeast-3:123456789012:q", region="ap-southeast-3")
+    assert roll_queued_tenants(event, None) == {"batchItemFailures": []}
+    once = _run(run.run_id)
+    assert roll_queued_tenants(event, None) == {"batchItemFailures": []}  # at least once: again
+    assert _run(run.run_id) == once
+    sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=messages[0]["ReceiptHandle"], VisibilityTimeout=0)
+
+    _drain()  # the same message comes back a third time, with the others
+
+    done = _run(run.run_id)
+    assert done.done == set(TENANTS) and done.villages == len(VILLAGES)
+    assert stored_aggregates() == _serial_rebuild()
+
+
+def test_a_worker_that_crashes_mid_tenant_leaves_its_message_to_come_back_and_the_run_completes(
+    world: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sqs, url = aws_clients.sqs(), rollup_queue_url()
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "0"})  # back at once after a crash
+    run = _plan()
+    original = FigureStore.write
+
+    def dies_after_half(self: FigureStore, items: Any, *, now: Any, stored: Any = None) -> int:
+        original(self, dict(list(items.items())[: len(items) // 2]), now=now, stored=stored)
+        raise Crash("the function was killed mid-tenant")
+
+    with monkeypatch.context() as crashing:
+        crashing.setattr(FigureStore, "write", dies_after_half)
+        with pytest.raises(Crash):
+            poll_once(roll_queued_tenants)
+    crashed = _run(run.run_id)
+    assert not crashed.done and not crashed.failed  # nothing counted: its markers are all still there
+    assert {m.tenant_id for m in changes.pending()} == set(TENANTS)
+
+    _drain()
+
+    done = _run(run.run_id)
+    assert done.done == set(TENANTS) and done.national_at is not None
+    assert stored_aggregates() == _serial_rebuild()
+
+
+def test_a_poison_tenant_is_parked_in_the_dead_letter_queue_with_its_markers_while_the_others_are_national(
+    world: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as poisoned:
+        fail_tenant(poisoned, POISON)
+        run = _plan()
+        _drain()
+
+    done = _run(run.run_id)
+    assert done.done == set(TENANTS) - {POISON} and done.failed == {POISON}
+    assert done.national_at is not None  # the run still finished for the others
+    assert [(body["run"], body["tenant"]) for body in _dlq_bodies()] == [(run.run_id, POISON)]
+    assert _queue_depth(get_settings().rollup_queue_name) == 0
+    assert {m.tenant_id for m in changes.pending()} == {POISON}  # kept for the next run
+    last = jobs.last_job_run(rollup.JOB)
+    assert last is not None and last[1]["tenants_failed"] == [POISON]
+    assert not any(_scope(key) == POISON or _scope(key) == "32" for key in stored_aggregates())
+    healthy = {key: values for key, values in stored_aggregates().items() if _scope(key) in HEALTHY}
+    assert healthy == {key: values for key, values in _serial_rebuild().items() if _scope(key) in HEALTHY}
+
+
+def test_two_overlapping_runs_both_finish_and_give_the_figures_of_a_rebuild(world: None) -> None:
+    first = _plan()
+    poll_once(roll_queued_tenants)  # one tenant of the first run done
+    _post(30, seed=2, days=(28, 28))  # more reports meanwhile
+    second = _plan()  # every tenant again: the first run's messages are still queued
+
+    _drain()
+
+    assert _run(first.run_id).national_at is not None
+    assert _run(second.run_id).national_at is not None
+    assert _run(second.run_id).done == set(TENANTS)
+    assert changes.pending() == [] and changes.national_feed().pending() == []
+    assert stored_aggregates() == _serial_rebuild()
+
+
+def test_incremental_runs_through_the_queue_equal_a_rebuild_through_the_queue_and_the_serial_one(
+    world: None,
+) -> None:
+    _plan()
+    _drain()
+    _post(25, seed=3, days=(28, 28))
+    incremental_run = _plan()
+    assert incremental_run.tenants == set(TENANTS)
+    _drain()
+    incremental = stored_aggregates()
+
+    rebuild = rollup_runs.plan_rebuild(now=bench.NOW)
+    assert rebuild.kind == "rebuild" and rebuild.tenants == set(TENANTS)
+    _drain()
+
+    assert _run(rebuild.run_id).national_at is not None
+    assert stored_aggregates() == incremental
+    assert _serial_rebuild() == incremental
+
+
+def test_a_run_with_nothing_pending_runs_its_national_step_at_once(aws: None) -> None:
+    run = _plan()
+    assert run.tenants == set() and run.national_at is not None
+    assert _queue_depth(get_settings().rollup_queue_name) == 0
+
+
+def test_a_message_that_is_not_a_rollup_message_fails_alone(world: None) -> None:
+    run = _plan()
+    sqs, url = aws_clients.sqs(), rollup_queue_url()
+    sqs.send_message(QueueUrl=url, MessageBody="not json")
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"])["Messages"]
+    event = sqs_event(messages, queue_arn="arn:aws:sqs:ap-southeast-3:123456789012:q", region="ap-southeast-3")
+
+    answer = roll_queued_tenants(event, None)
+
+    bad = [m["MessageId"] for m in messages if m["Body"] == "not json"]
+    assert answer == {"batchItemFailures": [{"itemIdentifier": bad[0]}]}
+    assert _run(run.run_id).done == {json.loads(m["Body"])["tenant"] for m in messages if m["Body"] != "not json"}
+
+
+def test_a_busy_lease_at_the_national_step_fails_the_last_message_and_its_retry_finishes_the_run(world: None) -> None:
+    run = _plan()
+    assert jobs.acquire_lease(rollup.JOB, holder="another", now=bench.NOW.now(bench.NOW.tzinfo), seconds=60)
+    drain_all = [poll_once(roll_queued_tenants, retry_now=True) for _ in TENANTS]
+    assert [p.failed for p in drain_all] == [0, 0, 1]  # the last tenant's worker met the lease
+    assert _run(run.run_id).settled and _run(run.run_id).national_at is None
+    jobs.release_lease(rollup.JOB, holder="another")
+
+    _drain()
+
+    assert _run(run.run_id).national_at is not None
+
+
+class _Context:
+    """A Lambda context with 20 s left."""
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 20_000
+
+
+def test_the_national_step_leases_the_rollup_for_no_longer_than_the_worker_has_left(
+    world: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.clock import utcnow
+
+    _plan()
+    monkeypatch.setattr(jobs, "release_lease", lambda name, holder: None)  # killed before it gives it back
+    sqs, url = aws_clients.sqs(), rollup_queue_url()
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"])["Messages"]
+    event = sqs_event(messages, queue_arn="arn:aws:sqs:ap-southeast-3:123456789012:q", region="ap-southeast-3")
+
+    assert roll_queued_tenants(event, _Context()) == {"batchItemFailures": []}
+
+    lease = jobs.JobLease.get("lease", rollup.JOB, consistent_read=True)
+    assert lease.expires_at <= utcnow() + dt.timedelta(seconds=21)  # the function's 20 s, not 900
