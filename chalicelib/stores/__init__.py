@@ -21,6 +21,7 @@ from chalicelib.stores.ports import PeriodStore, ReviewRuleStore, TenantStore, V
 from chalicelib.stores.reports import InstanceStore, ReportIdScan, ReportStore
 from chalicelib.stores.rollup import (
     ApprovalDirectory,
+    DirtyTenants,
     FeedPort,
     FigurePort,
     JobRunPort,
@@ -34,6 +35,7 @@ from chalicelib.stores.rollup import (
 __all__ = [
     "ApplicationStore",
     "ApprovalDirectory",
+    "DirtyTenants",
     "FeedPort",
     "FigurePort",
     "IdempotencyStore",
@@ -81,13 +83,13 @@ class TenantStores:
 
 def _dynamodb(tenant_id: str) -> TenantStores:
     from chalicelib.repositories.aggregates import tenant_figures
-    from chalicelib.repositories.changes import feed
     from chalicelib.repositories.idempotency import PowertoolsIdempotency
     from chalicelib.repositories.instances import InstanceRepository
     from chalicelib.repositories.keys import KeyRepository
     from chalicelib.repositories.periods import PeriodRepository
     from chalicelib.repositories.reports import ReportRepository
     from chalicelib.repositories.review_rules import ReviewRulesRepository
+    from chalicelib.repositories.rollup_feeds import TenantFeed
     from chalicelib.repositories.rollup_inputs import RunInputReader
     from chalicelib.repositories.rollup_problems import TenantProblems
     from chalicelib.repositories.villages import VillageRepository
@@ -99,7 +101,7 @@ def _dynamodb(tenant_id: str) -> TenantStores:
         periods=PeriodRepository(tenant_id=tenant_id),
         review_rules=ReviewRulesRepository(tenant_id=tenant_id),
         reports=ReportRepository(tenant_id=tenant_id),
-        changes=feed(tenant_id),
+        changes=TenantFeed(tenant_id),
         instances=InstanceRepository(tenant_id=tenant_id),
         keys=KeyRepository(owner=tenant_id),
         figures=figures,
@@ -120,6 +122,7 @@ class PlatformStores:
     rate_limits: RateLimitStore
     national_figures: FigurePort  # regencies, provinces and the nation
     national_feed: NationalFeedPort  # the national step's dirty (period, province) pairs
+    tenant_feeds: DirtyTenants  # every tenant's dirty months at once
     lease: LeasePort  # one run of a job at a time
     job_runs: JobRunPort  # the last successful run of each job
     rollup_problems: ProblemDirectory  # every tenant's rollup problems
@@ -128,11 +131,11 @@ class PlatformStores:
 
 def _dynamodb_platform() -> PlatformStores:
     from chalicelib.repositories.aggregates import national_figures
-    from chalicelib.repositories.changes import national_feed
     from chalicelib.repositories.jobs import JobLeases, JobRuns
     from chalicelib.repositories.keys import KeyDirectoryRepository
     from chalicelib.repositories.rate_limits import RateLimitRepository
     from chalicelib.repositories.reports import ReportIds
+    from chalicelib.repositories.rollup_feeds import NationFeed, TenantFeeds
     from chalicelib.repositories.rollup_inputs import RegencyApprovals
     from chalicelib.repositories.rollup_problems import ProblemRecords
     from chalicelib.repositories.signups import ApplicationRepository
@@ -145,7 +148,8 @@ def _dynamodb_platform() -> PlatformStores:
         applications=ApplicationRepository(),
         rate_limits=RateLimitRepository(),
         national_figures=national_figures(),
-        national_feed=national_feed(),
+        national_feed=NationFeed(),
+        tenant_feeds=TenantFeeds(),
         lease=JobLeases(),
         job_runs=JobRuns(),
         rollup_problems=ProblemRecords(),

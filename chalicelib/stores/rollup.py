@@ -1,6 +1,7 @@
 """The rollup's stores: the figures (bound to a tenant or to the national levels), a tenant's change
-feed and the national step's feed, what a tenant's part of a run reads first, the problems it could
-not count, the regencies' approvals, and the jobs' lease and records of their runs."""
+feed, the national step's feed and every tenant's dirty months, what a tenant's part of a run reads
+first, the problems it could not count, the regencies' approvals, and the jobs' lease and records of
+their runs."""
 
 from __future__ import annotations
 
@@ -60,6 +61,11 @@ class FeedPort(Protocol):
         """The tenant's dirty months with their scopes (a scope's token is the feed's business)."""
         ...
 
+    def clear(self, marker: Marker, scopes: Iterable[str]) -> int:
+        """Remove processed scopes of a marker read from this feed, unless marked again since it was
+        read (then the scope stays dirty); how many were removed. ValueError for another feed's marker."""
+        ...
+
 
 class NationalFeedPort(Protocol):
     """The national step's feed: (period, province) pairs whose regency figures changed."""
@@ -70,6 +76,18 @@ class NationalFeedPort(Protocol):
 
     def pending(self) -> list[Marker]:
         """The dirty periods, each with its dirty provinces as scopes."""
+        ...
+
+    def clear(self, marker: Marker, scopes: Iterable[str]) -> int:
+        """Remove processed provinces of a marker read from this feed, as `FeedPort.clear` does."""
+        ...
+
+
+class DirtyTenants(Protocol):
+    """Every tenant's change feed at once: where a rollup run starts."""
+
+    def pending(self) -> list[Marker]:
+        """Every tenant's dirty months with their scopes, in one read (the national feed's are not)."""
         ...
 
 

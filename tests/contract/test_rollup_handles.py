@@ -12,11 +12,11 @@ import pytest
 
 from chalicelib.domain.approvals import MonthApproval, PeriodAction, PeriodEvent, PeriodSettings, PeriodState
 from chalicelib.domain.rollup_plan import STOCK, FigureKey
-from chalicelib.domain.villages import Village
 from chalicelib.errors import MalformedRequestError
 from chalicelib.stores import PlatformStores, TenantStores, for_tenant, platform
 from chalicelib.stores.idempotency import IdempotencyInProgressError, IdempotencyKeyReusedError
 from chalicelib.stores.rollup import Problem
+from tests.contract.test_village_store import _village
 from tests.fakes.stores import MemoryStores
 
 A, B = "33.15", "33.22"
@@ -37,19 +37,6 @@ def world(request: pytest.FixtureRequest) -> World:
         return World(for_tenant, platform)
     memory = MemoryStores()
     return World(memory.for_tenant, memory.platform)
-
-
-def _village(code: str, tenant: str = A) -> Village:
-    return Village(
-        tenant_id=tenant,
-        village_code=code,
-        library_name="Perpusdes",
-        joined_year=2024,
-        cohort=None,
-        created_at=NOW,
-        updated_at=NOW,
-        joined_on=dt.date(2024, 3, 1),
-    )
 
 
 def _problem(village: str, submission: str | None, tenant: str = A, *, runs: int = 1) -> Problem:
@@ -74,6 +61,51 @@ def test_the_national_feed_holds_provinces_by_period_apart_from_every_tenant_s_f
 
     assert {m.month: set(m.scopes) for m in national.pending()} == {"2026-11": {"33", "35"}, "2026-Q4": {"33"}}
     assert [(m.month, set(m.scopes)) for m in world.tenant(A).changes.pending()] == [("2026-11", {f"{A}.01.2001"})]
+
+
+def test_clearing_removes_the_processed_scopes_but_keeps_one_marked_again_since_it_was_read(world: World) -> None:
+    feed = world.tenant(A).changes
+    feed.mark([("2026-11", f"{A}.01.2001"), ("2026-11", f"{A}.01.2002"), ("2026-11", f"{A}.01.2003")], now=NOW)
+    (read,) = feed.pending()
+    feed.mark([("2026-11", f"{A}.01.2002")], now=NOW)  # a change arrives while the run computes
+
+    assert feed.clear(read, [f"{A}.01.2001", f"{A}.01.2002"]) == 1
+
+    assert [(m.month, set(m.scopes)) for m in feed.pending()] == [("2026-11", {f"{A}.01.2002", f"{A}.01.2003"})]
+    (left,) = feed.pending()
+    assert feed.clear(left, left.scopes) == 2
+    assert feed.pending() == [], "a month with no scope left is no longer dirty"
+
+
+def test_a_feed_refuses_to_clear_another_feed_s_marker(world: World) -> None:
+    world.tenant(B).changes.mark([("2026-11", f"{B}.01.2001")], now=NOW)
+    world.platform().national_feed.mark("33", ["2026-11"], now=NOW)
+    (pati,) = world.tenant(B).changes.pending()
+    (national,) = world.platform().national_feed.pending()
+
+    with pytest.raises(ValueError):
+        world.tenant(A).changes.clear(pati, pati.scopes)
+    with pytest.raises(ValueError):
+        world.tenant(A).changes.clear(national, national.scopes)
+    with pytest.raises(ValueError):
+        world.platform().national_feed.clear(pati, pati.scopes)
+    assert world.platform().national_feed.clear(national, national.scopes) == 1
+    assert world.platform().national_feed.pending() == []
+    assert len(world.tenant(B).changes.pending()) == 1
+
+
+def test_every_tenant_s_dirty_months_are_read_at_once_without_the_national_feed_s(world: World) -> None:
+    world.tenant(A).changes.mark([("2026-11", f"{A}.01.2001"), ("2026-10", "regency")], now=NOW)
+    world.tenant(B).changes.mark([("2026-11", f"{B}.01.2001")], now=NOW)
+    world.platform().national_feed.mark("33", ["2026-11"], now=NOW)
+
+    dirty = world.platform().tenant_feeds.pending()
+
+    assert sorted((m.tenant_id, m.month, tuple(m.scopes)) for m in dirty) == [
+        (A, "2026-10", ("regency",)),
+        (A, "2026-11", (f"{A}.01.2001",)),
+        (B, "2026-11", (f"{B}.01.2001",)),
+    ]
 
 
 def test_a_job_s_last_run_is_the_one_recorded_last(world: World) -> None:

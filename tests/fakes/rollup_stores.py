@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ class MemoryTables:
     by job, problems by their item's key, idempotency records by (tenant, operation, key)."""
 
     figures: dict[FigureKey, Stored] = field(default_factory=dict)
-    markers: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    markers: dict[tuple[str, str], dict[str, str]] = field(default_factory=lambda: defaultdict(dict))  # scope: token
     leases: dict[str, tuple[str, dt.datetime]] = field(default_factory=dict)
     runs: dict[str, tuple[dt.datetime, dict[str, Any]]] = field(default_factory=dict)
     problems: dict[str, Problem] = field(default_factory=dict)
@@ -95,16 +96,38 @@ class MemoryFeed:
         for month, scope in changes:
             by_month[month].add(scope)
         for month, scopes in by_month.items():
-            self.tables.markers[(self.tenant_id, month)] |= scopes
+            token = secrets.token_hex(8)  # a fresh one per write: a scope marked again stays dirty
+            self.tables.markers[(self.tenant_id, month)] |= dict.fromkeys(scopes, token)
         return sum(-(-len(scopes) // 100) for scopes in by_month.values())
 
     def pending(self) -> list[Marker]:
         """The tenant's dirty months with their scopes."""
-        return [
-            Marker(t, m, {scope: "" for scope in s}, None)
-            for (t, m), s in sorted(self.tables.markers.items())
-            if t == self.tenant_id and s
-        ]
+        return _pending(self.tables, lambda owner: owner == self.tenant_id)
+
+    def clear(self, marker: Marker, scopes: Iterable[str]) -> int:
+        if marker.tenant_id != self.tenant_id:
+            raise ValueError(f"a marker of {marker.tenant_id} is not this feed's")
+        held = self.tables.markers.get((marker.tenant_id, marker.month), {})
+        unchanged = [s for s in set(scopes) if s in held and held[s] == marker.scopes.get(s)]
+        for scope in unchanged:
+            del held[scope]
+        return len(unchanged)
+
+
+def _pending(tables: MemoryTables, owned: Callable[[str], bool]) -> list[Marker]:
+    return [
+        Marker(t, m, dict(scopes), None) for (t, m), scopes in sorted(tables.markers.items()) if owned(t) and scopes
+    ]
+
+
+@dataclass
+class MemoryTenantFeeds:
+    """Every tenant's dirty months over MemoryTables."""
+
+    tables: MemoryTables
+
+    def pending(self) -> list[Marker]:
+        return _pending(self.tables, lambda owner: owner != NATION)
 
 
 @dataclass
@@ -136,6 +159,9 @@ class MemoryNationalFeed:
 
     def pending(self) -> list[Marker]:
         return MemoryFeed(self.tables, NATION).pending()
+
+    def clear(self, marker: Marker, scopes: Iterable[str]) -> int:
+        return MemoryFeed(self.tables, NATION).clear(marker, scopes)
 
 
 @dataclass

@@ -40,6 +40,7 @@ from tests.fakes.rollup_stores import (
     MemoryProblems,
     MemoryRunInputs,
     MemoryTables,
+    MemoryTenantFeeds,
 )
 
 
@@ -250,6 +251,7 @@ class MemoryStores:
             rate_limits=MemoryRateLimits(self._access),
             national_figures=MemoryFigures(self.tables),
             national_feed=MemoryNationalFeed(self.tables),
+            tenant_feeds=MemoryTenantFeeds(self.tables),
             lease=MemoryLease(self.tables),
             job_runs=MemoryJobRuns(self.tables),
             rollup_problems=MemoryProblemDirectory(self.tables),

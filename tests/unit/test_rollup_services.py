@@ -14,7 +14,6 @@ from chalicelib.domain.periods import Period
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.reports import Report, ReportContent, ReportType
 from chalicelib.domain.rollup_plan import STOCK, FigureKey
-from chalicelib.domain.villages import Village
 from chalicelib.errors import ConflictError, InvalidInputError, PermissionDeniedError, ServiceUnavailableError
 from chalicelib.services import idempotency, indicators, rollup_problems
 from chalicelib.services.approval_state import approval_blocks
@@ -22,6 +21,7 @@ from chalicelib.services.rollup import RollupSummary
 from chalicelib.services.rollup_tenant import roll_tenant
 from chalicelib.stores.idempotency import ResultNotSavedError
 from chalicelib.stores.rollup import Problem
+from tests.contract.test_village_store import _village
 from tests.fakes.stores import MemoryStores
 
 GROBOGAN, PATI = "33.15", "33.18"
@@ -30,19 +30,6 @@ NOW = dt.datetime(2026, 11, 20, 3, tzinfo=dt.UTC)
 ADMIN = Principal(key_id="admin", role=Role.DISTRICT_ADMIN, tenant_id=GROBOGAN)
 PLATFORM = Principal(key_id="root", role=Role.PLATFORM_ADMIN)
 NATIONAL = Principal(key_id="nv", role=Role.NATIONAL_VIEWER)
-
-
-def _village(code: str) -> Village:
-    return Village(
-        tenant_id=GROBOGAN,
-        village_code=code,
-        library_name="Perpusdes",
-        joined_year=2024,
-        cohort=None,
-        created_at=NOW,
-        updated_at=NOW,
-        joined_on=dt.date(2024, 3, 1),
-    )
 
 
 def _report(submission_id: str, visitors: Any, village: str = V1) -> Report:
@@ -113,16 +100,14 @@ def test_a_village_whose_computation_fails_is_recorded_and_the_others_are_still_
     for code in (V1, V2):
         stores.villages.add(_village(code))
     stores.changes.mark([("2026-11", V1), ("2026-11", V2)])
-    from chalicelib.services import rollup_tenant
-
-    original = rollup_tenant.compute_village
+    from chalicelib.services.rollup_village import compute_village as original
 
     def failing_for_v1(sources: Any, code: str, *args: Any, **kwargs: Any) -> Any:
         if code == V1:
             raise RuntimeError("unexpected")
         return original(sources, code, *args, **kwargs)
 
-    monkeypatch.setattr(rollup_tenant, "compute_village", failing_for_v1)
+    monkeypatch.setattr("chalicelib.services.rollup_tenant.compute_village", failing_for_v1)
     summary = _roll(world)
 
     assert summary.villages_failed == 1

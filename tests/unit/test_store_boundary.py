@@ -22,6 +22,7 @@ PORTED = {
     "chalicelib.repositories.rollup_problems",
     "chalicelib.repositories.rollup_inputs",
     "chalicelib.repositories.idempotency",
+    "chalicelib.repositories.rollup_feeds",
 }
 # Not rewired yet: the rollup's run itself, being restructured for a queue fan-out (its ports are in
 # chalicelib/stores/rollup.py, on the handles).
