@@ -23,6 +23,7 @@ from pynamodb.models import Model
 from chalicelib.domain.rollup_plan import NATION, FigureKey, is_national, of_tenant
 from chalicelib.errors import ServiceUnavailableError, is_throttling
 from chalicelib.repositories.base import BATCH_ROUNDS, backoff, batch_get, table_meta
+from chalicelib.stores.rollup import Stored
 from chalicelib.tables import AGGREGATES
 
 __all__ = ["FigureKey", "FigureStore", "NationalFigures", "Stored", "TenantFigures"]
@@ -38,12 +39,6 @@ class AggregateRecord(Model):
     sk = UnicodeAttribute(range_key=True)
     values = JSONAttribute()
     computed_at = UTCDateTimeAttribute()
-
-
-class Stored(dict[str, Any]):
-    """Figures as stored, with the time they were computed."""
-
-    computed_at: dt.datetime | None = None
 
 
 class FigureStore:

@@ -100,7 +100,7 @@ def batch_get(model: type[M], keys: Iterable[tuple[str, str]], *, consistent_rea
     resends them at once and without end, so a table that keeps leaving keys unread would hold the
     request until its Lambda times out. Raises ServiceUnavailableError (503, retry) when keys are
     still unread after the last round; absent keys are simply not returned."""
-    return [item for item in batch_get_tables({model: keys}, consistent_read=consistent_read)[model]]
+    return batch_get_tables({model: keys}, consistent_read=consistent_read)[model]
 
 
 def batch_get_tables(

@@ -1,10 +1,12 @@
 """Jobs' own records: the last successful run of each job, and the lease that lets one run at a time.
 
-They live in the changes table (one small item each), beside the feed the jobs read.
+They live in the changes table (one small item each), beside the feed the jobs read. `JobRuns` and
+`JobLeases` are the ports (chalicelib/stores/rollup.py) over the functions below.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,9 +28,9 @@ class JobRun(Model):
     summary = JSONAttribute(null=True)
 
 
-def record_job_run(name: str, *, finished_at: datetime, summary: dict[str, Any]) -> None:
+def record_job_run(name: str, *, finished_at: datetime, summary: Mapping[str, Any]) -> None:
     """Remember a job's last successful run."""
-    JobRun("job", name, finished_at=finished_at, summary=summary).save()
+    JobRun("job", name, finished_at=finished_at, summary=dict(summary)).save()
 
 
 def last_job_run(name: str) -> tuple[datetime, dict[str, Any]] | None:
@@ -60,3 +62,27 @@ def acquire_lease(name: str, *, holder: str, now: datetime, seconds: float) -> b
 def release_lease(name: str, *, holder: str) -> None:
     """Give the lease back (only if `holder` still has it)."""
     condition_held(lambda: JobLease("lease", name).delete(condition=JobLease.holder == holder))
+
+
+class JobRuns:
+    """The last successful run of each job (the JobRunPort)."""
+
+    def last_run(self, name: str) -> tuple[datetime, dict[str, Any]] | None:
+        """When the job last succeeded, and its summary."""
+        return last_job_run(name)
+
+    def record_run(self, name: str, *, finished_at: datetime, summary: Mapping[str, Any]) -> None:
+        """Remember a job's last successful run."""
+        record_job_run(name, finished_at=finished_at, summary=summary)
+
+
+class JobLeases:
+    """The jobs' leases (the LeasePort)."""
+
+    def acquire_lease(self, name: str, *, holder: str, now: datetime, seconds: float) -> bool:
+        """Take the job's lease if it is free or its holder's time is up; whether it was taken."""
+        return acquire_lease(name, holder=holder, now=now, seconds=seconds)
+
+    def release_lease(self, name: str, *, holder: str) -> None:
+        """Give the lease back, if `holder` still has it."""
+        release_lease(name, holder=holder)

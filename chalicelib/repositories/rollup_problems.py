@@ -9,7 +9,6 @@ village computed, loses its item.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,7 +17,10 @@ from pynamodb.models import Model
 
 from chalicelib.errors import MalformedRequestError
 from chalicelib.repositories.base import decode_cursor, encode_cursor, table_meta
+from chalicelib.stores.rollup import Problem
 from chalicelib.tables import CHANGES
+
+__all__ = ["Problem", "ProblemRecords", "TenantProblems", "count", "of_tenant", "page", "problem_key"]
 
 _PARTITION = "rollup-problem"
 VILLAGE_WIDE = "-"  # the submission id of a problem that is no single report's
@@ -36,24 +38,6 @@ class ProblemRecord(Model):
     first_seen_at = UTCDateTimeAttribute()
     last_seen_at = UTCDateTimeAttribute()
     runs = NumberAttribute(default=1)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A report (or a village) the rollup could not count, and why."""
-
-    tenant_id: str
-    village_code: str
-    submission_id: str | None  # None: the village's computation failed, not one report
-    error: str  # the exception's type
-    message: str
-    first_seen_at: dt.datetime
-    last_seen_at: dt.datetime
-    runs: int = 1
-
-    @property
-    def sort_key(self) -> str:
-        return problem_key(self.tenant_id, self.village_code, self.submission_id)
 
 
 def problem_key(tenant_id: str, village_code: str, submission_id: str | None) -> str:
@@ -88,7 +72,7 @@ def save(problems: Iterable[Problem]) -> None:
             batch.save(
                 ProblemRecord(
                     _PARTITION,
-                    p.sort_key,
+                    problem_key(p.tenant_id, p.village_code, p.submission_id),
                     error=p.error,
                     message=p.message[:500],
                     first_seen_at=p.first_seen_at,
@@ -120,3 +104,42 @@ def page(*, tenant_id: str | None, limit: int, cursor: str | None) -> tuple[list
 def count() -> int:
     """How many problems are recorded, over every tenant (the rollup's metric)."""
     return ProblemRecord.count(_PARTITION, consistent_read=True)
+
+
+@dataclass(frozen=True)
+class TenantProblems:
+    """One tenant's problems (the ProblemPort): the sort keys of another tenant are never named."""
+
+    tenant_id: str
+
+    def recorded(self) -> list[Problem]:
+        """Every problem of the tenant, in village and report order."""
+        known = of_tenant(self.tenant_id)
+        return [known[key] for key in sorted(known)]
+
+    def save(self, problems: Iterable[Problem]) -> None:
+        """Store problems of this tenant."""
+        problems = list(problems)
+        if any(p.tenant_id != self.tenant_id for p in problems):
+            raise ValueError(f"a problem of another tenant than {self.tenant_id}")
+        save(problems)
+
+    def remove(self, items: Iterable[tuple[str, str | None]]) -> None:
+        """Forget the problems of these (village, report or None) items."""
+        remove(problem_key(self.tenant_id, village, submission) for village, submission in items)
+
+    def page(self, *, limit: int, cursor: str | None) -> tuple[list[Problem], str | None]:
+        """One page of the tenant's problems."""
+        return page(tenant_id=self.tenant_id, limit=limit, cursor=cursor)
+
+
+class ProblemRecords:
+    """Every tenant's problems (the ProblemDirectory)."""
+
+    def page(self, *, tenant_id: str | None, limit: int, cursor: str | None) -> tuple[list[Problem], str | None]:
+        """One page of one tenant's problems or of all."""
+        return page(tenant_id=tenant_id, limit=limit, cursor=cursor)
+
+    def count(self) -> int:
+        """How many problems are recorded."""
+        return count()

@@ -9,8 +9,7 @@ from typing import Any
 from chalicelib.domain.approvals import PeriodState
 from chalicelib.domain.periods import Period
 from chalicelib.domain.rollup_plan import NATION, REGENCY_DIRECT, STOCK
-from chalicelib.repositories.aggregates import national_figures
-from chalicelib.repositories.periods import states_of
+from chalicelib.stores import platform
 
 
 def _share(approved: int, total: int) -> float | None:
@@ -22,7 +21,7 @@ def regencies_approved(regencies: Iterable[str], period: Period) -> dict[str, bo
     when all its months are)."""
     codes = sorted(set(regencies))
     months = [str(m) for m in period.months()]
-    stored = states_of((code, month) for code in codes for month in months)
+    stored = platform().approvals.states((code, month) for code in codes for month in months)
     return {
         code: all((code, month) in stored and stored[(code, month)].state is PeriodState.APPROVED for month in months)
         for code in codes
@@ -37,7 +36,7 @@ def approval_blocks(level: str, codes: Iterable[str], period: Period) -> dict[st
     if level == "regency":
         regencies = set(codes)
     else:
-        stocks = national_figures().read_level("regency", STOCK)
+        stocks = platform().national_figures.read_level("regency", STOCK)
         regencies = {code for code in stocks if code != REGENCY_DIRECT}
     approved = regencies_approved(regencies, period)
     blocks = {}

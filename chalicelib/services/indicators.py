@@ -14,8 +14,9 @@ from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.readings import scope_blocks
 from chalicelib.domain.rollup_plan import NATION, REGENCY_DIRECT, STOCK, FigureKey
 from chalicelib.errors import PermissionDeniedError
-from chalicelib.repositories.aggregates import FigureStore, Stored, national_figures, tenant_figures
 from chalicelib.services.approval_state import approval_blocks
+from chalicelib.stores import FigurePort, for_tenant, platform
+from chalicelib.stores.rollup import Stored
 
 TENANT_LEVELS = ("village", "kecamatan", "regency")
 NATIONAL_LEVELS = ("national", "province", "regency")
@@ -38,7 +39,7 @@ def _name(code: str) -> str:
     return "Indonesia" if code == NATION else (areas.name_of(code) or code)
 
 
-def _read(store: FigureStore, level: str, period: str, only: set[str] | None) -> dict[str, Stored]:
+def _read(store: FigurePort, level: str, period: str, only: set[str] | None) -> dict[str, Stored]:
     if only is not None and len(only) <= 100:
         return {key.code: values for key, values in store.read_keys(FigureKey(level, period, c) for c in only).items()}
     items = store.read_level(level, period)
@@ -57,7 +58,7 @@ def of_cohort(values: Mapping[str, Any] | None, cohort: str | None) -> Mapping[s
 
 
 def assemble(
-    store: FigureStore,
+    store: FigurePort,
     *,
     level: str,
     period: Period,
@@ -94,7 +95,7 @@ def tenant_indicators(*, principal: Principal, period: Period, level: str) -> li
     if principal.role is Role.OPERATOR and level != "village":
         raise PermissionDeniedError("an operator key reads the indicators of its villages (level=village)")
     only = set(principal.villages) if principal.role is Role.OPERATOR else None
-    return assemble(tenant_figures(tenant), level=level, period=period, only=only)
+    return assemble(for_tenant(tenant).figures, level=level, period=period, only=only)
 
 
 def national_indicators(
@@ -112,13 +113,14 @@ def national_indicators(
 
 def national_items(level: str, period: Period, cohort: str | None = None) -> list[IndicatorItem]:
     """A national level's items with their approval blocks (the reads and the export)."""
-    return with_approval(assemble(national_figures(), level=level, period=period, cohort=cohort), level, period)
+    figures = platform().national_figures
+    return with_approval(assemble(figures, level=level, period=period, cohort=cohort), level, period)
 
 
 def cohorts(*, principal: Principal) -> list[tuple[str, int]]:
     """The cohorts the nation's villages belong to, with how many registered villages each has."""
     principal.require(Role.NATIONAL_VIEWER, Role.PLATFORM_ADMIN)
-    stock: Mapping[str, Any] = _read(national_figures(), "national", STOCK, {NATION}).get(NATION) or {}
+    stock: Mapping[str, Any] = _read(platform().national_figures, "national", STOCK, {NATION}).get(NATION) or {}
     by_cohort: Mapping[str, Mapping[str, Any]] = stock.get("by_cohort") or {}
     return [(name, int(values.get("villages_registered", 0))) for name, values in sorted(by_cohort.items())]
 
@@ -142,9 +144,8 @@ def as_public(item: IndicatorItem) -> dict[str, Any]:
 
 def last_rollup_at(*, principal: Principal) -> dt.datetime | None:
     """When the rollup last finished without error (national viewer, platform admin)."""
-    from chalicelib.repositories import jobs
     from chalicelib.services.rollup import JOB
 
     principal.require(Role.NATIONAL_VIEWER, Role.PLATFORM_ADMIN)
-    last = jobs.last_job_run(JOB)
+    last = platform().job_runs.last_run(JOB)
     return last[0] if last else None

@@ -18,18 +18,21 @@ from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.reports import Report
 from chalicelib.errors import PermissionDeniedError, is_throttling
 from chalicelib.observability import logger
-from chalicelib.repositories import rollup_problems as store
-from chalicelib.repositories.rollup_problems import Problem, problem_key
+from chalicelib.stores import for_tenant, platform
+from chalicelib.stores.rollup import Problem, ProblemPort
+
+Item = tuple[str, str | None]  # what a problem is about: (village, report or None for the village)
 
 
 class ProblemLog:
     """The problems of one tenant's part of a run: loaded when it starts, saved when its figures are."""
 
-    def __init__(self, tenant_id: str, *, now: dt.datetime) -> None:
+    def __init__(self, tenant_id: str, *, now: dt.datetime, store: ProblemPort | None = None) -> None:
         self.tenant_id, self.now = tenant_id, now
-        self.known = store.of_tenant(tenant_id)
-        self.found: dict[str, Problem] = {}
-        self.healthy: set[str] = set()  # keys of known problems whose report or village now counts
+        self.store = store if store is not None else for_tenant(tenant_id).problems
+        self.known = {p.item: p for p in self.store.recorded()}
+        self.found: dict[Item, Problem] = {}
+        self.healthy: set[Item] = set()  # known problems whose report or village now counts
 
     def screen(self, village_code: str, reports: Iterable[Report]) -> list[Report]:
         """The reports the indicators can count; each other one is recorded."""
@@ -42,7 +45,7 @@ class ProblemLog:
                 self.failed(village_code, report.submission_id, exc)
                 continue
             countable.append(report)
-            self._healthy(problem_key(self.tenant_id, village_code, report.submission_id))
+            self._healthy((village_code, report.submission_id))
         return countable
 
     def failed(self, village_code: str, submission_id: str | None, exc: Exception) -> None:
@@ -50,7 +53,7 @@ class ProblemLog:
         Throttling is no bad item: it is raised again, to stop the run."""
         if is_throttling(exc):
             raise exc
-        key = problem_key(self.tenant_id, village_code, submission_id)
+        key = village_code, submission_id
         before = self.known.get(key)
         self.found[key] = Problem(
             tenant_id=self.tenant_id,
@@ -70,9 +73,9 @@ class ProblemLog:
 
     def village_done(self, village_code: str) -> None:
         """The village's figures were computed."""
-        self._healthy(problem_key(self.tenant_id, village_code, None))
+        self._healthy((village_code, None))
 
-    def _healthy(self, key: str) -> None:
+    def _healthy(self, key: Item) -> None:
         if key in self.known:
             self.healthy.add(key)
 
@@ -87,10 +90,10 @@ class ProblemLog:
     def save(self) -> None:
         """Store what was found, forget what is solved."""
         if self.found:
-            store.save(self.found.values())
+            self.store.save(self.found.values())
         solved = self.healthy - set(self.found)
         if solved:
-            store.remove(solved)
+            self.store.remove(solved)
 
 
 def list_problems(
@@ -101,8 +104,8 @@ def list_problems(
     if principal.role is Role.DISTRICT_ADMIN:
         if tenant_id not in (None, principal.tenant_id):
             raise PermissionDeniedError("a district admin sees the problems of its own regency only")
-        tenant_id = principal.tenant_id
-    return store.page(tenant_id=tenant_id, limit=limit, cursor=cursor)
+        return for_tenant(principal.tenant).problems.page(limit=limit, cursor=cursor)
+    return platform().rollup_problems.page(tenant_id=tenant_id, limit=limit, cursor=cursor)
 
 
 def as_public(problem: Problem) -> dict[str, object]:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.domain.approvals import PeriodSettings
 from chalicelib.domain.indicators import commitment_figures
 from chalicelib.domain.official_figures import VillageBasis
 from chalicelib.domain.periods import Period, PeriodKind
@@ -27,15 +28,13 @@ from chalicelib.domain.rollup_plan import (
     dirty_scopes,
     periods_of_month,
 )
-from chalicelib.repositories import changes
-from chalicelib.repositories.aggregates import TenantFigures
-from chalicelib.repositories.reports import ReportRepository
-from chalicelib.repositories.rollup_inputs import read_run_inputs
 from chalicelib.services.rollup_problems import ProblemLog
 from chalicelib.services.rollup_village import FactSource, VillageSources, compute_village, sum_months
+from chalicelib.stores import FigurePort, for_tenant
 
 if TYPE_CHECKING:
     from chalicelib.services.rollup import RollupSummary
+    from chalicelib.stores.rollup import Marker
 
 __all__ = ["FactSource", "TenantResult", "roll_tenant"]
 
@@ -51,9 +50,9 @@ class TenantResult:
 
 def roll_tenant(
     tenant_id: str,
-    markers: list[changes.Marker],
+    markers: list[Marker],
     *,
-    store: TenantFigures,
+    store: FigurePort | None = None,
     facts: FactSource,
     now: dt.datetime,
     summary: RollupSummary,
@@ -61,7 +60,8 @@ def roll_tenant(
     resume_village: str = "",
 ) -> TenantResult:
     """Recompute a tenant's dirty villages (until `should_stop`; from `resume_village` round to it, so
-    none waits forever behind villages that keep changing), their kecamatan and the regency.
+    none waits forever behind villages that keep changing), their kecamatan and the regency, into
+    `store` (the tenant's figures; its handle's, `for_tenant(tenant_id).figures`, when not given).
 
     Everything the sums need, what is stored under every key about to be written, the dirty villages'
     registrations and the tenant's settings come in one batch read (100 keys a request, over the three
@@ -69,13 +69,14 @@ def roll_tenant(
     changed recomputes more months, and only their keys are read after."""
     village_months, direct_months = dirty_scopes((m.month, m.scopes) for m in markers)
     direct_periods = {period for month in direct_months for period in periods_of_month(month)}
-    problems = ProblemLog(tenant_id, now=now)
+    stores = for_tenant(tenant_id)
+    store = store if store is not None else stores.figures
+    problems = ProblemLog(tenant_id, now=now, store=stores.problems)
     planned = Touched.of(tenant_id, village_months, direct_periods).keys(village_months)
-    inputs = read_run_inputs(store, village_months, planned)
+    inputs = stores.rollup_inputs.read(village_months, planned)
     villages, stored = inputs.villages, inputs.figures
-    sources = VillageSources(
-        tenant_id, ReportRepository(tenant_id=tenant_id), facts, problems, inputs.settings.deadline_day, now
-    )
+    settings = inputs.settings or PeriodSettings()  # read only when a village is dirty: none needs them else
+    sources = VillageSources(tenant_id, stores.reports, facts, problems, settings.deadline_day, now)
     result = TenantResult(periods={STOCK})
     fresh: dict[FigureKey, dict[str, Any]] = {}  # figures recomputed by this run
     computed_months: dict[str, set[str]] = {}

@@ -32,8 +32,8 @@ from chalicelib.domain.periods import LATEST_DATE, Period, month_key
 from chalicelib.domain.reports import EARLIEST_DATE, Report
 from chalicelib.domain.rollup_plan import STOCK, FigureKey
 from chalicelib.domain.villages import Village
-from chalicelib.repositories.reports import ReportRepository
 from chalicelib.services.rollup_problems import ProblemLog
+from chalicelib.stores import ReportStore
 
 FactSource = Callable[[str, str, dt.date, dt.date], list[TransitionFact]]
 
@@ -43,7 +43,7 @@ class VillageSources:
     """Where a tenant's villages are recomputed from, and with what (one per tenant and run)."""
 
     tenant_id: str
-    reports: ReportRepository
+    reports: ReportStore  # the tenant's: its village-month reads and partnerships
     facts: FactSource
     problems: ProblemLog
     deadline_day: int

@@ -1,9 +1,10 @@
 """The one way a service obtains storage: a handle bound to the principal's tenant.
 
 `for_tenant(tenant_id)` gives the tenant's stores (the ports in `chalicelib.stores.ports`,
-`chalicelib.stores.reports` and the change feed of `chalicelib.stores.rollup`); a service never
-constructs a repository nor names a partition. `platform()` gives the few
-cross-tenant stores that sign-up, authentication and the platform admin's paths use. Handles are
+`chalicelib.stores.reports`, `chalicelib.stores.idempotency` and the rollup's of
+`chalicelib.stores.rollup`); a service never constructs a repository nor names a partition.
+`platform()` gives the few cross-tenant stores that sign-up, authentication, the platform admin's
+paths and the rollup's national step use. Handles are
 made by the bound factories: the PynamoDB repositories unless a test binds others (`bind`, e.g.
 the in-memory twins of tests/fakes) for the duration of a `with` block.
 """
@@ -15,22 +16,44 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from chalicelib.stores.access import ApplicationStore, KeyDirectory, KeyStore, RateLimitStore
+from chalicelib.stores.idempotency import IdempotencyStore
 from chalicelib.stores.ports import PeriodStore, ReviewRuleStore, TenantStore, VillageStore
 from chalicelib.stores.reports import InstanceStore, ReportIdScan, ReportStore
-from chalicelib.stores.rollup import FeedPort
+from chalicelib.stores.rollup import (
+    ApprovalDirectory,
+    DirtyTenants,
+    FeedPort,
+    FigurePort,
+    JobRunPort,
+    LeasePort,
+    NationalFeedPort,
+    ProblemDirectory,
+    ProblemPort,
+    RunInputPort,
+)
 
 __all__ = [
     "ApplicationStore",
+    "ApprovalDirectory",
+    "DirtyTenants",
     "FeedPort",
+    "FigurePort",
+    "IdempotencyStore",
     "InstanceStore",
+    "JobRunPort",
     "KeyDirectory",
     "KeyStore",
+    "LeasePort",
+    "NationalFeedPort",
     "PeriodStore",
     "PlatformStores",
+    "ProblemDirectory",
+    "ProblemPort",
     "RateLimitStore",
     "ReportIdScan",
     "ReportStore",
     "ReviewRuleStore",
+    "RunInputPort",
     "TenantStore",
     "TenantStores",
     "VillageStore",
@@ -52,26 +75,39 @@ class TenantStores:
     changes: FeedPort  # what writers announce before they store a change, and the rollup reads
     instances: InstanceStore
     keys: KeyStore
+    figures: FigurePort  # the regency's villages, kecamatan and its own row of the regency level
+    rollup_inputs: RunInputPort  # what the tenant's part of a rollup run reads first
+    problems: ProblemPort  # what the rollup could not count
+    idempotency: IdempotencyStore
 
 
 def _dynamodb(tenant_id: str) -> TenantStores:
-    from chalicelib.repositories.changes import feed
+    from chalicelib.repositories.aggregates import tenant_figures
+    from chalicelib.repositories.idempotency import PowertoolsIdempotency
     from chalicelib.repositories.instances import InstanceRepository
     from chalicelib.repositories.keys import KeyRepository
     from chalicelib.repositories.periods import PeriodRepository
     from chalicelib.repositories.reports import ReportRepository
     from chalicelib.repositories.review_rules import ReviewRulesRepository
+    from chalicelib.repositories.rollup_feeds import TenantFeed
+    from chalicelib.repositories.rollup_inputs import RunInputReader
+    from chalicelib.repositories.rollup_problems import TenantProblems
     from chalicelib.repositories.villages import VillageRepository
 
+    figures = tenant_figures(tenant_id)
     return TenantStores(
         tenant_id=tenant_id,
         villages=VillageRepository(tenant_id=tenant_id),
         periods=PeriodRepository(tenant_id=tenant_id),
         review_rules=ReviewRulesRepository(tenant_id=tenant_id),
         reports=ReportRepository(tenant_id=tenant_id),
-        changes=feed(tenant_id),
+        changes=TenantFeed(tenant_id),
         instances=InstanceRepository(tenant_id=tenant_id),
         keys=KeyRepository(owner=tenant_id),
+        figures=figures,
+        rollup_inputs=RunInputReader(figures),
+        problems=TenantProblems(tenant_id),
+        idempotency=PowertoolsIdempotency(tenant_id),
     )
 
 
@@ -84,12 +120,24 @@ class PlatformStores:
     keys: KeyDirectory
     applications: ApplicationStore
     rate_limits: RateLimitStore
+    national_figures: FigurePort  # regencies, provinces and the nation
+    national_feed: NationalFeedPort  # the national step's dirty (period, province) pairs
+    tenant_feeds: DirtyTenants  # every tenant's dirty months at once
+    lease: LeasePort  # one run of a job at a time
+    job_runs: JobRunPort  # the last successful run of each job
+    rollup_problems: ProblemDirectory  # every tenant's rollup problems
+    approvals: ApprovalDirectory  # the regencies' approved months
 
 
 def _dynamodb_platform() -> PlatformStores:
+    from chalicelib.repositories.aggregates import national_figures
+    from chalicelib.repositories.jobs import JobLeases, JobRuns
     from chalicelib.repositories.keys import KeyDirectoryRepository
     from chalicelib.repositories.rate_limits import RateLimitRepository
     from chalicelib.repositories.reports import ReportIds
+    from chalicelib.repositories.rollup_feeds import NationFeed, TenantFeeds
+    from chalicelib.repositories.rollup_inputs import RegencyApprovals
+    from chalicelib.repositories.rollup_problems import ProblemRecords
     from chalicelib.repositories.signups import ApplicationRepository
     from chalicelib.repositories.tenants import TenantRepository
 
@@ -99,6 +147,13 @@ def _dynamodb_platform() -> PlatformStores:
         keys=KeyDirectoryRepository(),
         applications=ApplicationRepository(),
         rate_limits=RateLimitRepository(),
+        national_figures=national_figures(),
+        national_feed=NationFeed(),
+        tenant_feeds=TenantFeeds(),
+        lease=JobLeases(),
+        job_runs=JobRuns(),
+        rollup_problems=ProblemRecords(),
+        approvals=RegencyApprovals(),
     )
 
 

@@ -37,10 +37,11 @@ def stores(request: pytest.FixtureRequest) -> Iterator[Stores]:
         )
         return
     request.getfixturevalue("aws")
-    from chalicelib.repositories import changes, jobs
     from chalicelib.repositories.aggregates import national_figures, tenant_figures
+    from chalicelib.repositories.jobs import JobLeases
+    from chalicelib.repositories.rollup_feeds import TenantFeed
 
-    yield Stores(tenant_figures, national_figures, changes.feed, jobs)
+    yield Stores(tenant_figures, national_figures, TenantFeed, JobLeases())
 
 
 def test_figures_written_are_read_back_by_key_and_by_level(stores: Stores) -> None:

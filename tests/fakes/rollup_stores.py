@@ -4,22 +4,35 @@ tests/contract holds them to the behaviour of the PynamoDB ones."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import secrets
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.domain.rollup_plan import FigureKey, is_national, of_tenant
+from chalicelib.domain.approvals import MonthApproval
+from chalicelib.domain.rollup_plan import NATION, FigureKey, is_national, of_tenant
+from chalicelib.errors import MalformedRequestError
+from chalicelib.repositories.base import decode_cursor
 from chalicelib.repositories.changes import Marker
+from chalicelib.stores import PeriodStore, VillageStore
+from chalicelib.stores.idempotency import IdempotencyInProgressError, IdempotencyKeyReusedError
+from chalicelib.stores.rollup import Problem, RunInputs, Stored
+from tests.fakes.access_stores import _page
 
 
 @dataclass
 class MemoryTables:
-    """What the in-memory stores share: figures by key, markers by (tenant, month), leases by name."""
+    """What the in-memory stores share: figures by key, markers by (tenant, month), leases and last runs
+    by job, problems by their item's key, idempotency records by (tenant, operation, key)."""
 
-    figures: dict[FigureKey, dict[str, Any]] = field(default_factory=dict)
-    markers: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    figures: dict[FigureKey, Stored] = field(default_factory=dict)
+    markers: dict[tuple[str, str], dict[str, str]] = field(default_factory=lambda: defaultdict(dict))  # scope: token
     leases: dict[str, tuple[str, dt.datetime]] = field(default_factory=dict)
+    runs: dict[str, tuple[dt.datetime, dict[str, Any]]] = field(default_factory=dict)
+    problems: dict[str, Problem] = field(default_factory=dict)
+    once: dict[tuple[str, str, str], tuple[str, str | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -35,15 +48,15 @@ class MemoryFigures:
             raise ValueError(f"{key} is not a figure of this store")
         return key
 
-    def read_keys(self, keys: Iterable[FigureKey]) -> dict[FigureKey, dict[str, Any]]:
+    def read_keys(self, keys: Iterable[FigureKey]) -> dict[FigureKey, Stored]:
         wanted = [self._check(k) for k in keys]
-        return {k: dict(self.tables.figures[k]) for k in wanted if k in self.tables.figures}
+        return {k: _copy(self.tables.figures[k]) for k in wanted if k in self.tables.figures}
 
-    def read_level(self, level: str, period: str) -> dict[str, dict[str, Any]]:
+    def read_level(self, level: str, period: str) -> dict[str, Stored]:
         own_row = self.tenant_id is not None and level == "regency"
         self._check(FigureKey(level, period, str(self.tenant_id) if own_row else ""))
         return {
-            k.code: dict(v)
+            k.code: _copy(v)
             for k, v in self.tables.figures.items()
             if (k.level, k.period) == (level, period) and self._visible(k)
         }
@@ -58,9 +71,17 @@ class MemoryFigures:
         now: dt.datetime,
         stored: Mapping[FigureKey, Mapping[str, Any]],
     ) -> int:
-        changed = {self._check(k): dict(v) for k, v in items.items() if dict(stored.get(k, {})) != dict(v)}
-        self.tables.figures.update(changed)
+        changed = {self._check(k): v for k, v in items.items() if dict(stored.get(k, {})) != dict(v)}
+        for key, values in changed.items():
+            self.tables.figures[key] = _copy(values, computed_at=now)
         return len(changed)
+
+
+def _copy(values: Mapping[str, Any], *, computed_at: dt.datetime | None = None) -> Stored:
+    """Figures by value (as JSON, as the table keeps them), with when they were computed."""
+    stored = Stored(json.loads(json.dumps(dict(values))))
+    stored.computed_at = computed_at or getattr(values, "computed_at", None)
+    return stored
 
 
 @dataclass
@@ -75,16 +96,38 @@ class MemoryFeed:
         for month, scope in changes:
             by_month[month].add(scope)
         for month, scopes in by_month.items():
-            self.tables.markers[(self.tenant_id, month)] |= scopes
+            token = secrets.token_hex(8)  # a fresh one per write: a scope marked again stays dirty
+            self.tables.markers[(self.tenant_id, month)] |= dict.fromkeys(scopes, token)
         return sum(-(-len(scopes) // 100) for scopes in by_month.values())
 
     def pending(self) -> list[Marker]:
         """The tenant's dirty months with their scopes."""
-        return [
-            Marker(t, m, {scope: "" for scope in s}, None)
-            for (t, m), s in sorted(self.tables.markers.items())
-            if t == self.tenant_id and s
-        ]
+        return _pending(self.tables, lambda owner: owner == self.tenant_id)
+
+    def clear(self, marker: Marker, scopes: Iterable[str]) -> int:
+        if marker.tenant_id != self.tenant_id:
+            raise ValueError(f"a marker of {marker.tenant_id} is not this feed's")
+        held = self.tables.markers.get((marker.tenant_id, marker.month), {})
+        unchanged = [s for s in set(scopes) if s in held and held[s] == marker.scopes.get(s)]
+        for scope in unchanged:
+            del held[scope]
+        return len(unchanged)
+
+
+def _pending(tables: MemoryTables, owned: Callable[[str], bool]) -> list[Marker]:
+    return [
+        Marker(t, m, dict(scopes), None) for (t, m), scopes in sorted(tables.markers.items()) if owned(t) and scopes
+    ]
+
+
+@dataclass
+class MemoryTenantFeeds:
+    """Every tenant's dirty months over MemoryTables."""
+
+    tables: MemoryTables
+
+    def pending(self) -> list[Marker]:
+        return _pending(self.tables, lambda owner: owner != NATION)
 
 
 @dataclass
@@ -103,3 +146,158 @@ class MemoryLease:
     def release_lease(self, name: str, *, holder: str) -> None:
         if self.tables.leases.get(name, ("", dt.datetime.min))[0] == holder:
             del self.tables.leases[name]
+
+
+@dataclass
+class MemoryNationalFeed:
+    """The national step's feed over MemoryTables: the nation's markers, apart from every tenant's."""
+
+    tables: MemoryTables
+
+    def mark(self, province: str, periods: Iterable[str], *, now: dt.datetime | None = None) -> int:
+        return MemoryFeed(self.tables, NATION).mark([(period, province) for period in periods], now=now)
+
+    def pending(self) -> list[Marker]:
+        return MemoryFeed(self.tables, NATION).pending()
+
+    def clear(self, marker: Marker, scopes: Iterable[str]) -> int:
+        return MemoryFeed(self.tables, NATION).clear(marker, scopes)
+
+
+@dataclass
+class MemoryJobRuns:
+    """The jobs' last runs over MemoryTables."""
+
+    tables: MemoryTables
+
+    def last_run(self, name: str) -> tuple[dt.datetime, dict[str, Any]] | None:
+        run = self.tables.runs.get(name)
+        return (run[0], json.loads(json.dumps(run[1]))) if run else None
+
+    def record_run(self, name: str, *, finished_at: dt.datetime, summary: Mapping[str, Any]) -> None:
+        self.tables.runs[name] = (finished_at, json.loads(json.dumps(dict(summary))))  # by value, as JSON
+
+
+@dataclass
+class MemoryRunInputs:
+    """A tenant's run inputs, read from its other in-memory stores."""
+
+    figures: MemoryFigures
+    villages: VillageStore
+    periods: PeriodStore
+
+    def read(self, villages: Iterable[str], keys: Iterable[FigureKey]) -> RunInputs:
+        codes = list(villages)
+        return RunInputs(
+            villages=self.villages.get_many(codes),
+            settings=self.periods.settings() if codes else None,
+            figures=self.figures.read_keys(keys),
+        )
+
+
+@dataclass
+class MemoryApprovals:
+    """The regencies' approved months, read from each tenant's in-memory period store."""
+
+    periods_of: Callable[[str], PeriodStore]
+
+    def states(self, tenant_months: Iterable[tuple[str, str]]) -> dict[tuple[str, str], MonthApproval]:
+        by_tenant: dict[str, set[str]] = defaultdict(set)
+        for tenant, month in tenant_months:
+            by_tenant[tenant].add(month)
+        return {
+            (tenant, month): state
+            for tenant, months in by_tenant.items()
+            for month, state in self.periods_of(tenant).months(months).items()
+        }
+
+
+_PROBLEMS = "rollup-problem"
+
+
+def _problem_key(tenant_id: str, village_code: str, submission_id: str | None) -> str:
+    return f"{tenant_id}#{village_code}#{submission_id or '-'}"  # the order of the PynamoDB store's
+
+
+def _problem_page(
+    tables: MemoryTables, tenant_id: str | None, limit: int, cursor: str | None
+) -> tuple[list[Problem], str | None]:
+    first = decode_cursor(cursor, scope={"pk": _PROBLEMS})
+    if first is not None and (
+        set(first) != {"pk", "sk"} or (tenant_id and not first["sk"]["S"].startswith(f"{tenant_id}#"))
+    ):
+        raise MalformedRequestError("the cursor does not belong to this listing", code="invalid_cursor")
+    rows = [
+        ({"pk": _PROBLEMS, "sk": key}, problem)
+        for key, problem in tables.problems.items()
+        if tenant_id is None or problem.tenant_id == tenant_id
+    ]
+    return _page(rows, scope={"pk": _PROBLEMS}, cursor=cursor, limit=limit, keep=lambda _: True)
+
+
+@dataclass
+class MemoryProblems:
+    """One tenant's rollup problems over MemoryTables."""
+
+    tables: MemoryTables
+    tenant_id: str
+
+    def recorded(self) -> list[Problem]:
+        return [p for key, p in sorted(self.tables.problems.items()) if p.tenant_id == self.tenant_id]
+
+    def save(self, problems: Iterable[Problem]) -> None:
+        problems = list(problems)
+        if any(p.tenant_id != self.tenant_id for p in problems):
+            raise ValueError(f"a problem of another tenant than {self.tenant_id}")
+        for p in problems:
+            self.tables.problems[_problem_key(p.tenant_id, p.village_code, p.submission_id)] = p
+
+    def remove(self, items: Iterable[tuple[str, str | None]]) -> None:
+        for village, submission in items:
+            self.tables.problems.pop(_problem_key(self.tenant_id, village, submission), None)
+
+    def page(self, *, limit: int, cursor: str | None) -> tuple[list[Problem], str | None]:
+        return _problem_page(self.tables, self.tenant_id, limit, cursor)
+
+
+@dataclass
+class MemoryProblemDirectory:
+    """Every tenant's rollup problems over MemoryTables."""
+
+    tables: MemoryTables
+
+    def page(self, *, tenant_id: str | None, limit: int, cursor: str | None) -> tuple[list[Problem], str | None]:
+        return _problem_page(self.tables, tenant_id, limit, cursor)
+
+    def count(self) -> int:
+        return len(self.tables.problems)
+
+
+@dataclass
+class MemoryIdempotency:
+    """One tenant's idempotency records over MemoryTables: a record is in progress (no result) while
+    its create runs, and goes if the create raises."""
+
+    tables: MemoryTables
+    tenant_id: str
+
+    def run_once(
+        self, *, operation: str, key: str, payload: Any, create: Callable[[], str], lambda_context: Any = None
+    ) -> str:
+        record = (self.tenant_id, operation, key)
+        given = json.dumps(payload, default=str, sort_keys=True)
+        if record in self.tables.once:
+            stored, result = self.tables.once[record]
+            if stored != given:
+                raise IdempotencyKeyReusedError(key)
+            if result is None:
+                raise IdempotencyInProgressError(key)
+            return result
+        self.tables.once[record] = (given, None)
+        try:
+            result = create()
+        except BaseException:
+            del self.tables.once[record]
+            raise
+        self.tables.once[record] = (given, result)
+        return result

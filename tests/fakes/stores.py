@@ -29,7 +29,19 @@ from tests.fakes.access_stores import (
     MemoryRateLimits,
 )
 from tests.fakes.report_stores import LoggedFeed, Marked, MemoryInstanceStore, MemoryReportIds, MemoryReportStore
-from tests.fakes.rollup_stores import MemoryTables
+from tests.fakes.rollup_stores import (
+    MemoryApprovals,
+    MemoryFigures,
+    MemoryIdempotency,
+    MemoryJobRuns,
+    MemoryLease,
+    MemoryNationalFeed,
+    MemoryProblemDirectory,
+    MemoryProblems,
+    MemoryRunInputs,
+    MemoryTables,
+    MemoryTenantFeeds,
+)
 
 
 class MemoryVillageStore:
@@ -237,16 +249,30 @@ class MemoryStores:
             keys=MemoryKeyDirectory(self._access),
             applications=MemoryApplicationStore(self._access),
             rate_limits=MemoryRateLimits(self._access),
+            national_figures=MemoryFigures(self.tables),
+            national_feed=MemoryNationalFeed(self.tables),
+            tenant_feeds=MemoryTenantFeeds(self.tables),
+            lease=MemoryLease(self.tables),
+            job_runs=MemoryJobRuns(self.tables),
+            rollup_problems=MemoryProblemDirectory(self.tables),
+            approvals=MemoryApprovals(lambda tenant_id: self.for_tenant(tenant_id).periods),
         )
 
     def for_tenant(self, tenant_id: str) -> TenantStores:
+        villages = MemoryVillageStore(tenant_id, self._villages.setdefault(tenant_id, {}))
+        periods = MemoryPeriodStore(tenant_id, self._periods.setdefault(tenant_id, _PeriodData()))
+        figures = MemoryFigures(self.tables, tenant_id)
         return TenantStores(
             tenant_id=tenant_id,
-            villages=MemoryVillageStore(tenant_id, self._villages.setdefault(tenant_id, {})),
-            periods=MemoryPeriodStore(tenant_id, self._periods.setdefault(tenant_id, _PeriodData())),
+            villages=villages,
+            periods=periods,
             review_rules=MemoryReviewRuleStore(self._rules.setdefault(tenant_id, [])),
             reports=MemoryReportStore(tenant_id, self._reports.setdefault(tenant_id, {})),
             changes=LoggedFeed(self.tables, tenant_id, self.marked),
             instances=MemoryInstanceStore(self._instances.setdefault(tenant_id, {})),
             keys=MemoryKeyStore(tenant_id, self._access),
+            figures=figures,
+            rollup_inputs=MemoryRunInputs(figures, villages, periods),
+            problems=MemoryProblems(self.tables, tenant_id),
+            idempotency=MemoryIdempotency(self.tables, tenant_id),
         )
