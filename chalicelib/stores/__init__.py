@@ -15,16 +15,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from chalicelib.stores.access import ApplicationStore, KeyDirectory, KeyStore, RateLimitStore
+from chalicelib.stores.advocacy import AdvocacyStores, OpenCommitments
 from chalicelib.stores.ports import PeriodStore, ReviewRuleStore, TenantStore, VillageStore
 from chalicelib.stores.reports import InstanceStore, ReportIdScan, ReportStore
 from chalicelib.stores.rollup import FeedPort
 
 __all__ = [
+    "AdvocacyStores",
     "ApplicationStore",
     "FeedPort",
     "InstanceStore",
     "KeyDirectory",
     "KeyStore",
+    "OpenCommitments",
     "PeriodStore",
     "PlatformStores",
     "RateLimitStore",
@@ -52,9 +55,11 @@ class TenantStores:
     changes: FeedPort  # what writers announce before they store a change, and the rollup reads
     instances: InstanceStore
     keys: KeyStore
+    advocacy: AdvocacyStores
 
 
 def _dynamodb(tenant_id: str) -> TenantStores:
+    from chalicelib.repositories import advocacy
     from chalicelib.repositories.changes import feed
     from chalicelib.repositories.instances import InstanceRepository
     from chalicelib.repositories.keys import KeyRepository
@@ -72,6 +77,7 @@ def _dynamodb(tenant_id: str) -> TenantStores:
         changes=feed(tenant_id),
         instances=InstanceRepository(tenant_id=tenant_id),
         keys=KeyRepository(owner=tenant_id),
+        advocacy=advocacy.stores(tenant_id),
     )
 
 
@@ -84,10 +90,12 @@ class PlatformStores:
     keys: KeyDirectory
     applications: ApplicationStore
     rate_limits: RateLimitStore
+    open_commitments: OpenCommitments
 
 
 def _dynamodb_platform() -> PlatformStores:
     from chalicelib.repositories.keys import KeyDirectoryRepository
+    from chalicelib.repositories.open_commitments import OpenCommitmentRepository
     from chalicelib.repositories.rate_limits import RateLimitRepository
     from chalicelib.repositories.reports import ReportIds
     from chalicelib.repositories.signups import ApplicationRepository
@@ -99,6 +107,7 @@ def _dynamodb_platform() -> PlatformStores:
         keys=KeyDirectoryRepository(),
         applications=ApplicationRepository(),
         rate_limits=RateLimitRepository(),
+        open_commitments=OpenCommitmentRepository(),
     )
 
 

@@ -28,6 +28,7 @@ from tests.fakes.access_stores import (
     MemoryKeyStore,
     MemoryRateLimits,
 )
+from tests.fakes.advocacy_stores import MemoryAdvocacy
 from tests.fakes.report_stores import LoggedFeed, Marked, MemoryInstanceStore, MemoryReportIds, MemoryReportStore
 from tests.fakes.rollup_stores import MemoryTables
 
@@ -229,6 +230,7 @@ class MemoryStores:
         self.marked: Marked = []  # every (tenant, month, scope) announced to a change feed, in order
 
         self._access = AccessData(tenants=self._tenants)
+        self.advocacy = MemoryAdvocacy()  # every tenant's stakeholders, commitments and their history
 
     def platform(self) -> PlatformStores:
         return PlatformStores(
@@ -237,6 +239,7 @@ class MemoryStores:
             keys=MemoryKeyDirectory(self._access),
             applications=MemoryApplicationStore(self._access),
             rate_limits=MemoryRateLimits(self._access),
+            open_commitments=self.advocacy,
         )
 
     def for_tenant(self, tenant_id: str) -> TenantStores:
@@ -249,4 +252,5 @@ class MemoryStores:
             changes=LoggedFeed(self.tables, tenant_id, self.marked),
             instances=MemoryInstanceStore(self._instances.setdefault(tenant_id, {})),
             keys=MemoryKeyStore(tenant_id, self._access),
+            advocacy=self.advocacy.for_tenant(tenant_id),
         )

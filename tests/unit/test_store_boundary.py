@@ -17,6 +17,11 @@ PORTED = {
     "chalicelib.repositories.keys",
     "chalicelib.repositories.signups",
     "chalicelib.repositories.rate_limits",
+    "chalicelib.repositories.advocacy",
+    "chalicelib.repositories.advocacy_items",
+    "chalicelib.repositories.commitment_history",
+    "chalicelib.repositories.open_commitments",
+    "chalicelib.repositories.transition_facts",
 }
 # Not rewired yet: the rollup's modules and the national approval read belong to the rollup's own
 # redesign.
