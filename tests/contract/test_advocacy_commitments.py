@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from chalicelib.domain.rollup_plan import REGENCY_SCOPE
 from chalicelib.errors import MalformedRequestError, VersionConflictError
 from chalicelib.stores.advocacy import CommitmentQuery, CommitmentStore
 from tests.contract.conftest import StoresOf
-from tests.contract.test_advocacy_stakeholders import LATER, V1, V2, A, B
+from tests.contract.test_advocacy_stakeholders import LATER, V1, V2, A, B, walk
 from tests.support.commitments import commitment
 
 S = CommitmentStatus
@@ -38,15 +39,9 @@ def moved(store: CommitmentStore, c: Commitment, to: S, **request: object) -> Co
     return after
 
 
-def _walk(store: CommitmentStore, *, limit: int, **query: object) -> list[str]:
-    ids: list[str] = []
-    cursor: str | None = None
-    while True:
-        items, cursor = store.page(CommitmentQuery(**query), limit=limit, cursor=cursor)  # type: ignore[arg-type]
-        assert len(items) <= limit
-        ids += [c.commitment_id for c in items]
-        if cursor is None:
-            return ids
+def _walk(store: CommitmentStore, *, limit: int, **query: Any) -> list[str]:
+    listed = walk(lambda cursor: store.page(CommitmentQuery(**query), limit=limit, cursor=cursor), limit=limit)
+    return [c.commitment_id for c in listed]
 
 
 def test_a_commitment_added_is_read_back_by_its_tenant_only_and_never_overwritten(stores_of: StoresOf) -> None:

@@ -4,7 +4,9 @@ and the listing's order, filters and cursors."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -26,15 +28,21 @@ def stakeholder(
     return Stakeholder(sid, A, f"Kades {sid}", kind, None, "Kepala Desa", village, None, AT, AT)
 
 
-def _walk(store: StakeholderStore, *, limit: int, **query: object) -> list[str]:
-    ids: list[str] = []
+def walk(page: Callable[[str | None], tuple[list[Any], str | None]], *, limit: int) -> list[Any]:
+    """Every item of a listing, following its cursors (a page holds at most `limit`)."""
+    found: list[Any] = []
     cursor: str | None = None
     while True:
-        items, cursor = store.page(StakeholderQuery(**query), limit=limit, cursor=cursor)  # type: ignore[arg-type]
+        items, cursor = page(cursor)
         assert len(items) <= limit
-        ids += [s.stakeholder_id for s in items]
+        found += items
         if cursor is None:
-            return ids
+            return found
+
+
+def _walk(store: StakeholderStore, *, limit: int, **query: Any) -> list[str]:
+    listed = walk(lambda cursor: store.page(StakeholderQuery(**query), limit=limit, cursor=cursor), limit=limit)
+    return [s.stakeholder_id for s in listed]
 
 
 def test_a_stakeholder_added_is_read_back_by_its_tenant_only(stores_of: StoresOf) -> None:

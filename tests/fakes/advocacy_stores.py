@@ -56,10 +56,16 @@ class _Bound:
         return copy.deepcopy(found) if isinstance(found, kind) else None
 
     def _page(
-        self, rows: list[tuple[dict[str, str], T]], scope: dict[str, str], *, prefix: str, **kw: Any
+        self,
+        rows: list[tuple[dict[str, str], T]],
+        scope: dict[str, str],
+        *,
+        prefix: str,
+        index: bool = False,
+        **kw: Any,
     ) -> tuple[list[T], str | None]:
-        """A query's page over rows keyed like the items of the index it reads (scope, sort key, sk)."""
-        keys = {*scope, "tenant_id", "sk"} | ({"commitment_sort"} if prefix == "commitment#" else set())
+        """A query's page over rows keyed as the items of the table, or of a commitments index, are."""
+        keys = {*scope, "tenant_id", "sk"} | ({"commitment_sort"} if index else set())
         checked_cursor(kw["cursor"], scope=scope, keys=keys, sk_prefix=prefix)
         items, cursor = _page(rows, scope=scope, **kw)
         return [copy.deepcopy(i) for i in items], cursor
@@ -129,7 +135,7 @@ class MemoryCommitments(_Bound):
             )
             return held and _kept(query.village_code, query.village_codes, c.village_code)
 
-        return self._page(rows, scope, prefix="commitment#", limit=limit, cursor=cursor, keep=keep)
+        return self._page(rows, scope, prefix="commitment#", index=True, limit=limit, cursor=cursor, keep=keep)
 
     def of_stakeholder(self, stakeholder_id: str, *, village_codes: frozenset[str] | None) -> list[Commitment]:
         return [
