@@ -14,10 +14,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from chalicelib.domain.commitments import Action, Commitment, CommitmentStatus, Stakeholder, StakeholderKind, Transition
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: importing the ports loads no domain module
     from chalicelib.domain.commitment_edits import CommitmentEdit
+    from chalicelib.domain.commitments import (
+        Action,
+        Commitment,
+        CommitmentStatus,
+        Stakeholder,
+        StakeholderKind,
+        Transition,
+    )
     from chalicelib.domain.indicators import TransitionFact
 
 HistoryKind = Literal["transition", "action", "edit"]
