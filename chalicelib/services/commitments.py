@@ -165,10 +165,7 @@ def add_action(
     check_action_dates(on=data.date, next_step_due=data.next_step_due, today=local_today(principal.tenant, now=at))
 
     def make(action_id: str) -> Action:
-        of = commitment.commitment_id
-        return Action(
-            action_id=action_id, commitment_id=of, recorded_at=at, recorded_by=principal.key_id, **asdict(data)
-        )
+        return Action(action_id, commitment.commitment_id, recorded_at=at, recorded_by=principal.key_id, **asdict(data))
 
     def stored(action_id: str) -> Action | None:
         found = stores.history.of(commitment.commitment_id)

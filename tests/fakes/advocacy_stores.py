@@ -100,7 +100,7 @@ class MemoryStakeholders(_Bound):
         ]
 
         def keep(s: Stakeholder) -> bool:
-            kind_held = query.kind is None or s.kind is query.kind
+            kind_held = query.kind is None or s.kind == query.kind
             return kind_held and _kept(query.village_code, query.village_codes, s.village_code)
 
         scope = {"tenant_id": self.tenant_id}
