@@ -20,14 +20,14 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.commitments import Action, Commitment, Stakeholder, Transition
-from chalicelib.errors import FieldProblem, VersionConflictError, cancellation_codes
-from chalicelib.repositories.base import table_meta
+from chalicelib.errors import FieldProblem, MalformedRequestError, VersionConflictError, cancellation_codes
+from chalicelib.repositories.base import decode_cursor, table_meta
 from chalicelib.tables import ADVOCACY
 
 OPEN = "open"
@@ -45,7 +45,7 @@ def _fields(record: type[Any]) -> dict[str, Any]:
     return _FIELDS[record]
 
 
-def _stored(value: Any) -> Any:
+def as_stored(value: Any) -> Any:
     """A domain value as an attribute holds it: an enum by its value, a date as ISO text."""
     if isinstance(value, Enum):
         return value.value
@@ -53,7 +53,7 @@ def _stored(value: Any) -> Any:
 
 
 def _loaded(hint: Any, value: Any) -> Any:
-    """A stored value as the domain field of type `hint` holds it (the reverse of `_stored`)."""
+    """A stored value as the domain field of type `hint` holds it (the reverse of `as_stored`)."""
     if value is None:
         return None
     kinds = [k for k in typing.get_args(hint) if k is not type(None)] if isinstance(hint, types.UnionType) else [hint]
@@ -114,7 +114,7 @@ class AdvocacyItem(Model):
         """The item of a domain record: each attribute named like one of its fields holds that field
         (the field list is declared once, on the domain class and here); `keys` are the index keys."""
         names = set(_fields(type(record))) & set(cls.get_attributes()) - {"tenant_id", "sk"}
-        return cls(tenant_id, sk, **{name: _stored(getattr(record, name)) for name in names}, **keys)
+        return cls(tenant_id, sk, **{name: as_stored(getattr(record, name)) for name in names}, **keys)
 
     def load(self, record: type[T]) -> T:
         """The domain record this item holds: each of its fields read from the attribute of its name."""
@@ -222,6 +222,24 @@ class FactItem(AdvocacyItem, discriminator="fact"):
 def as_int(value: Any) -> int | None:
     """A stored number as an int (None stays None)."""
     return None if value is None else int(value)
+
+
+def put_new(item: AdvocacyItem) -> None:
+    """Store a new item; its key taken (a 64-bit random id collided: astronomically rare) is a
+    RuntimeError, never an overwrite."""
+    try:
+        item.save(condition=AdvocacyItem.sk.does_not_exist())
+    except PutError as exc:
+        raise RuntimeError("advocacy id collision") from exc
+
+
+def checked_cursor(cursor: str | None, *, scope: dict[str, str], keys: set[str], sk_prefix: str) -> Any:
+    """The key a cursor of exactly this listing holds: its scope, its key attributes, its kind of item
+    (MalformedRequestError for any other)."""
+    start = decode_cursor(cursor, scope=scope)
+    if start is not None and (set(start) != keys or not start["sk"]["S"].startswith(sk_prefix)):
+        raise MalformedRequestError("the cursor does not belong to this listing", code="invalid_cursor")
+    return start
 
 
 def stakeholder_sk(stakeholder_id: str) -> str:

@@ -9,14 +9,11 @@ from datetime import date
 from chalicelib.domain.commitments import Commitment, Transition
 from chalicelib.domain.indicators import TransitionFact
 from chalicelib.repositories.advocacy_items import FactItem, as_int
-from chalicelib.repositories.changes import REGENCY_SCOPE
+from chalicelib.stores.advocacy import scope_of
 
 _HIGH = "~"  # sorts after every character used in keys (digits, hex, '-', '#', '.')
 
-
-def scope_of(commitment: Commitment) -> str:
-    """The rollup scope of a commitment: its village, or the regency when it has none."""
-    return commitment.village_code or REGENCY_SCOPE
+__all__ = ["TransitionFactRepository", "fact_item", "fact_months", "scope_of", "transition_facts"]
 
 
 def fact_item(after: Commitment, step: Transition) -> FactItem:
@@ -54,3 +51,18 @@ def fact_months(tenant_id: str) -> set[tuple[str, str]]:
         _, scope, on = item.sk.split("#")[:3]
         found.add((on[:7], scope))
     return found
+
+
+class TransitionFactRepository:
+    """The facts of one tenant (the port over `transition_facts` and `fact_months`)."""
+
+    def __init__(self, *, tenant_id: str) -> None:
+        if not tenant_id:
+            raise ValueError("transition facts need a tenant")
+        self.tenant_id = tenant_id
+
+    def between(self, scope: str, start: date, end: date) -> list[TransitionFact]:
+        return transition_facts(self.tenant_id, scope, start, end)
+
+    def months(self) -> set[tuple[str, str]]:
+        return fact_months(self.tenant_id)

@@ -16,9 +16,10 @@ from chalicelib.domain.commitments import Commitment
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.reports import canonical_id
 from chalicelib.errors import NotFoundError
-from chalicelib.repositories.advocacy import AdvocacyRepository
 from chalicelib.services import idempotency
 from chalicelib.services.villages import check_village_code
+from chalicelib.stores import AdvocacyStores, for_tenant
+from chalicelib.stores.advocacy import CommitmentStore
 
 READERS = (Role.DISTRICT_ADMIN, Role.VIEWER, Role.OPERATOR)
 _ID = re.compile(r"[0-9a-f]{16}")
@@ -36,8 +37,10 @@ def public_id(value: str) -> str | None:
     return value if _ID.fullmatch(value) else None
 
 
-def repo_of(principal: Principal, repo: AdvocacyRepository | None) -> AdvocacyRepository:
-    return repo or AdvocacyRepository(tenant_id=principal.tenant)
+def advocacy_of(principal: Principal, *roles: Role) -> AdvocacyStores:
+    """The advocacy stores of the caller's tenant, once its role is one of `roles`."""
+    principal.require(*roles)
+    return for_tenant(principal.tenant).advocacy
 
 
 def villages_of(principal: Principal) -> frozenset[str] | None:
@@ -56,8 +59,8 @@ def check_village(tenant_id: str, code: str | None) -> None:
         check_village_code(tenant_id, code)
 
 
-def visible_commitment(principal: Principal, repo: AdvocacyRepository, commitment_id: str) -> Commitment:
-    found = repo.get_commitment(cid) if (cid := public_id(commitment_id)) else None
+def visible_commitment(principal: Principal, commitments: CommitmentStore, commitment_id: str) -> Commitment:
+    found = commitments.get(cid) if (cid := public_id(commitment_id)) else None
     if found is None or not sees(principal, found.village_code):
         raise NotFoundError("no such commitment")
     return found
@@ -68,18 +71,21 @@ def create_once(
     principal: Principal,
     key: idempotency.IdempotencyKey | None,
     payload: Any,
-    build: Callable[[], T],
-    id_of: Callable[[T], str],
+    *,
+    make: Callable[[str], T],
+    add: Callable[[T], None],
     stored: Callable[[str], T | None],
 ) -> T:
-    """`build()` (which stores and returns a new record) run once per Idempotency-Key: a repeat returns
-    the record the first request stored, read back by its id."""
+    """Store `make(new_id())` with `add` once per Idempotency-Key: a repeat returns the record the
+    first request stored, read back by its id with `stored`."""
     key = idempotency.check_key(key)
     built: list[T] = []  # what this request stored (none when a repeat returns the first's)
 
     def create() -> str:
-        built.append(build())
-        return id_of(built[0])
+        record_id = new_id()
+        built.append(make(record_id))
+        add(built[0])
+        return record_id
 
     record_id = idempotency.run_once(
         operation=operation, tenant_id=principal.tenant, key=key, payload=payload, create=create

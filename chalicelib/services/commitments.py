@@ -26,21 +26,19 @@ from chalicelib.domain.commitments import (
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.reports import canonical_id
 from chalicelib.errors import FieldProblem, InvalidInputError, NotFoundError
-from chalicelib.repositories.advocacy import AdvocacyRepository
-from chalicelib.repositories.transition_facts import scope_of
 from chalicelib.services import idempotency, periods
 from chalicelib.services.advocacy_access import (
     READERS,
+    advocacy_of,
     check_village,
     create_once,
-    new_id,
     public_id,
-    repo_of,
     sees,
     villages_of,
     visible_commitment,
 )
 from chalicelib.stores import for_tenant
+from chalicelib.stores.advocacy import CommitmentQuery, scope_of
 
 
 def create_commitment(
@@ -48,24 +46,22 @@ def create_commitment(
     principal: Principal,
     data: NewCommitment,
     idempotency_key: idempotency.IdempotencyKey | None = None,
-    repo: AdvocacyRepository | None = None,
     now: datetime | None = None,
 ) -> Commitment:
     """Record a proposed commitment of a stakeholder of the caller's regency (once per Idempotency-Key).
     Without an explicit village it takes the stakeholder's."""
-    principal.require(Role.DISTRICT_ADMIN)
-    store = repo_of(principal, repo)
-    stakeholder = store.get_stakeholder(sid) if (sid := public_id(data.stakeholder_id)) else None
+    stores = advocacy_of(principal, Role.DISTRICT_ADMIN)
+    stakeholder = stores.stakeholders.get(sid) if (sid := public_id(data.stakeholder_id)) else None
     if stakeholder is None:
         raise InvalidInputError("no such stakeholder", details=[FieldProblem("stakeholder_id", "no such stakeholder")])
     village_code = data.village_code if data.village_given else stakeholder.village_code
     check_village(principal.tenant, village_code)
     check_new_commitment(kind=data.kind, amount_idr=data.amount_idr)
+    at = now or utcnow()
 
-    def build() -> Commitment:
-        at = now or utcnow()
-        commitment = Commitment(
-            commitment_id=new_id(),
+    def make(commitment_id: str) -> Commitment:
+        return Commitment(
+            commitment_id=commitment_id,
             tenant_id=principal.tenant,
             stakeholder_id=stakeholder.stakeholder_id,
             kind=data.kind,
@@ -79,21 +75,18 @@ def create_commitment(
             updated_at=at,
             created_by=principal.key_id,
         )
-        store.add_commitment(commitment)
-        return commitment
 
+    store = stores.commitments
     payload = asdict(data)
     return create_once(
-        "create_commitment", principal, idempotency_key, payload, build, lambda c: c.commitment_id, store.get_commitment
+        "create_commitment", principal, idempotency_key, payload, make=make, add=store.add, stored=store.get
     )
 
 
-def get_commitment(
-    *, principal: Principal, commitment_id: str, repo: AdvocacyRepository | None = None
-) -> tuple[Commitment, list[Transition], list[Action]]:
+def get_commitment(*, principal: Principal, commitment_id: str) -> tuple[Commitment, list[Transition], list[Action]]:
     """A commitment with its transitions (by version) and advocacy actions (by date)."""
-    principal.require(*READERS)
-    found = repo_of(principal, repo).history(cid) if (cid := public_id(commitment_id)) else None
+    history = advocacy_of(principal, *READERS).history
+    found = history.of(cid) if (cid := public_id(commitment_id)) else None
     if found is None or not sees(principal, found[0].village_code):
         raise NotFoundError("no such commitment")
     return found
@@ -108,44 +101,37 @@ def list_commitments(
     village_code: str | None,
     limit: int,
     cursor: str | None,
-    repo: AdvocacyRepository | None = None,
     due_before: date | None = None,
 ) -> tuple[list[Commitment], str | None]:
     """One page of the tenant's commitments by due date (an operator's: those of its villages)."""
-    principal.require(*READERS)
-    return repo_of(principal, repo).list_commitments(
+    store = advocacy_of(principal, *READERS).commitments
+    query = CommitmentQuery(
         status=status,
         overdue=overdue,
         stakeholder_id=canonical_id(stakeholder_id) if stakeholder_id is not None else None,
         village_code=village_code,
-        villages=villages_of(principal),
-        limit=limit,
-        cursor=cursor,
+        village_codes=villages_of(principal),
         due_before=due_before,
     )
+    return store.page(query, limit=limit, cursor=cursor)
 
 
 def transition_commitment(
-    *,
-    principal: Principal,
-    commitment_id: str,
-    request: TransitionRequest,
-    repo: AdvocacyRepository | None = None,
-    now: datetime | None = None,
+    *, principal: Principal, commitment_id: str, request: TransitionRequest, now: datetime | None = None
 ) -> tuple[Commitment, Transition]:
     """Move a commitment along its workflow, atomically with its history step; a transition the
     indicators count (to committed or fulfilled) marks the rollup's change feed first."""
     principal.require(Role.DISTRICT_ADMIN)
-    store = repo_of(principal, repo)
-    current = visible_commitment(principal, store, commitment_id)
+    stores = for_tenant(principal.tenant)
+    current = visible_commitment(principal, stores.advocacy.commitments, commitment_id)
     check_realized(pledged=current.amount_idr, realized=request.realized_amount_idr)
     at = now or utcnow()
     on = occurred_on(request, tenant_id=principal.tenant, now=at)
     after, step = current.transition(request, at=at, on=on, by=principal.key_id)
     counted = request.to in COUNTED
     if counted:  # before the write: a crash in between costs a recomputation, never a missed change
-        for_tenant(principal.tenant).changes.mark([(on.strftime("%Y-%m"), scope_of(after))], now=at)
-    store.record_transition(before=current, after=after, step=step, counted=counted)
+        stores.changes.mark([(on.strftime("%Y-%m"), scope_of(after))], now=at)
+    stores.advocacy.commitments.transition(before=current, after=after, step=step, counted=counted)
     return after, step
 
 
@@ -170,30 +156,22 @@ def add_action(
     commitment_id: str,
     data: NewAction,
     idempotency_key: idempotency.IdempotencyKey | None = None,
-    repo: AdvocacyRepository | None = None,
     now: datetime | None = None,
 ) -> Action:
     """Log what the office did to win or keep a commitment (once per Idempotency-Key)."""
-    principal.require(Role.DISTRICT_ADMIN)
-    store = repo_of(principal, repo)
-    commitment = visible_commitment(principal, store, commitment_id)
+    stores = advocacy_of(principal, Role.DISTRICT_ADMIN)
+    commitment = visible_commitment(principal, stores.commitments, commitment_id)
     at = now or utcnow()
     check_action_dates(on=data.date, next_step_due=data.next_step_due, today=local_today(principal.tenant, now=at))
 
-    def build() -> Action:
-        action = Action(
-            action_id=new_id(),
-            commitment_id=commitment.commitment_id,
-            recorded_at=at,
-            recorded_by=principal.key_id,
-            **asdict(data),
-        )
-        store.add_action(action)
-        return action
+    def make(action_id: str) -> Action:
+        return Action(action_id, commitment.commitment_id, recorded_at=at, recorded_by=principal.key_id, **asdict(data))
 
     def stored(action_id: str) -> Action | None:
-        found = store.history(commitment.commitment_id)
+        found = stores.history.of(commitment.commitment_id)
         return next((a for a in (found[2] if found else []) if a.action_id == action_id), None)
 
     payload = {"commitment_id": commitment.commitment_id, **asdict(data)}
-    return create_once("add_action", principal, idempotency_key, payload, build, lambda a: a.action_id, stored)
+    return create_once(
+        "add_action", principal, idempotency_key, payload, make=make, add=stores.history.add_action, stored=stored
+    )

@@ -15,7 +15,7 @@ from typing import Any
 from chalicelib.clock import local_today
 from chalicelib.config import get_settings
 from chalicelib.domain.commitments import Commitment
-from chalicelib.repositories import commitment_history
+from chalicelib.stores import for_tenant, platform
 
 SOURCE = "tpbis.commitments"
 DETAIL_TYPE = "CommitmentNextStepDue"
@@ -26,11 +26,13 @@ def announce(*, client: Any, now: datetime, day: date) -> int:
     """Publish an event for every open commitment whose next step is due by its tenant's local
     today (`day` is the earliest zone's date); returns how many were published."""
     due = [
-        c
-        for c in commitment_history.open_with_next_step_due(day)
+        (c, c.next_step_due)
+        for c in platform().open_commitments.next_steps_due(day)
         if c.next_step_due is not None and c.next_step_due <= local_today(c.tenant_id, now=now)
     ]
-    claimed = [c for c in due if commitment_history.claim_next_step(c)]
+    claimed = [
+        c for c, on in due if for_tenant(c.tenant_id).advocacy.reminders.claim_next_step(c.commitment_id, due=on)
+    ]
     published = 0
     for start in range(0, len(claimed), _BATCH):
         published += _publish(client, claimed[start : start + _BATCH])
@@ -41,7 +43,11 @@ def _publish(client: Any, batch: list[Commitment]) -> int:
     from chalicelib.services.reminders import publish_claimed  # the overdue pass's publisher
 
     entries = [_entry(c) for c in batch]
-    return publish_claimed(client, batch, entries, release=commitment_history.release_next_step)
+    return publish_claimed(client, batch, entries, release=_release)
+
+
+def _release(c: Commitment) -> None:
+    for_tenant(c.tenant_id).advocacy.reminders.release_next_step(c.commitment_id)
 
 
 def _entry(c: Commitment) -> dict[str, Any]:

@@ -5,7 +5,7 @@ query finds the past-due ones. A commitment is flagged with a conditional write 
 flagged, still open): only the run that flags it publishes its `CommitmentOverdue` event, so a
 second run (or two overlapping runs) publishes nothing new. When publishing fails the flag is
 taken back, so the next run tries again. A commitment that becomes final leaves the index and
-loses its flag in the same transaction as its transition (repositories/advocacy.py).
+loses its flag in the same transaction as its transition (`CommitmentStore.transition`).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from chalicelib.config import get_settings
 from chalicelib.domain.commitments import Commitment
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.observability import logger
-from chalicelib.repositories import open_commitments
 from chalicelib.services import next_steps
+from chalicelib.stores import for_tenant, platform
 
 SOURCE = "tpbis.commitments"
 DETAIL_TYPE = "CommitmentOverdue"
@@ -57,13 +57,13 @@ def run(*, now: datetime | None = None, events: Any = None) -> ReminderSummary:
     checked = cleared = 0
     claimed: list[Commitment] = []
     published = 0
-    for commitment in open_commitments.open_commitments_due_before(now.astimezone(_EARLIEST_ZONE).date()):
+    for commitment in platform().open_commitments.due_before(now.astimezone(_EARLIEST_ZONE).date()):
         checked += 1
         past_due = commitment.due_date < local_today(commitment.tenant_id, now=now)
         if past_due and not commitment.overdue:
-            if open_commitments.set_overdue(commitment, overdue=True, at=now):
+            if _set_overdue(commitment, overdue=True, at=now):
                 claimed.append(commitment)
-        elif not past_due and commitment.overdue and open_commitments.set_overdue(commitment, overdue=False, at=now):
+        elif not past_due and commitment.overdue and _set_overdue(commitment, overdue=False, at=now):
             cleared += 1  # flagged by a wrong clock: the commitment is not past due in its own zone
         if len(claimed) == _BATCH:
             published += _publish(client, claimed, now)
@@ -82,13 +82,16 @@ def run(*, now: datetime | None = None, events: Any = None) -> ReminderSummary:
     return summary
 
 
+def _set_overdue(commitment: Commitment, *, overdue: bool, at: datetime) -> bool:
+    marks = for_tenant(commitment.tenant_id).advocacy.reminders
+    return marks.set_overdue(commitment.commitment_id, overdue=overdue, at=at)
+
+
 def _publish(client: Any, batch: list[Commitment], now: datetime) -> int:
     """Publish one event per flagged commitment; a commitment whose event failed is unflagged so
     the next run retries it. Returns the number of events published."""
     entries = [_entry(c, names) for c, names in _with_stakeholders(batch)]
-    return publish_claimed(
-        client, batch, entries, release=lambda c: open_commitments.set_overdue(c, overdue=False, at=now)
-    )
+    return publish_claimed(client, batch, entries, release=lambda c: _set_overdue(c, overdue=False, at=now))
 
 
 def publish_claimed(client: Any, batch: list[Commitment], entries: list[dict[str, Any]], *, release: Any) -> int:
@@ -114,7 +117,7 @@ def _with_stakeholders(batch: list[Commitment]) -> list[tuple[Commitment, dict[s
     wanted: dict[str, set[str]] = defaultdict(set)
     for c in batch:
         wanted[c.tenant_id].add(c.stakeholder_id)
-    found = {tenant: open_commitments.stakeholders_by_id(tenant, ids) for tenant, ids in wanted.items()}
+    found = {tenant: for_tenant(tenant).advocacy.stakeholders.get_many(ids) for tenant, ids in wanted.items()}
     out = []
     for c in batch:
         s = found[c.tenant_id].get(c.stakeholder_id)

@@ -8,31 +8,25 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from enum import Enum
 from typing import Any
 
 from chalicelib.clock import utcnow
 from chalicelib.domain.commitments import Commitment, NewStakeholder, Stakeholder, StakeholderKind
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.errors import FieldProblem, InvalidInputError, NotFoundError
-from chalicelib.repositories.advocacy import AdvocacyRepository
 from chalicelib.services import idempotency
 from chalicelib.services.advocacy_access import (
     READERS,
+    advocacy_of,
     check_village,
     create_once,
-    new_id,
     public_id,
-    repo_of,
     sees,
     villages_of,
 )
+from chalicelib.stores.advocacy import StakeholderQuery, StakeholderStore
 
 UPDATABLE = ("name", "kind", "organization", "position", "village_code", "contact")
-
-
-def _plain(value: Any) -> Any:
-    return value.value if isinstance(value, Enum) else value
 
 
 def create_stakeholder(
@@ -40,72 +34,53 @@ def create_stakeholder(
     principal: Principal,
     data: NewStakeholder,
     idempotency_key: idempotency.IdempotencyKey | None = None,
-    repo: AdvocacyRepository | None = None,
     now: datetime | None = None,
 ) -> Stakeholder:
     """Record a stakeholder of the caller's regency (once per Idempotency-Key)."""
-    principal.require(Role.DISTRICT_ADMIN)
-    store = repo_of(principal, repo)
+    store = advocacy_of(principal, Role.DISTRICT_ADMIN).stakeholders
     check_village(principal.tenant, data.village_code)
+    at = now or utcnow()
 
-    def build() -> Stakeholder:
-        at = now or utcnow()
-        stakeholder = Stakeholder(
-            stakeholder_id=new_id(), tenant_id=principal.tenant, created_at=at, updated_at=at, **asdict(data)
+    def make(stakeholder_id: str) -> Stakeholder:
+        return Stakeholder(
+            stakeholder_id=stakeholder_id, tenant_id=principal.tenant, created_at=at, updated_at=at, **asdict(data)
         )
-        store.add_stakeholder(stakeholder)
-        return stakeholder
 
-    key, payload = idempotency_key, asdict(data)
+    payload = asdict(data)
     return create_once(
-        "create_stakeholder", principal, key, payload, build, lambda s: s.stakeholder_id, store.get_stakeholder
+        "create_stakeholder", principal, idempotency_key, payload, make=make, add=store.add, stored=store.get
     )
 
 
-def _visible_stakeholder(principal: Principal, repo: AdvocacyRepository, stakeholder_id: str) -> Stakeholder:
-    found = repo.get_stakeholder(sid) if (sid := public_id(stakeholder_id)) else None
+def _visible_stakeholder(principal: Principal, store: StakeholderStore, stakeholder_id: str) -> Stakeholder:
+    found = store.get(sid) if (sid := public_id(stakeholder_id)) else None
     if found is None or not sees(principal, found.village_code):
         raise NotFoundError("no such stakeholder")
     return found
 
 
-def get_stakeholder(
-    *, principal: Principal, stakeholder_id: str, repo: AdvocacyRepository | None = None
-) -> tuple[Stakeholder, list[Commitment]]:
+def get_stakeholder(*, principal: Principal, stakeholder_id: str) -> tuple[Stakeholder, list[Commitment]]:
     """A stakeholder with the commitments the caller may see, by due date."""
-    principal.require(*READERS)
-    store = repo_of(principal, repo)
-    stakeholder = _visible_stakeholder(principal, store, stakeholder_id)
-    return stakeholder, store.commitments_of(stakeholder.stakeholder_id, villages=villages_of(principal))
+    stores = advocacy_of(principal, *READERS)
+    stakeholder = _visible_stakeholder(principal, stores.stakeholders, stakeholder_id)
+    commitments = stores.commitments.of_stakeholder(stakeholder.stakeholder_id, village_codes=villages_of(principal))
+    return stakeholder, commitments
 
 
 def list_stakeholders(
-    *,
-    principal: Principal,
-    kind: StakeholderKind | None,
-    village_code: str | None,
-    limit: int,
-    cursor: str | None,
-    repo: AdvocacyRepository | None = None,
+    *, principal: Principal, kind: StakeholderKind | None, village_code: str | None, limit: int, cursor: str | None
 ) -> tuple[list[Stakeholder], str | None]:
     """One page of the tenant's stakeholders (an operator's: those of its villages)."""
-    principal.require(*READERS)
-    return repo_of(principal, repo).list_stakeholders(
-        kind=kind, village_code=village_code, villages=villages_of(principal), limit=limit, cursor=cursor
-    )
+    store = advocacy_of(principal, *READERS).stakeholders
+    query = StakeholderQuery(kind=kind, village_code=village_code, village_codes=villages_of(principal))
+    return store.page(query, limit=limit, cursor=cursor)
 
 
 def update_stakeholder(
-    *,
-    principal: Principal,
-    stakeholder_id: str,
-    changes: dict[str, Any],
-    repo: AdvocacyRepository | None = None,
-    now: datetime | None = None,
+    *, principal: Principal, stakeholder_id: str, changes: dict[str, Any], now: datetime | None = None
 ) -> Stakeholder:
     """Change a stakeholder's fields (a None clears an optional field)."""
-    principal.require(Role.DISTRICT_ADMIN)
-    store = repo_of(principal, repo)
+    store = advocacy_of(principal, Role.DISTRICT_ADMIN).stakeholders
     current = _visible_stakeholder(principal, store, stakeholder_id)
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
@@ -120,6 +95,4 @@ def update_stakeholder(
     check_village(principal.tenant, changes.get("village_code"))
     if not changes:
         return current
-    return store.update_stakeholder(
-        current.stakeholder_id, {k: _plain(v) for k, v in changes.items()}, at=now or utcnow()
-    )
+    return store.update(current.stakeholder_id, changes, at=now or utcnow())

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from chalicelib.stores.access import ApplicationStore, KeyDirectory, KeyStore, RateLimitStore
 from chalicelib.stores.idempotency import IdempotencyStore
+from chalicelib.stores.advocacy import AdvocacyStores, OpenCommitments
 from chalicelib.stores.ports import PeriodStore, ReviewRuleStore, TenantStore, VillageStore
 from chalicelib.stores.reports import InstanceStore, ReportIdScan, ReportStore
 from chalicelib.stores.rollup import (
@@ -33,6 +34,7 @@ from chalicelib.stores.rollup import (
 )
 
 __all__ = [
+    "AdvocacyStores",
     "ApplicationStore",
     "ApprovalDirectory",
     "DirtyTenants",
@@ -45,6 +47,7 @@ __all__ = [
     "KeyStore",
     "LeasePort",
     "NationalFeedPort",
+    "OpenCommitments",
     "PeriodStore",
     "PlatformStores",
     "ProblemDirectory",
@@ -84,6 +87,11 @@ class TenantStores:
 def _dynamodb(tenant_id: str) -> TenantStores:
     from chalicelib.repositories.aggregates import tenant_figures
     from chalicelib.repositories.idempotency import PowertoolsIdempotency
+    advocacy: AdvocacyStores
+
+
+def _dynamodb(tenant_id: str) -> TenantStores:
+    from chalicelib.repositories import advocacy
     from chalicelib.repositories.instances import InstanceRepository
     from chalicelib.repositories.keys import KeyRepository
     from chalicelib.repositories.periods import PeriodRepository
@@ -108,6 +116,7 @@ def _dynamodb(tenant_id: str) -> TenantStores:
         rollup_inputs=RunInputReader(figures),
         problems=TenantProblems(tenant_id),
         idempotency=PowertoolsIdempotency(tenant_id),
+        advocacy=advocacy.stores(tenant_id),
     )
 
 
@@ -127,12 +136,14 @@ class PlatformStores:
     job_runs: JobRunPort  # the last successful run of each job
     rollup_problems: ProblemDirectory  # every tenant's rollup problems
     approvals: ApprovalDirectory  # the regencies' approved months
+    open_commitments: OpenCommitments
 
 
 def _dynamodb_platform() -> PlatformStores:
     from chalicelib.repositories.aggregates import national_figures
     from chalicelib.repositories.jobs import JobLeases, JobRuns
     from chalicelib.repositories.keys import KeyDirectoryRepository
+    from chalicelib.repositories.open_commitments import OpenCommitmentRepository
     from chalicelib.repositories.rate_limits import RateLimitRepository
     from chalicelib.repositories.reports import ReportIds
     from chalicelib.repositories.rollup_feeds import NationFeed, TenantFeeds
@@ -154,6 +165,7 @@ def _dynamodb_platform() -> PlatformStores:
         job_runs=JobRuns(),
         rollup_problems=ProblemRecords(),
         approvals=RegencyApprovals(),
+        open_commitments=OpenCommitmentRepository(),
     )
 
 

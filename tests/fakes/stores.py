@@ -28,6 +28,7 @@ from tests.fakes.access_stores import (
     MemoryKeyStore,
     MemoryRateLimits,
 )
+from tests.fakes.advocacy_stores import MemoryAdvocacy
 from tests.fakes.report_stores import LoggedFeed, Marked, MemoryInstanceStore, MemoryReportIds, MemoryReportStore
 from tests.fakes.rollup_stores import (
     MemoryApprovals,
@@ -241,6 +242,7 @@ class MemoryStores:
         self.marked: Marked = []  # every (tenant, month, scope) announced to a change feed, in order
 
         self._access = AccessData(tenants=self._tenants)
+        self.advocacy = MemoryAdvocacy()  # every tenant's stakeholders, commitments and their history
 
     def platform(self) -> PlatformStores:
         return PlatformStores(
@@ -256,6 +258,7 @@ class MemoryStores:
             job_runs=MemoryJobRuns(self.tables),
             rollup_problems=MemoryProblemDirectory(self.tables),
             approvals=MemoryApprovals(lambda tenant_id: self.for_tenant(tenant_id).periods),
+            open_commitments=self.advocacy,
         )
 
     def for_tenant(self, tenant_id: str) -> TenantStores:
@@ -275,4 +278,5 @@ class MemoryStores:
             rollup_inputs=MemoryRunInputs(figures, villages, periods),
             problems=MemoryProblems(self.tables, tenant_id),
             idempotency=MemoryIdempotency(self.tables, tenant_id),
+            advocacy=self.advocacy.for_tenant(tenant_id),
         )

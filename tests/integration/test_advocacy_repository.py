@@ -21,10 +21,11 @@ from chalicelib.domain.commitments import (
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.errors import VersionConflictError
 from chalicelib.repositories import changes
-from chalicelib.repositories.advocacy import AdvocacyRepository
 from chalicelib.repositories.transition_facts import transition_facts
 from chalicelib.services import commitments as service
 from chalicelib.services import stakeholders
+from chalicelib.stores import for_tenant
+from chalicelib.stores.advocacy import CommitmentQuery
 
 TENANT = "33.15"
 VILLAGE = "33.15.01.2001"
@@ -71,7 +72,7 @@ def test_eight_concurrent_transitions_from_the_same_version_make_exactly_one_cha
     for thread in threads:
         thread.join()
     assert Counter(outcomes) == {"ok": 1, "conflict": 7}
-    found = AdvocacyRepository(tenant_id=TENANT).history(commitment.commitment_id)
+    found = for_tenant(TENANT).advocacy.history.of(commitment.commitment_id)
     assert found is not None
     current, transitions, _ = found
     assert (current.status, current.version, len(transitions)) == ("committed", 2, 1)
@@ -106,8 +107,8 @@ def test_transition_facts_are_read_per_scope_and_local_date_range(aws: None) -> 
 def test_a_repository_refuses_records_of_another_tenant(aws: None) -> None:
     commitment = make_commitment()
     with pytest.raises(ValueError):
-        AdvocacyRepository(tenant_id="33.18").add_commitment(commitment)
-    assert AdvocacyRepository(tenant_id="33.18").get_commitment(commitment.commitment_id) is None
+        for_tenant("33.18").advocacy.commitments.add(commitment)
+    assert for_tenant("33.18").advocacy.commitments.get(commitment.commitment_id) is None
 
 
 def test_an_operator_with_hundreds_of_villages_lists_only_theirs(aws: None) -> None:
@@ -118,14 +119,6 @@ def test_an_operator_with_hundreds_of_villages_lists_only_theirs(aws: None) -> N
     make_commitment(village_code=villages[0])
     make_commitment(village_code=villages[-1])
     make_commitment(village_code=None)
-    repo = AdvocacyRepository(tenant_id=TENANT)
-    seen, _ = repo.list_commitments(
-        status=None,
-        overdue=None,
-        stakeholder_id=None,
-        village_code=None,
-        villages=frozenset(villages[:10] + villages[-240:]),
-        limit=50,
-        cursor=None,
-    )
+    query = CommitmentQuery(village_codes=frozenset(villages[:10] + villages[-240:]))
+    seen, _ = for_tenant(TENANT).advocacy.commitments.page(query, limit=50, cursor=None)
     assert sorted(c.village_code or "" for c in seen) == sorted([villages[0], villages[-1]])

@@ -23,6 +23,11 @@ PORTED = {
     "chalicelib.repositories.rollup_inputs",
     "chalicelib.repositories.idempotency",
     "chalicelib.repositories.rollup_feeds",
+    "chalicelib.repositories.advocacy",
+    "chalicelib.repositories.advocacy_items",
+    "chalicelib.repositories.commitment_history",
+    "chalicelib.repositories.open_commitments",
+    "chalicelib.repositories.transition_facts",
 }
 # Not rewired yet: the rollup's run and its fan-out's run records (its ports are in
 # chalicelib/stores/rollup.py, on the handles).
