@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.advocacy import new_commitment, new_stakeholder
 from tests.factories import TenantKeys, register_village, report
 from tests.http_client import ApiClient
 
@@ -108,25 +109,8 @@ def build_foreign_world(api: ApiClient, b: TenantKeys) -> dict[str, str]:
     posted = report("partnership", village=village, partner_name=SECRET_PARTNER)
     response = api.post("/v1/reports", key=b.admin, json=posted)
     assert response.status == 201, response.text
-    stakeholder = api.post(
-        "/v1/stakeholders",
-        key=b.admin,
-        json={"name": SECRET_STAKEHOLDER, "kind": "village_head", "village_code": village},
-    )
-    assert stakeholder.status == 201, stakeholder.text
-    stakeholder_id = stakeholder.json["stakeholder_id"]
-    commitment = api.post(
-        "/v1/commitments",
-        key=b.admin,
-        json={
-            "stakeholder_id": stakeholder_id,
-            "kind": "budget",
-            "description": "Dana Desa",
-            "amount_idr": 5_000_000,
-            "due_date": "2026-12-31",
-        },
-    )
-    assert commitment.status == 201, commitment.text
+    stakeholder_id = new_stakeholder(api, b, name=SECRET_STAKEHOLDER, village_code=village)["stakeholder_id"]
+    commitment = new_commitment(api, b, stakeholder_id, description="Dana Desa", amount_idr=5_000_000)
     assert api.post("/v1/periods/2026-10/approve", key=b.admin).status == 200
     return {
         "tenant_id": b.tenant_id,
@@ -134,7 +118,7 @@ def build_foreign_world(api: ApiClient, b: TenantKeys) -> dict[str, str]:
         "village_code": village,
         "submission_id": posted["submission_id"],
         "stakeholder_id": stakeholder_id,
-        "commitment_id": commitment.json["commitment_id"],
+        "commitment_id": commitment["commitment_id"],
         "application_id": b.application_id,
         "month": "2026-10",
         "library_name": SECRET_LIBRARY_NAME,

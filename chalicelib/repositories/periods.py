@@ -24,13 +24,18 @@ def month_sk(month: str) -> str:
     return f"month#{month}"
 
 
-class MonthRecord(Model):
-    """Storage shape of a month's approval state."""
+class _TenantItem(Model):
+    """An item of the periods table: the tenant's partition, and what the item is in its sort key."""
 
     Meta = table_meta(PERIODS)
 
     tenant_id = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
+
+
+class MonthRecord(_TenantItem):
+    """Storage shape of a month's approval state."""
+
     state = UnicodeAttribute()
     version = NumberAttribute()
     changed_at = UTCDateTimeAttribute()
@@ -48,37 +53,25 @@ class MonthRecord(Model):
         )
 
 
-class EventRecord(Model):
+class EventRecord(_TenantItem):
     """Storage shape of one approval or reopening."""
 
-    Meta = table_meta(PERIODS)
-
-    tenant_id = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     action = UnicodeAttribute()
     by = UnicodeAttribute()
     at = UTCDateTimeAttribute()
     reason = UnicodeAttribute(null=True)
 
 
-class SettingsRecord(Model):
+class SettingsRecord(_TenantItem):
     """Storage shape of a tenant's reporting settings."""
 
-    Meta = table_meta(PERIODS)
-
-    tenant_id = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     deadline_day = NumberAttribute()
     auto_lock_days = NumberAttribute(null=True)
 
 
-class NotificationRecord(Model):
+class NotificationRecord(_TenantItem):
     """Storage shape of a tenant's notification switch."""
 
-    Meta = table_meta(PERIODS)
-
-    tenant_id = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     reminder_emails = BooleanAttribute()
 
 

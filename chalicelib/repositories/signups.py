@@ -14,6 +14,7 @@ from chalicelib.domain.keys import ApiKey
 from chalicelib.domain.signups import APPLICATION_LIFETIME, Application, ApplicationStatus
 from chalicelib.domain.tenants import Tenant
 from chalicelib.repositories.base import condition_held, decode_cursor, encode_cursor, table_meta
+from chalicelib.stores.access import ApplicationListing, Cursor
 from chalicelib.tables import SIGNUPS
 
 
@@ -126,14 +127,8 @@ class ApplicationRepository:
         ]
 
     def page(
-        self,
-        *,
-        status: ApplicationStatus | None,
-        tenant_id: str | None,
-        limit: int,
-        cursor: str | None,
-        now: datetime,
-    ) -> tuple[list[Application], str | None]:
+        self, *, status: ApplicationStatus | None, tenant_id: str | None, limit: int, cursor: Cursor, now: datetime
+    ) -> ApplicationListing:
         """One page of applications, oldest first within a regency or a status (a page may hold fewer
         than `limit` items when a filter drops some; follow `next_cursor`)."""
         status_filter = _status_filter(status, now)

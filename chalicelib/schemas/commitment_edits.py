@@ -9,7 +9,7 @@ from pydantic import Field
 
 from chalicelib.domain.commitment_edits import CommitmentEdit
 from chalicelib.schemas.commitments import MAX_IDR, ActionPublic, TransitionPublic
-from chalicelib.schemas.common import PublicModel, RequestModel
+from chalicelib.schemas.common import PublicModel, RequestModel, Shows
 
 
 class CommitmentUpdate(RequestModel):
@@ -35,17 +35,13 @@ class FieldChangePublic(PublicModel):
     new: Any
 
 
-class EditPublic(PublicModel):
+class EditPublic(Shows[CommitmentEdit]):
     """One edit of a commitment."""
 
     version: int
     at: dt.datetime
     by: str
     changes: list[FieldChangePublic]
-
-    @classmethod
-    def of(cls, e: CommitmentEdit) -> EditPublic:
-        return cls.read(e)
 
 
 class TransitionPage(PublicModel):

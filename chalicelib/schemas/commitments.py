@@ -18,7 +18,7 @@ from chalicelib.domain.commitments import (
     StakeholderKind,
     Transition,
 )
-from chalicelib.schemas.common import NoIdNumbers, PageQuery, PublicModel, RequestModel
+from chalicelib.schemas.common import NoIdNumbers, PageQuery, PublicModel, RequestModel, Shows
 
 MAX_IDR = 10**13  # ten trillion rupiah: above the whole yearly budget (APBD) of any regency
 URL = r"^https?://[^\s]+$"
@@ -49,7 +49,7 @@ class StakeholderUpdate(RequestModel):
     contact: OptionalName = None
 
 
-class StakeholderPublic(PublicModel):
+class StakeholderPublic(Shows[Stakeholder]):
     """A stakeholder as the API shows it."""
 
     stakeholder_id: str
@@ -62,10 +62,6 @@ class StakeholderPublic(PublicModel):
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
-
-    @classmethod
-    def of(cls, s: Stakeholder) -> StakeholderPublic:
-        return cls.read(s)
 
 
 class StakeholderListQuery(PageQuery):
@@ -96,7 +92,7 @@ class CommitmentCreate(RequestModel):
     village_code: str | None = Field(default=None, pattern=areas.VILLAGE_CODE_PATTERN)
 
 
-class CommitmentPublic(PublicModel):
+class CommitmentPublic(Shows[Commitment]):
     """A commitment as listed."""
 
     commitment_id: str
@@ -115,10 +111,6 @@ class CommitmentPublic(PublicModel):
     created_at: dt.datetime
     updated_at: dt.datetime
 
-    @classmethod
-    def of(cls, c: Commitment) -> CommitmentPublic:
-        return cls.read(c)
-
 
 class TransitionCreate(RequestModel):
     """Move a commitment to another status."""
@@ -136,7 +128,7 @@ class TransitionCreate(RequestModel):
     )
 
 
-class TransitionPublic(PublicModel):
+class TransitionPublic(Shows[Transition]):
     """One step of a commitment's history."""
 
     version: int
@@ -148,10 +140,6 @@ class TransitionPublic(PublicModel):
     note: str | None
     evidence_url: str | None
     realized_amount_idr: int | None
-
-    @classmethod
-    def of(cls, t: Transition) -> TransitionPublic:
-        return cls.read(t)
 
 
 class ActionCreate(RequestModel):
@@ -165,7 +153,7 @@ class ActionCreate(RequestModel):
     next_step_due: dt.date | None = None
 
 
-class ActionPublic(PublicModel):
+class ActionPublic(Shows[Action]):
     """One advocacy action."""
 
     action_id: str
@@ -176,10 +164,6 @@ class ActionPublic(PublicModel):
     next_step_due: dt.date | None
     recorded_at: dt.datetime
     recorded_by: str
-
-    @classmethod
-    def of(cls, a: Action) -> ActionPublic:
-        return cls.read(a)
 
 
 class CommitmentDetail(CommitmentPublic):

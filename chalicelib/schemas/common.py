@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from typing import Annotated, Any, ClassVar, Self
+from datetime import datetime
+from typing import Annotated, Any, ClassVar, Generic, Protocol, Self, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
@@ -106,6 +107,34 @@ class PublicModel(BaseModel):
         """The response for a domain object (nested models read the same way); `given` are the fields
         the object does not hold under these names."""
         return cls.model_validate(_Overlay(obj, given) if given else obj)
+
+
+D = TypeVar("D")
+
+
+class Shows(PublicModel, Generic[D]):
+    """Base of a response that shows one domain object of type D, attribute for attribute."""
+
+    @classmethod
+    def of(cls, obj: D) -> Self:
+        """The response for `obj`."""
+        return cls.read(obj)
+
+
+class _Aging(Protocol):
+    def status(self, *, now: datetime) -> Any: ...
+
+
+A = TypeVar("A", bound=_Aging)
+
+
+class ShowsAsOf(PublicModel, Generic[A]):
+    """Base of a response that shows one domain object of type A whose status depends on the time."""
+
+    @classmethod
+    def of(cls, obj: A, *, now: datetime) -> Self:
+        """The response for `obj`, its status as of `now`."""
+        return cls.read(obj, status=obj.status(now=now))
 
 
 class ErrorDetail(PublicModel):

@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, Field, model_validator
 from chalicelib import areas
 from chalicelib.domain.keys import MAX_ROTATION_GRACE, ApiKey, IssuedKey, KeyStatus
 from chalicelib.domain.principal import Role
-from chalicelib.schemas.common import PageQuery, PublicModel, RequestModel
+from chalicelib.schemas.common import PageQuery, PublicModel, RequestModel, ShowsAsOf
 
 EXPIRY = Field(default=None, description="When the key stops working (in the future, at most two years ahead).")
 
@@ -94,7 +94,7 @@ class IssuedKeyPublic(PublicModel):
         return cls.read(issued.key, secret=issued.secret)
 
 
-class KeyPublic(PublicModel):
+class KeyPublic(ShowsAsOf[ApiKey]):
     """A key as listed: no secret."""
 
     key_id: str
@@ -109,10 +109,6 @@ class KeyPublic(PublicModel):
     revoked_at: datetime | None = Field(default=None, description="In the future while a rotated key's grace runs.")
     status: KeyStatus
     rotated_from: str | None = None
-
-    @classmethod
-    def of(cls, key: ApiKey, *, now: datetime) -> KeyPublic:
-        return cls.read(key, status=key.status(now=now))
 
 
 class KeyResponse(PublicModel):

@@ -7,7 +7,7 @@ import datetime as dt
 from pydantic import Field
 
 from chalicelib.domain.approvals import MonthApproval, PeriodEvent, PeriodSettings
-from chalicelib.schemas.common import PublicModel, QueryModel, RequestModel
+from chalicelib.schemas.common import PublicModel, QueryModel, RequestModel, Shows
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
@@ -45,7 +45,7 @@ class PeriodList(PublicModel):
     items: list[PeriodPublic]
 
 
-class PeriodChanged(PublicModel):
+class PeriodChanged(Shows[MonthApproval]):
     """A month's state after an approval or a reopening."""
 
     month: str
@@ -54,22 +54,14 @@ class PeriodChanged(PublicModel):
     changed_at: dt.datetime
     changed_by: str
 
-    @classmethod
-    def of(cls, approval: MonthApproval) -> PeriodChanged:
-        return cls.read(approval)
 
-
-class PeriodEventPublic(PublicModel):
+class PeriodEventPublic(Shows[PeriodEvent]):
     """One approval or reopening."""
 
     action: str
     by: str
     at: dt.datetime
     reason: str | None = None
-
-    @classmethod
-    def of(cls, event: PeriodEvent) -> PeriodEventPublic:
-        return cls.read(event)
 
 
 class PeriodHistory(PublicModel):

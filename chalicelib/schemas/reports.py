@@ -19,7 +19,7 @@ from chalicelib.domain.reports import (
     canonical_id,
 )
 from chalicelib.errors import FieldProblem, InvalidInputError
-from chalicelib.schemas.common import ErrorInfo, PageQuery, PublicModel, RequestModel, problems_of
+from chalicelib.schemas.common import ErrorInfo, PageQuery, PublicModel, RequestModel, Shows, problems_of
 from chalicelib.schemas.report_types import TAGS, ReportIn, correction_adapter, report_adapter
 
 MAX_BATCH = 100
@@ -87,16 +87,12 @@ class ReportPublic(PublicModel):
         return cls.read(report, **shared, review_reasons=reasons).model_copy(update=c.fields)
 
 
-class FieldChangePublic(PublicModel):
+class FieldChangePublic(Shows[FieldChange]):
     """A field's value before and after (null: absent)."""
 
     field: str
     old: Any = None
     new: Any = None
-
-    @classmethod
-    def of(cls, change: FieldChange) -> FieldChangePublic:
-        return cls.read(change)
 
 
 class RevisionPublic(PublicModel):

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from chalicelib import areas
 from chalicelib.domain.signups import Application, ApplicationStatus
-from chalicelib.schemas.common import PageQuery, PublicModel, RequestModel
+from chalicelib.schemas.common import PageQuery, PublicModel, RequestModel, ShowsAsOf
 from chalicelib.schemas.keys import IssuedKeyPublic
 from chalicelib.schemas.tenants import TenantPublic
 
@@ -22,7 +22,7 @@ class SignupAccepted(PublicModel):
     expires_at: datetime
 
 
-class ApplicationStatusPublic(PublicModel):
+class ApplicationStatusPublic(ShowsAsOf[Application]):
     """An application as its applicant sees it (no contact details)."""
 
     application_id: str
@@ -34,10 +34,6 @@ class ApplicationStatusPublic(PublicModel):
     expires_at: datetime
     decided_at: datetime | None = None
     reason: str | None = None
-
-    @classmethod
-    def of(cls, application: Application, *, now: datetime) -> ApplicationStatusPublic:
-        return cls.read(application, status=application.status(now=now))
 
 
 class ApplicationPublic(ApplicationStatusPublic):

@@ -10,13 +10,18 @@ composes a transaction.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeAlias
 
 from chalicelib.domain.keys import ApiKey, KeyStatus
 from chalicelib.domain.principal import Role
 from chalicelib.domain.signups import Application, ApplicationStatus
 from chalicelib.domain.tenants import Tenant
 from chalicelib.errors import ConflictError
+
+Cursor: TypeAlias = str | None
+"""Where a listing goes on: opaque, bound to its listing; None for the first page, or after the last."""
+KeyListing: TypeAlias = tuple[list[ApiKey], Cursor]
+ApplicationListing: TypeAlias = tuple[list[Application], Cursor]
 
 
 class KeptKeyGoneError(ConflictError):
@@ -35,8 +40,8 @@ class KeyStore(Protocol):
         ...
 
     def page(
-        self, *, limit: int, cursor: str | None, status: KeyStatus | None, now: datetime, role: Role | None = None
-    ) -> tuple[list[ApiKey], str | None]:
+        self, *, limit: int, cursor: Cursor, status: KeyStatus | None, now: datetime, role: Role | None = None
+    ) -> KeyListing:
         """One page of this owner's keys in key-id order, by status as of `now` (and role). The limit
         counts the keys read before the filter: a page may hold fewer (even none) while a cursor
         follows; the cursor is None after the last page, and one of another owner is refused."""
@@ -91,9 +96,9 @@ class KeyDirectory(Protocol):
         role: Role | None,
         status: KeyStatus | None,
         limit: int,
-        cursor: str | None,
+        cursor: Cursor,
         now: datetime,
-    ) -> tuple[list[ApiKey], str | None]:
+    ) -> KeyListing:
         """One page of every owner's keys (in no promised order) or of one owner's (see `KeyStore.page`),
         by role and status; a page may hold fewer than `limit` while a cursor follows."""
         ...
@@ -115,14 +120,8 @@ class ApplicationStore(Protocol):
         ...
 
     def page(
-        self,
-        *,
-        status: ApplicationStatus | None,
-        tenant_id: str | None,
-        limit: int,
-        cursor: str | None,
-        now: datetime,
-    ) -> tuple[list[Application], str | None]:
+        self, *, status: ApplicationStatus | None, tenant_id: str | None, limit: int, cursor: Cursor, now: datetime
+    ) -> ApplicationListing:
         """One page of applications: oldest first within a regency or a status (as of `now`), in no
         promised order otherwise. The limit counts what is read before the status filter: a page may
         hold fewer while a cursor follows; a cursor of another listing is refused."""

@@ -4,12 +4,11 @@ level and the national export."""
 
 from __future__ import annotations
 
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from tests.e2e.conftest import HttpStack
-from tests.factories import signup_payload
+from tests.factories import report, signup_payload
 
 BLORA, BANTUL = "33.16", "34.02"
 V1, V2, V3 = "33.16.01.2001", "33.16.01.2002", "33.16.02.1005"  # two in kecamatan 33.16.01, one in 33.16.02
@@ -33,15 +32,7 @@ def _tenant(stack: HttpStack, code: str, villages: tuple[str, ...]) -> dict[str,
 
 
 def _visits(village: str, date: str, visitors: int) -> dict[str, Any]:
-    return {
-        "submission_id": str(uuid.uuid4()),
-        "village_code": village,
-        "type": "visits",
-        "date": date,
-        "visitors": visitors,
-        "women": 0,
-        "children": 0,
-    }
+    return report("visits", village=village, date=date, visitors=visitors, women=0, children=0)
 
 
 def _values(stack: HttpStack, path: str, key: str, name: str) -> dict[str, Any]:
@@ -62,18 +53,7 @@ def test_reports_flow_into_indicators_at_every_level(stack: HttpStack) -> None:
     # One batch from the operator's phone: new, a retry inside the batch, a conflicting reuse of an id,
     # an invalid report and a village that is not the operator's.
     first = _visits(V1, "2026-11-03", 10)
-    activity = {
-        "submission_id": str(uuid.uuid4()),
-        "village_code": V1,
-        "type": "activity",
-        "date": "2026-11-05",
-        "title": "Pelatihan menjahit",
-        "category": "training",
-        "participants": 8,
-        "women": 5,
-        "youth": 2,
-        "entrepreneurs": 3,
-    }
+    activity = report("activity", village=V1, date="2026-11-05", participants=8, women=5, youth=2, entrepreneurs=3)
     batch = [first, activity, first, {**first, "visitors": 99}, {**_visits(V1, "2026-11-04", 1), "visitors": -1}]
     batch.append(_visits(V2, "2026-11-04", 5))
     status, body = stack.call("POST", "/v1/reports", {"reports": batch}, key=blora["operator"])
@@ -189,16 +169,9 @@ def test_a_partnership_with_no_end_date_is_accepted_and_the_regency_s_other_repo
 ) -> None:
     demak_v1, demak_v2 = "33.21.01.2001", "33.21.01.2002"  # a regency no other test of the session uses
     demak = _tenant(stack, "33.21", (demak_v1, demak_v2))
-    partnership = {
-        "submission_id": str(uuid.uuid4()),
-        "village_code": demak_v1,
-        "type": "partnership",
-        "date": "2026-11-03",
-        "partner_name": "Karang Taruna",
-        "partner_kind": "community",
-        "agreement": "mou",
-        "ends_on": "9999-12-31",
-    }
+    partnership = report(
+        "partnership", village=demak_v1, date="2026-11-03", partner_name="Karang Taruna", ends_on="9999-12-31"
+    )
     status, body = stack.call(
         "POST", "/v1/reports", {"reports": [partnership, _visits(demak_v2, "2026-11-04", 13)]}, key=demak["admin"]
     )

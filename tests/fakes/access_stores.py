@@ -18,7 +18,7 @@ from chalicelib.domain.signups import Application, ApplicationStatus
 from chalicelib.domain.tenants import Tenant, TenantStatus
 from chalicelib.errors import ConflictError, NotFoundError
 from chalicelib.repositories.base import decode_cursor, encode_cursor
-from chalicelib.stores.access import KeptKeyGoneError
+from chalicelib.stores.access import ApplicationListing, Cursor, KeptKeyGoneError, KeyListing
 
 T = TypeVar("T")
 
@@ -88,8 +88,8 @@ class MemoryKeyStore:
         return self._own(key_id)
 
     def page(
-        self, *, limit: int, cursor: str | None, status: KeyStatus | None, now: datetime, role: Role | None = None
-    ) -> tuple[list[ApiKey], str | None]:
+        self, *, limit: int, cursor: Cursor, status: KeyStatus | None, now: datetime, role: Role | None = None
+    ) -> KeyListing:
         rows = [({"owner": k.owner, "key_id": k.key_id}, k) for k in self._data.keys.values() if k.owner == self.owner]
         return _page(rows, scope={"owner": self.owner}, cursor=cursor, limit=limit, keep=_kept(status, role, now))
 
@@ -157,13 +157,13 @@ class MemoryKeyDirectory:
     def page(
         self,
         *,
-        owner: str | None,
-        role: Role | None,
-        status: KeyStatus | None,
         limit: int,
-        cursor: str | None,
+        cursor: Cursor,
+        status: KeyStatus | None,
         now: datetime,
-    ) -> tuple[list[ApiKey], str | None]:
+        role: Role | None,
+        owner: str | None,  # the parameters of MemoryKeyStore.page, and whose keys
+    ) -> KeyListing:
         if owner is not None:
             return self.of_owner(owner).page(limit=limit, cursor=cursor, status=status, now=now, role=role)
         rows = [({"key_id": k.key_id}, k) for k in self._data.keys.values()]
@@ -199,14 +199,8 @@ class MemoryApplicationStore:
         )
 
     def page(
-        self,
-        *,
-        status: ApplicationStatus | None,
-        tenant_id: str | None,
-        limit: int,
-        cursor: str | None,
-        now: datetime,
-    ) -> tuple[list[Application], str | None]:
+        self, *, status: ApplicationStatus | None, tenant_id: str | None, limit: int, cursor: Cursor, now: datetime
+    ) -> ApplicationListing:
         def keep(a: Application) -> bool:
             return status is None or a.status(now=now) is status
 

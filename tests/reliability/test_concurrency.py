@@ -34,6 +34,17 @@ def _office(stack: HttpStack, regency: str, village: str) -> str:
     return secret
 
 
+def _commitment(stack: HttpStack, key: str, stakeholder: dict[str, Any], commitment: dict[str, Any]) -> dict[str, Any]:
+    """A new stakeholder and a new commitment of it (these bodies, sent with `key`); the commitment."""
+    status, created = stack.call("POST", "/v1/stakeholders", stakeholder, key=key)
+    assert status == 201, created
+    status, committed = stack.call(
+        "POST", "/v1/commitments", {"stakeholder_id": created["stakeholder_id"], **commitment}, key=key
+    )
+    assert status == 201, committed
+    return dict(committed)
+
+
 def _at_once(send: Callable[[], T], clients: int = CLIENTS, timeout: float = 120) -> list[T]:
     """`send` from `clients` threads released together; their answers."""
     barrier = threading.Barrier(clients)
@@ -87,23 +98,12 @@ def test_eight_clients_posting_the_same_batch_at_once_store_each_report_once(htt
 def test_eight_clients_moving_the_same_commitment_from_the_same_version_exactly_one_wins(http_stack: HttpStack) -> None:
     village = "33.18.01.2001"
     key = _office(http_stack, "33.18", village)
-    status, stakeholder = http_stack.call(
-        "POST", "/v1/stakeholders", {"name": "Kepala Desa", "kind": "village_head", "village_code": village}, key=key
+    commitment = _commitment(
+        http_stack,
+        key,
+        {"name": "Kepala Desa", "kind": "village_head", "village_code": village},
+        {"kind": "budget", "amount_idr": 2_000_000, "description": "Dana Desa", "due_date": "2027-03-31"},
     )
-    assert status == 201, stakeholder
-    status, commitment = http_stack.call(
-        "POST",
-        "/v1/commitments",
-        {
-            "stakeholder_id": stakeholder["stakeholder_id"],
-            "kind": "budget",
-            "amount_idr": 2_000_000,
-            "description": "Dana Desa",
-            "due_date": "2027-03-31",
-        },
-        key=key,
-    )
-    assert status == 201, commitment
     path = f"/v1/commitments/{commitment['commitment_id']}/transitions"
     answers = _at_once(lambda: http_stack.call("POST", path, {"to": "committed", "expected_version": 1}, key=key))
     assert sorted(status for status, _ in answers) == [201] + [409] * (CLIENTS - 1), answers

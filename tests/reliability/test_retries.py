@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from tests.e2e.conftest import HttpStack
-from tests.reliability.test_concurrency import _at_once, _office
+from tests.reliability.test_concurrency import _at_once, _commitment, _office
 
 pytestmark = pytest.mark.slow  # starts the local stack (once per session)
 
@@ -32,20 +32,12 @@ def test_thirty_identical_action_posts_with_one_idempotency_key_store_one_action
     import urllib.request
 
     key = _office(http_stack, "33.16", "33.16.01.2001")
-    status, stakeholder = http_stack.call("POST", "/v1/stakeholders", {"name": "Camat", "kind": "other"}, key=key)
-    assert status == 201, stakeholder
-    status, commitment = http_stack.call(
-        "POST",
-        "/v1/commitments",
-        {
-            "stakeholder_id": stakeholder["stakeholder_id"],
-            "kind": "policy",
-            "description": "SK",
-            "due_date": "2027-01-31",
-        },
-        key=key,
+    commitment = _commitment(
+        http_stack,
+        key,
+        {"name": "Camat", "kind": "other"},
+        {"kind": "policy", "description": "SK", "due_date": "2027-01-31"},
     )
-    assert status == 201, commitment
     path = f"/v1/commitments/{commitment['commitment_id']}/actions"
     body = json.dumps({"date": "2026-11-02", "kind": "meeting", "note": "Audiensi"}).encode()
 
@@ -67,4 +59,5 @@ def test_thirty_identical_action_posts_with_one_idempotency_key_store_one_action
     assert all(status == 201 or answer["error"]["code"] == "conflict" for status, answer in answers), answers  # type: ignore[index]
     assert [status for status, _ in answers[:10]] == [201] * 10
     status, detail = http_stack.call("GET", f"/v1/commitments/{commitment['commitment_id']}", key=key)
+    assert status == 200, detail
     assert [a["action_id"] for a in detail["actions"]] == sorted(created)

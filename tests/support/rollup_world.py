@@ -155,6 +155,9 @@ def _per_tenant(counter: DynamoCounter, seconds: list[float], reads: list[int]) 
         rollup.roll_tenant = original
 
 
+COUNTED = ("read_requests", "items_read", "read_units", "write_requests", "item_writes")  # Run's counter fields
+
+
 def measure(label: str, history: int, new_reports: int) -> Run:
     """One rollup run over everything dirty, counted and timed."""
     from chalicelib.services import rollup
@@ -172,12 +175,8 @@ def measure(label: str, history: int, new_reports: int) -> Run:
         villages=summary.villages,
         tenants=summary.tenants,
         seconds=seconds,
-        read_requests=counter.read_requests,
-        items_read=counter.items_read,
-        read_units=counter.read_units,
-        write_requests=counter.write_requests,
-        item_writes=counter.item_writes,
         by_operation=dict(counter.requests),
+        **{name: getattr(counter, name) for name in COUNTED},
         tenant_seconds=tenant_seconds,
         tenant_read_requests=tenant_reads[0],
         tenant_items_read=tenant_reads[1],

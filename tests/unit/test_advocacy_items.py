@@ -8,30 +8,21 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.commitments import (
-    Action,
-    ActionKind,
-    Commitment,
-    CommitmentKind,
-    CommitmentStatus,
-    Stakeholder,
-    StakeholderKind,
-    Transition,
-)
+from chalicelib.domain import commitments as domain
 from chalicelib.repositories.advocacy_items import ActionItem, CommitmentItem, StakeholderItem, TransitionItem
 from chalicelib.repositories.transition_facts import fact_item, scope_of
 
 AT = datetime(2026, 11, 5, 8, 30, tzinfo=UTC)
 TENANT = "33.15"
-COMMITMENT = Commitment(
+COMMITMENT = domain.Commitment(
     commitment_id="0123456789abcdef",
     tenant_id=TENANT,
     stakeholder_id="fedcba9876543210",
-    kind=CommitmentKind.BUDGET,
+    kind=domain.CommitmentKind.BUDGET,
     description="Dana Desa",
     due_date=date(2026, 12, 31),
     village_code="33.15.01.2001",
-    status=CommitmentStatus.COMMITTED,
+    status=domain.CommitmentStatus.COMMITTED,
     version=2,
     created_at=AT,
     updated_at=AT,
@@ -43,11 +34,11 @@ COMMITMENT = Commitment(
 RECORDS: list[tuple[type[Any], Any]] = [
     (
         StakeholderItem,
-        Stakeholder(
+        domain.Stakeholder(
             stakeholder_id="fedcba9876543210",
             tenant_id=TENANT,
             name="H. Sutrisno",
-            kind=StakeholderKind.VILLAGE_HEAD,
+            kind=domain.StakeholderKind.VILLAGE_HEAD,
             organization=None,
             position="Kepala Desa",
             village_code="33.15.01.2001",
@@ -60,11 +51,11 @@ RECORDS: list[tuple[type[Any], Any]] = [
     (CommitmentItem, COMMITMENT),
     (
         TransitionItem,
-        Transition(
+        domain.Transition(
             commitment_id=COMMITMENT.commitment_id,
             version=2,
-            from_status=CommitmentStatus.PROPOSED,
-            to_status=CommitmentStatus.COMMITTED,
+            from_status=domain.CommitmentStatus.PROPOSED,
+            to_status=domain.CommitmentStatus.COMMITTED,
             at=AT,
             on=date(2026, 11, 5),
             by="admin-key",
@@ -73,11 +64,11 @@ RECORDS: list[tuple[type[Any], Any]] = [
     ),
     (
         ActionItem,
-        Action(
+        domain.Action(
             action_id="00aa11bb22cc33dd",
             commitment_id=COMMITMENT.commitment_id,
             date=date(2026, 11, 4),
-            kind=ActionKind.MEETING,
+            kind=domain.ActionKind.MEETING,
             note="Audiensi",
             recorded_at=AT,
             recorded_by="admin-key",
@@ -110,6 +101,6 @@ def test_a_counted_transition_leaves_a_fact_keyed_by_scope_and_local_date() -> N
 
 
 def test_a_commitment_without_a_village_counts_for_the_regency() -> None:
-    regency = Commitment(**{**COMMITMENT.__dict__, "village_code": None})
+    regency = domain.Commitment(**{**COMMITMENT.__dict__, "village_code": None})
     assert scope_of(regency) != scope_of(COMMITMENT)
     assert fact_item(regency, RECORDS[2][1]).sk.startswith(f"fact#{scope_of(regency)}#2026-11-05#")

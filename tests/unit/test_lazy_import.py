@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -12,25 +13,31 @@ import pytest
 from chalicelib.lazy import lazy_import
 
 
+@pytest.fixture
+def probe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str, str], ModuleType]:
+    """A module of this name and source, importable from now on, imported lazily."""
+
+    def lazily(name: str, source: str) -> ModuleType:
+        (tmp_path / f"{name}.py").write_text(source)
+        monkeypatch.syspath_prepend(str(tmp_path))
+        return lazy_import(name)
+
+    return lazily
+
+
 def test_a_lazy_module_is_not_imported_until_used_and_then_is_the_real_module(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    probe: Callable[[str, str], ModuleType],
 ) -> None:
-    (tmp_path / "tpbis_probe_lazy.py").write_text("VALUE = 42\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    module = lazy_import("tpbis_probe_lazy")
+    module = probe("tpbis_probe_lazy", "VALUE = 42\n")
     assert isinstance(module, ModuleType) and module.__name__ == "tpbis_probe_lazy"
     assert "tpbis_probe_lazy" not in sys.modules
     assert module.VALUE == 42
     assert "tpbis_probe_lazy" in sys.modules
 
 
-def test_many_threads_using_a_lazy_module_first_all_see_it_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_many_threads_using_a_lazy_module_first_all_see_it_whole(probe: Callable[[str, str], ModuleType]) -> None:
     # A slow module body widens the window in which a half-loaded module could be seen.
-    (tmp_path / "tpbis_probe_slow.py").write_text("import time\ntime.sleep(0.2)\ndef answer():\n    return 42\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    module = lazy_import("tpbis_probe_slow")
+    module = probe("tpbis_probe_slow", "import time\ntime.sleep(0.2)\ndef answer():\n    return 42\n")
     results: list[object] = []
     barrier = threading.Barrier(8)
 
