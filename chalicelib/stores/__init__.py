@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from chalicelib.stores.access import ApplicationStore, KeyDirectory, KeyStore, RateLimitStore
-from chalicelib.stores.idempotency import IdempotencyStore
 from chalicelib.stores.advocacy import AdvocacyStores, OpenCommitments
+from chalicelib.stores.idempotency import IdempotencyStore
 from chalicelib.stores.ports import PeriodStore, ReviewRuleStore, TenantStore, VillageStore
 from chalicelib.stores.reports import InstanceStore, ReportIdScan, ReportStore
 from chalicelib.stores.rollup import (
@@ -82,16 +82,13 @@ class TenantStores:
     rollup_inputs: RunInputPort  # what the tenant's part of a rollup run reads first
     problems: ProblemPort  # what the rollup could not count
     idempotency: IdempotencyStore
-
-
-def _dynamodb(tenant_id: str) -> TenantStores:
-    from chalicelib.repositories.aggregates import tenant_figures
-    from chalicelib.repositories.idempotency import PowertoolsIdempotency
     advocacy: AdvocacyStores
 
 
 def _dynamodb(tenant_id: str) -> TenantStores:
     from chalicelib.repositories import advocacy
+    from chalicelib.repositories.aggregates import tenant_figures
+    from chalicelib.repositories.idempotency import PowertoolsIdempotency
     from chalicelib.repositories.instances import InstanceRepository
     from chalicelib.repositories.keys import KeyRepository
     from chalicelib.repositories.periods import PeriodRepository
