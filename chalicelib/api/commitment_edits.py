@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from chalicelib.schemas import commitments as commitments_schema
     from chalicelib.schemas import common as common_schema
     from chalicelib.services import commitment_edits as service
+    from chalicelib.stores.advocacy import HistoryKind
 else:
     commitment_edits_schema = lazy_import("chalicelib.schemas.commitment_edits")
     commitments_schema = lazy_import("chalicelib.schemas.commitments")
@@ -44,14 +45,14 @@ def edit_commitment(
     return commitments_schema.CommitmentPublic.of(updated)
 
 
-HISTORY = {  # the kind of entry: the summary and description of its paged read
+HISTORY: dict[HistoryKind, tuple[str, str]] = {  # the kind of entry: the summary and description of its paged read
     "transition": ("A commitment's transitions, paged", "Its status changes by version."),
     "action": ("A commitment's advocacy actions, paged", "Its advocacy actions by date."),
     "edit": ("A commitment's edits, paged", "Its edits by version, each changed field with its old and new value."),
 }
 
 
-def _models(kind: str) -> tuple[type[Any], Callable[[Any], Any]]:
+def _models(kind: HistoryKind) -> tuple[type[Any], Callable[[Any], Any]]:
     """The page model of a kind of history entry, and how one entry is rendered."""
     if kind == "transition":
         return commitment_edits_schema.TransitionPage, commitments_schema.TransitionPublic.of
@@ -60,7 +61,7 @@ def _models(kind: str) -> tuple[type[Any], Callable[[Any], Any]]:
     return commitment_edits_schema.EditPage, commitment_edits_schema.EditPublic.of
 
 
-def _history_read(kind: str, summary: str, doc: str) -> Callable[..., Any]:
+def _history_read(kind: HistoryKind, summary: str, doc: str) -> Callable[..., Any]:
     """Declare `GET /v1/commitments/{commitment_id}/<kind>s`: the commitment's entries of `kind`, paged."""
 
     def read(*, principal: Principal, commitment_id: str, query: common_schema.PageQuery) -> Any:
