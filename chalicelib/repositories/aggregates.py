@@ -23,7 +23,7 @@ from pynamodb.models import Model
 from chalicelib.domain.rollup_plan import NATION, FigureKey, is_national, of_tenant
 from chalicelib.errors import ServiceUnavailableError, is_throttling
 from chalicelib.repositories.base import BATCH_ROUNDS, backoff, batch_get, table_meta
-from chalicelib.stores.rollup import Stored
+from chalicelib.stores.rollup import Figures, Stored
 from chalicelib.tables import AGGREGATES
 
 __all__ = ["FigureKey", "FigureStore", "NationalFigures", "Stored", "TenantFigures"]
@@ -68,13 +68,7 @@ class FigureStore:
         """The figures of records read at `rows`, by key."""
         return {rows[(r.pk, r.sk)]: _stored(r) for r in records}
 
-    def write(
-        self,
-        items: Mapping[FigureKey, Mapping[str, Any]],
-        *,
-        now: dt.datetime,
-        stored: Mapping[FigureKey, Mapping[str, Any]],
-    ) -> int:
+    def write(self, items: Figures, *, now: dt.datetime, stored: Figures) -> int:
         """Store figures, skipping those equal to what is stored (so a rerun writes nothing);
         returns how many items were written. `stored`: what the caller read under these keys
         (`read_keys`; a key it lacks is absent from the table)."""

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from chalicelib.domain.villages import Village
     from chalicelib.repositories.changes import Marker as Marker  # the feeds' items, re-exported
 
+Figures = Mapping[FigureKey, Mapping[str, Any]]  # figures by key, as computed or as stored
+
 
 class Stored(dict[str, Any]):
     """Figures as stored, with the time they were computed."""
@@ -36,13 +38,7 @@ class FigurePort(Protocol):
         """Every stored scope of a level for a period, by code (a tenant's store: its own only)."""
         ...
 
-    def write(
-        self,
-        items: Mapping[FigureKey, Mapping[str, Any]],
-        *,
-        now: dt.datetime,
-        stored: Mapping[FigureKey, Mapping[str, Any]],
-    ) -> int:
+    def write(self, items: Figures, *, now: dt.datetime, stored: Figures) -> int:
         """Store the items that differ from `stored` (what the caller read); how many were written."""
         ...
 

@@ -5,6 +5,7 @@ in-memory twins of tests/fakes. Both must pass unchanged; where DynamoDB and a d
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 
@@ -30,3 +31,21 @@ def platform_stores(request: pytest.FixtureRequest) -> PlatformStores:
         request.getfixturevalue("aws")
         return platform()
     return MemoryStores().platform()
+
+
+@dataclass
+class World:
+    """A tenant's handle and the platform's, over the same data."""
+
+    tenant: StoresOf
+    platform: Callable[[], PlatformStores]
+
+
+@pytest.fixture(params=["dynamodb", "memory"])
+def world(request: pytest.FixtureRequest) -> World:
+    """Both handles of one world, on moto or in memory (for contracts that span a tenant and the platform)."""
+    if request.param == "dynamodb":
+        request.getfixturevalue("aws")
+        return World(for_tenant, platform)
+    memory = MemoryStores()
+    return World(memory.for_tenant, memory.platform)

@@ -4,37 +4,15 @@ date (PlatformStores.open_commitments) and the conditional marks on one tenant's
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-
-import pytest
+from dataclasses import replace
 
 from chalicelib.domain.commitments import Commitment, CommitmentStatus
-from chalicelib.stores import PlatformStores, for_tenant, platform
-from tests.contract.conftest import StoresOf
+from tests.contract.conftest import World
 from tests.contract.test_advocacy_commitments import made, moved
 from tests.contract.test_advocacy_stakeholders import LATER, A, B
-from tests.fakes.stores import MemoryStores
 
 S = CommitmentStatus
 STEP = dt.date(2026, 11, 20)
-
-
-@dataclass
-class World:
-    """A tenant's handle and the platform's, over the same data."""
-
-    stores_of: StoresOf
-    platform: Callable[[], PlatformStores]
-
-
-@pytest.fixture(params=["dynamodb", "memory"])
-def world(request: pytest.FixtureRequest) -> World:
-    if request.param == "dynamodb":
-        request.getfixturevalue("aws")
-        return World(for_tenant, platform)
-    memory = MemoryStores()
-    return World(memory.for_tenant, memory.platform)
 
 
 def _ids(commitments: object) -> list[str]:
@@ -46,7 +24,7 @@ def _of_b(cid: str, **changes: object) -> Commitment:
 
 
 def test_the_open_commitments_of_every_tenant_are_listed_by_due_date_without_the_final_ones(world: World) -> None:
-    mine, theirs = world.stores_of(A).advocacy.commitments, world.stores_of(B).advocacy.commitments
+    mine, theirs = world.tenant(A).advocacy.commitments, world.tenant(B).advocacy.commitments
     for cid, due in [("c3", 12), ("c1", 3), ("c2", 8)]:
         mine.add(made(cid, due=due))
     theirs.add(_of_b("b1", due=5))
@@ -59,7 +37,7 @@ def test_the_open_commitments_of_every_tenant_are_listed_by_due_date_without_the
 
 
 def test_a_commitment_is_flagged_overdue_once_and_unflagged_once(world: World) -> None:
-    stores = world.stores_of(A).advocacy
+    stores = world.tenant(A).advocacy
     stores.commitments.add(made("c1"))
 
     assert stores.reminders.set_overdue("c1", overdue=True, at=LATER) is True
@@ -75,7 +53,7 @@ def test_a_commitment_is_flagged_overdue_once_and_unflagged_once(world: World) -
 
 
 def test_a_final_an_unknown_or_another_tenant_s_commitment_is_not_flagged(world: World) -> None:
-    stores = world.stores_of(A).advocacy
+    stores = world.tenant(A).advocacy
     stores.commitments.add(made("c1"))
     stores.reminders.set_overdue("c1", overdue=True, at=LATER)
     stores.commitments.add(made("c2"))
@@ -83,14 +61,14 @@ def test_a_final_an_unknown_or_another_tenant_s_commitment_is_not_flagged(world:
 
     assert stores.reminders.set_overdue("c2", overdue=True, at=LATER) is False
     assert stores.reminders.set_overdue("absent", overdue=True, at=LATER) is False
-    assert world.stores_of(B).advocacy.reminders.set_overdue("c1", overdue=False, at=LATER) is False
+    assert world.tenant(B).advocacy.reminders.set_overdue("c1", overdue=False, at=LATER) is False
     assert stores.commitments.get("c2") == final and stores.commitments.get("absent") is None
     flagged = stores.commitments.get("c1")
     assert flagged is not None and flagged.overdue, "B's mark did not reach A's commitment"
 
 
 def test_a_final_transition_clears_the_overdue_flag(world: World) -> None:
-    stores = world.stores_of(A).advocacy
+    stores = world.tenant(A).advocacy
     stores.commitments.add(made("c1"))
     stores.reminders.set_overdue("c1", overdue=True, at=LATER)
     flagged = stores.commitments.get("c1")
@@ -103,17 +81,17 @@ def test_a_final_transition_clears_the_overdue_flag(world: World) -> None:
 
 
 def test_a_next_step_is_claimed_once_until_the_claim_is_released(world: World) -> None:
-    stores = world.stores_of(A).advocacy
+    stores = world.tenant(A).advocacy
     stores.commitments.add(made("c1", next_step="Rapat", next_step_due=STEP))
     stores.commitments.add(made("c2", due=11, next_step="Surat", next_step_due=STEP + dt.timedelta(days=5)))
-    world.stores_of(B).advocacy.commitments.add(_of_b("b1", due=12, next_step="Audiensi", next_step_due=STEP))
+    world.tenant(B).advocacy.commitments.add(_of_b("b1", due=12, next_step="Audiensi", next_step_due=STEP))
     open_commitments = world.platform().open_commitments
 
     assert _ids(open_commitments.next_steps_due(STEP)) == ["c1", "b1"]
     assert stores.reminders.claim_next_step("c1", due=STEP + dt.timedelta(days=1)) is False, "not its step"
     assert stores.reminders.claim_next_step("c1", due=STEP) is True
     assert stores.reminders.claim_next_step("c1", due=STEP) is False, "another run claimed it"
-    assert world.stores_of(B).advocacy.reminders.claim_next_step("c1", due=STEP) is False
+    assert world.tenant(B).advocacy.reminders.claim_next_step("c1", due=STEP) is False
     assert _ids(open_commitments.next_steps_due(STEP)) == ["b1"]
 
     stores.reminders.release_next_step("c1")
@@ -122,7 +100,7 @@ def test_a_next_step_is_claimed_once_until_the_claim_is_released(world: World) -
 
 
 def test_releasing_the_claim_of_a_commitment_not_stored_writes_nothing(world: World) -> None:
-    stores = world.stores_of(A).advocacy
+    stores = world.tenant(A).advocacy
 
     stores.reminders.release_next_step("absent")
 

@@ -5,38 +5,19 @@ a run's first reads, the problems log, the regencies' approvals and the idempote
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 
 from chalicelib.domain.approvals import MonthApproval, PeriodAction, PeriodEvent, PeriodSettings, PeriodState
 from chalicelib.domain.rollup_plan import STOCK, FigureKey
 from chalicelib.errors import MalformedRequestError
-from chalicelib.stores import PlatformStores, TenantStores, for_tenant, platform
 from chalicelib.stores.idempotency import IdempotencyInProgressError, IdempotencyKeyReusedError
 from chalicelib.stores.rollup import Problem
+from tests.contract.conftest import World
 from tests.contract.test_village_store import _village
-from tests.fakes.stores import MemoryStores
 
 A, B = "33.15", "33.22"
 NOW = dt.datetime(2026, 11, 20, 8, tzinfo=dt.UTC)
-
-
-@dataclass
-class World:
-    tenant: Callable[[str], TenantStores]
-    platform: Callable[[], PlatformStores]
-
-
-@pytest.fixture(params=["dynamodb", "memory"])
-def world(request: pytest.FixtureRequest) -> World:
-    """One world's tenant and platform handles, on moto or in memory."""
-    if request.param == "dynamodb":
-        request.getfixturevalue("aws")
-        return World(for_tenant, platform)
-    memory = MemoryStores()
-    return World(memory.for_tenant, memory.platform)
 
 
 def _problem(village: str, submission: str | None, tenant: str = A, *, runs: int = 1) -> Problem:

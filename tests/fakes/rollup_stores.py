@@ -18,7 +18,7 @@ from chalicelib.repositories.base import decode_cursor
 from chalicelib.repositories.changes import Marker
 from chalicelib.stores import PeriodStore, VillageStore
 from chalicelib.stores.idempotency import IdempotencyInProgressError, IdempotencyKeyReusedError
-from chalicelib.stores.rollup import Problem, RunInputs, Stored
+from chalicelib.stores.rollup import Figures, Problem, RunInputs, Stored
 from tests.fakes.access_stores import _page
 
 
@@ -64,13 +64,7 @@ class MemoryFigures:
     def _visible(self, key: FigureKey) -> bool:
         return is_national(key) if self.tenant_id is None else of_tenant(self.tenant_id, key)
 
-    def write(
-        self,
-        items: Mapping[FigureKey, Mapping[str, Any]],
-        *,
-        now: dt.datetime,
-        stored: Mapping[FigureKey, Mapping[str, Any]],
-    ) -> int:
+    def write(self, items: Figures, *, now: dt.datetime, stored: Figures) -> int:
         changed = {self._check(k): v for k, v in items.items() if dict(stored.get(k, {})) != dict(v)}
         for key, values in changed.items():
             self.tables.figures[key] = _copy(values, computed_at=now)
