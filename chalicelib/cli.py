@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from chalicelib.repositories.rollup_runs import RollupRun
+    from chalicelib.stores.rollup import RollupRun
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -127,6 +127,13 @@ def _stored(record: AggregateRecord) -> Stored:
     return stored
 
 
+class AllFigures:
+    """Every figure of every level (the FigureReset port)."""
+
+    def delete_all(self) -> int:
+        return delete_all()
+
+
 def delete_all() -> int:
     """Remove every aggregate (before a rebuild from scratch); returns how many were removed."""
     removed, chunk = 0, []

@@ -287,6 +287,9 @@ class ReportRepository:
         records = ReportRecord.village_partnerships.query(village_key(self.tenant_id, village_code))
         return _readable(records, unreadable)
 
+    def village_months(self) -> set[tuple[str, str]]:
+        return village_months(self.tenant_id)
+
 
 def _readable(records: Iterable[ReportRecord], unreadable: Unreadable | None) -> list[Report]:
     if unreadable is None:

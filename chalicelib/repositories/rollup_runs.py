@@ -8,7 +8,6 @@ The run is complete when every tenant is done or failed; `national_at` says its 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute
@@ -16,6 +15,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 
 from chalicelib.repositories.base import condition_held, table_meta
+from chalicelib.stores.rollup import RollupRun
 from chalicelib.tables import CHANGES
 
 _PARTITION = "rollup-run"
@@ -36,26 +36,6 @@ class RollupRunRecord(Model):
     villages = NumberAttribute(default=0)
     aggregates_written = NumberAttribute(default=0)
     national_at = UTCDateTimeAttribute(null=True)
-
-
-@dataclass(frozen=True)
-class RollupRun:
-    """A run as planned and as far as its workers got."""
-
-    run_id: str
-    kind: str
-    started_at: datetime
-    tenants: frozenset[str]
-    done: frozenset[str]
-    failed: frozenset[str]
-    villages: int
-    aggregates_written: int
-    national_at: datetime | None
-
-    @property
-    def settled(self) -> bool:
-        """Every tenant is done or failed: the national step may run."""
-        return self.tenants <= self.done | self.failed
 
 
 def create(run_id: str, *, kind: str, tenants: set[str], now: datetime) -> RollupRun:
@@ -114,3 +94,12 @@ def _run(record: RollupRunRecord) -> RollupRun:
         aggregates_written=int(record.aggregates_written or 0),
         national_at=record.national_at,
     )
+
+
+class RunRecords:
+    """The fanned-out runs' records (the RunRecordPort): the functions above."""
+
+    create = staticmethod(create)
+    get = staticmethod(get)
+    settle = staticmethod(settle)
+    national_done = staticmethod(national_done)

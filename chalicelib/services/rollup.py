@@ -31,6 +31,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from chalicelib import areas
 from chalicelib.clock import utcnow
@@ -40,10 +41,11 @@ from chalicelib.domain.periods import month_key
 from chalicelib.domain.rollup_plan import national_keys, national_sums
 from chalicelib.errors import ConflictError, is_throttling
 from chalicelib.observability import MetricUnit, logger, metrics, span
-from chalicelib.repositories import changes, jobs, rollup_problems
-from chalicelib.repositories.aggregates import national_figures, tenant_figures
-from chalicelib.repositories.villages import VillageRepository
 from chalicelib.services.rollup_tenant import FactSource, TenantResult, roll_tenant
+from chalicelib.stores import for_tenant, platform
+
+if TYPE_CHECKING:
+    from chalicelib.stores.rollup import Marker
 
 JOB = "rollup"
 # How long a run's lease lasts unless its caller says (the time its function has left): the rollup
@@ -81,23 +83,23 @@ class RollupSummary:
         return dict(self.__dict__)
 
 
-def roll_national(markers: list[changes.Marker], *, now: dt.datetime, summary: RollupSummary) -> list[str]:
+def roll_national(markers: list[Marker], *, now: dt.datetime, summary: RollupSummary) -> list[str]:
     """Re-sum the dirty provinces and the nation for each dirty period (one batch read for all of
     them); the periods done."""
     dirty = {marker.month: sorted(marker.scopes) for marker in markers}
-    store = national_figures()
+    store = platform().national_figures
     stored = store.read_keys(national_keys(dirty))
     summary.aggregates_written += store.write(national_sums(dirty, stored), now=now, stored=stored)
     return sorted(dirty)
 
 
-def _settled(marker: changes.Marker, now: dt.datetime, settle_seconds: int) -> bool:
+def _settled(marker: Marker, now: dt.datetime, settle_seconds: int) -> bool:
     return marker.touched_at is None or marker.touched_at <= now - dt.timedelta(seconds=settle_seconds)
 
 
 def roll_one(
     tenant_id: str,
-    markers: list[changes.Marker],
+    markers: list[Marker],
     *,
     now: dt.datetime,
     settle: int,
@@ -109,11 +111,12 @@ def roll_one(
     """Roll up one tenant from its markers, mark its province dirty for the national step, then clear
     the markers it processed (those settled); raises whatever failed, its markers kept. The serial run
     and the queue's worker share it."""
+    stores = for_tenant(tenant_id)
     with span("roll_tenant", tenant_id=tenant_id):
         result = roll_tenant(
             tenant_id,
             markers,
-            store=tenant_figures(tenant_id),
+            store=stores.figures,
             facts=facts,
             now=now,
             summary=summary,
@@ -121,11 +124,11 @@ def roll_one(
             resume_village=resume_village,
         )
     province = areas.ancestor(tenant_id, areas.Level.PROVINCE)
-    changes.national_feed().mark(province, result.periods, now=now)
+    platform().national_feed.mark(province, result.periods, now=now)
     for marker in markers:
         processed = [scope for scope in marker.scopes if scope in result.done]
         if _settled(marker, now, settle):
-            summary.markers_cleared += changes.clear(marker, processed)
+            summary.markers_cleared += stores.changes.clear(marker, processed)
         else:
             summary.markers_kept += len(processed)
     return result
@@ -139,7 +142,8 @@ def roll_nation(
 ) -> None:
     """The national step: re-sum the dirty provinces and the nation, export the periods, then clear
     the national markers (the caller holds the lease)."""
-    national_markers = changes.national_feed().pending()
+    national = platform().national_feed
+    national_markers = national.pending()
     summary.national_periods = roll_national(national_markers, now=now, summary=summary)
     if exporter is None:
         from chalicelib.services.export import export_periods
@@ -147,7 +151,7 @@ def roll_nation(
         exporter = export_periods
     summary.exported = exporter(summary.national_periods, now)
     for marker in national_markers:
-        summary.markers_cleared += changes.clear(marker, marker.scopes)
+        summary.markers_cleared += national.clear(marker, marker.scopes)
 
 
 def run(
@@ -185,12 +189,13 @@ def lease_for(context: object, *, timeout: float) -> float:
 def lease(now: dt.datetime, seconds: float = LEASE_SECONDS) -> Iterator[None]:
     """Hold the rollup's lease for the block, or raise RollupBusyError."""
     holder = secrets.token_hex(8)
-    if not jobs.acquire_lease(JOB, holder=holder, now=now, seconds=seconds):
+    leases = platform().lease
+    if not leases.acquire_lease(JOB, holder=holder, now=now, seconds=seconds):
         raise RollupBusyError("a rollup is running; its figures will be ready when it ends")
     try:
         yield
     finally:
-        jobs.release_lease(JOB, holder=holder)
+        leases.release_lease(JOB, holder=holder)
 
 
 def _run(
@@ -205,11 +210,11 @@ def _run(
     settle = get_settings().rollup_settle_seconds if settle_seconds is None else settle_seconds
     facts = facts or default_facts()
     summary = RollupSummary()
-    previous = jobs.last_job_run(JOB)
+    previous = platform().job_runs.last_run(JOB)
     last = previous[1] if previous else {}
     mark_matured(previous, now=now)
-    by_tenant: dict[str, list[changes.Marker]] = defaultdict(list)
-    for marker in changes.pending():
+    by_tenant: dict[str, list[Marker]] = defaultdict(list)
+    for marker in platform().tenant_feeds.pending():
         by_tenant[marker.tenant_id].append(marker)
     resume, resume_village = str(last.get("resume_from") or ""), str(last.get("resume_village") or "")
 
@@ -251,7 +256,7 @@ def _run(
     if summary.tenants_deferred:
         summary.deferred_runs = int(str(last.get("deferred_runs") or 0)) + 1
     # the month of the run's clock: the next run of a later month looks for baselines that matured
-    jobs.record_job_run(JOB, finished_at=utcnow(), summary=summary.as_dict() | {"month": month_key(now)})
+    platform().job_runs.record_run(JOB, finished_at=utcnow(), summary=summary.as_dict() | {"month": month_key(now)})
     emit(summary, previous, now)
     return summary
 
@@ -267,17 +272,15 @@ def emit(summary: RollupSummary, previous: tuple[dt.datetime, dict[str, object]]
     metrics.add_metric(name="RollupTenantsDeferred", unit=MetricUnit.Count, value=summary.tenants_deferred)
     metrics.add_metric(name="RollupDeferredRuns", unit=MetricUnit.Count, value=summary.deferred_runs)
     metrics.add_metric(name="RollupTenantsFailed", unit=MetricUnit.Count, value=len(summary.tenants_failed))
-    metrics.add_metric(name="RollupProblems", unit=MetricUnit.Count, value=rollup_problems.count())
+    metrics.add_metric(name="RollupProblems", unit=MetricUnit.Count, value=platform().rollup_problems.count())
     logger.info("rollup finished", extra={"summary": summary.as_dict()})
 
 
 def tenant_ids() -> list[str]:
     """Every tenant's id, whatever its state."""
-    from chalicelib.repositories.tenants import TenantRepository
-
     tenants, cursor = [], None
     while True:
-        page, cursor = TenantRepository().page(status=None, limit=100, cursor=cursor)
+        page, cursor = platform().tenants.page(status=None, limit=100, cursor=cursor)
         tenants += [t.tenant_id for t in page]
         if not cursor:
             return tenants
@@ -298,18 +301,16 @@ def _mark_matured_baselines(*, after: str, until: str, now: dt.datetime) -> None
     for tenant_id in tenant_ids():
         matured = [
             (until, v.village_code)
-            for v in VillageRepository(tenant_id=tenant_id).all()
+            for v in for_tenant(tenant_id).villages.all()
             if v.baseline is None and v.joined is not None and after < matures_in(v.joined) <= until
         ]
         if matured:
-            changes.feed(tenant_id).mark(matured, now=now)
+            for_tenant(tenant_id).changes.mark(matured, now=now)
 
 
 def default_facts() -> FactSource:
     """Commitment facts from the commitments tracker."""
-    from chalicelib.repositories.advocacy import transition_facts
-
-    return transition_facts
+    return lambda tenant_id, scope, start, end: for_tenant(tenant_id).advocacy.facts.between(scope, start, end)
 
 
 def rebuild(
@@ -329,15 +330,12 @@ def rebuild(
 def mark_everything(now: dt.datetime) -> None:
     """Drop every aggregate, and mark every month of every village that has reports or commitment
     facts (and every registered village's current month) dirty (the caller holds the lease)."""
-    from chalicelib.repositories import aggregates
-    from chalicelib.repositories.advocacy import fact_months
-    from chalicelib.repositories.reports import village_months
-
-    aggregates.delete_all()
+    platform().all_figures.delete_all()
     month_now = now.strftime("%Y-%m")
     for tenant_id in tenant_ids():
-        dirty = village_months(tenant_id)
-        dirty |= {(month_now, code) for code in VillageRepository(tenant_id=tenant_id).all_codes()}
-        dirty |= fact_months(tenant_id)
+        stores = for_tenant(tenant_id)
+        dirty = stores.reports.village_months()
+        dirty |= {(month_now, code) for code in stores.villages.all_codes()}
+        dirty |= stores.advocacy.facts.months()
         if dirty:
-            changes.feed(tenant_id).mark(dirty, now=now)
+            stores.changes.mark(dirty, now=now)

@@ -29,11 +29,10 @@ from chalicelib.config import get_settings
 from chalicelib.domain.periods import month_key
 from chalicelib.errors import InvalidInputError
 from chalicelib.observability import logger
-from chalicelib.repositories import changes, jobs
-from chalicelib.repositories import rollup_runs as records
-from chalicelib.repositories.rollup_runs import RollupRun
 from chalicelib.services import rollup
 from chalicelib.services.rollup_tenant import FactSource
+from chalicelib.stores import for_tenant, platform
+from chalicelib.stores.rollup import RollupRun
 
 __all__ = ["RollupRun", "TenantMessage", "finish", "plan", "plan_rebuild", "progress", "work"]
 Exporter = Callable[[list[str], dt.datetime], list[str]]
@@ -79,10 +78,10 @@ def plan(
     """Plan a run: record it with the tenants that have pending changes and enqueue one message each."""
     now = now or utcnow()
     settle = get_settings().rollup_settle_seconds if settle_seconds is None else settle_seconds
-    rollup.mark_matured(jobs.last_job_run(rollup.JOB), now=now)
-    tenants = {marker.tenant_id for marker in changes.pending()}
+    rollup.mark_matured(platform().job_runs.last_run(rollup.JOB), now=now)
+    tenants = {marker.tenant_id for marker in platform().tenant_feeds.pending()}
     run_id = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
-    run = records.create(run_id, kind=kind, tenants=tenants, now=now)
+    run = platform().rollup_runs.create(run_id, kind=kind, tenants=tenants, now=now)
     queues.send_all([TenantMessage(run_id, tenant, now, settle).body() for tenant in sorted(tenants)])
     logger.info("rollup planned", extra={"run_id": run_id, "tenants": len(tenants), "kind": kind})
     return finish(run, now=now, exporter=exporter) if not tenants else run
@@ -110,7 +109,7 @@ def work(
     try:
         rollup.roll_one(
             message.tenant_id,
-            changes.feed(message.tenant_id).pending(),
+            for_tenant(message.tenant_id).changes.pending(),
             now=message.now,
             settle=message.settle_seconds,
             facts=facts or rollup.default_facts(),
@@ -119,10 +118,10 @@ def work(
     except Exception:
         logger.exception("rollup of a tenant failed", extra={"tenant_id": message.tenant_id, "final": final_attempt})
         if final_attempt:  # parked in the dead-letter queue with its markers: the others go on
-            failed = records.settle(message.run_id, message.tenant_id, failed=True)
+            failed = platform().rollup_runs.settle(message.run_id, message.tenant_id, failed=True)
             finish(failed, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
         raise
-    run = records.settle(
+    run = platform().rollup_runs.settle(
         message.run_id,
         message.tenant_id,
         failed=False,
@@ -140,7 +139,7 @@ def finish(
     if not run.settled or run.national_at is not None:
         return run
     with rollup.lease(utcnow(), lease_seconds):
-        current = records.get(run.run_id) or run
+        current = platform().rollup_runs.get(run.run_id) or run
         if current.national_at is not None:  # another worker ran it meanwhile
             return current
         summary = rollup.RollupSummary(
@@ -149,18 +148,18 @@ def finish(
             aggregates_written=current.aggregates_written,
             tenants_failed=sorted(current.failed),
         )
-        previous = jobs.last_job_run(rollup.JOB)
+        previous = platform().job_runs.last_run(rollup.JOB)
         rollup.roll_nation(now=now, exporter=exporter, summary=summary)
-        records.national_done(run.run_id, now=utcnow())
-        jobs.record_job_run(
+        platform().rollup_runs.national_done(run.run_id, now=utcnow())
+        platform().job_runs.record_run(
             rollup.JOB,
             finished_at=utcnow(),
             summary=summary.as_dict() | {"month": month_key(now), "run_id": run.run_id},
         )
         rollup.emit(summary, previous, now)
-    return records.get(run.run_id) or current
+    return platform().rollup_runs.get(run.run_id) or current
 
 
 def progress(run_id: str) -> RollupRun | None:
     """A run as far as it got, or None."""
-    return records.get(run_id)
+    return platform().rollup_runs.get(run_id)

@@ -25,12 +25,14 @@ from chalicelib.stores.rollup import (
     DirtyTenants,
     FeedPort,
     FigurePort,
+    FigureReset,
     JobRunPort,
     LeasePort,
     NationalFeedPort,
     ProblemDirectory,
     ProblemPort,
     RunInputPort,
+    RunRecordPort,
 )
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "DirtyTenants",
     "FeedPort",
     "FigurePort",
+    "FigureReset",
     "IdempotencyStore",
     "InstanceStore",
     "JobRunPort",
@@ -57,6 +60,7 @@ __all__ = [
     "ReportStore",
     "ReviewRuleStore",
     "RunInputPort",
+    "RunRecordPort",
     "TenantStore",
     "TenantStores",
     "VillageStore",
@@ -129,6 +133,8 @@ class PlatformStores:
     national_figures: FigurePort  # regencies, provinces and the nation
     national_feed: NationalFeedPort  # the national step's dirty (period, province) pairs
     tenant_feeds: DirtyTenants  # every tenant's dirty months at once
+    all_figures: FigureReset  # every figure, for a rebuild from scratch
+    rollup_runs: RunRecordPort  # the fanned-out runs, tenant by tenant
     lease: LeasePort  # one run of a job at a time
     job_runs: JobRunPort  # the last successful run of each job
     rollup_problems: ProblemDirectory  # every tenant's rollup problems
@@ -137,7 +143,7 @@ class PlatformStores:
 
 
 def _dynamodb_platform() -> PlatformStores:
-    from chalicelib.repositories.aggregates import national_figures
+    from chalicelib.repositories.aggregates import AllFigures, national_figures
     from chalicelib.repositories.jobs import JobLeases, JobRuns
     from chalicelib.repositories.keys import KeyDirectoryRepository
     from chalicelib.repositories.open_commitments import OpenCommitmentRepository
@@ -146,6 +152,7 @@ def _dynamodb_platform() -> PlatformStores:
     from chalicelib.repositories.rollup_feeds import NationFeed, TenantFeeds
     from chalicelib.repositories.rollup_inputs import RegencyApprovals
     from chalicelib.repositories.rollup_problems import ProblemRecords
+    from chalicelib.repositories.rollup_runs import RunRecords
     from chalicelib.repositories.signups import ApplicationRepository
     from chalicelib.repositories.tenants import TenantRepository
 
@@ -158,6 +165,8 @@ def _dynamodb_platform() -> PlatformStores:
         national_figures=national_figures(),
         national_feed=NationFeed(),
         tenant_feeds=TenantFeeds(),
+        all_figures=AllFigures(),
+        rollup_runs=RunRecords(),
         lease=JobLeases(),
         job_runs=JobRuns(),
         rollup_problems=ProblemRecords(),

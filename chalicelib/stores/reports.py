@@ -82,6 +82,10 @@ class ReportStore(Protocol):
         """Every partnership report (void ones too) of a village, whatever its date, in id order."""
         ...
 
+    def village_months(self) -> set[tuple[str, str]]:
+        """Every (month, village) in which the tenant has a report: what a rebuild marks dirty."""
+        ...
+
 
 @dataclass(frozen=True)
 class InstanceRef:

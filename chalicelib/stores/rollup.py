@@ -87,6 +87,58 @@ class DirtyTenants(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class RollupRun:
+    """A run as planned and as far as its workers got."""
+
+    run_id: str
+    kind: str
+    started_at: dt.datetime
+    tenants: frozenset[str]
+    done: frozenset[str]
+    failed: frozenset[str]
+    villages: int
+    aggregates_written: int
+    national_at: dt.datetime | None
+
+    @property
+    def settled(self) -> bool:
+        """Every tenant is done or failed: the national step may run."""
+        return self.tenants <= self.done | self.failed
+
+
+class RunRecordPort(Protocol):
+    """The fanned-out rollup's runs: which tenants each planned, and which are done or failed."""
+
+    def create(self, run_id: str, *, kind: str, tenants: set[str], now: dt.datetime) -> RollupRun:
+        """Record a planned run under a new run id."""
+        ...
+
+    def get(self, run_id: str) -> RollupRun | None:
+        """A run, or None."""
+        ...
+
+    def settle(
+        self, run_id: str, tenant_id: str, *, failed: bool, villages: int = 0, aggregates_written: int = 0
+    ) -> RollupRun:
+        """Count a tenant as done (or failed) once: a second call for the same tenant changes nothing,
+        except that a tenant failed once and done later (its message redriven) moves to done; the run
+        as it is after the call (LookupError for an unknown run)."""
+        ...
+
+    def national_done(self, run_id: str, *, now: dt.datetime) -> None:
+        """Record that the run's national step ran."""
+        ...
+
+
+class FigureReset(Protocol):
+    """Every tenant's and the nation's figures at once, for a rebuild from scratch only."""
+
+    def delete_all(self) -> int:
+        """Remove every stored figure; how many were removed."""
+        ...
+
+
 class LeasePort(Protocol):
     """One run of a job at a time, whoever starts it."""
 

@@ -141,6 +141,9 @@ class MemoryReportStore:
             and self._reports[sid].content.type is ReportType.PARTNERSHIP
         ]
 
+    def village_months(self) -> set[tuple[str, str]]:
+        return {(r.content.date.isoformat()[:7], r.content.village_code) for r in self._reports.values()}
+
 
 class MemoryInstanceStore:
     """The OpenRosa instances of one tenant, by instance id."""

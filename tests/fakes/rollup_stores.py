@@ -8,7 +8,7 @@ import json
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chalicelib.domain.approvals import MonthApproval
@@ -18,7 +18,7 @@ from chalicelib.repositories.base import decode_cursor
 from chalicelib.repositories.changes import Marker
 from chalicelib.stores import PeriodStore, VillageStore
 from chalicelib.stores.idempotency import IdempotencyInProgressError, IdempotencyKeyReusedError
-from chalicelib.stores.rollup import Figures, Problem, RunInputs, Stored
+from chalicelib.stores.rollup import Figures, Problem, RollupRun, RunInputs, Stored
 from tests.fakes.access_stores import _page
 
 
@@ -122,6 +122,59 @@ class MemoryTenantFeeds:
 
     def pending(self) -> list[Marker]:
         return _pending(self.tables, lambda owner: owner != NATION)
+
+
+@dataclass
+class MemoryRunRecords:
+    """The fanned-out runs' records, by run id."""
+
+    runs: dict[str, RollupRun] = field(default_factory=dict)
+
+    def create(self, run_id: str, *, kind: str, tenants: set[str], now: dt.datetime) -> RollupRun:
+        if run_id in self.runs:
+            raise ValueError(f"rollup run {run_id} exists")
+        none: frozenset[str] = frozenset()
+        self.runs[run_id] = RollupRun(run_id, kind, now, frozenset(tenants), none, none, 0, 0, None)
+        return self.runs[run_id]
+
+    def get(self, run_id: str) -> RollupRun | None:
+        return self.runs.get(run_id)
+
+    def settle(
+        self, run_id: str, tenant_id: str, *, failed: bool, villages: int = 0, aggregates_written: int = 0
+    ) -> RollupRun:
+        run = self.runs.get(run_id)
+        if run is None:
+            raise LookupError(f"no rollup run {run_id}")
+        if tenant_id in run.done or (failed and tenant_id in run.failed):
+            return run
+        if failed:
+            run = replace(run, failed=run.failed | {tenant_id})
+        else:
+            run = replace(
+                run,
+                done=run.done | {tenant_id},
+                failed=run.failed - {tenant_id},
+                villages=run.villages + villages,
+                aggregates_written=run.aggregates_written + aggregates_written,
+            )
+        self.runs[run_id] = run
+        return run
+
+    def national_done(self, run_id: str, *, now: dt.datetime) -> None:
+        self.runs[run_id] = replace(self.runs[run_id], national_at=now)
+
+
+@dataclass
+class MemoryFigureReset:
+    """Every figure over MemoryTables."""
+
+    tables: MemoryTables
+
+    def delete_all(self) -> int:
+        removed = len(self.tables.figures)
+        self.tables.figures.clear()
+        return removed
 
 
 @dataclass

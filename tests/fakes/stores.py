@@ -32,6 +32,7 @@ from tests.fakes.advocacy_stores import MemoryAdvocacy
 from tests.fakes.report_stores import LoggedFeed, Marked, MemoryInstanceStore, MemoryReportIds, MemoryReportStore
 from tests.fakes.rollup_stores import (
     MemoryApprovals,
+    MemoryFigureReset,
     MemoryFigures,
     MemoryIdempotency,
     MemoryJobRuns,
@@ -40,6 +41,7 @@ from tests.fakes.rollup_stores import (
     MemoryProblemDirectory,
     MemoryProblems,
     MemoryRunInputs,
+    MemoryRunRecords,
     MemoryTables,
     MemoryTenantFeeds,
 )
@@ -239,6 +241,7 @@ class MemoryStores:
         self._reports: dict[str, dict[str, Report]] = {}
         self._instances: dict[str, dict[str, InstanceRef]] = {}
         self.tables = MemoryTables()  # the change feed's markers (and the rollup's figures and leases)
+        self.runs = MemoryRunRecords()  # the fanned-out rollup's runs
         self.marked: Marked = []  # every (tenant, month, scope) announced to a change feed, in order
 
         self._access = AccessData(tenants=self._tenants)
@@ -254,6 +257,8 @@ class MemoryStores:
             national_figures=MemoryFigures(self.tables),
             national_feed=MemoryNationalFeed(self.tables),
             tenant_feeds=MemoryTenantFeeds(self.tables),
+            all_figures=MemoryFigureReset(self.tables),
+            rollup_runs=self.runs,
             lease=MemoryLease(self.tables),
             job_runs=MemoryJobRuns(self.tables),
             rollup_problems=MemoryProblemDirectory(self.tables),

@@ -11,7 +11,7 @@ import pytest
 
 from chalicelib import cli
 from chalicelib.repositories import changes
-from chalicelib.repositories.rollup_runs import RollupRun
+from chalicelib.stores.rollup import RollupRun
 from tests.rollup_oracle import stored_aggregates
 from tests.support import rollup_world as bench
 from tests.support.rollup_queue import drain_rollup_queue

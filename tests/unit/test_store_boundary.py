@@ -1,4 +1,4 @@
-"""Services obtain the ported stores from `chalicelib.stores`, never from the repositories."""
+"""Services obtain storage from `chalicelib.stores`, never from the repositories."""
 
 from __future__ import annotations
 
@@ -6,32 +6,7 @@ import ast
 from pathlib import Path
 
 SERVICES = Path(__file__).resolve().parents[2] / "chalicelib" / "services"
-PORTED = {
-    "chalicelib.repositories.villages",
-    "chalicelib.repositories.periods",
-    "chalicelib.repositories.tenants",
-    "chalicelib.repositories.review_rules",
-    "chalicelib.repositories.reports",
-    "chalicelib.repositories.changes",
-    "chalicelib.repositories.instances",
-    "chalicelib.repositories.keys",
-    "chalicelib.repositories.signups",
-    "chalicelib.repositories.rate_limits",
-    "chalicelib.repositories.aggregates",
-    "chalicelib.repositories.jobs",
-    "chalicelib.repositories.rollup_problems",
-    "chalicelib.repositories.rollup_inputs",
-    "chalicelib.repositories.idempotency",
-    "chalicelib.repositories.rollup_feeds",
-    "chalicelib.repositories.advocacy",
-    "chalicelib.repositories.advocacy_items",
-    "chalicelib.repositories.commitment_history",
-    "chalicelib.repositories.open_commitments",
-    "chalicelib.repositories.transition_facts",
-}
-# Not rewired yet: the rollup's run and its fan-out's run records (its ports are in
-# chalicelib/stores/rollup.py, on the handles).
-NOT_YET = {"rollup.py", "rollup_runs.py"}
+REPOSITORIES = "chalicelib.repositories"
 
 
 def _imported(path: Path) -> set[str]:
@@ -44,17 +19,22 @@ def _imported(path: Path) -> set[str]:
     return names
 
 
-def test_no_rewired_service_imports_a_ported_repository() -> None:
-    offenders = {
-        path.name: sorted(_imported(path) & PORTED)
-        for path in sorted(SERVICES.glob("*.py"))
-        if path.name not in NOT_YET and _imported(path) & PORTED
-    }
-
-    assert offenders == {}
+def _repositories(names: set[str]) -> list[str]:
+    return sorted(n for n in names if n == REPOSITORIES or n.startswith(REPOSITORIES + "."))
 
 
-def test_the_list_of_services_not_yet_rewired_names_only_ones_that_still_need_it() -> None:
-    still = {path.name for path in SERVICES.glob("*.py") if _imported(path) & PORTED}
+def test_no_service_imports_a_repository() -> None:
+    offenders = {path.name: _repositories(_imported(path)) for path in sorted(SERVICES.glob("*.py"))}
 
-    assert still == NOT_YET  # shrink NOT_YET as each one moves to the stores handle
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def test_the_check_sees_an_import_of_a_repository_in_either_form(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text("import chalicelib.repositories.jobs\nfrom chalicelib.repositories import aggregates\n")
+
+    assert _repositories(_imported(probe)) == [
+        "chalicelib.repositories",
+        "chalicelib.repositories.aggregates",
+        "chalicelib.repositories.jobs",
+    ]
