@@ -48,12 +48,12 @@ def sqs_event(messages: list[dict[str, Any]], *, queue_arn: str, region: str) ->
     }
 
 
-def poll_once(handler: Handler, *, batch_size: int = 1, wait_seconds: int = 0, retry_now: bool = False) -> Polled:
+def poll_once(handler: Handler, *, batch_size: int = 1, retry_now: bool = False) -> Polled:
     """Receive up to `batch_size` messages and hand them to the worker; with `retry_now` a failed
     message is visible again at once (as if its visibility timeout had passed)."""
     sqs, url = aws_clients.sqs(), rollup_queue_url()
     answer = sqs.receive_message(
-        QueueUrl=url, MaxNumberOfMessages=batch_size, WaitTimeSeconds=wait_seconds, AttributeNames=["All"]
+        QueueUrl=url, MaxNumberOfMessages=batch_size, WaitTimeSeconds=0, AttributeNames=["All"]
     )
     messages = answer.get("Messages", [])
     polled = Polled(received=len(messages))
@@ -92,12 +92,15 @@ def drain(handler: Handler, *, batch_size: int = 1, limit: int = 10_000) -> Poll
 
 
 def start_workers(handler: Handler, *, count: int, stop: threading.Event) -> list[threading.Thread]:
-    """`count` daemon threads polling the queue (long polls of a second) until `stop` is set."""
+    """`count` daemon threads polling the queue until `stop` is set: a thread that finds it empty
+    waits a second before it asks again. (Not SQS long polling: moto answers a long poll by checking the
+    queue in a loop without pause, which would keep an idle local stack busy.)"""
 
     def loop() -> None:
         while not stop.is_set():
             try:
-                poll_once(handler, wait_seconds=1)
+                if not poll_once(handler).received:
+                    stop.wait(1)
             except Exception:  # the local endpoint going away at shutdown, or a hiccup: poll again
                 logger.exception("rollup queue poll failed")
                 stop.wait(1)
