@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint
 
-from chalicelib.api.http import Reply, endpoint
+from chalicelib.api.http import Reply, Routes
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.errors import NotFoundError
 from chalicelib.lazy import lazy_import
 
 rollup_bp = Blueprint(__name__)
+routes, admin = Routes(rollup_bp, "indicators"), Routes(rollup_bp, "admin")
 if TYPE_CHECKING:
     from chalicelib.schemas import rollup as rollup_schema
     from chalicelib.schemas import rollup_runs as rollup_runs_schema
@@ -25,23 +26,19 @@ else:
     rollup_runs = lazy_import("chalicelib.services.rollup_runs")
 
 
-@endpoint(
-    rollup_bp,
-    "/v1/rollup/problems",
-    summary="Reports the rollup could not count",
-    tag="indicators",
-    query=lambda: rollup_schema.RollupProblemQuery,
-    responses={200: lambda: rollup_schema.RollupProblemPage},
-    roles=(Role.DISTRICT_ADMIN, Role.PLATFORM_ADMIN),
-    description="Each report the rollup left out of the figures (or village it could not compute), with "
-    "the failure, when it was first and last met, and how many runs met it. The rest of the regency is "
-    "counted meanwhile. An item goes once the report is corrected or voided and the next run reads it. "
-    "A district admin sees its regency's; the platform admin every tenant's, or `tenant_id`'s.",
+@routes.get(
+    "/v1/rollup/problems", "Reports the rollup could not count", roles=(Role.DISTRICT_ADMIN, Role.PLATFORM_ADMIN)
 )
 def rollup_problems(
     *, principal: Principal, query: rollup_schema.RollupProblemQuery
 ) -> rollup_schema.RollupProblemPage:
-    """The problems the caller may see, paged."""
+    """The problems the caller may see, paged.
+
+    Each report the rollup left out of the figures (or village it could not compute), with the failure,
+    when it was first and last met, and how many runs met it. The rest of the regency is counted
+    meanwhile. An item goes once the report is corrected or voided and the next run reads it. A district
+    admin sees its regency's; the platform admin every tenant's, or `tenant_id`'s.
+    """
     items, cursor = service.list_problems(
         principal=principal, tenant_id=query.tenant_id, limit=query.limit, cursor=query.cursor
     )
@@ -71,37 +68,32 @@ def _public(run: rollup_runs.RollupRun) -> rollup_runs_schema.RollupRunPublic:
     )
 
 
-@endpoint(
-    rollup_bp,
+@admin.post(
     "/v1/admin/jobs/rollup",
-    "POST",
-    summary="Start a rollup run",
-    tag="admin",
-    responses={202: lambda: rollup_runs_schema.RollupRunPublic},
+    "Start a rollup run",
+    lambda: rollup_runs_schema.RollupRunPublic,
+    status=202,
     roles=(Role.PLATFORM_ADMIN,),
-    description="Plans a run as the schedule does: one queue message per tenant with changes, rolled up by "
-    "the queue's workers (at most TPBIS_ROLLUP_CONCURRENCY at once), then the provinces, the nation and the "
-    "export once. Answers at once with the run; `Location` is where its progress is. 409 `rollup_running` "
-    "only when the run has no tenants and another run's national step holds the lease.",
 )
 def start_rollup_run(*, principal: Principal) -> Reply:
-    """Plan a run; its progress lives at its Location."""
+    """Plan a run; its progress lives at its Location.
+
+    Plans a run as the schedule does: one queue message per tenant with changes, rolled up by the
+    queue's workers (at most TPBIS_ROLLUP_CONCURRENCY at once), then the provinces, the nation and the
+    export once. Answers at once with the run; `Location` is where its progress is. 409
+    `rollup_running` only when the run has no tenants and another run's national step holds the lease.
+    """
     run = rollup_runs.plan()
     return Reply(202, _public(run), {"Location": f"/v1/admin/jobs/rollup/runs/{run.run_id}"})
 
 
-@endpoint(
-    rollup_bp,
-    "/v1/admin/jobs/rollup/runs/{run_id}",
-    summary="A rollup run's progress",
-    tag="admin",
-    responses={200: lambda: rollup_runs_schema.RollupRunPublic},
-    roles=(Role.PLATFORM_ADMIN,),
-    description="Tenants done and failed of all, each tenant's state, when it started and whether its "
-    "national step ran. 404 for an unknown run (runs are kept for as long as the changes table keeps them).",
-)
+@admin.get("/v1/admin/jobs/rollup/runs/{run_id}", "A rollup run's progress", roles=(Role.PLATFORM_ADMIN,))
 def rollup_run_progress(*, principal: Principal, run_id: str) -> rollup_runs_schema.RollupRunPublic:
-    """A run as far as it got."""
+    """A run as far as it got.
+
+    Tenants done and failed of all, each tenant's state, when it started and whether its national step
+    ran. 404 for an unknown run (runs are kept for as long as the changes table keeps them).
+    """
     run = rollup_runs.progress(run_id)
     if run is None:
         raise NotFoundError("no such rollup run")
