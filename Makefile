@@ -82,7 +82,7 @@ rollup: $(STAMP)
 	POWERTOOLS_METRICS_DISABLED=true $(VENV)/bin/tpbis rollup $(if $(REBUILD),--rebuild)
 
 test: $(STAMP) $(ODK_ENGINE) lint typecheck web browser
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 test-fast: $(STAMP) $(ODK_ENGINE)
 	$(PY) -m pytest -q -m "not slow"

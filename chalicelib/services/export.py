@@ -15,6 +15,7 @@ from chalicelib.domain.indicators import INDICATORS
 from chalicelib.domain.periods import Period
 from chalicelib.domain.rollup_plan import STOCK
 from chalicelib.errors import NotFoundError
+from chalicelib.services.approval_state import Approvals
 from chalicelib.services.indicators import NATIONAL_LEVELS, as_public, national_items
 
 FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
@@ -25,10 +26,12 @@ def object_key(period: str, fmt: str) -> str:
     return f"national/{period}/indicators.{fmt}"
 
 
-def document(period: Period, cohort: str | None = None) -> dict[str, Any]:
+def document(period: Period, cohort: str | None = None, approvals: Approvals | None = None) -> dict[str, Any]:
     """The export of a period: every national, province and regency item (with a cohort, of its
-    villages only)."""
-    items = [as_public(i) for level in NATIONAL_LEVELS for i in national_items(level, period, cohort)]
+    villages only). Its levels share one read of the approvals (and so do the periods of one export
+    run when given `approvals`)."""
+    approvals = approvals or Approvals()
+    items = [as_public(i) for level in NATIONAL_LEVELS for i in national_items(level, period, cohort, approvals)]
     return {"period": str(period), "items": items, **({"cohort": cohort} if cohort else {})}
 
 
@@ -71,9 +74,9 @@ def export_periods(periods: list[str], now: dt.datetime) -> list[str]:
     if STOCK in periods:
         targets |= {str(p) for p in Period.all_of(local_today(NATIONAL_TZ_AREA, now=now))}
     bucket = get_settings().bucket_name
-    written = []
+    written, approvals = [], Approvals()
     for period in sorted(targets):
-        doc = document(Period.parse(period))
+        doc = document(Period.parse(period), approvals=approvals)
         doc["generated_at"] = now.isoformat()
         for fmt, body in (("json", json.dumps(doc, separators=(",", ":"))), ("csv", as_csv(doc))):
             key = object_key(period, fmt)

@@ -14,7 +14,7 @@ from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.readings import scope_blocks
 from chalicelib.domain.rollup_plan import NATION, REGENCY_DIRECT, STOCK, FigureKey
 from chalicelib.errors import PermissionDeniedError
-from chalicelib.services.approval_state import approval_blocks
+from chalicelib.services.approval_state import Approvals, approval_blocks
 from chalicelib.stores import FigurePort, for_tenant, platform
 from chalicelib.stores.rollup import Stored
 
@@ -111,10 +111,13 @@ def national_indicators(
     return national_items(level, period, cohort)
 
 
-def national_items(level: str, period: Period, cohort: str | None = None) -> list[IndicatorItem]:
-    """A national level's items with their approval blocks (the reads and the export)."""
+def national_items(
+    level: str, period: Period, cohort: str | None = None, approvals: Approvals | None = None
+) -> list[IndicatorItem]:
+    """A national level's items with their approval blocks (the reads and the export; an export
+    shares `approvals` between its levels and periods)."""
     figures = platform().national_figures
-    return with_approval(assemble(figures, level=level, period=period, cohort=cohort), level, period)
+    return with_approval(assemble(figures, level=level, period=period, cohort=cohort), level, period, approvals)
 
 
 def cohorts(*, principal: Principal) -> list[tuple[str, int]]:
@@ -125,9 +128,11 @@ def cohorts(*, principal: Principal) -> list[tuple[str, int]]:
     return [(name, int(values.get("villages_registered", 0))) for name, values in sorted(by_cohort.items())]
 
 
-def with_approval(items: list[IndicatorItem], level: str, period: Period) -> list[IndicatorItem]:
+def with_approval(
+    items: list[IndicatorItem], level: str, period: Period, approvals: Approvals | None = None
+) -> list[IndicatorItem]:
     """National items with their `approval` block (approved or provisional, share of approved regencies)."""
-    blocks = approval_blocks(level, [i.code for i in items], period)
+    blocks = approval_blocks(level, [i.code for i in items], period, approvals)
     return [replace(i, approval=blocks.get(i.code)) for i in items]
 
 

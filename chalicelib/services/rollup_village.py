@@ -1,10 +1,11 @@
 """One village's part of a rollup: its stock and its dirty months, recomputed from its sources.
 
 Per year of dirty months, one query of its reports and one of its commitment facts, from its first
-to its last dirty month of that year; its partnerships come from a sparse index. When what its
-official figures depend on changed since its stock was stored (joining or deactivation, cohort,
-whether it has a baseline and of which indicators, the tenant's deadline: `VillageBasis.key`),
-every month it has reports or facts in is recomputed instead, from one query of each over its
+to its last dirty month of that year; its partnerships come from a sparse index, read only when
+they may have changed (`_kept_series`: not for a village without any unless its dirty months hold
+one). When what its official figures depend on changed since its stock was stored (joining or
+deactivation, cohort, whether it has a baseline and of which indicators, the tenant's deadline:
+`VillageBasis.key`), every month it has reports or facts in is recomputed instead, from one query of each over its
 whole history: a change of a baseline, `joined_on` or a deactivation reaches every month it
 affects through the change feed, like a correction.
 """
@@ -29,7 +30,7 @@ from chalicelib.domain.indicators import (
 )
 from chalicelib.domain.official_figures import VillageBasis, first_received, official_flows
 from chalicelib.domain.periods import LATEST_DATE, Period, month_key
-from chalicelib.domain.reports import EARLIEST_DATE, Report
+from chalicelib.domain.reports import EARLIEST_DATE, Report, ReportType
 from chalicelib.domain.rollup_plan import STOCK, FigureKey
 from chalicelib.domain.villages import Village
 from chalicelib.services.rollup_problems import ProblemLog
@@ -91,7 +92,10 @@ def compute_village(
     it has data in when its basis changed), and its basis."""
     tenant_id, problems = sources.tenant_id, sources.problems
 
+    unreadable_seen: list[str] = []
+
     def unreadable(submission_id: str, exc: Exception) -> None:
+        unreadable_seen.append(submission_id)
         problems.failed(code, submission_id, exc)
 
     loaded = _Loaded()
@@ -106,22 +110,9 @@ def compute_village(
     baseline = _baseline(village, code, months, stored_stock, reports_between, sources.now)
     basis = basis_of(village, code, baseline, sources.deadline_day)
     fresh: dict[FigureKey, dict[str, Any]] = {}
-    partnerships = problems.screen(code, sources.reports.partnerships_of(code, unreadable=unreadable))
-    stock = Stock(
-        1 if village is not None and village.active else 0,
-        partnership_series(partnerships),
-        basis.reach() if basis else {},
-    ).as_values()
-    stock["basis"] = basis.key() if basis else None
-    if basis and basis.cohort:
-        stock["cohort"] = basis.cohort
-    if village is not None and village.baseline is None and baseline is not None:
-        # kept, and reused while its joining day and its three months do not change
-        stock["derived_baseline"] = {"from": str(village.joined), "monthly": dict(baseline)}
-    fresh[FigureKey("village", STOCK, code)] = stock
-
+    basis_key = basis.key() if basis else None
     spans: list[tuple[dt.date, dt.date, list[Period]]] = []
-    if (stored_stock or {}).get("basis") != stock["basis"]:
+    if (stored_stock or {}).get("basis") != basis_key:
         everything = reports_between(EARLIEST_DATE, LATEST_DATE)
         all_facts = sources.facts(tenant_id, code, EARLIEST_DATE, LATEST_DATE)
         months = months | {month_key(r.content.date) for r in everything} | {month_key(f.on) for f in all_facts}
@@ -141,7 +132,40 @@ def compute_village(
             fresh[FigureKey("village", str(month), code)] = with_official(
                 dict(flows), basis, first_received(span_reports, month), month
             )
+
+    series = _kept_series(stored_stock, basis_key, loaded, unreadable_seen)
+    if series is None:
+        series = partnership_series(problems.screen(code, sources.reports.partnerships_of(code, unreadable=unreadable)))
+    active = 1 if village is not None and village.active else 0
+    stock = Stock(active, series, basis.reach() if basis else {}).as_values()
+    stock["basis"] = basis_key
+    if basis and basis.cohort:
+        stock["cohort"] = basis.cohort
+    if village is not None and village.baseline is None and baseline is not None:
+        # kept, and reused while its joining day and its three months do not change
+        stock["derived_baseline"] = {"from": str(village.joined), "monthly": dict(baseline)}
+    fresh[FigureKey("village", STOCK, code)] = stock
     return fresh, months, basis
+
+
+def _kept_series(
+    stored_stock: Mapping[str, Any] | None, basis_key: object, loaded: _Loaded, unreadable_seen: list[str]
+) -> dict[str, int] | None:
+    """The stored partnership series when it cannot have changed, else None (read them again).
+
+    It cannot when the stock was stored with the same basis, its series is empty and no report of the
+    dirty months (void ones too) is a partnership or unreadable: a partnership that counts puts +1 on
+    its first month, which no earlier end can cancel, so a village with one has a non-empty series;
+    one corrected or voided lies in a dirty month, one moved away was counted here before. A village
+    with partnerships reads them (a sparse index) every time its months are recomputed."""
+    if stored_stock is None or stored_stock.get("basis") != basis_key or unreadable_seen:
+        return None
+    stored = stored_stock.get("partnership_series")
+    if stored is None or stored:
+        return None
+    if any(r.content.type is ReportType.PARTNERSHIP for _, _, reports in loaded.spans for r in reports):
+        return None
+    return {}
 
 
 def with_official(

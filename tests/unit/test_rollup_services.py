@@ -16,7 +16,7 @@ from chalicelib.domain.reports import Report, ReportContent, ReportType
 from chalicelib.domain.rollup_plan import STOCK, FigureKey
 from chalicelib.errors import ConflictError, InvalidInputError, PermissionDeniedError, ServiceUnavailableError
 from chalicelib.services import idempotency, indicators, rollup_problems
-from chalicelib.services.approval_state import approval_blocks
+from chalicelib.services.approval_state import Approvals, approval_blocks
 from chalicelib.services.rollup import RollupSummary
 from chalicelib.services.rollup_tenant import roll_tenant
 from chalicelib.stores.idempotency import ResultNotSavedError
@@ -181,6 +181,41 @@ def test_approval_blocks_count_the_regencies_that_approved_every_month_of_the_pe
     assert blocks["33"] == {"figures": "provisional", "regencies_approved": 1, "regencies": 2, "approved_pct": 50.0}
     assert [regencies[c]["figures"] for c in (GROBOGAN, PATI)] == ["approved", "provisional"]
     assert quarter[GROBOGAN]["figures"] == "provisional", "a quarter is final when all its months are"
+
+
+def test_one_export_reads_each_regency_month_once_latest_first_and_only_while_it_can_still_be_final(
+    world: MemoryStores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    national = world.platform().national_figures
+    stock = {FigureKey("regency", STOCK, code): {"villages_registered": 1} for code in (GROBOGAN, PATI)}
+    national.write(stock, now=NOW, stored={})
+    for month in ("2026-10", "2026-11", "2026-12"):
+        approved = MonthApproval(month, PeriodState.APPROVED, 1, NOW, "k1")
+        world.for_tenant(GROBOGAN).periods.change(None, approved, PeriodEvent(month, PeriodAction.APPROVED, "k1", NOW))
+    asked: list[tuple[str, str]] = []
+    kind = type(world.platform().approvals)
+    original = kind.states
+
+    def counted(self: Any, pairs: Any) -> Any:
+        pairs = list(pairs)
+        asked.extend(pairs)
+        return original(self, pairs)
+
+    monkeypatch.setattr(kind, "states", counted)
+
+    approvals = Approvals()
+    quarter = approval_blocks("regency", [GROBOGAN, PATI], Period.parse("2026-Q4"), approvals)
+    november = approval_blocks("province", ["33"], Period.parse("2026-11"), approvals)
+
+    assert [quarter[c]["figures"] for c in (GROBOGAN, PATI)] == ["approved", "provisional"]
+    assert november["33"]["regencies_approved"] == 1
+    assert asked == [
+        (GROBOGAN, "2026-12"),
+        (PATI, "2026-12"),
+        (GROBOGAN, "2026-11"),
+        (GROBOGAN, "2026-10"),
+        (PATI, "2026-11"),
+    ], "Pati's December is not approved: its quarter asks no more of it; Grobogan's November is read once"
 
 
 def test_the_last_rollup_is_the_last_run_recorded_and_none_before_any(world: MemoryStores) -> None:
