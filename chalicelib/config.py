@@ -29,6 +29,9 @@ class Settings(BaseModel):
     rollup_queue: str = ""
     rollup_concurrency: int = Field(default=10, ge=2, le=1000)
     rollup_max_receives: int = Field(default=3, ge=1, le=1000)
+    # Fresh on change: a change to a tenant's data plans a run once the settle window has passed (at most
+    # one such plan pending at a time), rather than waiting for the schedule. On in AWS and `make run`.
+    rollup_on_change: bool = False
     # Sign-ups one source address may send per hour (an office behind a shared address needs a few).
     signup_limit_per_hour: int = Field(default=10, ge=1)
     # The API's public base URL (a custom domain); links such as Collect's server URL use it.
@@ -82,6 +85,7 @@ _ENV = {
     "rollup_queue": "TPBIS_ROLLUP_QUEUE",
     "rollup_concurrency": "TPBIS_ROLLUP_CONCURRENCY",
     "rollup_max_receives": "TPBIS_ROLLUP_MAX_RECEIVES",
+    "rollup_on_change": "TPBIS_ROLLUP_ON_CHANGE",
     "signup_limit_per_hour": "TPBIS_SIGNUP_LIMIT_PER_HOUR",
     "public_api_url": "TPBIS_PUBLIC_API_URL",
     "reminder_channel": "TPBIS_REMINDER_CHANNEL",

@@ -1,4 +1,4 @@
-"""The rollup's work queue on SQS: one message per tenant of a run."""
+"""The rollup's work queue on SQS: one message per tenant of a run, and the delayed plan of a fresh-on-change run."""
 
 from __future__ import annotations
 
@@ -39,3 +39,17 @@ def send_all(bodies: list[dict[str, Any]]) -> int:
         if answer.get("Failed"):
             raise QueueSendError(f"the rollup queue refused {len(answer['Failed'])} messages: {answer['Failed'][0]}")
     return requests + 1  # and the queue's URL
+
+
+# SQS delays a message by at most 15 minutes.
+MAX_DELAY_SECONDS = 900
+
+
+def send_later(body: dict[str, Any], *, delay_seconds: int) -> None:
+    """Send one body (JSON) to the rollup's queue, received no sooner than `delay_seconds` from now
+    (capped at SQS's 15 minutes)."""
+    aws_clients.sqs().send_message(
+        QueueUrl=rollup_queue_url(),
+        MessageBody=json.dumps(body, sort_keys=True),
+        DelaySeconds=max(0, min(MAX_DELAY_SECONDS, delay_seconds)),
+    )

@@ -50,6 +50,8 @@ def configure_environment(moto_url: str) -> None:
     os.environ.setdefault("AWS_DEFAULT_REGION", "ap-southeast-3")
     os.environ.setdefault("TPBIS_STAGE", "local")
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    # as in AWS: a change plans a rollup of its own once settled (the schedule stays the safety net)
+    os.environ.setdefault("TPBIS_ROLLUP_ON_CHANGE", "true")
 
 
 class LocalStack:

@@ -92,20 +92,32 @@ def drain(handler: Handler, *, batch_size: int = 1, limit: int = 10_000) -> Poll
 
 
 def start_workers(handler: Handler, *, count: int, stop: threading.Event) -> list[threading.Thread]:
-    """`count` daemon threads polling the queue until `stop` is set: a thread that finds it empty
-    waits a second before it asks again. (Not SQS long polling: moto answers a long poll by checking the
-    queue in a loop without pause, which would keep an idle local stack busy.)"""
+    """`count` daemon threads working the queue until `stop` is set. While it is empty only the first
+    asks it, once a second; when that one receives a message it wakes the others, which work until
+    they find it empty again. (Not SQS long polling: moto answers a long poll by checking the queue in
+    a loop without pause, which would keep an idle local stack busy; nor every thread asking each
+    second, which kept an idle stack at about a tenth of a core.)"""
+    busy = threading.Event()
 
-    def loop() -> None:
+    def loop(first: bool) -> None:
         while not stop.is_set():
+            if not first and not busy.wait(timeout=1):
+                continue
             try:
-                if not poll_once(handler).received:
-                    stop.wait(1)
+                received = poll_once(handler).received
             except Exception:  # the local endpoint going away at shutdown, or a hiccup: poll again
                 logger.exception("rollup queue poll failed")
-                stop.wait(1)
+                received = 0
+            if received:
+                busy.set()
+                continue
+            if first:
+                busy.clear()
+            stop.wait(1)
 
-    threads = [threading.Thread(target=loop, name=f"rollup-worker-{n}", daemon=True) for n in range(count)]
+    threads = [
+        threading.Thread(target=loop, args=(n == 0,), name=f"rollup-worker-{n}", daemon=True) for n in range(count)
+    ]
     for thread in threads:
         thread.start()
     return threads

@@ -71,11 +71,13 @@ ACCESS: dict[str, Access] = {
         rollup_queue_send=True,
     ),
     # The rollup's worker: one tenant per message (its sources, markers, aggregates), and the national
-    # step with the export when it settles a run's last tenant.
+    # step with the export when it settles a run's last tenant; a plan a change asked for (it sends the
+    # run's tenants, and a later plan for changes not yet settled).
     "rollup_worker": Access(
         tables=_ROLLUP_TABLES,
         bucket_write=("national/*",),
         rollup_queue_consume=True,
+        rollup_queue_send=True,
     ),
     # Daily commitment reminders: flags overdue commitments and announces each on the bus.
     "send_commitment_reminders": Access(

@@ -168,6 +168,8 @@ class TpbisStack(Stack):
             variables = "Environment.Variables."
             function.add_property_override(variables + "TPBIS_EXPORT_BUCKET", self.storage.export_bucket.bucket_name)
             function.add_property_override(variables + "TPBIS_EVENT_BUS", self.storage.event_bus.event_bus_name)
+            # a change plans a rollup of its own once settled (repositories/rollup_nudges.py)
+            function.add_property_override(variables + "TPBIS_ROLLUP_ON_CHANGE", "true")
             if ACCESS[name].cursor_secret:
                 function.add_property_override(
                     variables + "TPBIS_CURSOR_SECRET_ARN", self.storage.cursor_secret.secret_arn

@@ -1,4 +1,5 @@
-"""The rollup's worker: SQS messages in (one tenant each), partial batch failures out.
+"""The rollup's worker: SQS messages in (one tenant each, or a plan a change asked for), partial batch
+failures out.
 
 Declared as a plain function: the stack wires the queue to it (infrastructure/rollup_queue.py) with
 `ReportBatchItemFailures` and the maximum concurrency, which Chalice's own SQS handler cannot set;
@@ -39,11 +40,12 @@ def roll_queued_tenants(event: dict[str, Any], context: Any) -> dict[str, Any]:
     max_receives = config.get_settings().rollup_max_receives
 
     def roll(record: SQSRecord) -> None:
-        message = rollup_runs.TenantMessage.parse(record.body)
-        logger.append_keys(tenant_id=message.tenant_id, run_id=message.run_id)
+        if not rollup_runs.is_plan_request(record.body):
+            message = rollup_runs.TenantMessage.parse(record.body)
+            logger.append_keys(tenant_id=message.tenant_id, run_id=message.run_id)
         final = int(record.attributes.approximate_receive_count or 1) >= max_receives
         lease = rollup.lease_for(context, timeout=WORKER_TIMEOUT_SECONDS)
-        rollup_runs.work(message, final_attempt=final, lease_seconds=lease)
+        rollup_runs.handle(record.body, final_attempt=final, lease_seconds=lease)
 
     try:
         answer = process_partial_response(

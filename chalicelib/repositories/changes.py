@@ -34,7 +34,17 @@ from chalicelib.domain.rollup_plan import NATION, REGENCY_SCOPE
 from chalicelib.repositories.base import all_of, condition_held, table_meta
 from chalicelib.tables import CHANGES
 
-__all__ = ["REGENCY_SCOPE", "ChangeFeed", "Marker", "NationalFeed", "clear", "feed", "national_feed", "pending"]
+__all__ = [
+    "REGENCY_SCOPE",
+    "ChangeFeed",
+    "Marked",
+    "Marker",
+    "NationalFeed",
+    "clear",
+    "feed",
+    "national_feed",
+    "pending",
+]
 
 _LEGACY = "dirty"  # the one partition of the earlier shape
 _SHARDS = 16
@@ -52,6 +62,7 @@ class ChangeMarker(Model):
     sk = UnicodeAttribute(range_key=True)  # "<tenant>#<YYYY-MM>#<group>" (earlier: "<tenant>#<YYYY-MM>")
     scopes: MapAttribute[str, str] = MapAttribute(default=dict)
     touched_at = UTCDateTimeAttribute(null=True)
+    opened_at = UTCDateTimeAttribute(null=True)  # the item's first change since its last rollup
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,16 @@ class Marker:
     month: str
     scopes: dict[str, str]
     touched_at: datetime | None
+    opened_at: datetime | None = None  # when its oldest pending change was marked (if known)
+
+
+@dataclass(frozen=True)
+class Marked:
+    """What a mark did: its writes, and how many marker items it opened (the first change of an item
+    since the rollup last cleared it: what a fresh-on-change rollup is told of)."""
+
+    writes: int
+    opened: int
 
 
 @dataclass(frozen=True)
@@ -71,9 +92,8 @@ class ChangeFeed:
 
     tenant_id: str
 
-    def mark(self, changes: Iterable[tuple[str, str]], *, now: datetime | None = None) -> int:
-        """Mark (month "YYYY-MM", scope) pairs dirty; returns the number of writes made (one per
-        distinct month and hundred scopes)."""
+    def mark(self, changes: Iterable[tuple[str, str]], *, now: datetime | None = None) -> Marked:
+        """Mark (month "YYYY-MM", scope) pairs dirty: one write per distinct month and hundred scopes."""
         return _mark(self.tenant_id, changes, now)
 
     def pending(self) -> list[Marker]:
@@ -87,7 +107,7 @@ class NationalFeed:
 
     def mark(self, province: str, periods: Iterable[str], *, now: datetime | None = None) -> int:
         """Mark a province's periods dirty; returns the number of writes made."""
-        return _mark(NATION, [(period, province) for period in periods], now)
+        return _mark(NATION, [(period, province) for period in periods], now).writes
 
     def pending(self) -> list[Marker]:
         """The national step's dirty periods, each with its dirty provinces as scopes."""
@@ -107,8 +127,8 @@ def national_feed() -> NationalFeed:
 
 
 def mark_changed(*, tenant_id: str, changes: Iterable[tuple[str, str]], now: datetime | None = None) -> int:
-    """Mark (month "YYYY-MM", scope) pairs of a tenant dirty (`feed(tenant_id).mark`)."""
-    return feed(tenant_id).mark(changes, now=now)
+    """Mark (month "YYYY-MM", scope) pairs of a tenant dirty (`feed(tenant_id).mark`); the writes made."""
+    return feed(tenant_id).mark(changes, now=now).writes
 
 
 def _partition(owner: str) -> str:
@@ -125,17 +145,17 @@ def _group(scope: str) -> str:
     return scope[:-2] if len(parts) == 4 and len(parts[3]) == 4 and parts[3].isdigit() else scope
 
 
-def _mark(owner: str, changes: Iterable[tuple[str, str]], now: datetime | None) -> int:
+def _mark(owner: str, changes: Iterable[tuple[str, str]], now: datetime | None) -> Marked:
     by_item: dict[tuple[str, str], set[str]] = defaultdict(set)
     for month, scope in changes:
         by_item[(month, _group(scope))].add(scope)
     now = now or utcnow()
-    writes = 0
+    writes = opened = 0
     for (month, group), scopes in sorted(by_item.items()):
         for hundred in _hundreds(scopes):
-            _mark_item(ChangeMarker(_partition(owner), f"{owner}#{month}#{group}"), hundred, now)
+            opened += _mark_item(ChangeMarker(_partition(owner), f"{owner}#{month}#{group}"), hundred, now)
             writes += 1
-    return writes
+    return Marked(writes, opened)
 
 
 def _hundreds(scopes: Iterable[str]) -> Iterator[list[str]]:
@@ -146,7 +166,8 @@ def _hundreds(scopes: Iterable[str]) -> Iterator[list[str]]:
         yield ordered[start : start + _SCOPES_PER_UPDATE]
 
 
-def _mark_item(marker: ChangeMarker, scopes: list[str], now: datetime) -> None:
+def _mark_item(marker: ChangeMarker, scopes: list[str], now: datetime) -> bool:
+    """Set the scopes' tokens in the item; whether this opened it (it held no pending change)."""
     token = secrets.token_hex(8)
     for _ in range(5):
         # the usual case: the item is dirty already, add to its map
@@ -156,15 +177,19 @@ def _mark_item(marker: ChangeMarker, scopes: list[str], now: datetime) -> None:
                 condition=ChangeMarker.scopes.exists(),
             )
         ):
-            return
+            return False
         # the first change of the item since the last rollup: create the map
         if condition_held(
             lambda: marker.update(
-                actions=[ChangeMarker.scopes.set({s: token for s in scopes}), ChangeMarker.touched_at.set(now)],
+                actions=[
+                    ChangeMarker.scopes.set({s: token for s in scopes}),
+                    ChangeMarker.touched_at.set(now),
+                    ChangeMarker.opened_at.set(now),
+                ],
                 condition=ChangeMarker.scopes.does_not_exist(),
             )
         ):
-            return
+            return True
     raise RuntimeError("could not mark a change after 5 attempts")  # only under a pathological race
 
 
@@ -194,7 +219,9 @@ def _markers(records: Iterable[ChangeMarker]) -> list[Marker]:
         if known is not None:
             scopes = {**known.scopes, **scopes}
         touched = max((t for t in (known.touched_at if known else None, record.touched_at) if t), default=None)
-        merged[(owner, month)] = Marker(owner, month, scopes, touched)
+        first = record.opened_at or record.touched_at
+        opened = min((t for t in (known.opened_at if known else None, first) if t), default=None)
+        merged[(owner, month)] = Marker(owner, month, scopes, touched, opened)
     return [merged[key] for key in sorted(merged)]
 
 

@@ -2,7 +2,8 @@
 step's, each with the clearing of what a run processed, and every tenant's dirty months at once.
 
 They are made of the change feed's public functions (chalicelib/repositories/changes.py), which own
-the markers' storage shape; a feed clears only markers that it would have read itself."""
+the markers' storage shape; a feed clears only markers that it would have read itself. A tenant's
+feed announces the changes that open a marker to the fresh-on-change rollup."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import datetime
 
 from chalicelib.domain.rollup_plan import NATION
 from chalicelib.repositories import changes as feeds
+from chalicelib.repositories import rollup_nudges as nudges
 from chalicelib.repositories.changes import Marker
 
 
@@ -31,8 +33,12 @@ class TenantFeed:
         feeds.feed(self.tenant_id)  # refuses the nation: its feed is the national one
 
     def mark(self, changes: Iterable[tuple[str, str]], *, now: datetime | None = None) -> int:
-        """Mark (month, scope) pairs dirty; the number of writes made."""
-        return feeds.feed(self.tenant_id).mark(changes, now=now)
+        """Mark (month, scope) pairs dirty; the number of writes made. A mark that opened a marker item
+        asks for a fresh-on-change plan (repositories/rollup_nudges.py: one pending at a time)."""
+        marked = feeds.feed(self.tenant_id).mark(changes, now=now)
+        if marked.opened:
+            nudges.after_change(now)
+        return marked.writes
 
     def pending(self) -> list[Marker]:
         """The tenant's dirty months with their scopes."""

@@ -125,12 +125,18 @@ def roll_one(
         )
     province = areas.ancestor(tenant_id, areas.Level.PROVINCE)
     platform().national_feed.mark(province, result.periods, now=now)
+    later: list[dt.datetime] = []  # when what it leaves behind is settled: unsettled, or changed since read
     for marker in markers:
         processed = [scope for scope in marker.scopes if scope in result.done]
         if _settled(marker, now, settle):
-            summary.markers_cleared += stores.changes.clear(marker, processed)
+            cleared = stores.changes.clear(marker, processed)
+            summary.markers_cleared += cleared
+            if cleared < len(processed):
+                later.append(utcnow() + dt.timedelta(seconds=settle))
         else:
             summary.markers_kept += len(processed)
+            later.append((marker.touched_at or now) + dt.timedelta(seconds=settle))
+    result.again_at = max(later, default=None)
     return result
 
 

@@ -22,6 +22,7 @@ import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from chalicelib import queues
 from chalicelib.clock import utcnow
@@ -34,7 +35,20 @@ from chalicelib.services.rollup_tenant import FactSource
 from chalicelib.stores import for_tenant, platform
 from chalicelib.stores.rollup import RollupRun
 
-__all__ = ["RollupRun", "TenantMessage", "finish", "plan", "plan_rebuild", "progress", "work"]
+if TYPE_CHECKING:
+    from chalicelib.stores.rollup import Marker
+
+__all__ = [
+    "RollupRun",
+    "TenantMessage",
+    "finish",
+    "handle",
+    "is_plan_request",
+    "plan",
+    "plan_rebuild",
+    "progress",
+    "work",
+]
 Exporter = Callable[[list[str], dt.datetime], list[str]]
 
 
@@ -79,7 +93,9 @@ def plan(
     now = now or utcnow()
     settle = get_settings().rollup_settle_seconds if settle_seconds is None else settle_seconds
     rollup.mark_matured(platform().job_runs.last_run(rollup.JOB), now=now)
-    tenants = {marker.tenant_id for marker in platform().tenant_feeds.pending()}
+    markers = platform().tenant_feeds.pending()
+    tenants = {marker.tenant_id for marker in markers}
+    _ask_again(markers, now=now, settle=settle)
     run_id = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
     run = platform().rollup_runs.create(run_id, kind=kind, tenants=tenants, now=now)
     queues.send_all([TenantMessage(run_id, tenant, now, settle).body() for tenant in sorted(tenants)])
@@ -107,7 +123,7 @@ def work(
     when the tenant failed (counted failed first if this was its last attempt) or the lease is busy."""
     summary = rollup.RollupSummary()
     try:
-        rollup.roll_one(
+        result = rollup.roll_one(
             message.tenant_id,
             for_tenant(message.tenant_id).changes.pending(),
             now=message.now,
@@ -121,6 +137,8 @@ def work(
             failed = platform().rollup_runs.settle(message.run_id, message.tenant_id, failed=True)
             finish(failed, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
         raise
+    if result.again_at is not None:  # changes it had to leave: a plan for them once they are settled
+        platform().fresh_plans.plan_after(result.again_at)
     run = platform().rollup_runs.settle(
         message.run_id,
         message.tenant_id,
@@ -158,6 +176,32 @@ def finish(
         )
         rollup.emit(summary, previous, now)
     return platform().rollup_runs.get(run.run_id) or current
+
+
+def _ask_again(markers: list[Marker], *, now: dt.datetime, settle: int) -> None:
+    """Fresh on change: markers too young for this run get a plan of their own once they are settled
+    (the one a change asked for is this one; changes made meanwhile asked none)."""
+    young = [m.touched_at for m in markers if m.touched_at and m.touched_at > now - dt.timedelta(seconds=settle)]
+    if young:
+        platform().fresh_plans.plan_after(max(young) + dt.timedelta(seconds=settle), now=now)
+
+
+def is_plan_request(text: str) -> bool:
+    """Whether a message asks for a plan (fresh on change) rather than one tenant's work."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and data.get("plan") == "change"
+
+
+def handle(
+    text: str, *, final_attempt: bool, lease_seconds: float = rollup.LEASE_SECONDS, exporter: Exporter | None = None
+) -> RollupRun:
+    """One message of the rollup's queue: a plan asked for by a change, or a tenant of a run."""
+    if is_plan_request(text):
+        return plan(kind="change", exporter=exporter)
+    return work(TenantMessage.parse(text), final_attempt=final_attempt, lease_seconds=lease_seconds, exporter=exporter)
 
 
 def progress(run_id: str) -> RollupRun | None:

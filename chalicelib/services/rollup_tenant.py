@@ -46,6 +46,7 @@ class TenantResult:
     periods: set[str]  # the regency periods written (for the national markers)
     done: set[str] = field(default_factory=set)  # the scopes computed: their markers may be cleared
     stopped_at: str | None = None  # the first village not started when the budget ran out
+    again_at: dt.datetime | None = None  # when the changes it had to leave (unsettled, newer) are settled
 
 
 def roll_tenant(

@@ -26,6 +26,7 @@ from chalicelib.stores.rollup import (
     FeedPort,
     FigurePort,
     FigureReset,
+    FreshPlanPort,
     JobRunPort,
     LeasePort,
     NationalFeedPort,
@@ -43,6 +44,7 @@ __all__ = [
     "FeedPort",
     "FigurePort",
     "FigureReset",
+    "FreshPlanPort",
     "IdempotencyStore",
     "InstanceStore",
     "JobRunPort",
@@ -135,6 +137,7 @@ class PlatformStores:
     tenant_feeds: DirtyTenants  # every tenant's dirty months at once
     all_figures: FigureReset  # every figure, for a rebuild from scratch
     rollup_runs: RunRecordPort  # the fanned-out runs, tenant by tenant
+    fresh_plans: FreshPlanPort  # the pending fresh-on-change plan
     lease: LeasePort  # one run of a job at a time
     job_runs: JobRunPort  # the last successful run of each job
     rollup_problems: ProblemDirectory  # every tenant's rollup problems
@@ -151,6 +154,7 @@ def _dynamodb_platform() -> PlatformStores:
     from chalicelib.repositories.reports import ReportIds
     from chalicelib.repositories.rollup_feeds import NationFeed, TenantFeeds
     from chalicelib.repositories.rollup_inputs import RegencyApprovals
+    from chalicelib.repositories.rollup_nudges import PendingPlans
     from chalicelib.repositories.rollup_problems import ProblemRecords
     from chalicelib.repositories.rollup_runs import RunRecords
     from chalicelib.repositories.signups import ApplicationRepository
@@ -167,6 +171,7 @@ def _dynamodb_platform() -> PlatformStores:
         tenant_feeds=TenantFeeds(),
         all_figures=AllFigures(),
         rollup_runs=RunRecords(),
+        fresh_plans=PendingPlans(),
         lease=JobLeases(),
         job_runs=JobRuns(),
         rollup_problems=ProblemRecords(),

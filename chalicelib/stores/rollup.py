@@ -139,6 +139,15 @@ class FigureReset(Protocol):
         ...
 
 
+class FreshPlanPort(Protocol):
+    """Fresh on change: the one pending plan of a run (repositories/rollup_nudges.py)."""
+
+    def plan_after(self, settled_at: dt.datetime, *, now: dt.datetime | None = None) -> bool:
+        """Ask for a plan at `settled_at` (a few seconds after), unless one is pending or fresh-on-change
+        is off; whether it was asked. Never raises: a lost request leaves the change to the schedule."""
+        ...
+
+
 class LeasePort(Protocol):
     """One run of a job at a time, whoever starts it."""
 

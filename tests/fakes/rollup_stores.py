@@ -178,6 +178,22 @@ class MemoryFigureReset:
 
 
 @dataclass
+class MemoryFreshPlans:
+    """The pending fresh-on-change plan: the times asked for, and the one pending."""
+
+    asked: list[dt.datetime] = field(default_factory=list)
+    due: dt.datetime | None = None
+
+    def plan_after(self, settled_at: dt.datetime, *, now: dt.datetime | None = None) -> bool:
+        now = now or dt.datetime.now(dt.UTC)
+        if self.due is not None and self.due > now:
+            return False
+        self.due = max(settled_at, now)
+        self.asked.append(self.due)
+        return True
+
+
+@dataclass
 class MemoryLease:
     """The jobs' lease over MemoryTables."""
 

@@ -34,6 +34,7 @@ from tests.fakes.rollup_stores import (
     MemoryApprovals,
     MemoryFigureReset,
     MemoryFigures,
+    MemoryFreshPlans,
     MemoryIdempotency,
     MemoryJobRuns,
     MemoryLease,
@@ -242,6 +243,7 @@ class MemoryStores:
         self._instances: dict[str, dict[str, InstanceRef]] = {}
         self.tables = MemoryTables()  # the change feed's markers (and the rollup's figures and leases)
         self.runs = MemoryRunRecords()  # the fanned-out rollup's runs
+        self.fresh_plans = MemoryFreshPlans()  # fresh-on-change plans asked for
         self.marked: Marked = []  # every (tenant, month, scope) announced to a change feed, in order
 
         self._access = AccessData(tenants=self._tenants)
@@ -259,6 +261,7 @@ class MemoryStores:
             tenant_feeds=MemoryTenantFeeds(self.tables),
             all_figures=MemoryFigureReset(self.tables),
             rollup_runs=self.runs,
+            fresh_plans=self.fresh_plans,
             lease=MemoryLease(self.tables),
             job_runs=MemoryJobRuns(self.tables),
             rollup_problems=MemoryProblemDirectory(self.tables),

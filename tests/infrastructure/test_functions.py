@@ -44,6 +44,7 @@ def test_every_function_gets_the_powertools_and_resource_environment(synthesized
         assert variables["TPBIS_STAGE"] == STAGE, name
         assert variables["TPBIS_EXPORT_BUCKET"]["Ref"] in bucket, name
         assert variables["TPBIS_EVENT_BUS"] == {"Ref": bus}, name
+        assert variables["TPBIS_ROLLUP_ON_CHANGE"] == "true", name  # a change plans its own rollup
 
 
 def test_the_rollup_may_run_fifteen_minutes_and_its_budget_and_lease_fit_them(synthesized: Synthesized) -> None:

@@ -52,6 +52,7 @@ def test_a_parked_tenant_raises_an_alarm(synthesized: Synthesized) -> None:
 
 
 def test_only_the_planners_send_and_only_the_worker_consumes(synthesized: Synthesized) -> None:
+    """The API (run-now, a change's plan), the schedule and the worker (a plan a change asked for) plan."""
     roles = synthesized.resources("AWS::IAM::Role")
 
     def actions(function: str) -> set[str]:
@@ -64,5 +65,6 @@ def test_only_the_planners_send_and_only_the_worker_consumes(synthesized: Synthe
         return found
 
     assert actions("run_rollup") == actions("api_handler") == {"sqs:SendMessage", "sqs:GetQueueUrl"}
-    assert "sqs:ReceiveMessage" in actions("rollup_worker") and "sqs:SendMessage" not in actions("rollup_worker")
+    assert actions("rollup_worker") >= {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:SendMessage"}
+    assert "sqs:ReceiveMessage" not in actions("api_handler") | actions("run_rollup")
     assert actions("bearer_auth") == set()
