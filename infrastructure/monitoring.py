@@ -14,12 +14,17 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from chalicelib.config import Settings
 from chalicelib.observability import SERVICE
 from infrastructure.stages import StageOptions
 
 # The rollup job's EMF metric (Powertools Metrics adds the `service` dimension to every metric).
 ROLLUP_LAG_NAMESPACE = "TPBIS"
-ROLLUP_LAG_METRIC = "RollupLagSeconds"
+# The fresh-on-change promise: a report is in the national figures within 5 minutes; it settles for
+# SETTLE_SECONDS (TPBIS_ROLLUP_SETTLE_SECONDS' default), so a plan may wait for it the rest of that time.
+ROLLUP_WAIT_METRIC = "RollupWaitSeconds"
+FRESH_PROMISE_SECONDS = 300
+SETTLE_SECONDS = int(Settings.model_fields["rollup_settle_seconds"].default)
 ROLLUP_PROBLEMS_METRIC = "RollupProblems"  # problems listed after a run (GET /v1/rollup/problems)
 ROLLUP_DEFERRED_RUNS_METRIC = "RollupDeferredRuns"  # consecutive runs that left tenants for the next
 DEFERRED_RUNS_ALLOWED = 3
@@ -137,8 +142,9 @@ class Monitoring(Construct):
     def rollup(self, *, function_name: str, interval_seconds: int, options: StageOptions) -> None:
         """Two views of a stalled rollup, and two of one that is not whole.
 
-        RollupLag: a run reports (EMF `RollupLagSeconds`) that the last successful national rollup is
-        older than `rollup_missed_runs` intervals: the job runs but cannot finish.
+        RollupLag: a plan found a settled change that had waited more than the 5-minute promise leaves
+        after its settle window (EMF `RollupWaitSeconds`): fresh on change is not working (the
+        schedule alone would let a change wait up to its interval).
         RollupNoSuccess: no invocation without error in `rollup_missed_runs` consecutive intervals,
         missing data counting as failure: the job does not run at all, or fails every time.
         RollupProblems: the last run found reports (or villages) it had to leave out.
@@ -158,13 +164,22 @@ class Monitoring(Construct):
 
         self._alarm(
             "RollupLag",
-            metric=job_metric(ROLLUP_LAG_METRIC),
-            threshold=missed * interval_seconds,
+            metric=cloudwatch.Metric(
+                namespace=ROLLUP_LAG_NAMESPACE,
+                metric_name=ROLLUP_WAIT_METRIC,
+                dimensions_map={"service": SERVICE},
+                statistic="Maximum",
+                period=Duration.seconds(FRESH_PROMISE_SECONDS),
+            ),
+            threshold=FRESH_PROMISE_SECONDS - SETTLE_SECONDS,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
             evaluation_periods=1,
-            # A missing lag figure means no run reported: RollupNoSuccess covers that case.
+            # No figure means no plan ran: RollupNoSuccess covers that case.
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            alarm_description=f"The national rollup is more than {missed} intervals old",
+            alarm_description=(
+                f"A settled change waited more than {FRESH_PROMISE_SECONDS - SETTLE_SECONDS} s for a rollup run: "
+                f"the dashboard is no longer current within {FRESH_PROMISE_SECONDS // 60} minutes of a report"
+            ),
         )
 
         def lambda_metric(name: str) -> cloudwatch.Metric:

@@ -29,7 +29,7 @@ from chalicelib.clock import utcnow
 from chalicelib.config import get_settings
 from chalicelib.domain.periods import month_key
 from chalicelib.errors import InvalidInputError
-from chalicelib.observability import logger
+from chalicelib.observability import MetricUnit, logger, metrics
 from chalicelib.services import rollup
 from chalicelib.services.rollup_tenant import FactSource
 from chalicelib.stores import for_tenant, platform
@@ -96,6 +96,7 @@ def plan(
     markers = platform().tenant_feeds.pending()
     tenants = {marker.tenant_id for marker in markers}
     _ask_again(markers, now=now, settle=settle)
+    metrics.add_metric(name="RollupWaitSeconds", unit=MetricUnit.Seconds, value=waited(markers, now=now, settle=settle))
     run_id = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
     run = platform().rollup_runs.create(run_id, kind=kind, tenants=tenants, now=now)
     queues.send_all([TenantMessage(run_id, tenant, now, settle).body() for tenant in sorted(tenants)])
@@ -184,6 +185,14 @@ def _ask_again(markers: list[Marker], *, now: dt.datetime, settle: int) -> None:
     young = [m.touched_at for m in markers if m.touched_at and m.touched_at > now - dt.timedelta(seconds=settle)]
     if young:
         platform().fresh_plans.plan_after(max(young) + dt.timedelta(seconds=settle), now=now)
+
+
+def waited(markers: list[Marker], *, now: dt.datetime, settle: int) -> float:
+    """How long the oldest settled change waited for a run after its settle window (0 if none): what
+    the RollupLag alarm watches. Fresh on change keeps it at seconds; the schedule alone, up to its
+    interval."""
+    settled = [m.touched_at for m in markers if m.touched_at and m.touched_at <= now - dt.timedelta(seconds=settle)]
+    return max(((now - t).total_seconds() - settle for t in settled), default=0.0)
 
 
 def is_plan_request(text: str) -> bool:

@@ -53,7 +53,7 @@ def test_the_rollup_alarms_exist_when_the_app_has_the_rollup(synthesized: Synthe
         a["Properties"]["AlarmDescription"] for a in synthesized.resources("AWS::CloudWatch::Alarm").values()
     ]
     has_rollup = "run_rollup" in synthesized.functions()
-    assert any("national rollup" in d for d in descriptions) == has_rollup
+    assert any("waited more than" in d and "for a rollup run" in d for d in descriptions) == has_rollup
     assert any("No successful rollup run" in d for d in descriptions) == has_rollup
 
 
@@ -64,16 +64,16 @@ def _rollup_template() -> Template:
     return Template.from_stack(stack)
 
 
-def test_a_rollup_lagging_more_than_the_allowed_runs_raises_an_alarm() -> None:
+def test_a_settled_change_waiting_past_the_five_minute_promise_raises_the_lag_alarm() -> None:
     _rollup_template().has_resource_properties(
         "AWS::CloudWatch::Alarm",
         {
             "Namespace": "TPBIS",
-            "MetricName": "RollupLagSeconds",
+            "MetricName": "RollupWaitSeconds",
             "Dimensions": [{"Name": "service", "Value": "tpbis"}],
             "Statistic": "Maximum",
-            "Period": 900,
-            "Threshold": STAGES["prod"].rollup_missed_runs * 900,
+            "Period": 300,
+            "Threshold": 300 - 120,  # the promise less the default settle window
             "ComparisonOperator": "GreaterThanThreshold",
         },
     )
