@@ -116,6 +116,21 @@ def start_stack(**extra_env: str) -> HttpStack:
     return running
 
 
+def ok(reply: tuple[int, Any], *statuses: int) -> Any:
+    """The body of a reply whose status is one of `statuses` (200 when none are given)."""
+    status, body = reply
+    assert status in (statuses or (200,)), body
+    return body
+
+
+def new_tenant(stack: HttpStack, code: str) -> str:
+    """Sign a regency up and approve it; its district admin's key."""
+    from tests.factories import signup_payload
+
+    ok(stack.call("POST", "/v1/signup", signup_payload(code)), 202)
+    return str(ok(stack.call("POST", f"/v1/admin/tenants/{code}/approve", key=stack.admin))["admin_key"]["secret"])
+
+
 @pytest.fixture(scope="session")
 def stack() -> Iterator[HttpStack]:
     """One local stack for the whole e2e session."""

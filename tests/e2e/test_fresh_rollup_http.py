@@ -21,8 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.conftest import HttpStack, start_stack
-from tests.factories import signup_payload
+from tests.e2e.conftest import HttpStack, new_tenant, ok, start_stack
 
 pytestmark = pytest.mark.slow
 
@@ -39,21 +38,13 @@ def fresh_stack() -> Iterator[HttpStack]:
     running.stop()
 
 
-def _ok(reply: tuple[int, Any], *statuses: int) -> Any:
-    status, body = reply
-    assert status in (statuses or (200,)), body
-    return body
-
-
 def _month() -> str:
     return dt.datetime.now(ZoneInfo("Asia/Jakarta")).strftime("%Y-%m")
 
 
 def _national(stack: HttpStack, level: str = "national") -> dict[str, Any]:
     path = f"/v1/national/indicators?level={level}&period={_month()}"
-    return {
-        item["scope"]["code"]: item["indicators"] for item in _ok(stack.call("GET", path, key=stack.admin))["items"]
-    }
+    return {item["scope"]["code"]: item["indicators"] for item in ok(stack.call("GET", path, key=stack.admin))["items"]}
 
 
 def _visits(stack: HttpStack) -> int:
@@ -80,7 +71,7 @@ def _post(stack: HttpStack, key: str, village: str, visitors: int) -> None:
         "women": 0,
         "children": 0,
     }
-    _ok(stack.call("POST", "/v1/reports", body, key=key), 201)
+    ok(stack.call("POST", "/v1/reports", body, key=key), 201)
 
 
 def test_a_report_reaches_the_national_indicators_without_run_now_and_a_rebuild_through_the_queue_agrees(
@@ -89,11 +80,8 @@ def test_a_report_reaches_the_national_indicators_without_run_now_and_a_rebuild_
     stack = fresh_stack
     keys = {}
     for code, village in VILLAGES.items():
-        _ok(stack.call("POST", "/v1/signup", signup_payload(code)), 202)
-        keys[code] = _ok(stack.call("POST", f"/v1/admin/tenants/{code}/approve", key=stack.admin))["admin_key"][
-            "secret"
-        ]
-        _ok(stack.call("PUT", f"/v1/villages/{village}", {"library_name": "Perpustakaan"}, key=keys[code]), 201)
+        keys[code] = new_tenant(stack, code)
+        ok(stack.call("PUT", f"/v1/villages/{village}", {"library_name": "Perpustakaan"}, key=keys[code]), 201)
 
     _post(stack, keys[GROBOGAN], VILLAGES[GROBOGAN], 12)
     first = _wait_for_visits(stack, 12)

@@ -18,8 +18,7 @@ import pytest
 
 from chalicelib.domain.dhis2 import conforms
 from chalicelib.services.dhis2 import as_mapping
-from tests.e2e.conftest import HttpStack, start_stack
-from tests.factories import signup_payload
+from tests.e2e.conftest import HttpStack, new_tenant, ok, start_stack
 
 pytestmark = pytest.mark.slow
 
@@ -45,17 +44,6 @@ def own_stack() -> Iterator[HttpStack]:
     running.stop()
 
 
-def _ok(reply: tuple[int, Any], *statuses: int) -> Any:
-    status, body = reply
-    assert status in (statuses or (200,)), body
-    return body
-
-
-def _tenant(stack: HttpStack, code: str) -> str:
-    _ok(stack.call("POST", "/v1/signup", signup_payload(code)), 202)
-    return str(_ok(stack.call("POST", f"/v1/admin/tenants/{code}/approve", key=stack.admin))["admin_key"]["secret"])
-
-
 def _report(village: str, day: dt.date, kind: str = "visits", **fields: Any) -> dict[str, Any]:
     defaults: dict[str, dict[str, Any]] = {
         "visits": {"women": 0, "children": 0},
@@ -72,7 +60,7 @@ def _report(village: str, day: dt.date, kind: str = "visits", **fields: Any) -> 
 
 
 def _items(stack: HttpStack, path: str, key: str) -> dict[str, dict[str, Any]]:
-    return {item["scope"]["code"]: item for item in _ok(stack.call("GET", path, key=key))["items"]}
+    return {item["scope"]["code"]: item for item in ok(stack.call("GET", path, key=key))["items"]}
 
 
 def _baseline(item: dict[str, Any], name: str) -> tuple[Any, Any, Any]:
@@ -84,8 +72,8 @@ def test_official_figures_follow_their_definitions_over_http(own_stack: HttpStac
     stack = own_stack
     today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
     current, two_back, next_month = _month(today, 0), _month(today, 2), _month(today, -1)
-    grobogan, pati = _tenant(stack, GROBOGAN), _tenant(stack, PATI)
-    national = _ok(
+    grobogan, pati = new_tenant(stack, GROBOGAN), new_tenant(stack, PATI)
+    national = ok(
         stack.call("POST", "/v1/admin/keys", {"role": "national_viewer", "label": "pusat"}, key=stack.admin), 201
     )
     viewer = national["secret"]
@@ -98,10 +86,10 @@ def test_official_figures_follow_their_definitions_over_http(own_stack: HttpStac
         C: {"joined_on": today.isoformat(), "cohort": "replikasi-2019"},
     }
     for code, details in villages.items():
-        _ok(stack.call("PUT", f"/v1/villages/{code}", {"library_name": "Perpustakaan", **details}, key=grobogan), 201)
-    _ok(stack.call("PUT", f"/v1/villages/{PATI_V}", {"library_name": "Perpustakaan"}, key=pati), 201)
+        ok(stack.call("PUT", f"/v1/villages/{code}", {"library_name": "Perpustakaan", **details}, key=grobogan), 201)
+    ok(stack.call("PUT", f"/v1/villages/{PATI_V}", {"library_name": "Perpustakaan"}, key=pati), 201)
     survey = {"monthly": {"visits": 120, "participants": 30}, "source": "survei awal"}
-    _ok(stack.call("PUT", f"/v1/villages/{A}/baseline", survey, key=grobogan))
+    ok(stack.call("PUT", f"/v1/villages/{A}/baseline", survey, key=grobogan))
 
     first_three = [_month(today, 7), _month(today, 6), _month(today, 5)]  # B's: 30, 60 and 0 visits
     late = _report(A, two_back, visitors=5)
@@ -114,9 +102,9 @@ def test_official_figures_follow_their_definitions_over_http(own_stack: HttpStac
         _report(C, current, visitors=10),
         late,
     ]
-    assert _ok(stack.call("POST", "/v1/reports", {"reports": batch}, key=grobogan))["accepted"] == len(batch)
-    _ok(stack.call("POST", "/v1/reports", _report(PATI_V, current, visitors=7), key=pati), 201)
-    _ok(stack.call("POST", "/v1/admin/jobs/rollup/run", key=stack.admin))
+    assert ok(stack.call("POST", "/v1/reports", {"reports": batch}, key=grobogan))["accepted"] == len(batch)
+    ok(stack.call("POST", "/v1/reports", _report(PATI_V, current, visitors=7), key=pati), 201)
+    ok(stack.call("POST", "/v1/admin/jobs/rollup/run", key=stack.admin))
 
     # Baselines, by hand: A 120 visits and 30 participants a month; B (30 + 60 + 0) / 3 = 30 visits, 0
     # participants; C none. This month: A 150 visits and 40 participants, B 45 visits, C 10 visits.
@@ -163,21 +151,21 @@ def test_official_figures_follow_their_definitions_over_http(own_stack: HttpStac
 
     assert (by_cohort("perpuseru-2016"), by_cohort("replikasi-2019")) == (150, 55)
     assert _items(stack, f"/v1/national/indicators?period={period}&level=national&cohort=none-such", viewer) == {}
-    exported = _ok(stack.call("GET", f"/v1/national/export?period={period}&cohort=replikasi-2019", key=viewer))
+    exported = ok(stack.call("GET", f"/v1/national/export?period={period}&cohort=replikasi-2019", key=viewer))
     assert exported["cohort"] == "replikasi-2019"
     regencies = {i["scope"]["code"]: i for i in exported["items"] if i["scope"]["level"] == "regency"}
     assert set(regencies) == {GROBOGAN} and regencies[GROBOGAN]["indicators"]["visits"]["value"] == 55
 
     # A deactivated village is expected this month still, not from the next one on.
-    _ok(stack.call("DELETE", f"/v1/villages/{B}", key=grobogan))
-    _ok(stack.call("POST", "/v1/admin/jobs/rollup/run", key=stack.admin))
+    ok(stack.call("DELETE", f"/v1/villages/{B}", key=grobogan))
+    ok(stack.call("POST", "/v1/admin/jobs/rollup/run", key=stack.admin))
     for month, expected in ((period, 3), (_key(next_month), 2)):
         scope = _items(stack, f"/v1/indicators?period={month}&level=regency", grobogan)[GROBOGAN]
         assert scope["indicators"]["villages_expected"]["value"] == expected, month
 
     # An approved month refuses a new report, a correction and a void, and stores nothing, until reopened.
     month = _key(two_back)
-    _ok(stack.call("POST", f"/v1/periods/{month}/approve", {}, key=grobogan))
+    ok(stack.call("POST", f"/v1/periods/{month}/approve", {}, key=grobogan))
     status, refused = stack.call("POST", "/v1/reports", _report(A, two_back, visitors=9), key=grobogan)
     assert (status, refused["error"]["code"]) == (409, "period_locked")
     correction = {k: v for k, v in late.items() if k != "submission_id"} | {"visitors": 6, "expected_version": 1}
@@ -185,21 +173,21 @@ def test_official_figures_follow_their_definitions_over_http(own_stack: HttpStac
     for method, body in (("PUT", correction), ("DELETE", None)):
         status, refused = stack.call(method, path, body, key=grobogan)
         assert (status, refused["error"]["code"]) == (409, "period_locked"), method
-    stored = _ok(stack.call("GET", path, key=grobogan))["report"]
+    stored = ok(stack.call("GET", path, key=grobogan))["report"]
     assert (stored["version"], stored["status"], stored["visitors"]) == (1, "active", 5)
-    listed = _ok(stack.call("GET", f"/v1/reports?from={two_back.isoformat()}&to={two_back.isoformat()}", key=grobogan))
+    listed = ok(stack.call("GET", f"/v1/reports?from={two_back.isoformat()}&to={two_back.isoformat()}", key=grobogan))
     assert [r["submission_id"] for r in listed["items"]] == [late["submission_id"]]
-    _ok(stack.call("POST", "/v1/admin/jobs/rollup/run", key=stack.admin))
+    ok(stack.call("POST", "/v1/admin/jobs/rollup/run", key=stack.admin))
     regencies = _items(stack, f"/v1/national/indicators?period={month}&level=regency", viewer)
     assert regencies[GROBOGAN]["approval"]["figures"] == "approved"
     assert regencies[PATI]["approval"]["figures"] == "provisional"
     nation_approval = _items(stack, f"/v1/national/indicators?period={month}&level=national", viewer)["ID"]["approval"]
     assert (nation_approval["figures"], nation_approval["approved_pct"]) == ("provisional", 50.0)
-    _ok(stack.call("POST", f"/v1/periods/{month}/reopen", {"reason": "koreksi data desa"}, key=grobogan))
-    _ok(stack.call("PUT", path, correction, key=grobogan))
+    ok(stack.call("POST", f"/v1/periods/{month}/reopen", {"reason": "koreksi data desa"}, key=grobogan))
+    ok(stack.call("PUT", path, correction, key=grobogan))
 
     # A commitment edited from a stale version is refused.
-    stakeholder = _ok(stack.call("POST", "/v1/stakeholders", {"name": "Bupati", "kind": "regent"}, key=grobogan), 201)
+    stakeholder = ok(stack.call("POST", "/v1/stakeholders", {"name": "Bupati", "kind": "regent"}, key=grobogan), 201)
     commitment = {
         "stakeholder_id": stakeholder["stakeholder_id"],
         "kind": "budget",
@@ -207,9 +195,9 @@ def test_official_figures_follow_their_definitions_over_http(own_stack: HttpStac
         "amount_idr": 40_000_000,
     }
     commitment["due_date"] = _month(today, -3).isoformat()
-    created = _ok(stack.call("POST", "/v1/commitments", commitment, key=grobogan), 201)
+    created = ok(stack.call("POST", "/v1/commitments", commitment, key=grobogan), 201)
     edit = f"/v1/commitments/{created['commitment_id']}"
-    _ok(stack.call("PATCH", edit, {"expected_version": 1, "amount_idr": 50_000_000}, key=grobogan))
+    ok(stack.call("PATCH", edit, {"expected_version": 1, "amount_idr": 50_000_000}, key=grobogan))
     status, stale = stack.call("PATCH", edit, {"expected_version": 1, "amount_idr": 60_000_000}, key=grobogan)
     assert (status, stale["error"]["code"]) == (409, "version_conflict")
 
@@ -218,8 +206,8 @@ def test_official_figures_follow_their_definitions_over_http(own_stack: HttpStac
         "data_elements": {"visits": {"data_element": "fbfJHSPpUQD"}, "timeliness_pct": {"data_element": "TimelyUID01"}},
         "org_units": {"ID": "ImspTQPwCqd", "33": "O6uvpzGd5pu", GROBOGAN: "DiszpKrYNg8", PATI: "PatiUID0001"},
     }
-    _ok(stack.call("PUT", "/v1/admin/dhis2-mapping", mapping, key=stack.admin))
-    payload = _ok(stack.call("GET", f"/v1/national/export?period={period}&format=dhis2", key=viewer))
+    ok(stack.call("PUT", "/v1/admin/dhis2-mapping", mapping, key=stack.admin))
+    payload = ok(stack.call("GET", f"/v1/national/export?period={period}&format=dhis2", key=viewer))
     assert conforms(payload, as_mapping(mapping)) == []
     visits = {v["orgUnit"]: v["value"] for v in payload["dataValues"] if v["dataElement"] == "fbfJHSPpUQD"}
     assert visits == {"ImspTQPwCqd": "212", "O6uvpzGd5pu": "212", "DiszpKrYNg8": "205", "PatiUID0001": "7"}
