@@ -36,6 +36,7 @@ from tests.support.rollup_world import Run, add_tenants, make_reports, measure, 
 
 REPORTS_PER_VILLAGE_MONTH = 1_000_000 / 83_762  # a month of reports at scale 1 is 1M reports
 STEPS = (0.01, 0.1, 1.0)  # history as a share of a month of reports
+SPEEDUP_MAX_VILLAGES = 5_000  # two more rebuilds, timed: quick at small scale only
 
 
 def _setup(scale: float, rng: random.Random, only: set[str] | None = None) -> list[str]:
@@ -58,8 +59,9 @@ def _setup(scale: float, rng: random.Random, only: set[str] | None = None) -> li
 
 def run(
     scale: float, seed: int = 7, stock_moto: bool = False, log: Any = None, regencies: set[str] | None = None
-) -> tuple[int, list[Run]]:
-    """Build the scenario and measure it; returns (villages registered, catch-up and incremental runs)."""
+) -> tuple[int, list[Run], str]:
+    """Build the scenario and measure it; returns (villages registered, catch-up and incremental runs,
+    the rebuild through the queue)."""
     from chalicelib import aws_clients
     from chalicelib.config import get_settings
     from devstack.resources import create_all
@@ -96,7 +98,26 @@ def run(
             runs.append(measure("incremental", history, new))
             history += new
             say(f"  incremental after {new:,} new reports: {runs[-1].seconds:.1f} s")
-    return len(villages), runs
+        fanout = _fanout(runs, len(villages), say)
+    return len(villages), runs, fanout
+
+
+def _fanout(runs: list[Run], villages: int, say: Any) -> str:
+    """The rebuild through the queue by step with its modelled wall time, and the local pool's speed-up."""
+    from tests.support.rollup_fanout import measure_rebuild, timed_rebuild
+    from tests.support.rollup_world import NOW
+
+    full = [r for r in runs if r.label != "incremental"][-1]
+    started = time.perf_counter()
+    text = measure_rebuild(NOW).report(full.read_requests + full.write_requests)
+    say(f"  rebuild through the queue: {time.perf_counter() - started:.0f} s")
+    if villages > SPEEDUP_MAX_VILLAGES:
+        return text + f"\n  (the local pool's speed-up is measured up to {SPEEDUP_MAX_VILLAGES:,} villages)"
+    one, four = timed_rebuild(NOW, 1), timed_rebuild(NOW, 4)
+    return text + (
+        f"\n  locally, the same rebuild drained by 1 worker thread: {one:.1f} s, by 4: {four:.1f} s -> "
+        f"{one / four:.2f}x (one process: the threads share moto and the interpreter lock)"
+    )
 
 
 def _table(villages: int, runs: list[Run]) -> str:
@@ -154,8 +175,10 @@ def main() -> None:
     args = parser.parse_args()
     quiet_aws_environment()
     only = set(args.regencies.split(",")) if args.regencies else None
-    villages, runs = run(args.scale, args.seed, args.stock_moto, log=sys.stderr, regencies=only)
+    villages, runs, fanout = run(args.scale, args.seed, args.stock_moto, log=sys.stderr, regencies=only)
     print(_table(villages, runs))
+    print()
+    print(fanout)
 
 
 if __name__ == "__main__":

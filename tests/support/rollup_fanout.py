@@ -1,0 +1,150 @@
+"""The national rebuild through the queue, counted step by step, and its wall time modelled in AWS.
+
+A rebuild plans (drops the figures, marks everything dirty, records the run, sends one message per
+tenant), the workers roll one tenant each, and the last one runs the national step. Each step's
+DynamoDB requests are counted here; in AWS a tenant's worker makes its requests one after another,
+so its time is its requests at LATENCY_MS each, the workers run CONCURRENCY tenants at once (the
+longest first, as a queue drained by free workers roughly does), and the wall time is the plan, the
+tenants' makespan and the national step, one after the other. The serial figure is the same
+requests made by one function in a row.
+
+Locally the same rebuild is also drained by one and by four worker threads (as `make run` does) and
+timed: one Python process with moto in it, so the threads share one interpreter lock, unlike Lambda's
+separate functions; the ratio says what the pool gains here, not in AWS.
+"""
+
+from __future__ import annotations
+
+import heapq
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.support.dynamo_counter import DynamoCounter, counting_dynamodb
+
+LATENCY_MS = 5.0  # a DynamoDB request from Lambda in the same region, single-digit milliseconds
+CONCURRENCY = 50
+
+
+@dataclass
+class Steps:
+    """The requests of each step of one rebuild through the queue."""
+
+    plan: int = 0
+    tenants: dict[str, int] = field(default_factory=dict)
+    national: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.plan + sum(self.tenants.values()) + self.national
+
+    def makespan(self, workers: int) -> float:
+        """Seconds until the last tenant is done with `workers` at once, longest tenant first."""
+        free = [0.0] * workers
+        for requests in sorted(self.tenants.values(), reverse=True):
+            heapq.heappush(free, heapq.heappop(free) + requests * LATENCY_MS / 1000)
+        return max(free, default=0.0)
+
+    def wall(self, workers: int) -> float:
+        """The modelled wall time of the rebuild at `workers` concurrent workers, in seconds."""
+        return (self.plan + self.national) * LATENCY_MS / 1000 + self.makespan(workers)
+
+    def report(self, serial_requests: int) -> str:
+        ordered = sorted(self.tenants.values())
+        median = ordered[len(ordered) // 2] if ordered else 0
+        largest = max(self.tenants, key=lambda t: self.tenants[t], default="-")
+        ms = LATENCY_MS / 1000
+        return "\n".join(
+            [
+                f"Rebuild through the queue ({len(self.tenants)} tenants), DynamoDB requests by step, modelled at "
+                f"{LATENCY_MS:.0f} ms a request:",
+                f"  plan (drop, mark everything, record, enqueue): {self.plan:,} requests, {self.plan * ms:.1f} s",
+                f"  per tenant: largest {largest} {self.tenants.get(largest, 0):,} requests "
+                f"({self.tenants.get(largest, 0) * ms:.1f} s), median {median:,} ({median * ms:.2f} s), "
+                f"all {sum(ordered):,}",
+                f"  national step (provinces, nation, export): {self.national:,} requests, {self.national * ms:.1f} s",
+                f"  modelled wall time at {CONCURRENCY} workers: {self.wall(CONCURRENCY):.1f} s "
+                f"(goal <= 180 s at SCALE=1); one function in a row: {self.total * ms:.1f} s; the serial run's "
+                f"{serial_requests:,} requests in a row (today's serial figure): {serial_requests * ms:.1f} s",
+            ]
+        )
+
+
+def measure_rebuild(now: Any) -> Steps:
+    """Rebuild through the queue, drained in this thread, each step counted."""
+    from chalicelib.services import rollup, rollup_runs
+    from tests.support.rollup_queue import drain_rollup_queue
+
+    steps = Steps()
+    with counting_dynamodb() as counter:
+        before = counter.read_requests + counter.write_requests
+        rollup_runs.plan_rebuild(now=now)
+        steps.plan = counter.read_requests + counter.write_requests - before
+        with _national(counter, rollup, steps), _per_tenant(counter, rollup_runs, steps):
+            drain_rollup_queue()
+    return steps
+
+
+@contextmanager
+def _per_tenant(counter: DynamoCounter, rollup_runs: Any, steps: Steps) -> Iterator[None]:
+    """Count each tenant's message (`rollup_runs.work`), less the national step the last one runs."""
+    original = rollup_runs.work
+
+    def counted(message: Any, *args: Any, **kwargs: Any) -> Any:
+        before, national = counter.read_requests + counter.write_requests, steps.national
+        try:
+            return original(message, *args, **kwargs)
+        finally:
+            made = counter.read_requests + counter.write_requests - before - (steps.national - national)
+            steps.tenants[message.tenant_id] = steps.tenants.get(message.tenant_id, 0) + made
+
+    rollup_runs.work = counted
+    try:
+        yield
+    finally:
+        rollup_runs.work = original
+
+
+@contextmanager
+def _national(counter: DynamoCounter, rollup: Any, steps: Steps) -> Iterator[None]:
+    """Count the national step (`rollup.roll_nation`)."""
+    original = rollup.roll_nation
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        before = counter.read_requests + counter.write_requests
+        try:
+            return original(*args, **kwargs)
+        finally:
+            steps.national += counter.read_requests + counter.write_requests - before
+
+    rollup.roll_nation = counted
+    try:
+        yield
+    finally:
+        rollup.roll_nation = original
+
+
+def timed_rebuild(now: Any, workers: int) -> float:
+    """Seconds for a rebuild through the queue drained by `workers` threads (as `make run`'s pool)."""
+    from app import app
+    from chalicelib.jobs.rollup_worker import WORKER_FUNCTION
+    from chalicelib.services import rollup_runs
+    from devstack.atomic import serialized
+    from devstack.queue_workers import drain
+
+    handler = app.handler_map[WORKER_FUNCTION]
+    with serialized():  # moto's check-then-write made atomic, as DynamoDB's is, for threads
+        started = time.perf_counter()
+        run = rollup_runs.plan_rebuild(now=now)
+        threads = [threading.Thread(target=drain, args=(handler,)) for _ in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+    done = rollup_runs.progress(run.run_id)
+    assert done is not None and done.national_at is not None, "the rebuild's national step did not run"
+    return elapsed
