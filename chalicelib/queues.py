@@ -41,6 +41,8 @@ def send_all(bodies: list[dict[str, Any]]) -> int:
     return requests + 1  # and the queue's URL
 
 
+# What a fresh-on-change plan's message carries (every other message is one tenant of a run).
+PLAN_REQUEST = {"plan": "change"}
 # SQS delays a message by at most 15 minutes.
 MAX_DELAY_SECONDS = 900
 

@@ -40,12 +40,12 @@ def roll_queued_tenants(event: dict[str, Any], context: Any) -> dict[str, Any]:
     max_receives = config.get_settings().rollup_max_receives
 
     def roll(record: SQSRecord) -> None:
-        if not rollup_runs.is_plan_request(record.body):
-            message = rollup_runs.TenantMessage.parse(record.body)
+        message = rollup_runs.parse(record.body)
+        if message is not None:
             logger.append_keys(tenant_id=message.tenant_id, run_id=message.run_id)
         final = int(record.attributes.approximate_receive_count or 1) >= max_receives
         lease = rollup.lease_for(context, timeout=WORKER_TIMEOUT_SECONDS)
-        rollup_runs.handle(record.body, final_attempt=final, lease_seconds=lease)
+        rollup_runs.handle(message, final_attempt=final, lease_seconds=lease)
 
     try:
         answer = process_partial_response(

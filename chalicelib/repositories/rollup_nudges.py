@@ -24,7 +24,6 @@ from chalicelib.observability import logger
 from chalicelib.repositories.base import condition_held, table_meta
 from chalicelib.tables import CHANGES
 
-PLAN_MESSAGE = {"plan": "change"}
 # After the settle window, a few seconds more: the markers are settled when the plan reads them.
 MARGIN_SECONDS = 5
 
@@ -62,7 +61,7 @@ def plan_after(settled_at: dt.datetime, *, now: dt.datetime | None = None) -> bo
     try:
         if not claim(due, now=now):
             return False
-        queues.send_later(PLAN_MESSAGE, delay_seconds=int((due - now).total_seconds() + 0.999))
+        queues.send_later(queues.PLAN_REQUEST, delay_seconds=int((due - now).total_seconds() + 0.999))
     except Exception:  # the change itself is stored: it waits for the schedule instead
         logger.exception("could not ask for a fresh-on-change rollup")
         return False

@@ -93,7 +93,8 @@ def roll_national(markers: list[Marker], *, now: dt.datetime, summary: RollupSum
     return sorted(dirty)
 
 
-def _settled(marker: Marker, now: dt.datetime, settle_seconds: int) -> bool:
+def settled(marker: Marker, now: dt.datetime, settle_seconds: int) -> bool:
+    """Whether a marker's last change is older than the settle window (its markers may be cleared)."""
     return marker.touched_at is None or marker.touched_at <= now - dt.timedelta(seconds=settle_seconds)
 
 
@@ -128,7 +129,7 @@ def roll_one(
     later: list[dt.datetime] = []  # when what it leaves behind is settled: unsettled, or changed since read
     for marker in markers:
         processed = [scope for scope in marker.scopes if scope in result.done]
-        if _settled(marker, now, settle):
+        if settled(marker, now, settle):
             cleared = stores.changes.clear(marker, processed)
             summary.markers_cleared += cleared
             if cleared < len(processed):

@@ -43,7 +43,7 @@ __all__ = [
     "TenantMessage",
     "finish",
     "handle",
-    "is_plan_request",
+    "parse",
     "plan",
     "plan_rebuild",
     "progress",
@@ -182,7 +182,7 @@ def finish(
 def _ask_again(markers: list[Marker], *, now: dt.datetime, settle: int) -> None:
     """Fresh on change: markers too young for this run get a plan of their own once they are settled
     (the one a change asked for is this one; changes made meanwhile asked none)."""
-    young = [m.touched_at for m in markers if m.touched_at and m.touched_at > now - dt.timedelta(seconds=settle)]
+    young = [m.touched_at for m in markers if m.touched_at and not rollup.settled(m, now, settle)]
     if young:
         platform().fresh_plans.plan_after(max(young) + dt.timedelta(seconds=settle), now=now)
 
@@ -191,26 +191,32 @@ def waited(markers: list[Marker], *, now: dt.datetime, settle: int) -> float:
     """How long the oldest settled change waited for a run after its settle window (0 if none): what
     the RollupLag alarm watches. Fresh on change keeps it at seconds; the schedule alone, up to its
     interval."""
-    settled = [m.touched_at for m in markers if m.touched_at and m.touched_at <= now - dt.timedelta(seconds=settle)]
+    settled = [m.touched_at for m in markers if m.touched_at and rollup.settled(m, now, settle)]
     return max(((now - t).total_seconds() - settle for t in settled), default=0.0)
 
 
-def is_plan_request(text: str) -> bool:
-    """Whether a message asks for a plan (fresh on change) rather than one tenant's work."""
+def parse(text: str) -> TenantMessage | None:
+    """A message of the rollup's queue: one tenant of a run, or None for a plan a change asked for
+    (InvalidInputError for anything else: such a message can never succeed)."""
     try:
-        data = json.loads(text)
+        if json.loads(text) == queues.PLAN_REQUEST:
+            return None
     except ValueError:
-        return False
-    return isinstance(data, dict) and data.get("plan") == "change"
+        pass  # TenantMessage.parse says what is wrong with it
+    return TenantMessage.parse(text)
 
 
 def handle(
-    text: str, *, final_attempt: bool, lease_seconds: float = rollup.LEASE_SECONDS, exporter: Exporter | None = None
+    message: TenantMessage | None,
+    *,
+    final_attempt: bool,
+    lease_seconds: float = rollup.LEASE_SECONDS,
+    exporter: Exporter | None = None,
 ) -> RollupRun:
-    """One message of the rollup's queue: a plan asked for by a change, or a tenant of a run."""
-    if is_plan_request(text):
+    """One parsed message of the rollup's queue: a plan asked for by a change (None), or a tenant of a run."""
+    if message is None:
         return plan(kind="change", exporter=exporter)
-    return work(TenantMessage.parse(text), final_attempt=final_attempt, lease_seconds=lease_seconds, exporter=exporter)
+    return work(message, final_attempt=final_attempt, lease_seconds=lease_seconds, exporter=exporter)
 
 
 def progress(run_id: str) -> RollupRun | None:

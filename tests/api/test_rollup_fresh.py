@@ -30,13 +30,18 @@ def _fresh(monkeypatch: pytest.MonkeyPatch, *, settle: int) -> None:
     get_settings.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def _settings_as_they_were() -> Iterator[None]:
+    """Set up before (so torn down after) monkeypatch: the settings are read again once the environment is back."""
+    yield
+    get_settings.cache_clear()
+
+
 @pytest.fixture
-def settled_at_once(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def settled_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fresh on change with no settle window and no margin: a plan asked for is received at once."""
     _fresh(monkeypatch, settle=0)
     monkeypatch.setattr(rollup_nudges, "MARGIN_SECONDS", 0)
-    yield
-    get_settings.cache_clear()
 
 
 def _queued() -> dict[str, int]:
@@ -77,7 +82,6 @@ def test_a_burst_of_reports_from_two_regencies_asks_for_one_plan_delayed_past_th
     due = rollup_nudges.PendingPlan.get("rollup-nudge", "next", consistent_read=True).due_at
     now = dt.datetime.now(dt.UTC)
     assert dt.timedelta(seconds=110) < due - now <= dt.timedelta(seconds=125 + 5)
-    get_settings.cache_clear()
 
 
 def test_a_report_reaches_the_national_figures_through_the_plan_it_asked_for(
@@ -111,7 +115,6 @@ def test_changes_too_young_for_a_plan_get_a_plan_of_their_own(
     assert run.tenants == {"33.15"}
     due = rollup_nudges.PendingPlan.get("rollup-nudge", "next", consistent_read=True).due_at
     assert now + dt.timedelta(seconds=60) <= due <= now + dt.timedelta(seconds=60 + 5 + 5)
-    get_settings.cache_clear()
 
 
 def test_a_plan_that_cannot_be_sent_loses_no_report_and_a_later_change_asks_again(
