@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute, UTCDateTimeAttribute
@@ -134,10 +135,21 @@ class AllFigures:
         return delete_all()
 
 
-def delete_all() -> int:
-    """Remove every aggregate (before a rebuild from scratch); returns how many were removed."""
+# A drop scans the table in this many segments at once, each deleting what it found (DynamoDB's
+# parallel scan): the rebuild's plan takes seconds, not the minutes of one scan and its deletes in a row.
+DROP_SEGMENTS = 8
+
+
+def delete_all(segments: int = DROP_SEGMENTS) -> int:
+    """Remove every aggregate (before a rebuild from scratch), `segments` parts of the table at once;
+    returns how many were removed."""
+    with ThreadPoolExecutor(max_workers=segments) as pool:
+        return sum(pool.map(lambda segment: _delete_segment(segment, segments), range(segments)))
+
+
+def _delete_segment(segment: int, segments: int) -> int:
     removed, chunk = 0, []
-    for record in AggregateRecord.scan(attributes_to_get=["pk", "sk"]):
+    for record in AggregateRecord.scan(segment=segment, total_segments=segments, attributes_to_get=["pk", "sk"]):
         chunk.append(record)
         if len(chunk) == 1000:  # a bounded list, whatever the size of the table
             write_all([], deletes=chunk)

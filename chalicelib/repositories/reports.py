@@ -9,6 +9,7 @@ partnership reports carry its key) so a village's partnerships are read without 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -23,7 +24,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.domain.reports import FieldChange, Report, ReportContent, ReportStatus, ReportType, Revision
 from chalicelib.errors import ConflictError, VersionConflictError
 from chalicelib.repositories.base import all_of, batch_get, condition_held, decode_cursor, encode_cursor, table_meta
-from chalicelib.stores.reports import ReportQuery, Unreadable
+from chalicelib.stores.reports import ReportQuery, TenantReports, Unreadable
 from chalicelib.tables import REPORTS
 
 
@@ -289,6 +290,17 @@ class ReportRepository:
 
     def village_months(self) -> set[tuple[str, str]]:
         return village_months(self.tenant_id)
+
+    def every_report(self) -> TenantReports:
+        """Every report of the tenant: one paged query of by_tenant_date, in date order."""
+        by_village: dict[str, list[Report]] = defaultdict(list)
+        unreadable: dict[str, list[tuple[str, Exception]]] = defaultdict(list)
+        for record in ReportRecord.by_tenant_date.query(self.tenant_id):
+            try:
+                by_village[record.village_code].append(record.to_domain())
+            except Exception as exc:  # a stored item no report can be made of: the rollup records it
+                unreadable[record.village_code].append((record.submission_id, exc))
+        return TenantReports(dict(by_village), dict(unreadable))
 
 
 def _readable(records: Iterable[ReportRecord], unreadable: Unreadable | None) -> list[Report]:

@@ -4,6 +4,7 @@ scope's facts of a period are one key-range query."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 
 from chalicelib.domain.commitments import Commitment, Transition
@@ -13,7 +14,7 @@ from chalicelib.stores.advocacy import scope_of
 
 _HIGH = "~"  # sorts after every character used in keys (digits, hex, '-', '#', '.')
 
-__all__ = ["TransitionFactRepository", "fact_item", "fact_months", "scope_of", "transition_facts"]
+__all__ = ["TransitionFactRepository", "every_fact", "fact_item", "fact_months", "scope_of", "transition_facts"]
 
 
 def fact_item(after: Commitment, step: Transition) -> FactItem:
@@ -33,15 +34,24 @@ def transition_facts(tenant_id: str, scope: str, start: date, end: date) -> list
     dated start..end inclusive: one key-range query over that scope's facts."""
     low = f"fact#{scope}#{start.isoformat()}"
     high = f"fact#{scope}#{end.isoformat()}#{_HIGH}"
-    return [
-        TransitionFact(
-            commitment_id=item.commitment_id,
-            to_status=item.to_status,
-            on=date.fromisoformat(item.on),
-            amount_idr=as_int(item.amount_idr),
-        )
-        for item in FactItem.query(tenant_id, FactItem.sk.between(low, high), consistent_read=True)
-    ]
+    return [_fact(item) for item in FactItem.query(tenant_id, FactItem.sk.between(low, high), consistent_read=True)]
+
+
+def every_fact(tenant_id: str) -> dict[str, list[TransitionFact]]:
+    """Every fact of a tenant by scope, by date (one paged query of its facts' key range)."""
+    found: dict[str, list[TransitionFact]] = defaultdict(list)
+    for item in FactItem.query(tenant_id, FactItem.sk.startswith("fact#"), consistent_read=True):
+        found[item.sk.split("#")[1]].append(_fact(item))
+    return dict(found)
+
+
+def _fact(item: FactItem) -> TransitionFact:
+    return TransitionFact(
+        commitment_id=item.commitment_id,
+        to_status=item.to_status,
+        on=date.fromisoformat(item.on),
+        amount_idr=as_int(item.amount_idr),
+    )
 
 
 def fact_months(tenant_id: str) -> set[tuple[str, str]]:
@@ -66,3 +76,6 @@ class TransitionFactRepository:
 
     def months(self) -> set[tuple[str, str]]:
         return fact_months(self.tenant_id)
+
+    def every_fact(self) -> dict[str, list[TransitionFact]]:
+        return every_fact(self.tenant_id)

@@ -41,7 +41,9 @@ from chalicelib.domain.periods import month_key
 from chalicelib.domain.rollup_plan import national_keys, national_sums
 from chalicelib.errors import ConflictError, is_throttling
 from chalicelib.observability import MetricUnit, logger, metrics, span
+from chalicelib.services.rollup_rebuild import mark_everything, tenant_ids
 from chalicelib.services.rollup_tenant import FactSource, TenantResult, roll_tenant
+from chalicelib.services.rollup_village import TenantHistory, read_history
 from chalicelib.stores import for_tenant, platform
 
 if TYPE_CHECKING:
@@ -108,10 +110,11 @@ def roll_one(
     summary: RollupSummary,
     should_stop: Callable[[], bool] = lambda: False,
     resume_village: str = "",
+    history: TenantHistory | None = None,
 ) -> TenantResult:
-    """Roll up one tenant from its markers, mark its province dirty for the national step, then clear
-    the markers it processed (those settled); raises whatever failed, its markers kept. The serial run
-    and the queue's worker share it."""
+    """Roll up one tenant from its markers (from its `history` when read whole: a rebuild's), mark its
+    province dirty for the national step, then clear the markers it processed (those settled); raises
+    whatever failed, its markers kept. The serial run and the queue's worker share it."""
     stores = for_tenant(tenant_id)
     with span("roll_tenant", tenant_id=tenant_id):
         result = roll_tenant(
@@ -123,6 +126,7 @@ def roll_one(
             summary=summary,
             should_stop=should_stop,
             resume_village=resume_village,
+            history=history,
         )
     province = areas.ancestor(tenant_id, areas.Level.PROVINCE)
     platform().national_feed.mark(province, result.periods, now=now)
@@ -212,6 +216,7 @@ def _run(
     exporter: Callable[[list[str], dt.datetime], list[str]] | None,
     budget_seconds: float | None,
     clock: Callable[[], float],
+    whole: bool = False,
 ) -> RollupSummary:
     started = clock()
     settle = get_settings().rollup_settle_seconds if settle_seconds is None else settle_seconds
@@ -247,6 +252,7 @@ def _run(
                 summary=summary,
                 should_stop=village_budget_spent,
                 resume_village=resume_village if tenant_id == resume else "",
+                history=read_history(tenant_id) if whole else None,
             )
         except Exception as exc:  # its markers stay: the next run tries again; the others go on
             if is_throttling(exc):  # unless the store is overloaded for everyone: stop here
@@ -283,16 +289,6 @@ def emit(summary: RollupSummary, previous: tuple[dt.datetime, dict[str, object]]
     logger.info("rollup finished", extra={"summary": summary.as_dict()})
 
 
-def tenant_ids() -> list[str]:
-    """Every tenant's id, whatever its state."""
-    tenants, cursor = [], None
-    while True:
-        page, cursor = platform().tenants.page(status=None, limit=100, cursor=cursor)
-        tenants += [t.tenant_id for t in page]
-        if not cursor:
-            return tenants
-
-
 def mark_matured(previous: tuple[dt.datetime, dict[str, object]] | None, *, now: dt.datetime) -> None:
     """On the first run of a month (after the `previous` run's month), mark the villages whose
     derived baseline matured since then."""
@@ -327,22 +323,9 @@ def rebuild(
     exporter: Callable[[list[str], dt.datetime], list[str]] | None = None,
 ) -> RollupSummary:
     """Recompute every aggregate from scratch: drop them all, mark every month of every village that
-    has reports (and every registered village) dirty, and run. For a changed definition, or recovery."""
+    has reports (and every registered village) dirty, and run, each tenant from its history read whole.
+    For a changed definition, or recovery."""
     now = now or utcnow()
     with lease(now):
         mark_everything(now)
-        return _run(now, 0, facts, exporter, None, time.monotonic)
-
-
-def mark_everything(now: dt.datetime) -> None:
-    """Drop every aggregate, and mark every month of every village that has reports or commitment
-    facts (and every registered village's current month) dirty (the caller holds the lease)."""
-    platform().all_figures.delete_all()
-    month_now = now.strftime("%Y-%m")
-    for tenant_id in tenant_ids():
-        stores = for_tenant(tenant_id)
-        dirty = stores.reports.village_months()
-        dirty |= {(month_now, code) for code in stores.villages.all_codes()}
-        dirty |= stores.advocacy.facts.months()
-        if dirty:
-            stores.changes.mark(dirty, now=now)
+        return _run(now, 0, facts, exporter, None, time.monotonic, whole=True)

@@ -31,7 +31,9 @@ from chalicelib.domain.periods import month_key
 from chalicelib.errors import InvalidInputError
 from chalicelib.observability import MetricUnit, logger, metrics
 from chalicelib.services import rollup
+from chalicelib.services.rollup_rebuild import drop_figures, mark_tenant, tenant_ids
 from chalicelib.services.rollup_tenant import FactSource
+from chalicelib.services.rollup_village import read_history
 from chalicelib.stores import for_tenant, platform
 from chalicelib.stores.rollup import RollupRun
 
@@ -60,23 +62,32 @@ class TenantMessage:
     tenant_id: str
     now: dt.datetime  # the run's clock: every tenant of a run is computed as of it
     settle_seconds: int
+    rebuild: bool = False  # mark everything the tenant has data in first, and roll it from its history
 
     def body(self) -> dict[str, object]:
         """The message's JSON body."""
-        return {
+        body: dict[str, object] = {
             "run": self.run_id,
             "tenant": self.tenant_id,
             "now": self.now.isoformat(),
             "settle": self.settle_seconds,
         }
+        return body | {"rebuild": True} if self.rebuild else body
 
     @classmethod
     def parse(cls, text: str) -> TenantMessage:
         """A message's body, or InvalidInputError (such a message can never succeed)."""
         try:
             data = json.loads(text)
+            rebuild = data.get("rebuild", False)
+            if not isinstance(rebuild, bool):
+                raise TypeError("rebuild is true or false")
             return cls(
-                str(data["run"]), str(data["tenant"]), dt.datetime.fromisoformat(data["now"]), int(data["settle"])
+                str(data["run"]),
+                str(data["tenant"]),
+                dt.datetime.fromisoformat(data["now"]),
+                int(data["settle"]),
+                rebuild,
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise InvalidInputError(f"not a rollup message: {text[:200]!r}") from exc
@@ -88,28 +99,31 @@ def plan(
     kind: str = "run",
     settle_seconds: int | None = None,
     exporter: Exporter | None = None,
+    everyone: bool = False,
 ) -> RollupRun:
-    """Plan a run: record it with the tenants that have pending changes and enqueue one message each."""
+    """Plan a run: record it with the tenants that have pending changes (`everyone`: every tenant, each
+    to be rebuilt) and enqueue one message each."""
     now = now or utcnow()
     settle = get_settings().rollup_settle_seconds if settle_seconds is None else settle_seconds
     rollup.mark_matured(platform().job_runs.last_run(rollup.JOB), now=now)
-    markers = platform().tenant_feeds.pending()
-    tenants = {marker.tenant_id for marker in markers}
+    markers = [] if everyone else platform().tenant_feeds.pending()
+    tenants = set(tenant_ids()) if everyone else {marker.tenant_id for marker in markers}
     _ask_again(markers, now=now, settle=settle)
     metrics.add_metric(name="RollupWaitSeconds", unit=MetricUnit.Seconds, value=waited(markers, now=now, settle=settle))
     run_id = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
     run = platform().rollup_runs.create(run_id, kind=kind, tenants=tenants, now=now)
-    queues.send_all([TenantMessage(run_id, tenant, now, settle).body() for tenant in sorted(tenants)])
+    queues.send_all([TenantMessage(run_id, tenant, now, settle, everyone).body() for tenant in sorted(tenants)])
     logger.info("rollup planned", extra={"run_id": run_id, "tenants": len(tenants), "kind": kind})
     return finish(run, now=now, exporter=exporter) if not tenants else run
 
 
 def plan_rebuild(*, now: dt.datetime | None = None, exporter: Exporter | None = None) -> RollupRun:
-    """Drop every aggregate, mark everything dirty (under the lease), and plan a run of every tenant."""
+    """Drop every aggregate (under the lease) and plan a rebuild of every tenant: each one's worker
+    marks and rolls everything it has (`work`)."""
     now = now or utcnow()
     with rollup.lease(utcnow()):
-        rollup.mark_everything(now)
-    return plan(now=now, kind="rebuild", settle_seconds=0, exporter=exporter)
+        drop_figures()
+    return plan(now=now, kind="rebuild", settle_seconds=0, exporter=exporter, everyone=True)
 
 
 def work(
@@ -121,9 +135,14 @@ def work(
     lease_seconds: float = rollup.LEASE_SECONDS,
 ) -> RollupRun:
     """Roll up one tenant of a run and count it; the run's national step if it was the last. Raises
-    when the tenant failed (counted failed first if this was its last attempt) or the lease is busy."""
+    when the tenant failed (counted failed first if this was its last attempt) or the lease is busy.
+    A rebuild's tenant reads its history whole and marks everything in it first (its markers are then
+    what a failure leaves for the next run, as any change's)."""
     summary = rollup.RollupSummary()
     try:
+        history = read_history(message.tenant_id) if message.rebuild else None
+        if history is not None:
+            mark_tenant(message.tenant_id, message.now, history)
         result = rollup.roll_one(
             message.tenant_id,
             for_tenant(message.tenant_id).changes.pending(),
@@ -131,6 +150,7 @@ def work(
             settle=message.settle_seconds,
             facts=facts or rollup.default_facts(),
             summary=summary,
+            history=history,
         )
     except Exception:
         logger.exception("rollup of a tenant failed", extra={"tenant_id": message.tenant_id, "final": final_attempt})

@@ -8,6 +8,9 @@ deactivation, cohort, whether it has a baseline and of which indicators, the ten
 `VillageBasis.key`), every month it has reports or facts in is recomputed instead, from one query of each over its
 whole history: a change of a baseline, `joined_on` or a deactivation reaches every month it
 affects through the change feed, like a correction.
+
+A rebuild reads none of this per village: its tenant's history is read whole (`TenantHistory`: one
+paged query of the reports, one of the facts) and every village is computed from it.
 """
 
 from __future__ import annotations
@@ -34,14 +37,44 @@ from chalicelib.domain.reports import EARLIEST_DATE, Report, ReportType
 from chalicelib.domain.rollup_plan import STOCK, FigureKey
 from chalicelib.domain.villages import Village
 from chalicelib.services.rollup_problems import ProblemLog
-from chalicelib.stores import ReportStore
+from chalicelib.stores import ReportStore, for_tenant
+from chalicelib.stores.reports import TenantReports, Unreadable
 
 FactSource = Callable[[str, str, dt.date, dt.date], list[TransitionFact]]
+PARTNER = ReportType.PARTNERSHIP
+
+
+@dataclass(frozen=True)
+class TenantHistory:
+    """Everything a tenant's figures are computed from, read whole: its reports by village and its
+    commitment facts by scope, in a few paged queries (a rebuild's, where every village is dirty and
+    recomputes its whole history: one query per village and source would be three per village)."""
+
+    reports: TenantReports
+    facts: dict[str, list[TransitionFact]]
+
+    def months(self) -> set[tuple[str, str]]:
+        """Every (month, scope) with a report or a fact."""
+        found = {(month_key(r.content.date), code) for code, rs in self.reports.by_village.items() for r in rs}
+        return found | {(month_key(f.on), scope) for scope, facts in self.facts.items() for f in facts}
+
+    def reports_of(self, code: str, start: dt.date, end: dt.date) -> list[Report]:
+        return [r for r in self.reports.by_village.get(code, []) if start <= r.content.date <= end]
+
+    def facts_of(self, scope: str, start: dt.date, end: dt.date) -> list[TransitionFact]:
+        return [f for f in self.facts.get(scope, []) if start <= f.on <= end]
+
+
+def read_history(tenant_id: str) -> TenantHistory:
+    """A tenant's whole history: one paged query of its reports, one of its facts."""
+    stores = for_tenant(tenant_id)
+    return TenantHistory(stores.reports.every_report(), stores.advocacy.facts.every_fact())
 
 
 @dataclass
 class VillageSources:
-    """Where a tenant's villages are recomputed from, and with what (one per tenant and run)."""
+    """Where a tenant's villages are recomputed from, and with what (one per tenant and run): queries
+    of its stores per village, or its history read whole."""
 
     tenant_id: str
     reports: ReportStore  # the tenant's: its village-month reads and partnerships
@@ -49,6 +82,22 @@ class VillageSources:
     problems: ProblemLog
     deadline_day: int
     now: dt.datetime
+    history: TenantHistory | None = None
+
+    def reports_between(self, code: str, start: dt.date, end: dt.date, unreadable: Unreadable) -> list[Report]:
+        if self.history is not None:
+            return self.history.reports_of(code, start, end)
+        return self.reports.in_village_between(code, start, end, unreadable=unreadable)
+
+    def facts_between(self, scope: str, start: dt.date, end: dt.date) -> list[TransitionFact]:
+        if self.history is not None:
+            return self.history.facts_of(scope, start, end)
+        return self.facts(self.tenant_id, scope, start, end)
+
+    def partnerships_of(self, code: str, unreadable: Unreadable) -> list[Report]:
+        if self.history is not None:
+            return [r for r in self.history.reports_of(code, EARLIEST_DATE, LATEST_DATE) if r.content.type is PARTNER]
+        return self.reports.partnerships_of(code, unreadable=unreadable)
 
 
 @dataclass
@@ -90,7 +139,7 @@ def compute_village(
 ) -> tuple[dict[FigureKey, dict[str, Any]], set[str], VillageBasis | None]:
     """The village's recomputed stock and months, the months computed (the dirty ones, or every one
     it has data in when its basis changed), and its basis."""
-    tenant_id, problems = sources.tenant_id, sources.problems
+    problems = sources.problems
 
     unreadable_seen: list[str] = []
 
@@ -98,12 +147,15 @@ def compute_village(
         unreadable_seen.append(submission_id)
         problems.failed(code, submission_id, exc)
 
+    if sources.history is not None:  # read with the tenant's: told here, once
+        for submission_id, exc in sources.history.reports.unreadable.get(code, []):
+            unreadable(submission_id, exc)
     loaded = _Loaded()
 
     def reports_between(start: dt.date, end: dt.date) -> list[Report]:
         found = loaded.covering(start, end)
         if found is None:
-            found = problems.screen(code, sources.reports.in_village_between(code, start, end, unreadable=unreadable))
+            found = problems.screen(code, sources.reports_between(code, start, end, unreadable))
             loaded.spans.append((start, end, found))
         return found
 
@@ -114,7 +166,7 @@ def compute_village(
     spans: list[tuple[dt.date, dt.date, list[Period]]] = []
     if (stored_stock or {}).get("basis") != basis_key:
         everything = reports_between(EARLIEST_DATE, LATEST_DATE)
-        all_facts = sources.facts(tenant_id, code, EARLIEST_DATE, LATEST_DATE)
+        all_facts = sources.facts_between(code, EARLIEST_DATE, LATEST_DATE)
         months = months | {month_key(r.content.date) for r in everything} | {month_key(f.on) for f in all_facts}
         spans.append((EARLIEST_DATE, LATEST_DATE, [Period.parse(m) for m in sorted(months)]))
         facts_of: Callable[[dt.date, dt.date], list[TransitionFact]] = lambda start, end: all_facts  # noqa: E731
@@ -124,7 +176,7 @@ def compute_village(
             month = Period.parse(text)
             by_year[month.year].append(month)
         spans += [(dirty[0].start, dirty[-1].end, dirty) for dirty in by_year.values()]
-        facts_of = lambda start, end: sources.facts(tenant_id, code, start, end)  # noqa: E731
+        facts_of = lambda start, end: sources.facts_between(code, start, end)  # noqa: E731
     for start, end, dirty in spans:
         span_reports, span_facts = reports_between(start, end), facts_of(start, end)
         for month in dirty:
@@ -135,7 +187,7 @@ def compute_village(
 
     series = _kept_series(stored_stock, basis_key, loaded, unreadable_seen)
     if series is None:
-        series = partnership_series(problems.screen(code, sources.reports.partnerships_of(code, unreadable=unreadable)))
+        series = partnership_series(problems.screen(code, sources.partnerships_of(code, unreadable)))
     active = 1 if village is not None and village.active else 0
     stock = Stock(active, series, basis.reach() if basis else {}).as_values()
     stock["basis"] = basis_key

@@ -173,6 +173,10 @@ class TransitionFacts(Protocol):
         """Every (month, scope) with a fact."""
         ...
 
+    def every_fact(self) -> dict[str, list[TransitionFact]]:
+        """Every fact of the tenant by scope, by date (one paged query)."""
+        ...
+
 
 class OpenCommitments(Protocol):
     """Every tenant's open (not final) commitments: for the reminder job only."""

@@ -31,6 +31,15 @@ class ReportQuery:
     include_void: bool = False
 
 
+@dataclass(frozen=True)
+class TenantReports:
+    """Every report of a tenant (void ones too) by village, oldest first, and by village the stored
+    items no report can be made of (submission id, error): what a rebuild recomputes from."""
+
+    by_village: dict[str, list[Report]]
+    unreadable: dict[str, list[tuple[str, Exception]]]
+
+
 class ReportStore(Protocol):
     """The reports of one tenant, by submission id, each with its history inside it."""
 
@@ -84,6 +93,10 @@ class ReportStore(Protocol):
 
     def village_months(self) -> set[tuple[str, str]]:
         """Every (month, village) in which the tenant has a report: what a rebuild marks dirty."""
+        ...
+
+    def every_report(self) -> TenantReports:
+        """Every report of the tenant, whatever its village and date (one paged query)."""
         ...
 
 

@@ -123,6 +123,8 @@ def test_a_counted_transition_writes_the_state_its_step_and_its_fact_and_an_unco
     assert stores.facts.between(REGENCY_SCOPE, ON, ON) == []
     assert stores.facts.months() == {("2026-11", V1)}
     assert stores_of(B).advocacy.facts.months() == set()
+    assert stores.facts.every_fact() == {V1: [TransitionFact("c1", "committed", ON, 25_000_000)]}
+    assert stores_of(B).advocacy.facts.every_fact() == {}
 
 
 def test_a_transition_from_a_version_no_longer_stored_writes_nothing(stores_of: StoresOf) -> None:

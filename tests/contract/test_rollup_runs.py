@@ -88,3 +88,29 @@ def test_a_tenant_s_report_months_name_each_village_month_once_and_none_of_anoth
     world.tenant(B).reports.add(_report("s9", tenant=B, village=f"{B}.01.2001"))
 
     assert reports.village_months() == {("2026-11", V1), ("2026-11", V2)}
+
+
+def test_a_tenant_s_every_report_is_by_village_oldest_first_void_ones_too_and_none_of_another_tenant(
+    world: World,
+) -> None:
+    reports = world.tenant(A).reports
+    for sid, day, village in (("s2", 9, V1), ("s1", 2, V1), ("s3", 3, V2)):
+        assert reports.add(_report(sid, day, village))
+    voided = reports.get("s3")
+    assert voided is not None
+    reports.replace(voided.voided(by="k1", at=NOW), expected_version=voided.version)
+    world.tenant(B).reports.add(_report("s9", tenant=B, village=f"{B}.01.2001"))
+
+    every = reports.every_report()
+
+    assert {v: [r.submission_id for r in rs] for v, rs in every.by_village.items()} == {V1: ["s1", "s2"], V2: ["s3"]}
+    assert every.by_village[V2][0].status.value == "void" and every.unreadable == {}
+
+
+def test_a_drop_removes_every_figure_of_every_partition(world: World) -> None:
+    keys = [FigureKey("village", f"2026-{m:02d}", f"{A}.01.{2000 + v}") for m in range(1, 13) for v in range(1, 30)]
+    world.tenant(A).figures.write({key: {"visits": 1} for key in keys}, now=NOW, stored={})
+
+    assert world.platform().all_figures.delete_all() == len(keys)
+
+    assert world.tenant(A).figures.read_keys(keys) == {}

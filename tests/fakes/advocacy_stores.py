@@ -225,6 +225,13 @@ class MemoryFacts(_Bound):
     def months(self) -> set[tuple[str, str]]:
         return {(sk.split("#")[2][:7], sk.split("#")[1]) for sk in self._data.items if sk.startswith("fact#")}
 
+    def every_fact(self) -> dict[str, list[TransitionFact]]:
+        found: dict[str, list[TransitionFact]] = {}
+        for sk, fact in sorted(self._data.items.items()):
+            if sk.startswith("fact#"):
+                found.setdefault(sk.split("#")[1], []).append(copy.deepcopy(fact))
+        return found
+
 
 class MemoryAdvocacy:
     """Every tenant's advocacy records: a tenant's stores see only its own, the open commitments all."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from chalicelib.domain.reports import Report, ReportStatus, ReportType
 from chalicelib.errors import ConflictError, VersionConflictError
 from chalicelib.repositories.base import decode_cursor, encode_cursor
-from chalicelib.stores.reports import InstanceRef, ReportQuery, Unreadable
+from chalicelib.stores.reports import InstanceRef, ReportQuery, TenantReports, Unreadable
 from tests.fakes.rollup_stores import MemoryFeed
 
 Marked = list[tuple[str, str, str]]  # (tenant, month, scope), in the order announced
@@ -143,6 +143,12 @@ class MemoryReportStore:
 
     def village_months(self) -> set[tuple[str, str]]:
         return {(r.content.date.isoformat()[:7], r.content.village_code) for r in self._reports.values()}
+
+    def every_report(self) -> TenantReports:
+        by_village: dict[str, list[Report]] = {}
+        for report in sorted(self._reports.values(), key=_date_key):
+            by_village.setdefault(report.content.village_code, []).append(copy.deepcopy(report))
+        return TenantReports(by_village, {})
 
 
 class MemoryInstanceStore:

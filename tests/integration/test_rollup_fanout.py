@@ -22,6 +22,7 @@ from devstack.queue_workers import drain, poll_once, sqs_event
 from tests.faults import Crash
 from tests.rollup_oracle import stored_aggregates
 from tests.support import rollup_world as bench
+from tests.support.dynamo_counter import counting_dynamodb
 from tests.support.rollup_queue import fail_tenant
 
 TENANTS = ("11.08", "32.01", "33.15")
@@ -266,3 +267,43 @@ def test_the_national_step_leases_the_rollup_for_no_longer_than_the_worker_has_l
 
     lease = jobs.JobLease.get("lease", rollup.JOB, consistent_read=True)
     assert lease.expires_at <= utcnow() + dt.timedelta(seconds=21)  # the function's 20 s, not 900
+
+
+def test_a_rebuild_s_tenant_reads_its_history_in_one_query_of_each_source_not_three_per_village(
+    world: None,
+) -> None:
+    _plan()
+    _drain()
+    incremental = stored_aggregates()
+    rebuild = rollup_runs.plan_rebuild(now=bench.NOW)
+
+    with counting_dynamodb() as counter:
+        _drain()
+
+    assert _run(rebuild.run_id).national_at is not None
+    assert counter.queries["by_village_date"] == 0 and counter.queries["village_partnerships"] == 0
+    assert counter.queries["by_tenant_date"] == len(TENANTS)  # one page each here: a few dozen reports
+    assert stored_aggregates() == incremental
+
+
+def test_a_stored_item_no_report_can_be_made_of_is_listed_by_a_rebuild_and_the_rest_is_computed(
+    world: None,
+) -> None:
+    from chalicelib.repositories.reports import ReportRecord
+    from chalicelib.stores import for_tenant
+
+    tenant = TENANTS[2]
+    [record, *_] = [r for r in ReportRecord.query(tenant) if r.type == "visits"]
+    others = sum(
+        int(r.fields["visitors"])
+        for r in ReportRecord.query(tenant)
+        if r.type == "visits" and r.status == "active" and r.submission_id != record.submission_id
+    )
+    record.update(actions=[ReportRecord.date.set("03/11/2026")])  # no ISO date: no report is made of it
+    rollup_runs.plan_rebuild(now=bench.NOW)
+    _drain()
+
+    [problem] = for_tenant(tenant).problems.recorded()
+    assert (problem.village_code, problem.submission_id) == (record.village_code, record.submission_id)
+    [figures] = for_tenant(tenant).figures.read_level("regency", bench.MONTH).values()
+    assert figures["visits"] == others

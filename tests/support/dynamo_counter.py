@@ -70,6 +70,7 @@ class DynamoCounter:
         self.read_units = 0.0
         self.write_units = 0  # billed, by tests/support/billing.py: counted only with bill_writes
         self.largest_item_written = 0  # bytes, likewise
+        self.queries: Counter[str] = Counter()  # Query calls by index name (the table's name without one)
 
     def reset(self) -> None:
         self.requests.clear()
@@ -78,6 +79,7 @@ class DynamoCounter:
         self.read_units = 0.0
         self.write_units = 0
         self.largest_item_written = 0
+        self.queries.clear()
 
     @property
     def total_requests(self) -> int:
@@ -100,6 +102,8 @@ class DynamoCounter:
             self.item_writes += sum(len(v) for v in params.get("RequestItems", {}).values())
         elif operation == "TransactWriteItems":
             self.item_writes += len(params.get("TransactItems", []))
+        if operation == "Query":
+            self.queries[str(params.get("IndexName") or params.get("TableName"))] += 1
         if operation in ("Query", "Scan"):
             self.items_read += int(result.get("Count", 0))
         elif operation == "GetItem":

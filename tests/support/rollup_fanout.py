@@ -1,12 +1,13 @@
 """The national rebuild through the queue, counted step by step, and its wall time modelled in AWS.
 
-A rebuild plans (drops the figures, marks everything dirty, records the run, sends one message per
-tenant), the workers roll one tenant each, and the last one runs the national step. Each step's
-DynamoDB requests are counted here; in AWS a tenant's worker makes its requests one after another,
-so its time is its requests at LATENCY_MS each, the workers run CONCURRENCY tenants at once (the
-longest first, as a queue drained by free workers roughly does), and the wall time is the plan, the
-tenants' makespan and the national step, one after the other. The serial figure is the same
-requests made by one function in a row.
+A rebuild plans (drops the figures, lists the tenants, records the run, sends one message per
+tenant), the workers rebuild one tenant each (read its history, mark it, roll it), and the last one
+runs the national step. Each step's DynamoDB requests are counted here; in AWS a tenant's worker makes
+its requests one after another, so its time is its requests at LATENCY_MS each, the workers run
+CONCURRENCY tenants at once (the longest first, as a queue drained by free workers roughly does), and
+the wall time is the plan, the tenants' makespan and the national step, one after the other. The
+plan's drop scans the table in DROP_SEGMENTS parts at once, so its requests count for that share of
+their time. The serial figure is the same requests made by one function in a row.
 
 Locally the same rebuild is also drained by one and by four worker threads (as `make run` does) and
 timed: one Python process with moto in it, so the threads share one interpreter lock, unlike Lambda's
@@ -23,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from chalicelib.repositories.aggregates import DROP_SEGMENTS
 from tests.support.dynamo_counter import DynamoCounter, counting_dynamodb
 
 LATENCY_MS = 5.0  # a DynamoDB request from Lambda in the same region, single-digit milliseconds
@@ -33,9 +35,19 @@ CONCURRENCY = 50
 class Steps:
     """The requests of each step of one rebuild through the queue."""
 
-    plan: int = 0
+    plan: int = 0  # the drop included
+    drop: int = 0  # the plan's drop: DROP_SEGMENTS scans (and their deletes) at once
     tenants: dict[str, int] = field(default_factory=dict)
     national: int = 0
+    reads: int = 0  # the read requests of the whole rebuild
+    tenant_months: int = 0  # (tenant, month) pairs with reports
+    report_pages: int = 0  # the pages of the tenants' report queries
+
+    @property
+    def read_floor(self) -> int:
+        """The fewest reads a rebuild can make: every report read once, one query (of its pages) per
+        tenant-month at least, and one read of each tenant's villages and of its facts."""
+        return max(self.tenant_months, self.report_pages) + 2 * len(self.tenants)
 
     @property
     def total(self) -> int:
@@ -50,7 +62,11 @@ class Steps:
 
     def wall(self, workers: int) -> float:
         """The modelled wall time of the rebuild at `workers` concurrent workers, in seconds."""
-        return (self.plan + self.national) * LATENCY_MS / 1000 + self.makespan(workers)
+        return self.plan_seconds() + self.national * LATENCY_MS / 1000 + self.makespan(workers)
+
+    def plan_seconds(self) -> float:
+        """The plan's modelled time: its drop's segments at once, the rest in a row."""
+        return (self.plan - self.drop + self.drop / DROP_SEGMENTS) * LATENCY_MS / 1000
 
     def report(self, serial_requests: int) -> str:
         ordered = sorted(self.tenants.values())
@@ -61,11 +77,15 @@ class Steps:
             [
                 f"Rebuild through the queue ({len(self.tenants)} tenants), DynamoDB requests by step, modelled at "
                 f"{LATENCY_MS:.0f} ms a request:",
-                f"  plan (drop, mark everything, record, enqueue): {self.plan:,} requests, {self.plan * ms:.1f} s",
+                f"  plan (drop, list the tenants, record, enqueue): {self.plan:,} requests, of which the drop "
+                f"{self.drop:,} in {DROP_SEGMENTS} segments at once: {self.plan_seconds():.1f} s",
                 f"  per tenant: largest {largest} {self.tenants.get(largest, 0):,} requests "
                 f"({self.tenants.get(largest, 0) * ms:.1f} s), median {median:,} ({median * ms:.2f} s), "
                 f"all {sum(ordered):,}",
                 f"  national step (provinces, nation, export): {self.national:,} requests, {self.national * ms:.1f} s",
+                f"  reads of the whole rebuild: {self.reads:,}; the floor (one query per tenant-month with reports, "
+                f"{self.tenant_months:,}, or its pages, {self.report_pages:,}, and two reads per tenant): "
+                f"{self.read_floor:,} -> {self.reads / max(1, self.read_floor):.2f}x (goal <= 3x)",
                 f"  modelled wall time at {CONCURRENCY} workers: {self.wall(CONCURRENCY):.1f} s "
                 f"(goal <= 180 s at SCALE=1); one function in a row: {self.total * ms:.1f} s; the serial run's "
                 f"{serial_requests:,} requests in a row (today's serial figure): {serial_requests * ms:.1f} s",
@@ -81,11 +101,32 @@ def measure_rebuild(now: Any) -> Steps:
     steps = Steps()
     with counting_dynamodb() as counter:
         before = counter.read_requests + counter.write_requests
-        rollup_runs.plan_rebuild(now=now)
+        with _drop(counter, rollup_runs, steps):
+            rollup_runs.plan_rebuild(now=now)
         steps.plan = counter.read_requests + counter.write_requests - before
-        with _national(counter, rollup, steps), _per_tenant(counter, rollup_runs, steps):
+        with _national(counter, rollup, steps), _per_tenant(counter, rollup_runs, steps), _months(rollup_runs, steps):
             drain_rollup_queue()
+        steps.reads, steps.report_pages = counter.read_requests, counter.queries["by_tenant_date"]
     return steps
+
+
+@contextmanager
+def _months(rollup_runs: Any, steps: Steps) -> Iterator[None]:
+    """Count the (tenant, month) pairs with reports in the histories the tenants read."""
+    original = rollup_runs.read_history
+
+    def counted(tenant_id: str) -> Any:
+        history = original(tenant_id)
+        steps.tenant_months += len(
+            {r.content.date.isoformat()[:7] for rs in history.reports.by_village.values() for r in rs}
+        )
+        return history
+
+    rollup_runs.read_history = counted
+    try:
+        yield
+    finally:
+        rollup_runs.read_history = original
 
 
 @contextmanager
@@ -106,6 +147,25 @@ def _per_tenant(counter: DynamoCounter, rollup_runs: Any, steps: Steps) -> Itera
         yield
     finally:
         rollup_runs.work = original
+
+
+@contextmanager
+def _drop(counter: DynamoCounter, rollup_runs: Any, steps: Steps) -> Iterator[None]:
+    """Count the plan's drop (`rollup_runs.drop_figures`)."""
+    original = rollup_runs.drop_figures
+
+    def counted() -> int:
+        before = counter.read_requests + counter.write_requests
+        try:
+            return int(original())
+        finally:
+            steps.drop += counter.read_requests + counter.write_requests - before
+
+    rollup_runs.drop_figures = counted
+    try:
+        yield
+    finally:
+        rollup_runs.drop_figures = original
 
 
 @contextmanager

@@ -3,6 +3,7 @@ tenants on free workers, the longest first, between the plan and the national st
 
 from __future__ import annotations
 
+from chalicelib.repositories.aggregates import DROP_SEGMENTS
 from tests.support.rollup_fanout import LATENCY_MS, Steps
 
 
@@ -17,3 +18,9 @@ def test_the_makespan_puts_the_longest_tenants_first_on_the_free_workers() -> No
 
 def test_no_tenant_leaves_the_plan_and_the_national_step() -> None:
     assert Steps(plan=10, national=30).wall(50) == 40 * LATENCY_MS / 1000
+
+
+def test_the_plan_s_drop_counts_for_one_segment_s_share_of_its_requests() -> None:
+    steps = Steps(plan=20 + 8 * DROP_SEGMENTS, drop=8 * DROP_SEGMENTS, national=0)
+    assert steps.plan_seconds() == 28 * LATENCY_MS / 1000
+    assert steps.wall(50) == steps.plan_seconds()

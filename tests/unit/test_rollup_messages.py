@@ -1,0 +1,43 @@
+"""The rollup queue's messages: one tenant of a run (a rebuild's saying so), read back as sent, and
+anything else refused as a message that can never succeed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from chalicelib import queues
+from chalicelib.errors import InvalidInputError
+from chalicelib.services.rollup_runs import TenantMessage, parse
+
+NOW = dt.datetime(2026, 12, 5, 1, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_a_tenant_s_message_is_read_back_as_it_was_sent(rebuild: bool) -> None:
+    message = TenantMessage("r1", "33.15", NOW, 0, rebuild)
+
+    body = json.dumps(message.body())
+
+    assert parse(body) == message
+    assert ("rebuild" in json.loads(body)) is rebuild, "a run's message stays as it was before rebuilds had one"
+
+
+def test_a_plan_request_is_no_tenant_s_message() -> None:
+    assert parse(json.dumps(queues.PLAN_REQUEST)) is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        json.dumps({"run": "r1", "tenant": "33.15", "now": NOW.isoformat()}),
+        json.dumps({"run": "r1", "tenant": "33.15", "now": "yesterday", "settle": 0}),
+        json.dumps({"run": "r1", "tenant": "33.15", "now": NOW.isoformat(), "settle": 0, "rebuild": "yes"}),
+    ],
+)
+def test_anything_else_is_refused_as_no_rollup_message(body: str) -> None:
+    with pytest.raises(InvalidInputError, match="not a rollup message"):
+        parse(body)
