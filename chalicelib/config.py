@@ -29,6 +29,10 @@ class Settings(BaseModel):
     rollup_queue: str = ""
     rollup_concurrency: int = Field(default=10, ge=2, le=1000)
     rollup_max_receives: int = Field(default=3, ge=1, le=1000)
+    # The villages of one tenant whose sources are read at once (their queries are independent): the
+    # tenant's rollup waits for the slowest of a few, not for the sum; bounded, so that DynamoDB sees at
+    # most this many times the workers' requests at once.
+    rollup_read_concurrency: int = Field(default=4, ge=1, le=16)
     # Fresh on change: a change to a tenant's data plans a run once the settle window has passed (at most
     # one such plan pending at a time), rather than waiting for the schedule. On in AWS and `make run`.
     rollup_on_change: bool = False
@@ -85,6 +89,7 @@ _ENV = {
     "rollup_queue": "TPBIS_ROLLUP_QUEUE",
     "rollup_concurrency": "TPBIS_ROLLUP_CONCURRENCY",
     "rollup_max_receives": "TPBIS_ROLLUP_MAX_RECEIVES",
+    "rollup_read_concurrency": "TPBIS_ROLLUP_READ_CONCURRENCY",
     "rollup_on_change": "TPBIS_ROLLUP_ON_CHANGE",
     "signup_limit_per_hour": "TPBIS_SIGNUP_LIMIT_PER_HOUR",
     "public_api_url": "TPBIS_PUBLIC_API_URL",

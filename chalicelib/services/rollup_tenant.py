@@ -1,10 +1,11 @@
 """One tenant's part of a rollup run: its dirty villages, their kecamatan and the regency.
 
-Villages are recomputed one by one from their sources; a bad report is left out and recorded
-(services/rollup_problems.py), a village whose computation fails is recorded and left dirty, and
-the others go on. `should_stop` is asked before each village: once the run's time budget is
-spent, the villages left keep their markers and the sums are made of what was done (every
-figure stored is then as true as before; the next run does the rest).
+Villages are recomputed from their sources a few at once (TPBIS_ROLLUP_READ_CONCURRENCY, 4: their
+queries are independent, so a tenant waits for the slowest of a few rather than for the sum); a bad
+report is left out and recorded (services/rollup_problems.py), a village whose computation fails is
+recorded and left dirty, and the others go on. `should_stop` is asked before each village is started:
+once the run's time budget is spent, the villages left keep their markers and the sums are made of
+what was done (every figure stored is then as true as before; the next run does the rest).
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.config import get_settings
 from chalicelib.domain.approvals import PeriodSettings
 from chalicelib.domain.indicators import commitment_figures
 from chalicelib.domain.official_figures import VillageBasis
@@ -93,26 +96,35 @@ def roll_tenant(
     computed_months: dict[str, set[str]] = {}
     bases: dict[str, VillageBasis | None] = {}
 
-    for village in sorted(village_months, key=lambda code: (code < resume_village, code)):
-        if should_stop():
-            result.stopped_at = village
-            break
-        summary.villages += 1
-        try:
-            computed, months, bases[village] = compute_village(
-                sources,
-                village,
-                village_months[village],
-                village=villages.get(village),
-                stored_stock=stored.get(FigureKey("village", STOCK, village)),
-            )
-        except Exception as exc:  # recorded (throttling is raised again); the other villages go on
-            problems.failed(village, None, exc)
-            continue
-        problems.village_done(village)
-        fresh.update(computed)
-        result.done.add(village)
-        computed_months[village] = months
+    def compute(village: str) -> tuple[dict[FigureKey, dict[str, Any]], set[str], VillageBasis | None]:
+        stock = stored.get(FigureKey("village", STOCK, village))
+        return compute_village(
+            sources, village, village_months[village], village=villages.get(village), stored_stock=stock
+        )
+
+    order = sorted(village_months, key=lambda code: (code < resume_village, code))
+    reads = 1 if history is not None else get_settings().rollup_read_concurrency  # a history is in memory
+    with ThreadPoolExecutor(max_workers=reads) as pool:
+        for first in range(0, len(order), reads):  # a few villages at once, their reads in parallel
+            started: list[tuple[str, Future[Any]]] = []
+            for village in order[first : first + reads]:
+                if should_stop():
+                    result.stopped_at = village
+                    break
+                summary.villages += 1
+                started.append((village, pool.submit(compute, village)))
+            for village, computing in started:
+                try:
+                    computed, months, bases[village] = computing.result()
+                except Exception as exc:  # recorded (throttling is raised again); the other villages go on
+                    problems.failed(village, None, exc)
+                    continue
+                problems.village_done(village)
+                fresh.update(computed)
+                result.done.add(village)
+                computed_months[village] = months
+            if result.stopped_at:
+                break
 
     direct_by_year: dict[int, set[Period]] = defaultdict(set)
     for period in direct_periods:

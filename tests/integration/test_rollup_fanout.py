@@ -307,3 +307,67 @@ def test_a_stored_item_no_report_can_be_made_of_is_listed_by_a_rebuild_and_the_r
     assert (problem.village_code, problem.submission_id) == (record.village_code, record.submission_id)
     [figures] = for_tenant(tenant).figures.read_level("regency", bench.MONTH).values()
     assert figures["visits"] == others
+
+
+def test_a_tenant_s_villages_read_a_few_at_once_give_the_figures_of_one_after_another(
+    world: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    from chalicelib.repositories.reports import ReportRepository
+    from chalicelib.services import rollup_rebuild
+
+    original = ReportRepository.in_village_between
+    lock, in_flight, peaks = threading.Lock(), [0], dict[int, int]()
+
+    def slow(self: ReportRepository, *args: Any, **kwargs: Any) -> Any:
+        with lock:
+            in_flight[0] += 1
+            peaks[reads] = max(peaks.get(reads, 0), in_flight[0])
+        try:
+            time.sleep(0.05)  # a request's latency: long enough for the others of a wave to start
+            return original(self, *args, **kwargs)
+        finally:
+            with lock:
+                in_flight[0] -= 1
+
+    monkeypatch.setattr(ReportRepository, "in_village_between", slow)
+    figures = {}
+    for reads in (1, 4):
+        monkeypatch.setenv("TPBIS_ROLLUP_READ_CONCURRENCY", str(reads))
+        get_settings.cache_clear()
+        rollup_rebuild.mark_everything(bench.NOW)  # every figure dropped, every village dirty
+        rollup.run(now=bench.NOW, settle_seconds=0)
+        figures[reads] = stored_aggregates()
+    get_settings.cache_clear()
+
+    assert figures[4] == figures[1] and figures[1]
+    assert peaks[1] == 1 and 1 < peaks[4] <= 3  # three villages a tenant: at most three at once
+
+
+def test_a_village_failing_among_those_read_at_once_is_listed_and_the_others_are_computed(
+    world: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.repositories.reports import ReportRepository
+    from chalicelib.stores import for_tenant
+
+    monkeypatch.setenv("TPBIS_ROLLUP_READ_CONCURRENCY", "4")
+    get_settings.cache_clear()
+    tenant, broken = TENANTS[0], _villages(TENANTS[0])[1]
+    original = ReportRepository.in_village_between
+
+    def failing(self: ReportRepository, village_code: str, *args: Any, **kwargs: Any) -> Any:
+        if village_code == broken:
+            raise RuntimeError("this village's read failed")
+        return original(self, village_code, *args, **kwargs)
+
+    monkeypatch.setattr(ReportRepository, "in_village_between", failing)
+    summary = rollup.run(now=bench.NOW, settle_seconds=0)
+    get_settings.cache_clear()
+
+    assert summary.villages_failed == 1 and summary.tenants_failed == []
+    [problem] = for_tenant(tenant).problems.recorded()
+    assert (problem.village_code, problem.submission_id, problem.error) == (broken, None, "RuntimeError")
+    dirty = {scope for marker in for_tenant(tenant).changes.pending() for scope in marker.scopes}
+    assert dirty == {broken}, "the failed village stays dirty, the others are cleared"

@@ -24,6 +24,7 @@ Nothing here is used outside benchmarks and tests; moto's classes come from devs
 from __future__ import annotations
 
 import base64
+import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +32,8 @@ from typing import Any
 
 from devstack import moto_internals
 
+_THREAD = threading.local()
+_BUILDING = threading.Lock()
 _SIDE = "_bench_gsi_keys"  # attribute name -> value -> {(hash, range)} on each moto Table
 
 
@@ -50,20 +53,24 @@ _built: list[Any] = []  # tables given a side index while the patch is active (d
 
 def _side_index(table: Any) -> dict[str, dict[Any, set[tuple[Any, Any]]]]:
     """The table's side index, built from its items on first use."""
-    side = table.__dict__.get(_SIDE)
-    if side is None:
-        side = {name: defaultdict(set) for name in _index_attributes(table)}
-        table.__dict__[_SIDE] = side
-        _built.append(table)
-        for item in table.all_items():
-            _add(table, item)
+    with _BUILDING:  # by one thread, seen by the others once whole
+        side = table.__dict__.get(_SIDE)
+        if side is None:
+            side = {name: defaultdict(set) for name in _index_attributes(table)}
+            for item in table.all_items():
+                _add_to(side, item)
+            table.__dict__[_SIDE] = side
+            _built.append(table)
     return side  # type: ignore[no-any-return]
 
 
 def _add(table: Any, item: Any) -> None:
     side = table.__dict__.get(_SIDE)
-    if not side:
-        return
+    if side:
+        _add_to(side, item)
+
+
+def _add_to(side: dict[str, dict[Any, set[tuple[Any, Any]]]], item: Any) -> None:
     for name, values in side.items():
         value = item.attrs.get(name)
         if value is not None:
@@ -132,12 +139,22 @@ def direct_item_responses() -> Iterator[None]:
         yield
 
 
+def _overrides() -> dict[int, list[Any]]:
+    """The items a query in this thread lists as a table's (threads query at once: a rollup reads a
+    few villages of a tenant in parallel)."""
+    found: dict[int, list[Any]] | None = getattr(_THREAD, "overrides", None)
+    if found is None:
+        found = _THREAD.overrides = {}
+    return found
+
+
 @contextmanager
 def indexed_queries() -> Iterator[None]:
     """While active, moto's DynamoDB queries read only the items of the queried partition."""
     backend = moto_internals.dynamodb_backend_class()
     table_class = moto_internals.dynamodb_table_class()
     original_query = table_class.query
+    original_all_items = table_class.all_items
     original_put = table_class.put_item
     original_update = backend.update_item
 
@@ -146,12 +163,16 @@ def indexed_queries() -> Iterator[None]:
         candidates = _candidates(self, hash_key, index_name, kwargs.get("hash_key_conditions"))
         if candidates is None:
             return original_query(self, hash_key, *args, **kwargs)
-        ordered = sorted(candidates, key=_sort_key)
-        self.all_items = lambda: ordered  # seen by this call only; removed below
+        overrides = _overrides()
+        overrides[id(self)] = sorted(candidates, key=_sort_key)  # seen by this call only, in this thread
         try:
             return original_query(self, hash_key, *args, **kwargs)
         finally:
-            del self.all_items
+            del overrides[id(self)]
+
+    def all_items(self: Any) -> Any:
+        override = _overrides().get(id(self))
+        return original_all_items(self) if override is None else override
 
     def put_item(self: Any, *args: Any, **kwargs: Any) -> Any:
         item = original_put(self, *args, **kwargs)
@@ -166,6 +187,7 @@ def indexed_queries() -> Iterator[None]:
 
     with (
         moto_internals.replaced(table_class, "query", query),
+        moto_internals.replaced(table_class, "all_items", all_items),
         moto_internals.replaced(table_class, "put_item", put_item),
         moto_internals.replaced(backend, "update_item", update_item),
     ):
