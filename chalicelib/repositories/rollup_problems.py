@@ -5,6 +5,12 @@ Items live in the changes table, in one partition (bad items are rare), sorted b
 admin's list is the partition in order. The rollup replaces a tenant's problems after each of
 its runs: found again, an item keeps its first sighting; a report read without failing, or a
 village computed, loses its item.
+
+Beside them, one small flag item per tenant (partition `rollup-problem-flag`) says whether the tenant
+is known to have none, so the rollup reads it with its other first reads (one batch) and queries the
+problems only when there may be some: saving problems first marks the flag not clean and moves its
+generation on; a run that found none marks it clean only if the generation is still the one it read.
+A missing flag means "not known": the problems are read.
 """
 
 from __future__ import annotations
@@ -12,17 +18,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.models import Model
 
 from chalicelib.errors import MalformedRequestError
-from chalicelib.repositories.base import decode_cursor, encode_cursor, table_meta
-from chalicelib.stores.rollup import Problem
+from chalicelib.repositories.base import condition_held, decode_cursor, encode_cursor, table_meta
+from chalicelib.stores.rollup import Problem, ProblemState
 from chalicelib.tables import CHANGES
 
-__all__ = ["Problem", "ProblemRecords", "TenantProblems", "count", "of_tenant", "page", "problem_key"]
+__all__ = [
+    "Problem",
+    "ProblemFlagRecord",
+    "ProblemRecords",
+    "TenantProblems",
+    "count",
+    "flag_key",
+    "of_tenant",
+    "page",
+    "problem_key",
+    "state_of",
+]
 
 _PARTITION = "rollup-problem"
+_FLAGS = "rollup-problem-flag"
 VILLAGE_WIDE = "-"  # the submission id of a problem that is no single report's
 
 
@@ -38,6 +56,44 @@ class ProblemRecord(Model):
     first_seen_at = UTCDateTimeAttribute()
     last_seen_at = UTCDateTimeAttribute()
     runs = NumberAttribute(default=1)
+
+
+class ProblemFlagRecord(Model):
+    """Storage shape of a tenant's problems flag."""
+
+    Meta = table_meta(CHANGES)
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)  # the tenant id
+    clean = BooleanAttribute()
+    generation = NumberAttribute()
+
+
+def flag_key(tenant_id: str) -> tuple[str, str]:
+    """The key of a tenant's problems flag."""
+    return _FLAGS, tenant_id
+
+
+def state_of(record: ProblemFlagRecord | None) -> ProblemState:
+    """What a flag read (or its absence) says."""
+    return ProblemState() if record is None else ProblemState(bool(record.clean), int(record.generation))
+
+
+def _not_clean(tenant_id: str) -> None:
+    """Mark the tenant's flag not clean and move its generation on (before problems are written)."""
+    ProblemFlagRecord(*flag_key(tenant_id)).update(
+        actions=[ProblemFlagRecord.clean.set(False), ProblemFlagRecord.generation.add(1)]
+    )
+
+
+def _mark_clean(tenant_id: str, seen: ProblemState) -> bool:
+    unchanged = (
+        ProblemFlagRecord.pk.does_not_exist()
+        if seen.generation is None
+        else ProblemFlagRecord.generation == seen.generation
+    )
+    flag = ProblemFlagRecord(*flag_key(tenant_id), clean=True, generation=seen.generation or 0)
+    return condition_held(lambda: flag.save(condition=unchanged))
 
 
 def problem_key(tenant_id: str, village_code: str, submission_id: str | None) -> str:
@@ -122,7 +178,12 @@ class TenantProblems:
         problems = list(problems)
         if any(p.tenant_id != self.tenant_id for p in problems):
             raise ValueError(f"a problem of another tenant than {self.tenant_id}")
+        _not_clean(self.tenant_id)
         save(problems)
+
+    def mark_clean(self, seen: ProblemState) -> bool:
+        """Record that the tenant has no problem, unless the flag moved on since `seen` was read."""
+        return _mark_clean(self.tenant_id, seen)
 
     def remove(self, items: Iterable[tuple[str, str | None]]) -> None:
         """Forget the problems of these (village, report or None) items."""

@@ -3,7 +3,8 @@
 A bad item (a stored report whose fields or dates the indicators cannot use, or a village whose
 computation fails) must not stop its tenant's figures: the rollup leaves it out, records which
 one failed and why, and goes on. A problem stays listed until the rollup reads the report again
-without failing (after a correction or a void) or computes the village.
+without failing (after a correction or a void) or computes the village. A tenant whose flag says it
+has none (the repository's docstring) has its problems not read at all.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from chalicelib.domain.reports import Report
 from chalicelib.errors import PermissionDeniedError, is_throttling
 from chalicelib.observability import logger
 from chalicelib.stores import for_tenant, platform
-from chalicelib.stores.rollup import Problem, ProblemPort
+from chalicelib.stores.rollup import Problem, ProblemPort, ProblemState
 
 Item = tuple[str, str | None]  # what a problem is about: (village, report or None for the village)
 
@@ -27,10 +28,14 @@ Item = tuple[str, str | None]  # what a problem is about: (village, report or No
 class ProblemLog:
     """The problems of one tenant's part of a run: loaded when it starts, saved when its figures are."""
 
-    def __init__(self, tenant_id: str, *, now: dt.datetime, store: ProblemPort | None = None) -> None:
+    def __init__(
+        self, tenant_id: str, *, now: dt.datetime, store: ProblemPort | None = None, seen: ProblemState | None = None
+    ) -> None:
+        """`seen`: the tenant's problems flag as read with the run's first reads (not read: unknown)."""
         self.tenant_id, self.now = tenant_id, now
         self.store = store if store is not None else for_tenant(tenant_id).problems
-        self.known = {p.item: p for p in self.store.recorded()}
+        self.seen = seen or ProblemState()
+        self.known = {} if self.seen.clean else {p.item: p for p in self.store.recorded()}
         self.found: dict[Item, Problem] = {}
         self.healthy: set[Item] = set()  # known problems whose report or village now counts
 
@@ -88,12 +93,14 @@ class ProblemLog:
         return sum(1 for p in self.found.values() if p.submission_id is None)
 
     def save(self) -> None:
-        """Store what was found, forget what is solved."""
+        """Store what was found, forget what is solved; a tenant left with none is flagged clean."""
         if self.found:
             self.store.save(self.found.values())
         solved = self.healthy - set(self.found)
         if solved:
             self.store.remove(solved)
+        if not self.found and not self.seen.clean and set(self.known) <= solved:
+            self.store.mark_clean(self.seen)
 
 
 def list_problems(

@@ -75,9 +75,10 @@ def roll_tenant(
     `store` (the tenant's figures; its handle's, `for_tenant(tenant_id).figures`, when not given).
 
     Everything the sums need, what is stored under every key about to be written, the dirty villages'
-    registrations and the tenant's settings come in one batch read (100 keys a request, over the three
-    tables) planned from the markers, rather than one query per (parent, period); a village whose basis
-    changed recomputes more months, and only their keys are read after.
+    registrations, the tenant's settings and its problems flag come in one batch read (100 keys a
+    request, over four tables) planned from the markers, rather than one query per (parent, period); a
+    village whose basis changed recomputes more months, and only their keys are read after. The
+    tenant's problems are queried only when its flag does not say it has none.
 
     With the tenant's `history` (a rebuild's, after every figure was dropped), its villages are computed
     from it instead of one query per village and source, and no stored figure is read: none is stored."""
@@ -85,9 +86,9 @@ def roll_tenant(
     direct_periods = {period for month in direct_months for period in periods_of_month(month)}
     stores = for_tenant(tenant_id)
     store = store if store is not None else stores.figures
-    problems = ProblemLog(tenant_id, now=now, store=stores.problems)
     planned = Touched.of(tenant_id, village_months, direct_periods).keys(village_months) if history is None else set()
     inputs = stores.rollup_inputs.read(village_months, planned)
+    problems = ProblemLog(tenant_id, now=now, store=stores.problems, seen=inputs.problems)
     villages, stored = inputs.villages, inputs.figures
     settings = inputs.settings or PeriodSettings()  # read only when a village is dirty: none needs them else
     sources = VillageSources(tenant_id, stores.reports, facts, problems, settings.deadline_day, now, history)

@@ -173,13 +173,24 @@ class JobRunPort(Protocol):
 
 
 @dataclass(frozen=True)
+class ProblemState:
+    """What a tenant's problems flag said when it was read: `clean` once a run recorded that the tenant
+    has no problem (its problems need not be read), and the flag's generation (None: no flag stored),
+    which every saving of problems moves on, so a run that read an older one cannot call it clean."""
+
+    clean: bool = False
+    generation: int | None = None
+
+
+@dataclass(frozen=True)
 class RunInputs:
     """A tenant's registered villages among the dirty ones, its settings (None when no village was
-    asked for: only villages need them), and the stored figures read."""
+    asked for: only villages need them), the stored figures read, and its problems flag."""
 
     villages: dict[str, Village]
     settings: PeriodSettings | None
     figures: Mapping[FigureKey, Stored]
+    problems: ProblemState = ProblemState()
 
 
 class RunInputPort(Protocol):
@@ -187,8 +198,8 @@ class RunInputPort(Protocol):
 
     def read(self, villages: Iterable[str], keys: Iterable[FigureKey]) -> RunInputs:
         """The registered villages among `villages`, the tenant's settings when any village is asked
-        for, and the figures stored under `keys` (absent ones left out; ValueError for a key that is
-        not of the tenant's regency)."""
+        for, the figures stored under `keys` (absent ones left out; ValueError for a key that is
+        not of the tenant's regency) and the tenant's problems flag."""
         ...
 
 
@@ -219,7 +230,13 @@ class ProblemPort(Protocol):
         ...
 
     def save(self, problems: Iterable[Problem]) -> None:
-        """Store problems, replacing what is stored for their items (ValueError for another tenant's)."""
+        """Store problems, replacing what is stored for their items (ValueError for another tenant's);
+        the tenant's flag is first marked not clean, its generation moved on."""
+        ...
+
+    def mark_clean(self, seen: ProblemState) -> bool:
+        """Record that the tenant has no problem, unless its flag is no longer as `seen` (problems were
+        saved since it was read): whether it was recorded."""
         ...
 
     def remove(self, items: Iterable[tuple[str, str | None]]) -> None:

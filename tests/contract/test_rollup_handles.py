@@ -12,7 +12,7 @@ from chalicelib.domain.approvals import MonthApproval, PeriodAction, PeriodEvent
 from chalicelib.domain.rollup_plan import STOCK, FigureKey
 from chalicelib.errors import MalformedRequestError
 from chalicelib.stores.idempotency import IdempotencyInProgressError, IdempotencyKeyReusedError
-from chalicelib.stores.rollup import Problem
+from chalicelib.stores.rollup import Problem, ProblemState
 from tests.contract.conftest import World
 from tests.contract.test_village_store import _village
 
@@ -146,6 +146,38 @@ def test_problems_are_replaced_by_item_removed_by_item_and_kept_per_tenant(world
     assert world.platform().rollup_problems.count() == 3
     with pytest.raises(ValueError):
         problems.save([_problem(f"{B}.01.2001", "s-9", B)])
+
+
+def test_a_tenant_s_problems_flag_is_unknown_until_marked_clean_and_read_with_the_run_s_first_reads(
+    world: World,
+) -> None:
+    unknown = world.tenant(A).rollup_inputs.read([], []).problems
+    assert unknown == ProblemState(clean=False, generation=None), "no flag stored: the problems must be read"
+
+    assert world.tenant(A).problems.mark_clean(unknown)
+
+    clean = world.tenant(A).rollup_inputs.read([f"{A}.01.2001"], []).problems
+    assert clean.clean
+    assert world.tenant(B).rollup_inputs.read([], []).problems == unknown, "another tenant's flag is its own"
+
+
+def test_saving_problems_unflags_the_tenant_and_a_run_that_read_the_flag_before_cannot_mark_it_clean(
+    world: World,
+) -> None:
+    problems = world.tenant(A).problems
+    problems.mark_clean(ProblemState())
+    before = world.tenant(A).rollup_inputs.read([], []).problems
+
+    problems.save([_problem(f"{A}.01.2001", "s-1")])  # by another run, after `before` was read
+
+    after = world.tenant(A).rollup_inputs.read([], []).problems
+    assert not after.clean and after.generation != before.generation
+    assert not problems.mark_clean(before), "the flag moved on: the saved problem would be hidden"
+    assert not problems.mark_clean(ProblemState()), "a flag is stored: 'none seen' is out of date too"
+    assert not world.tenant(A).rollup_inputs.read([], []).problems.clean
+    problems.remove([(f"{A}.01.2001", "s-1")])
+    assert problems.mark_clean(after)
+    assert world.tenant(A).rollup_inputs.read([], []).problems == ProblemState(True, after.generation)
 
 
 def test_problem_pages_hold_each_problem_once_and_a_tenant_s_cursor_is_only_its_own(world: World) -> None:

@@ -18,20 +18,21 @@ from chalicelib.repositories.base import decode_cursor
 from chalicelib.repositories.changes import Marker
 from chalicelib.stores import PeriodStore, VillageStore
 from chalicelib.stores.idempotency import IdempotencyInProgressError, IdempotencyKeyReusedError
-from chalicelib.stores.rollup import Figures, Problem, RollupRun, RunInputs, Stored
+from chalicelib.stores.rollup import Figures, Problem, ProblemState, RollupRun, RunInputs, Stored
 from tests.fakes.access_stores import _page
 
 
 @dataclass
 class MemoryTables:
     """What the in-memory stores share: figures by key, markers by (tenant, month), leases and last runs
-    by job, problems by their item's key, idempotency records by (tenant, operation, key)."""
+    by job, problems by their item's key and their flags by tenant, idempotency records by (tenant, operation, key)."""
 
     figures: dict[FigureKey, Stored] = field(default_factory=dict)
     markers: dict[tuple[str, str], dict[str, str]] = field(default_factory=lambda: defaultdict(dict))  # scope: token
     leases: dict[str, tuple[str, dt.datetime]] = field(default_factory=dict)
     runs: dict[str, tuple[dt.datetime, dict[str, Any]]] = field(default_factory=dict)
     problems: dict[str, Problem] = field(default_factory=dict)
+    problem_flags: dict[str, ProblemState] = field(default_factory=dict)  # by tenant
     once: dict[tuple[str, str, str], tuple[str, str | None]] = field(default_factory=dict)
 
 
@@ -255,6 +256,7 @@ class MemoryRunInputs:
             villages=self.villages.get_many(codes),
             settings=self.periods.settings() if codes else None,
             figures=self.figures.read_keys(keys),
+            problems=self.figures.tables.problem_flags.get(str(self.figures.tenant_id), ProblemState()),
         )
 
 
@@ -312,12 +314,20 @@ class MemoryProblems:
         problems = list(problems)
         if any(p.tenant_id != self.tenant_id for p in problems):
             raise ValueError(f"a problem of another tenant than {self.tenant_id}")
+        before = self.tables.problem_flags.get(self.tenant_id, ProblemState())
+        self.tables.problem_flags[self.tenant_id] = ProblemState(False, (before.generation or 0) + 1)
         for p in problems:
             self.tables.problems[_problem_key(p.tenant_id, p.village_code, p.submission_id)] = p
 
     def remove(self, items: Iterable[tuple[str, str | None]]) -> None:
         for village, submission in items:
             self.tables.problems.pop(_problem_key(self.tenant_id, village, submission), None)
+
+    def mark_clean(self, seen: ProblemState) -> bool:
+        if self.tables.problem_flags.get(self.tenant_id, ProblemState()).generation != seen.generation:
+            return False  # saved since (or, with None seen, a flag now stored)
+        self.tables.problem_flags[self.tenant_id] = ProblemState(True, seen.generation or 0)
+        return True
 
     def page(self, *, limit: int, cursor: str | None) -> tuple[list[Problem], str | None]:
         return _problem_page(self.tables, self.tenant_id, limit, cursor)

@@ -93,6 +93,60 @@ def test_a_bad_report_is_left_out_and_listed_until_it_reads_cleanly(world: Memor
     assert stores.figures.read_keys([key])[key]["visits"] == 12
 
 
+def test_a_tenant_left_without_problems_is_flagged_and_its_runs_read_no_problems_until_one_is_found(
+    world: MemoryStores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stores = world.for_tenant(GROBOGAN)
+    stores.villages.add(_village(V1))
+    stores.reports.add(_report("s-1", "many"))
+    stores.changes.mark([("2026-11", V1)])
+    reads: list[str] = []
+    recorded = type(stores.problems).recorded
+
+    def counted(self: Any) -> list[Problem]:
+        reads.append("read")
+        return recorded(self)
+
+    monkeypatch.setattr(type(stores.problems), "recorded", counted)
+
+    _roll(world)
+    stores.reports.replace(_report("s-1", 7), expected_version=1)
+    stores.changes.mark([("2026-11", V1)])
+    _roll(world)  # the problem solved: none left, the flag says so
+    assert len(reads) == 2, "both runs read the problems: none was known to be clean"
+    assert stores.problems.recorded() == []
+    stores.changes.mark([("2026-11", V1)])
+    reads.clear()
+    _roll(world)
+    assert reads == [], "the flag said clean: the problems were not read"
+
+    stores.reports.add(_report("s-2", "lots"))
+    stores.changes.mark([("2026-11", V1)])
+    _roll(world)
+    assert [p.submission_id for p in stores.problems.recorded()] == ["s-2"]
+    _roll(world)
+    assert stores.problems.recorded()[0].runs == 2, "unflagged by the save: read again, met again"
+
+
+def test_a_run_that_read_the_flag_before_another_run_saved_a_problem_does_not_flag_the_tenant_clean(
+    world: MemoryStores,
+) -> None:
+    stores = world.for_tenant(GROBOGAN)
+    slow = rollup_problems.ProblemLog(
+        GROBOGAN, now=NOW, store=stores.problems, seen=stores.rollup_inputs.read([], []).problems
+    )
+    quick = rollup_problems.ProblemLog(
+        GROBOGAN, now=NOW, store=stores.problems, seen=stores.rollup_inputs.read([], []).problems
+    )
+    quick.failed(V1, "s-1", TypeError("bad"))
+    quick.save()
+
+    slow.save()  # found nothing: it would flag the tenant clean, but the flag moved on
+
+    assert not stores.rollup_inputs.read([], []).problems.clean
+    assert [p.submission_id for p in stores.problems.recorded()] == ["s-1"]
+
+
 def test_a_village_whose_computation_fails_is_recorded_and_the_others_are_still_computed(
     world: MemoryStores, monkeypatch: pytest.MonkeyPatch
 ) -> None:
