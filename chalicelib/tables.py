@@ -64,8 +64,9 @@ REPORTS = TableSpec(
 )
 # Each tenant's outlier rules (min-max per report field) where they differ from the national defaults.
 REVIEW_RULES = TableSpec("review_rules", "tenant_id")
-# Dirty markers written by every change that a rollup must pick up, and job state.
-CHANGES = TableSpec("changes", "pk", "sk")
+# Dirty markers written by every change that a rollup must pick up, and job state; the fanned-out
+# runs' records expire by TTL (the others carry no `expires`).
+CHANGES = TableSpec("changes", "pk", "sk", ttl_attribute="expires")
 # Indicator rollups: one item per (scope, period).
 AGGREGATES = TableSpec("aggregates", "pk", "sk")
 # Stakeholders, commitments, their transitions and advocacy actions, per tenant (key scheme in

@@ -4,11 +4,13 @@ A run names its tenants when it is planned; each tenant's worker adds it to `don
 last attempt failed, to `failed`) with a conditional update that succeeds only once, so a message
 delivered twice counts once. Figures a worker reports are added in the same update, hence once too.
 The run is complete when every tenant is done or failed; `national_at` says its national step ran.
+A record is kept KEPT_DAYS after its run started (DynamoDB's TTL then removes it: runs planned on every
+settled change would otherwise pile up).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute
 from pynamodb.expressions.update import Action
@@ -19,6 +21,7 @@ from chalicelib.stores.rollup import RollupRun
 from chalicelib.tables import CHANGES
 
 _PARTITION = "rollup-run"
+KEPT_DAYS = 30
 
 
 class RollupRunRecord(Model):
@@ -36,11 +39,15 @@ class RollupRunRecord(Model):
     villages = NumberAttribute(default=0)
     aggregates_written = NumberAttribute(default=0)
     national_at = UTCDateTimeAttribute(null=True)
+    expires = NumberAttribute(null=True)  # epoch seconds, the table's TTL attribute
 
 
 def create(run_id: str, *, kind: str, tenants: set[str], now: datetime) -> RollupRun:
     """Record a planned run."""
-    record = RollupRunRecord(_PARTITION, run_id, kind=kind, started_at=now, tenants=set(tenants) or None)
+    expires = int((now + timedelta(days=KEPT_DAYS)).timestamp())
+    record = RollupRunRecord(
+        _PARTITION, run_id, kind=kind, started_at=now, tenants=set(tenants) or None, expires=expires
+    )
     record.save(condition=RollupRunRecord.sk.does_not_exist())
     return _run(record)
 

@@ -117,8 +117,8 @@ def test_an_office_signs_up_and_the_national_dashboard_shows_its_figures_after_a
     assert collect["server_url"].startswith(stack.base + "/v1/key/")
     qr = office.get_by_test_id("collect-qr")
     assert qr.evaluate("img => img.src.startsWith('blob:') && img.naturalWidth > 0")
+    office.locator('tr:has-text("Operator Karanglangu")').wait_for()  # the list reloaded with the new key
     screenshot(office, "console-keys-collect-qr")
-    office.locator('tr:has-text("Operator Karanglangu")').wait_for()
 
     # The phone posts reports; they appear in the console, filtered by village and type.
     visits = {

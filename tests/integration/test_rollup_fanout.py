@@ -9,6 +9,7 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
 
 from chalicelib import areas, aws_clients
@@ -216,6 +217,21 @@ def test_a_run_with_nothing_pending_runs_its_national_step_at_once(aws: None) ->
     run = _plan()
     assert run.tenants == set() and run.national_at is not None
     assert _queue_depth(get_settings().rollup_queue_name) == 0
+
+
+def test_a_run_s_record_expires_by_the_table_s_ttl_thirty_days_after_its_run_started(aws: None) -> None:
+    from chalicelib.repositories.rollup_runs import KEPT_DAYS
+    from chalicelib.tables import CHANGES
+
+    run = _plan()
+
+    table = get_settings().table_name(CHANGES.name)
+    client = boto3.client("dynamodb", region_name=get_settings().region)
+    ttl = client.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
+    item = client.get_item(TableName=table, Key={"pk": {"S": "rollup-run"}, "sk": {"S": run.run_id}})["Item"]
+    assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", "expires")
+    expires = dt.datetime.fromtimestamp(int(item["expires"]["N"]), dt.UTC)
+    assert (KEPT_DAYS, expires) == (30, bench.NOW + dt.timedelta(days=30))
 
 
 def test_a_message_that_is_not_a_rollup_message_fails_alone(world: None) -> None:

@@ -101,10 +101,11 @@ def measure_rebuild(now: Any) -> Steps:
     steps = Steps()
     with counting_dynamodb() as counter:
         before = counter.read_requests + counter.write_requests
-        with _drop(counter, rollup_runs, steps):
+        with _step(counter, rollup_runs, "drop_figures", steps, "drop"):
             rollup_runs.plan_rebuild(now=now)
         steps.plan = counter.read_requests + counter.write_requests - before
-        with _national(counter, rollup, steps), _per_tenant(counter, rollup_runs, steps), _months(rollup_runs, steps):
+        national = _step(counter, rollup, "roll_nation", steps, "national")
+        with national, _per_tenant(counter, rollup_runs, steps), _months(rollup_runs, steps):
             drain_rollup_queue()
         steps.reads, steps.report_pages = counter.read_requests, counter.queries["by_tenant_date"]
     return steps
@@ -150,41 +151,23 @@ def _per_tenant(counter: DynamoCounter, rollup_runs: Any, steps: Steps) -> Itera
 
 
 @contextmanager
-def _drop(counter: DynamoCounter, rollup_runs: Any, steps: Steps) -> Iterator[None]:
-    """Count the plan's drop (`rollup_runs.drop_figures`)."""
-    original = rollup_runs.drop_figures
-
-    def counted() -> int:
-        before = counter.read_requests + counter.write_requests
-        try:
-            return int(original())
-        finally:
-            steps.drop += counter.read_requests + counter.write_requests - before
-
-    rollup_runs.drop_figures = counted
-    try:
-        yield
-    finally:
-        rollup_runs.drop_figures = original
-
-
-@contextmanager
-def _national(counter: DynamoCounter, rollup: Any, steps: Steps) -> Iterator[None]:
-    """Count the national step (`rollup.roll_nation`)."""
-    original = rollup.roll_nation
+def _step(counter: DynamoCounter, module: Any, function: str, steps: Steps, step: str) -> Iterator[None]:
+    """Count the requests made in `module.function` (the plan's drop, the national step) into `steps.<step>`."""
+    original = getattr(module, function)
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         before = counter.read_requests + counter.write_requests
         try:
             return original(*args, **kwargs)
         finally:
-            steps.national += counter.read_requests + counter.write_requests - before
+            made = counter.read_requests + counter.write_requests - before
+            setattr(steps, step, getattr(steps, step) + made)
 
-    rollup.roll_nation = counted
+    setattr(module, function, counted)
     try:
         yield
     finally:
-        rollup.roll_nation = original
+        setattr(module, function, original)
 
 
 def timed_rebuild(now: Any, workers: int) -> float:
