@@ -135,10 +135,14 @@ def work(
     lease_seconds: float = rollup.LEASE_SECONDS,
 ) -> RollupRun:
     """Roll up one tenant of a run and count it; the run's national step if it was the last. Raises
-    when the tenant failed (counted failed first if this was its last attempt) or the lease is busy.
-    A rebuild's tenant reads its history whole and marks everything in it first (its markers are then
-    what a failure leaves for the next run, as any change's)."""
+    when the tenant failed or the lease is busy. On its last attempt the tenant is counted failed
+    before it starts (and done if it then succeeds), so a worker killed mid-tenant (out of memory, a
+    hard crash) still lets the run finish: it is parked in the dead-letter queue, its markers kept,
+    and the national step runs for the others. A rebuild's tenant reads its history whole and marks
+    everything in it first (its markers are then what a failure leaves for the next run, as any
+    change's)."""
     summary = rollup.RollupSummary()
+    national_without_it = final_attempt and _counted_failed_first(message, exporter, lease_seconds)
     try:
         history = read_history(message.tenant_id) if message.rebuild else None
         if history is not None:
@@ -167,7 +171,21 @@ def work(
         villages=summary.villages,
         aggregates_written=summary.aggregates_written,
     )
+    if national_without_it:  # its national markers wait for a plan: one soon, not the schedule's
+        platform().fresh_plans.plan_after(utcnow())
     return finish(run, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
+
+
+def _counted_failed_first(message: TenantMessage, exporter: Exporter | None, lease_seconds: float) -> bool:
+    """Count a tenant on its last attempt failed before it starts; the national step if that made its
+    run complete (when the lease is busy, the step is left to the end of the tenant's work). Whether
+    the national step ran without the tenant's new figures."""
+    run = platform().rollup_runs.settle(message.run_id, message.tenant_id, failed=True)
+    try:
+        run = finish(run, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
+    except rollup.RollupBusyError:
+        return False
+    return run.national_at is not None and message.tenant_id in run.failed
 
 
 def finish(

@@ -16,7 +16,7 @@ from chalicelib import areas, aws_clients
 from chalicelib.config import get_settings
 from chalicelib.jobs.rollup_worker import roll_queued_tenants
 from chalicelib.queues import rollup_queue_url
-from chalicelib.repositories import changes, jobs
+from chalicelib.repositories import changes, jobs, rollup_nudges
 from chalicelib.repositories.aggregates import FigureStore
 from chalicelib.services import rollup, rollup_runs
 from devstack.queue_workers import drain, poll_once, sqs_event
@@ -176,6 +176,83 @@ def test_a_poison_tenant_is_parked_in_the_dead_letter_queue_with_its_markers_whi
     assert not any(_scope(key) == POISON or _scope(key) == "32" for key in stored_aggregates())
     healthy = {key: values for key, values in stored_aggregates().items() if _scope(key) in HEALTHY}
     assert healthy == {key: values for key, values in _serial_rebuild().items() if _scope(key) in HEALTHY}
+
+
+def test_a_tenant_whose_worker_is_killed_at_every_attempt_is_parked_and_the_run_still_goes_national(
+    world: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sqs, url = aws_clients.sqs(), rollup_queue_url()
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "0"})  # back at once after a kill
+    original = rollup.roll_tenant
+
+    def killed(tenant_id: str, *args: Any, **kwargs: Any) -> Any:
+        if tenant_id == POISON:
+            raise Crash("the function ran out of memory")  # no except clause of the service sees it
+        return original(tenant_id, *args, **kwargs)
+
+    with monkeypatch.context() as poisoned:
+        poisoned.setattr(rollup, "roll_tenant", killed)
+        run = _plan()
+        kills = 0
+        while _queue_depth(get_settings().rollup_queue_name):
+            try:
+                poll_once(roll_queued_tenants)
+            except Crash:
+                kills += 1
+
+    done = _run(run.run_id)
+    assert kills == get_settings().rollup_max_receives
+    assert (set(done.done), set(done.failed)) == (set(TENANTS) - {POISON}, {POISON})
+    assert done.national_at is not None, "counted failed when its last attempt started: the run did not wait"
+    assert [(body["run"], body["tenant"]) for body in _dlq_bodies()] == [(run.run_id, POISON)]
+    assert {m.tenant_id for m in changes.pending()} == {POISON}
+    healthy = {key: values for key, values in stored_aggregates().items() if _scope(key) in HEALTHY}
+    assert healthy == {key: values for key, values in _serial_rebuild().items() if _scope(key) in HEALTHY}
+
+
+@pytest.fixture
+def fresh_on_change(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fresh on change, no settle window, no margin: a plan asked for is received at once."""
+    monkeypatch.setenv("TPBIS_ROLLUP_ON_CHANGE", "true")
+    monkeypatch.setattr(rollup_nudges, "MARGIN_SECONDS", 0)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def _take_messages() -> list[rollup_runs.TenantMessage]:
+    """Every tenant message queued, taken off the queue."""
+    sqs, url = aws_clients.sqs(), rollup_queue_url()
+    taken = []
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        for message in messages:
+            parsed = rollup_runs.parse(message["Body"])
+            assert parsed is not None
+            taken.append(parsed)
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return taken
+
+
+def test_a_last_attempt_after_every_other_tenant_lets_the_nation_go_first_and_asks_a_plan_for_its_figures(
+    world: None, fresh_on_change: None
+) -> None:
+    run = _plan()
+    messages = _take_messages()
+    last = next(m for m in messages if m.tenant_id == POISON)
+    for message in messages:
+        if message is not last:
+            rollup_runs.work(message, final_attempt=False)
+    assert not _run(run.run_id).settled
+
+    rollup_runs.work(last, final_attempt=True)  # counted failed first: that completed the run
+
+    done = _run(run.run_id)
+    assert (set(done.done), set(done.failed)) == (set(TENANTS), set()), "it succeeded: moved from failed to done"
+    assert done.national_at is not None
+    assert changes.national_feed().pending() != [], "its figures are not national yet"
+    _drain()  # the plan it asked for: a run with nothing pending, its national step at once
+    assert changes.pending() == [] and changes.national_feed().pending() == []
+    assert stored_aggregates() == _serial_rebuild()
 
 
 def test_two_overlapping_runs_both_finish_and_give_the_figures_of_a_rebuild(world: None) -> None:
