@@ -100,11 +100,30 @@ _ENV = {
 }
 
 
+# What the stack builds resources from and its functions must then read alike: the rollup's queue (its
+# name), the event source's concurrency and the queue's maxReceiveCount (the worker's last attempt).
+DEPLOYED = ("rollup_queue", "rollup_concurrency", "rollup_max_receives")
+
+
+def _from_environment(fields: tuple[str, ...]) -> dict[str, str]:
+    return {field: os.environ[_ENV[field]] for field in fields if os.environ.get(_ENV[field])}
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """Settings from the environment; cached (call `get_settings.cache_clear()` after changing it)."""
-    values = {field: os.environ[var] for field, var in _ENV.items() if os.environ.get(var)}
-    return Settings.model_validate(values)
+    return Settings.model_validate(_from_environment(tuple(_ENV)))
+
+
+def deployed_settings(stage: str) -> Settings:
+    """The settings a stack of `stage` is built with: the DEPLOYED ones from the environment it is
+    synthesized in (`TPBIS_ROLLUP_MAX_RECEIVES=5 make synth`), the others their defaults."""
+    return Settings.model_validate({"stage": stage} | _from_environment(DEPLOYED))
+
+
+def deployed_environment(settings: Settings) -> dict[str, str]:
+    """The DEPLOYED settings as the functions' environment variables (an unset queue name left out)."""
+    return {_ENV[field]: str(getattr(settings, field)) for field in DEPLOYED if getattr(settings, field) != ""}
 
 
 # Stages that may run without a configured cursor secret: one process (tests, `make run`), so a

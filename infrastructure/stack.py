@@ -18,7 +18,7 @@ from chalice.cdk import Chalice
 from chalice.utils import to_cfn_resource_name
 from constructs import Construct
 
-from chalicelib.config import Settings
+from chalicelib.config import deployed_environment, deployed_settings
 from chalicelib.jobs.reminder_delivery import DELIVERY_FUNCTION
 from chalicelib.jobs.rollup_worker import WORKER_TIMEOUT_SECONDS
 from infrastructure.api import configure_rest_api
@@ -78,7 +78,8 @@ class TpbisStack(Stack):
     ) -> None:
         super().__init__(scope, stage, stack_name=f"tpbis-{stage}", **kwargs)  # type: ignore[arg-type]
         self.stage = stage
-        self.storage = Storage(self, "Data", settings=Settings(stage=stage))
+        self.settings = deployed_settings(stage)
+        self.storage = Storage(self, "Data", settings=self.settings)
         acknowledge_cursor_secret(self.storage.cursor_secret)
         self.roles: dict[str, iam.Role] = {}
         with _packaging(work_dir):
@@ -118,7 +119,7 @@ class TpbisStack(Stack):
         if ROLLUP_WORKER in self.functions:
             _, dead_letters = rollup_queue(
                 self,
-                settings=Settings(stage=stage),
+                settings=self.settings,
                 worker=self.functions[ROLLUP_WORKER],
                 worker_name=physical_name(stage, ROLLUP_WORKER),
                 worker_timeout=RUNTIME[ROLLUP_WORKER]["Timeout"],
@@ -170,6 +171,9 @@ class TpbisStack(Stack):
             function.add_property_override(variables + "TPBIS_EVENT_BUS", self.storage.event_bus.event_bus_name)
             # a change plans a rollup of its own once settled (repositories/rollup_nudges.py)
             function.add_property_override(variables + "TPBIS_ROLLUP_ON_CHANGE", "true")
+            # the queue's settings as the stack built it (its maxReceiveCount is the worker's last attempt)
+            for variable, value in deployed_environment(self.settings).items():
+                function.add_property_override(variables + variable, value)
             if ACCESS[name].cursor_secret:
                 function.add_property_override(
                     variables + "TPBIS_CURSOR_SECRET_ARN", self.storage.cursor_secret.secret_arn

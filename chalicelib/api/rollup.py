@@ -80,8 +80,7 @@ def start_rollup_run(*, principal: Principal) -> Reply:
 
     Plans a run as the schedule does: one queue message per tenant with changes, rolled up by the
     queue's workers (at most TPBIS_ROLLUP_CONCURRENCY at once), then the provinces, the nation and the
-    export once. Answers at once with the run; `Location` is where its progress is. 409
-    `rollup_running` only when the run has no tenants and another run's national step holds the lease.
+    export once. Answers at once with the run; `Location` is where its progress is.
     """
     run = rollup_runs.plan()
     return Reply(202, _public(run), {"Location": f"/v1/admin/jobs/rollup/runs/{run.run_id}"})

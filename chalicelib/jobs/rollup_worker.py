@@ -42,10 +42,14 @@ def roll_queued_tenants(event: dict[str, Any], context: Any) -> dict[str, Any]:
     def roll(record: SQSRecord) -> None:
         message = rollup_runs.parse(record.body)
         if message is not None:
-            logger.append_keys(tenant_id=message.tenant_id, run_id=message.run_id)
+            logger.append_keys(tenant_id=getattr(message, "tenant_id", None), run_id=message.run_id)
         final = int(record.attributes.approximate_receive_count or 1) >= max_receives
-        lease = rollup.lease_for(context, timeout=WORKER_TIMEOUT_SECONDS)
-        rollup_runs.handle(message, final_attempt=final, lease_seconds=lease)
+        rollup_runs.handle(
+            message,
+            final_attempt=final,
+            # read when a national step takes the lease: the time left then, after the tenant's work
+            lease_seconds=lambda: rollup.lease_for(context, timeout=WORKER_TIMEOUT_SECONDS),
+        )
 
     try:
         answer = process_partial_response(

@@ -167,14 +167,18 @@ def _hundreds(scopes: Iterable[str]) -> Iterator[list[str]]:
 
 
 def _mark_item(marker: ChangeMarker, scopes: list[str], now: datetime) -> bool:
-    """Set the scopes' tokens in the item; whether this opened it (it held no pending change)."""
+    """Set the scopes' tokens in the item; whether this opened it (it held no pending change). Its time
+    of last change never moves back: a rebuild marks as of its plan's clock, and a change made since
+    must keep its item too young to clear until it is settled."""
     token = secrets.token_hex(8)
+    tokens = [_entry(s).set(token) for s in scopes]
     for _ in range(5):
         # the usual case: the item is dirty already, add to its map
         if condition_held(
             lambda: marker.update(
-                actions=[_entry(s).set(token) for s in scopes] + [ChangeMarker.touched_at.set(now)],
-                condition=ChangeMarker.scopes.exists(),
+                actions=[*tokens, ChangeMarker.touched_at.set(now)],
+                condition=ChangeMarker.scopes.exists()
+                & (ChangeMarker.touched_at.does_not_exist() | (ChangeMarker.touched_at <= now)),
             )
         ):
             return False
@@ -190,6 +194,9 @@ def _mark_item(marker: ChangeMarker, scopes: list[str], now: datetime) -> bool:
             )
         ):
             return True
+        # dirty already, by a change later than `now`: its tokens only
+        if condition_held(lambda: marker.update(actions=tokens, condition=ChangeMarker.scopes.exists())):
+            return False
     raise RuntimeError("could not mark a change after 5 attempts")  # only under a pathological race
 
 

@@ -31,7 +31,7 @@ class RollupRunRecord(Model):
 
     pk = UnicodeAttribute(hash_key=True)  # "rollup-run"
     sk = UnicodeAttribute(range_key=True)  # the run id
-    kind = UnicodeAttribute()  # "run" or "rebuild"
+    kind = UnicodeAttribute()  # "run", "rebuild" or "change"
     started_at = UTCDateTimeAttribute()
     tenants = UnicodeSetAttribute(null=True)  # DynamoDB has no empty sets: a run without tenants has none
     done = UnicodeSetAttribute(null=True)

@@ -15,8 +15,9 @@ class RollupTenantProgress(PublicModel):
 
     tenant_id: str
     state: Literal["pending", "done", "failed"] = Field(
-        description="`failed`: its last attempt failed; its message is in the dead-letter queue, its changes "
-        "kept for the next run"
+        description="`failed`: counted failed when its last attempt started (it moves to `done` if that "
+        "attempt succeeds); once it has failed, its message is in the dead-letter queue, its changes kept for "
+        "the next run"
     )
 
 
@@ -24,7 +25,10 @@ class RollupRunPublic(PublicModel):
     """A run: planned with the tenants that had changes, rolled up by the queue's workers."""
 
     run_id: str
-    kind: Literal["run", "rebuild"]
+    kind: Literal["run", "rebuild", "change"] = Field(
+        description="`run`: the schedule's or run-now; `rebuild`: every tenant from scratch; `change`: a plan "
+        "a change asked for (fresh on change)"
+    )
     started_at: dt.datetime
     finished_at: dt.datetime | None = Field(description="when its national step and export ran; null before")
     national_done: bool

@@ -5,11 +5,14 @@ message per tenant (run id, tenant, the run's clock and settle window); it rolls
 A worker (`work`) rolls its tenant exactly as the serial run does (`rollup.roll_one`: its markers
 cleared only once its figures and its province's national marker are stored), then counts it done
 in the run's record (once, whatever the redeliveries). A worker whose tenant fails raises: the queue
-retries it alone; on its last receive it counts the tenant *failed* (its markers kept, its message
-parked in the dead-letter queue), so the run still settles. Whichever worker settles a run's last
-tenant runs the province and national step and the export, once: under the rollup's lease (one
-national step at a time; busy, its message is retried), and not again once the record says it ran.
-A run without tenants runs its national step in `plan` (a failed tenant's province may still wait).
+retries it alone; on its last receive it counts the tenant *failed* before it starts (done if it then
+succeeds), so the run settles even if that worker is killed; a failing tenant's message is parked in
+the dead-letter queue with its markers kept. Whichever worker settles a run's last tenant runs the
+province and national step and the export, once: under the rollup's lease (one national step at a
+time), and not again once the record says it ran. When the lease is busy, a message of the run's own
+(`FinishMessage`) tries again FINISH_RETRY_SECONDS later: the tenant is done, so its message is not
+the one to retry. A run without tenants runs its national step in `plan` (a failed tenant's province
+may still wait).
 
 Every step recomputes from the source, so a redelivered message or two overlapping runs rewrite
 the same figures; the serial `rollup.run` shares every piece and stays for tests and tools.
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +45,7 @@ if TYPE_CHECKING:
     from chalicelib.stores.rollup import Marker
 
 __all__ = [
+    "FinishMessage",
     "RollupRun",
     "TenantMessage",
     "finish",
@@ -52,6 +57,13 @@ __all__ = [
     "work",
 ]
 Exporter = Callable[[list[str], dt.datetime], list[str]]
+# How long a national step may hold the lease: seconds, or a function of the seconds left (a Lambda's
+# remaining time, read when the lease is taken, not when its message arrived).
+LeaseTime = float | Callable[[], float]
+# A run's id: when it was planned and a random part.
+RUN_ID = re.compile(r"\d{8}T\d{6}-[0-9a-f]{8}")
+# A settled run whose national step met another's lease tries again this much later.
+FINISH_RETRY_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,8 @@ class TenantMessage:
         """A message's body, or InvalidInputError (such a message can never succeed)."""
         try:
             data = json.loads(text)
+            if not isinstance(data, dict):
+                raise TypeError("a message is an object")
             rebuild = data.get("rebuild", False)
             if not isinstance(rebuild, bool):
                 raise TypeError("rebuild is true or false")
@@ -110,11 +124,11 @@ def plan(
     tenants = set(tenant_ids()) if everyone else {marker.tenant_id for marker in markers}
     _ask_again(markers, now=now, settle=settle)
     metrics.add_metric(name="RollupWaitSeconds", unit=MetricUnit.Seconds, value=waited(markers, now=now, settle=settle))
-    run_id = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
+    run_id = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"  # what RUN_ID matches
     run = platform().rollup_runs.create(run_id, kind=kind, tenants=tenants, now=now)
     queues.send_all([TenantMessage(run_id, tenant, now, settle, everyone).body() for tenant in sorted(tenants)])
     logger.info("rollup planned", extra={"run_id": run_id, "tenants": len(tenants), "kind": kind})
-    return finish(run, now=now, exporter=exporter) if not tenants else run
+    return _finish_soon(run, now=now, exporter=exporter) if not tenants else run
 
 
 def plan_rebuild(*, now: dt.datetime | None = None, exporter: Exporter | None = None) -> RollupRun:
@@ -132,17 +146,18 @@ def work(
     final_attempt: bool,
     facts: FactSource | None = None,
     exporter: Exporter | None = None,
-    lease_seconds: float = rollup.LEASE_SECONDS,
+    lease_seconds: LeaseTime = rollup.LEASE_SECONDS,
 ) -> RollupRun:
     """Roll up one tenant of a run and count it; the run's national step if it was the last. Raises
-    when the tenant failed or the lease is busy. On its last attempt the tenant is counted failed
-    before it starts (and done if it then succeeds), so a worker killed mid-tenant (out of memory, a
-    hard crash) still lets the run finish: it is parked in the dead-letter queue, its markers kept,
-    and the national step runs for the others. A rebuild's tenant reads its history whole and marks
-    everything in it first (its markers are then what a failure leaves for the next run, as any
-    change's)."""
+    when the tenant failed. On its last attempt the tenant is counted failed before it starts (and
+    done if it then succeeds), so a worker killed mid-tenant (out of memory, a hard crash) still lets
+    the run finish: it is parked in the dead-letter queue, its markers kept, and the national step runs
+    for the others. A rebuild's tenant reads its history whole and marks everything in it first (its
+    markers are then what a failure leaves for the next run, as any change's); on its last attempt it
+    is marked before that read, since the rebuild dropped its figures and a failure must leave markers."""
     summary = rollup.RollupSummary()
-    national_without_it = final_attempt and _counted_failed_first(message, exporter, lease_seconds)
+    if final_attempt:
+        _count_failed_first(message, exporter, lease_seconds)
     try:
         history = read_history(message.tenant_id) if message.rebuild else None
         if history is not None:
@@ -156,11 +171,8 @@ def work(
             summary=summary,
             history=history,
         )
-    except Exception:
+    except Exception:  # on its last attempt it is counted failed already: parked with its markers
         logger.exception("rollup of a tenant failed", extra={"tenant_id": message.tenant_id, "final": final_attempt})
-        if final_attempt:  # parked in the dead-letter queue with its markers: the others go on
-            failed = platform().rollup_runs.settle(message.run_id, message.tenant_id, failed=True)
-            finish(failed, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
         raise
     if result.again_at is not None:  # changes it had to leave: a plan for them once they are settled
         platform().fresh_plans.plan_after(result.again_at)
@@ -171,31 +183,53 @@ def work(
         villages=summary.villages,
         aggregates_written=summary.aggregates_written,
     )
-    if national_without_it:  # its national markers wait for a plan: one soon, not the schedule's
-        platform().fresh_plans.plan_after(utcnow())
-    return finish(run, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
+    if final_attempt and run.national_at is not None:  # the nation went while it was counted failed:
+        platform().fresh_plans.plan_after(utcnow())  # its national markers wait for a plan, one soon
+    return _finish_soon(run, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
 
 
-def _counted_failed_first(message: TenantMessage, exporter: Exporter | None, lease_seconds: float) -> bool:
+def _count_failed_first(message: TenantMessage, exporter: Exporter | None, lease_seconds: LeaseTime) -> None:
     """Count a tenant on its last attempt failed before it starts; the national step if that made its
-    run complete (when the lease is busy, the step is left to the end of the tenant's work). Whether
-    the national step ran without the tenant's new figures."""
+    run complete. A rebuild's tenant is marked then (a failure of the marking is logged: the attempt
+    goes on, and marks it from its history)."""
     run = platform().rollup_runs.settle(message.run_id, message.tenant_id, failed=True)
+    _finish_soon(run, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
+    if message.rebuild:
+        try:
+            mark_tenant(message.tenant_id, message.now)
+        except Exception:
+            logger.exception("a rebuild's tenant could not be marked before its last attempt")
+
+
+def _finish_soon(
+    run: RollupRun,
+    *,
+    now: dt.datetime,
+    exporter: Exporter | None = None,
+    lease_seconds: LeaseTime = rollup.LEASE_SECONDS,
+) -> RollupRun:
+    """`finish`, or, when another holds the lease, a FinishMessage that tries again FINISH_RETRY_SECONDS
+    later (SQS's retry of a failed message would wait out the queue's visibility timeout, 30 minutes)."""
     try:
-        run = finish(run, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
+        return finish(run, now=now, exporter=exporter, lease_seconds=lease_seconds)
     except rollup.RollupBusyError:
-        return False
-    return run.national_at is not None and message.tenant_id in run.failed
+        queues.send_later(FinishMessage(run.run_id, now).body(), delay_seconds=FINISH_RETRY_SECONDS)
+        logger.info("national step deferred: another holds the lease", extra={"run_id": run.run_id})
+        return run
 
 
 def finish(
-    run: RollupRun, *, now: dt.datetime, exporter: Exporter | None = None, lease_seconds: float = rollup.LEASE_SECONDS
+    run: RollupRun,
+    *,
+    now: dt.datetime,
+    exporter: Exporter | None = None,
+    lease_seconds: LeaseTime = rollup.LEASE_SECONDS,
 ) -> RollupRun:
     """Run the national step of a settled run once (under the lease, for `lease_seconds` at most: the
     time the caller's function has left; RollupBusyError if another holds it); the run as it then is."""
     if not run.settled or run.national_at is not None:
         return run
-    with rollup.lease(utcnow(), lease_seconds):
+    with rollup.lease(utcnow(), lease_seconds() if callable(lease_seconds) else lease_seconds):
         current = platform().rollup_runs.get(run.run_id) or run
         if current.national_at is not None:  # another worker ran it meanwhile
             return current
@@ -233,30 +267,58 @@ def waited(markers: list[Marker], *, now: dt.datetime, settle: int) -> float:
     return max(((now - t).total_seconds() - settle for t in settled), default=0.0)
 
 
-def parse(text: str) -> TenantMessage | None:
-    """A message of the rollup's queue: one tenant of a run, or None for a plan a change asked for
-    (InvalidInputError for anything else: such a message can never succeed)."""
+@dataclass(frozen=True)
+class FinishMessage:
+    """A settled run's national step, to try again: what `_finish_soon` sends when the lease is busy."""
+
+    run_id: str
+    now: dt.datetime  # the run's clock
+
+    def body(self) -> dict[str, object]:
+        """The message's JSON body."""
+        return {"finish": self.run_id, "now": self.now.isoformat()}
+
+
+Message = TenantMessage | FinishMessage | None
+
+
+def parse(text: str) -> Message:
+    """A message of the rollup's queue: one tenant of a run, a run's national step to try again, or None
+    for a plan a change asked for (InvalidInputError for anything else: it can never succeed)."""
     try:
-        if json.loads(text) == queues.PLAN_REQUEST:
-            return None
+        data = json.loads(text)
     except ValueError:
-        pass  # TenantMessage.parse says what is wrong with it
+        data = None  # TenantMessage.parse says what is wrong with it
+    if data == queues.PLAN_REQUEST:
+        return None
+    if isinstance(data, dict) and set(data) == {"finish", "now"}:
+        try:
+            return FinishMessage(str(data["finish"]), dt.datetime.fromisoformat(str(data["now"])))
+        except ValueError as exc:
+            raise InvalidInputError(f"not a rollup message: {text[:200]!r}") from exc
     return TenantMessage.parse(text)
 
 
 def handle(
-    message: TenantMessage | None,
+    message: Message,
     *,
     final_attempt: bool,
-    lease_seconds: float = rollup.LEASE_SECONDS,
+    lease_seconds: LeaseTime = rollup.LEASE_SECONDS,
     exporter: Exporter | None = None,
-) -> RollupRun:
-    """One parsed message of the rollup's queue: a plan asked for by a change (None), or a tenant of a run."""
+) -> RollupRun | None:
+    """One parsed message of the rollup's queue: a plan asked for by a change (None), a run's national
+    step to try again (None if the run is gone), or a tenant of a run."""
     if message is None:
         return plan(kind="change", exporter=exporter)
+    if isinstance(message, FinishMessage):
+        run = platform().rollup_runs.get(message.run_id)
+        if run is None:
+            logger.warning("no such rollup run to finish", extra={"run_id": message.run_id})
+            return None
+        return _finish_soon(run, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
     return work(message, final_attempt=final_attempt, lease_seconds=lease_seconds, exporter=exporter)
 
 
 def progress(run_id: str) -> RollupRun | None:
-    """A run as far as it got, or None."""
-    return platform().rollup_runs.get(run_id)
+    """A run as far as it got, or None (also for what is no run id: it is never looked up)."""
+    return platform().rollup_runs.get(run_id) if RUN_ID.fullmatch(run_id) else None

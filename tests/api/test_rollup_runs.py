@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.factories import Tenants, register_village, report
 from tests.factories import post_reports as _post
 from tests.http_client import ApiClient
@@ -59,3 +61,22 @@ def test_an_unknown_run_is_404_in_the_error_shape(api: ApiClient, tenants: Tenan
     missing = api.get("/v1/admin/jobs/rollup/runs/20261101T000000-00000000", key=tenants.admin_key)
     assert (missing.status, missing.error_code) == (404, "not_found")
     assert set(missing.json) >= {"error"}
+
+
+def test_a_run_a_change_planned_shows_its_progress_as_such(api: ApiClient, tenants: Tenants) -> None:
+    from chalicelib.services import rollup_runs
+
+    _two_dirty_tenants(api, tenants)
+    run = rollup_runs.handle(None, final_attempt=False)  # the plan a change asks for (fresh on change)
+    assert run is not None
+
+    progress = api.get(f"/v1/admin/jobs/rollup/runs/{run.run_id}", key=tenants.admin_key)
+
+    assert progress.status == 200, progress.text
+    assert (progress.json["kind"], progress.json["tenants_total"]) == ("change", 2)
+
+
+@pytest.mark.parametrize("run_id", ["a" * 1100, "20261101T000000-0000000G", "20261101T000000-00000000x", "..%2F.."])
+def test_what_is_no_run_id_is_404_without_a_lookup(api: ApiClient, tenants: Tenants, run_id: str) -> None:
+    missing = api.get(f"/v1/admin/jobs/rollup/runs/{run_id}", key=tenants.admin_key)
+    assert (missing.status, missing.error_code) == (404, "not_found")

@@ -101,6 +101,19 @@ def test_clearing_keeps_a_scope_marked_again_meanwhile(aws: None) -> None:
     assert feed.pending() == [] and pending() == []
 
 
+def test_marking_as_of_an_earlier_clock_keeps_the_time_of_a_later_change(aws: None) -> None:
+    feed, month, later = for_tenant(A).changes, "2026-11", NOW + dt.timedelta(seconds=30)
+    feed.mark([(month, f"{A}.01.2001")], now=later)  # a report, after the plan of a rebuild
+    with counting_dynamodb() as counter:
+        feed.mark([(month, f"{A}.01.2001"), (month, f"{A}.01.2002")], now=NOW)  # the rebuild, as of its plan
+
+    (marker,) = feed.pending()
+    assert (marker.touched_at, set(marker.scopes)) == (later, {f"{A}.01.2001", f"{A}.01.2002"})
+    assert counter.requests["UpdateItem"] == 3, "tried forwards, then as new, then its tokens alone"
+    feed.mark([(month, f"{A}.01.2003")], now=later + dt.timedelta(seconds=1))
+    assert feed.pending()[0].touched_at == later + dt.timedelta(seconds=1), "forwards as ever"
+
+
 def test_markers_of_the_earlier_shape_are_read_and_moved(aws: None) -> None:
     from chalicelib.repositories.changes import ChangeMarker
 

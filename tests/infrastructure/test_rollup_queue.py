@@ -43,6 +43,17 @@ def test_the_worker_reports_partial_batch_failures_at_a_bounded_concurrency(synt
     assert worker["Handler"] == "chalicelib.jobs.rollup_worker.roll_queued_tenants"
 
 
+def test_every_function_reads_the_queue_s_settings_as_the_stack_built_it(synthesized: Synthesized) -> None:
+    _, queue = _queue(synthesized, SETTINGS.rollup_queue_name)
+    (mapping,) = synthesized.resources("AWS::Lambda::EventSourceMapping").values()
+    receives = queue["Properties"]["RedrivePolicy"]["maxReceiveCount"]
+    concurrency = mapping["Properties"]["ScalingConfig"]["MaximumConcurrency"]
+    for name, function in synthesized.functions().items():
+        variables = function["Properties"]["Environment"]["Variables"]
+        assert variables["TPBIS_ROLLUP_MAX_RECEIVES"] == str(receives), name  # its last receive is the last
+        assert variables["TPBIS_ROLLUP_CONCURRENCY"] == str(concurrency), name
+
+
 def test_a_parked_tenant_raises_an_alarm(synthesized: Synthesized) -> None:
     dlq_id, _ = _queue(synthesized, SETTINGS.rollup_dlq_name)
     alarms = [a["Properties"] for a in synthesized.resources("AWS::CloudWatch::Alarm").values()]

@@ -3,6 +3,7 @@ national step once, through redelivery, crashes, a poison tenant, overlapping ru
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import random
@@ -19,6 +20,7 @@ from chalicelib.queues import rollup_queue_url
 from chalicelib.repositories import changes, jobs, rollup_nudges
 from chalicelib.repositories.aggregates import FigureStore
 from chalicelib.services import rollup, rollup_runs
+from chalicelib.services.rollup_village import read_history
 from devstack.queue_workers import drain, poll_once, sqs_event
 from tests.faults import Crash
 from tests.rollup_oracle import stored_aggregates
@@ -27,6 +29,7 @@ from tests.support.dynamo_counter import counting_dynamodb
 from tests.support.rollup_queue import fail_tenant
 
 TENANTS = ("11.08", "32.01", "33.15")
+HISTORY = "chalicelib.services.rollup_runs.read_history"  # where a rebuild's worker reads a tenant's history
 POISON = "32.01"
 
 
@@ -227,7 +230,7 @@ def _take_messages() -> list[rollup_runs.TenantMessage]:
     while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
         for message in messages:
             parsed = rollup_runs.parse(message["Body"])
-            assert parsed is not None
+            assert isinstance(parsed, rollup_runs.TenantMessage)
             taken.append(parsed)
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
     return taken
@@ -325,41 +328,169 @@ def test_a_message_that_is_not_a_rollup_message_fails_alone(world: None) -> None
     assert _run(run.run_id).done == {json.loads(m["Body"])["tenant"] for m in messages if m["Body"] != "not json"}
 
 
-def test_a_busy_lease_at_the_national_step_fails_the_last_message_and_its_retry_finishes_the_run(world: None) -> None:
+@pytest.fixture
+def finish_retried_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A national step deferred by a busy lease is tried again without the 30 s delay."""
+    monkeypatch.setattr(rollup_runs, "FINISH_RETRY_SECONDS", 0)
+
+
+def _queued_bodies() -> list[dict[str, Any]]:
+    """The bodies of the messages waiting in the rollup's queue (left there: received and made visible)."""
+    sqs, url = aws_clients.sqs(), rollup_queue_url()
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    for message in messages:
+        sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
+    return [json.loads(m["Body"]) for m in messages]
+
+
+@pytest.mark.parametrize("max_receives", [3, 1], ids=["first-attempt", "last-attempt"])
+def test_a_busy_lease_at_the_national_step_defers_it_to_a_message_of_the_run_and_no_tenant_fails(
+    world: None, finish_retried_at_once: None, monkeypatch: pytest.MonkeyPatch, max_receives: int
+) -> None:
+    monkeypatch.setenv("TPBIS_ROLLUP_MAX_RECEIVES", str(max_receives))  # 1: every receive is the last
+    get_settings.cache_clear()
     run = _plan()
     assert jobs.acquire_lease(rollup.JOB, holder="another", now=bench.NOW.now(bench.NOW.tzinfo), seconds=60)
-    drain_all = [poll_once(roll_queued_tenants, retry_now=True) for _ in TENANTS]
-    assert [p.failed for p in drain_all] == [0, 0, 1]  # the last tenant's worker met the lease
-    assert _run(run.run_id).settled and _run(run.run_id).national_at is None
+
+    polled = [poll_once(roll_queued_tenants, retry_now=True) for _ in TENANTS]
+
+    assert [p.failed for p in polled] == [0, 0, 0], "every tenant succeeded: none is retried, none parked"
+    assert _run(run.run_id).settled and _run(run.run_id).failed == set() and _run(run.run_id).national_at is None
+    # (on last attempts, two: counting the last tenant failed settled the run, and so did its success)
+    deferred = _queued_bodies()
+    assert deferred and all(body == {"finish": run.run_id, "now": bench.NOW.isoformat()} for body in deferred)
+    assert poll_once(roll_queued_tenants).failed == 0  # the lease still busy: deferred again
+    assert len(_queued_bodies()) == len(deferred)
     jobs.release_lease(rollup.JOB, holder="another")
 
     _drain()
 
-    assert _run(run.run_id).national_at is not None
+    assert _run(run.run_id).national_at is not None and _dlq_bodies() == []
+    assert changes.pending() == [] and changes.national_feed().pending() == []
+    assert stored_aggregates() == _serial_rebuild()
+    get_settings.cache_clear()
+
+
+def test_a_run_without_tenants_meeting_a_busy_lease_defers_its_national_step_too(
+    world: None, finish_retried_at_once: None
+) -> None:
+    _plan()
+    _drain()
+    changes.national_feed().mark("33", ["2026-11"], now=bench.NOW)  # a province waiting for the nation
+    assert jobs.acquire_lease(rollup.JOB, holder="another", now=bench.NOW.now(bench.NOW.tzinfo), seconds=60)
+
+    empty = _plan()
+
+    assert empty.tenants == set() and empty.national_at is None
+    assert [body["finish"] for body in _queued_bodies()] == [empty.run_id]
+    jobs.release_lease(rollup.JOB, holder="another")
+    _drain()
+    assert _run(empty.run_id).national_at is not None and changes.national_feed().pending() == []
+
+
+def test_a_message_to_finish_a_run_that_is_gone_is_dropped(aws: None) -> None:
+    gone = rollup_runs.FinishMessage("20261101T000000-00000000", bench.NOW)
+    assert rollup_runs.handle(gone, final_attempt=False) is None
 
 
 class _Context:
-    """A Lambda context with 20 s left."""
+    """A Lambda context with `left_ms` left."""
+
+    def __init__(self, left_ms: int) -> None:
+        self.left_ms = left_ms
 
     def get_remaining_time_in_millis(self) -> int:
-        return 20_000
+        return self.left_ms
 
 
-def test_the_national_step_leases_the_rollup_for_no_longer_than_the_worker_has_left(
+def test_the_national_step_leases_the_rollup_for_no_longer_than_the_worker_has_left_when_it_takes_it(
     world: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from chalicelib.clock import utcnow
 
     _plan()
     monkeypatch.setattr(jobs, "release_lease", lambda name, holder: None)  # killed before it gives it back
+    context, original = _Context(20_000), rollup.roll_one
+
+    def takes_twelve_seconds(*args: Any, **kwargs: Any) -> Any:
+        result = original(*args, **kwargs)
+        context.left_ms = 8_000  # the tenant's work took 12 of the function's 20 s
+        return result
+
+    monkeypatch.setattr(rollup, "roll_one", takes_twelve_seconds)
     sqs, url = aws_clients.sqs(), rollup_queue_url()
     messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"])["Messages"]
     event = sqs_event(messages, queue_arn="arn:aws:sqs:ap-southeast-3:123456789012:q", region="ap-southeast-3")
 
-    assert roll_queued_tenants(event, _Context()) == {"batchItemFailures": []}
+    assert roll_queued_tenants(event, context) == {"batchItemFailures": []}
 
     lease = jobs.JobLease.get("lease", rollup.JOB, consistent_read=True)
-    assert lease.expires_at <= utcnow() + dt.timedelta(seconds=21)  # the function's 20 s, not 900
+    assert lease.expires_at <= utcnow() + dt.timedelta(seconds=9)  # the 8 s left then, not 20 nor 900
+
+
+def test_a_report_landing_while_a_rebuild_reads_its_tenant_s_history_is_kept_for_a_run_of_its_own(
+    world: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.repositories.reports import ReportRepository
+
+    rollup_runs.plan_rebuild(now=bench.NOW)
+    messages = _take_messages()
+    tenant = messages[0].tenant_id
+    [late] = bench.make_reports(random.Random(9), [v for v in VILLAGES if v.startswith(tenant)], 1, (3, 3))
+    landed = bench.NOW + dt.timedelta(seconds=30)
+    original = read_history
+
+    def a_report_lands_after_the_read(tenant_id: str) -> Any:
+        history = original(tenant_id)
+        if tenant_id == tenant:  # a phone's report, marked (after the plan) and stored as ingestion does
+            changes.mark_changed(
+                tenant_id=tenant, changes=[(late.content.month, late.content.village_code)], now=landed
+            )
+            assert ReportRepository(tenant_id=tenant).add(late)
+        return history
+
+    with monkeypatch.context() as racing:
+        racing.setattr(HISTORY, a_report_lands_after_the_read)
+        for message in messages:
+            rollup_runs.work(message, final_attempt=False)
+
+    [kept] = [m for m in changes.pending() if m.tenant_id == tenant]
+    assert kept.touched_at == landed, "the rebuild's marks, as of its plan, did not move the change back"
+    assert late.content.village_code in kept.scopes
+    rollup_runs.plan(now=landed, settle_seconds=0)
+    _drain()
+    assert changes.pending() == []
+    assert stored_aggregates() == _serial_rebuild(), "the late report is in the figures"
+
+
+def test_a_rebuild_s_tenant_failing_before_it_marks_anything_leaves_its_markers_to_the_next_run(
+    world: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _plan()
+    _drain()
+    assert changes.pending() == []
+    rebuild = rollup_runs.plan_rebuild(now=bench.NOW)
+    messages = _take_messages()
+    original = read_history
+
+    def times_out(tenant_id: str) -> Any:
+        if tenant_id == POISON:
+            raise TimeoutError("the read timed out")
+        return original(tenant_id)
+
+    with monkeypatch.context() as failing:
+        failing.setattr(HISTORY, times_out)
+        for message in messages:
+            for final in (False, False, True) if message.tenant_id == POISON else (False,):
+                with contextlib.suppress(TimeoutError):
+                    rollup_runs.work(message, final_attempt=final)
+
+    run = _run(rebuild.run_id)
+    assert (set(run.failed), run.national_at is not None) == ({POISON}, True)
+    assert {m.tenant_id for m in changes.pending()} == {POISON}, "its figures were dropped: its markers kept"
+    _plan()
+    _drain()
+    assert stored_aggregates() == _serial_rebuild()
 
 
 def test_a_rebuild_s_tenant_reads_its_history_in_one_query_of_each_source_not_three_per_village(

@@ -1,5 +1,5 @@
-"""The rollup queue's messages: one tenant of a run (a rebuild's saying so), read back as sent, and
-anything else refused as a message that can never succeed."""
+"""The rollup queue's messages: one tenant of a run (a rebuild's saying so) and a run's national step to
+try again, read back as sent, and anything else refused as a message that can never succeed."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib import queues
 from chalicelib.errors import InvalidInputError
-from chalicelib.services.rollup_runs import TenantMessage, parse
+from chalicelib.services.rollup_runs import FinishMessage, TenantMessage, parse
 
 NOW = dt.datetime(2026, 12, 5, 1, tzinfo=dt.UTC)
 
@@ -25,6 +25,11 @@ def test_a_tenant_s_message_is_read_back_as_it_was_sent(rebuild: bool) -> None:
     assert ("rebuild" in json.loads(body)) is rebuild, "a run's message stays as it was before rebuilds had one"
 
 
+def test_a_run_s_message_to_finish_is_read_back_as_it_was_sent() -> None:
+    message = FinishMessage("20261205T010000-0a1b2c3d", NOW)
+    assert parse(json.dumps(message.body())) == message
+
+
 def test_a_plan_request_is_no_tenant_s_message() -> None:
     assert parse(json.dumps(queues.PLAN_REQUEST)) is None
 
@@ -36,6 +41,9 @@ def test_a_plan_request_is_no_tenant_s_message() -> None:
         json.dumps({"run": "r1", "tenant": "33.15", "now": NOW.isoformat()}),
         json.dumps({"run": "r1", "tenant": "33.15", "now": "yesterday", "settle": 0}),
         json.dumps({"run": "r1", "tenant": "33.15", "now": NOW.isoformat(), "settle": 0, "rebuild": "yes"}),
+        json.dumps({"finish": "r1", "now": "yesterday"}),
+        json.dumps({"finish": "r1"}),
+        json.dumps(["finish", "r1"]),
     ],
 )
 def test_anything_else_is_refused_as_no_rollup_message(body: str) -> None:
