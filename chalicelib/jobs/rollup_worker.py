@@ -41,8 +41,10 @@ def roll_queued_tenants(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
     def roll(record: SQSRecord) -> None:
         message = rollup_runs.parse(record.body)
-        if message is not None:
-            logger.append_keys(tenant_id=getattr(message, "tenant_id", None), run_id=message.run_id)
+        if isinstance(message, rollup_runs.TenantMessage):
+            logger.append_keys(tenant_id=message.tenant_id, run_id=message.run_id)
+        elif message is not None:
+            logger.append_keys(run_id=message.run_id)
         final = int(record.attributes.approximate_receive_count or 1) >= max_receives
         rollup_runs.handle(
             message,

@@ -128,7 +128,7 @@ def plan(
     run = platform().rollup_runs.create(run_id, kind=kind, tenants=tenants, now=now)
     queues.send_all([TenantMessage(run_id, tenant, now, settle, everyone).body() for tenant in sorted(tenants)])
     logger.info("rollup planned", extra={"run_id": run_id, "tenants": len(tenants), "kind": kind})
-    return _finish_soon(run, now=now, exporter=exporter) if not tenants else run
+    return finish(run, now=now, exporter=exporter) if not tenants else run
 
 
 def plan_rebuild(*, now: dt.datetime | None = None, exporter: Exporter | None = None) -> RollupRun:
@@ -185,7 +185,7 @@ def work(
     )
     if final_attempt and run.national_at is not None:  # the nation went while it was counted failed:
         platform().fresh_plans.plan_after(utcnow())  # its national markers wait for a plan, one soon
-    return _finish_soon(run, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
+    return finish(run, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
 
 
 def _count_failed_first(message: TenantMessage, exporter: Exporter | None, lease_seconds: LeaseTime) -> None:
@@ -193,29 +193,12 @@ def _count_failed_first(message: TenantMessage, exporter: Exporter | None, lease
     run complete. A rebuild's tenant is marked then (a failure of the marking is logged: the attempt
     goes on, and marks it from its history)."""
     run = platform().rollup_runs.settle(message.run_id, message.tenant_id, failed=True)
-    _finish_soon(run, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
+    finish(run, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
     if message.rebuild:
         try:
             mark_tenant(message.tenant_id, message.now)
         except Exception:
             logger.exception("a rebuild's tenant could not be marked before its last attempt")
-
-
-def _finish_soon(
-    run: RollupRun,
-    *,
-    now: dt.datetime,
-    exporter: Exporter | None = None,
-    lease_seconds: LeaseTime = rollup.LEASE_SECONDS,
-) -> RollupRun:
-    """`finish`, or, when another holds the lease, a FinishMessage that tries again FINISH_RETRY_SECONDS
-    later (SQS's retry of a failed message would wait out the queue's visibility timeout, 30 minutes)."""
-    try:
-        return finish(run, now=now, exporter=exporter, lease_seconds=lease_seconds)
-    except rollup.RollupBusyError:
-        queues.send_later(FinishMessage(run.run_id, now).body(), delay_seconds=FINISH_RETRY_SECONDS)
-        logger.info("national step deferred: another holds the lease", extra={"run_id": run.run_id})
-        return run
 
 
 def finish(
@@ -226,10 +209,22 @@ def finish(
     lease_seconds: LeaseTime = rollup.LEASE_SECONDS,
 ) -> RollupRun:
     """Run the national step of a settled run once (under the lease, for `lease_seconds` at most: the
-    time the caller's function has left; RollupBusyError if another holds it); the run as it then is."""
+    time the caller's function has left); the run as it then is. When another holds the lease, a
+    FinishMessage tries again FINISH_RETRY_SECONDS later (SQS's retry of a failed message would wait
+    out the queue's visibility timeout, 30 minutes)."""
     if not run.settled or run.national_at is not None:
         return run
-    with rollup.lease(utcnow(), lease_seconds() if callable(lease_seconds) else lease_seconds):
+    try:
+        return _national_step(run, now=now, exporter=exporter, seconds=lease_seconds)
+    except rollup.RollupBusyError:
+        queues.send_later(FinishMessage(run.run_id, now).body(), delay_seconds=FINISH_RETRY_SECONDS)
+        logger.info("national step deferred: another holds the lease", extra={"run_id": run.run_id})
+        return run
+
+
+def _national_step(run: RollupRun, *, now: dt.datetime, exporter: Exporter | None, seconds: LeaseTime) -> RollupRun:
+    """The national step under the lease (RollupBusyError if another holds it), unless it ran meanwhile."""
+    with rollup.lease(utcnow(), seconds() if callable(seconds) else seconds):
         current = platform().rollup_runs.get(run.run_id) or run
         if current.national_at is not None:  # another worker ran it meanwhile
             return current
@@ -269,7 +264,7 @@ def waited(markers: list[Marker], *, now: dt.datetime, settle: int) -> float:
 
 @dataclass(frozen=True)
 class FinishMessage:
-    """A settled run's national step, to try again: what `_finish_soon` sends when the lease is busy."""
+    """A settled run's national step, to try again: what `finish` sends when the lease is busy."""
 
     run_id: str
     now: dt.datetime  # the run's clock
@@ -315,7 +310,7 @@ def handle(
         if run is None:
             logger.warning("no such rollup run to finish", extra={"run_id": message.run_id})
             return None
-        return _finish_soon(run, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
+        return finish(run, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
     return work(message, final_attempt=final_attempt, lease_seconds=lease_seconds, exporter=exporter)
 
 
