@@ -19,7 +19,9 @@ class Settings(BaseModel):
     event_bus: str = ""
     region: str = "ap-southeast-3"
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
-    rollup_settle_seconds: int = Field(default=120, ge=0)
+    # How long a change settles before a run reads it; fresh on change delays its plan message by as much
+    # (and 5 s more), and SQS delays a message 900 s at most: a longer window would have it arrive early.
+    rollup_settle_seconds: int = Field(default=120, ge=0, le=895)
     # The scheduled rollup starts no tenant after this many seconds (its Lambda may run 900).
     rollup_budget_seconds: int = Field(default=600, ge=0, le=660)
     # The fanned-out rollup: its queue (default tpbis-<stage>-rollup, its dead-letter queue the same

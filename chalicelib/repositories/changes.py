@@ -23,13 +23,15 @@ import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.attributes import MapAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.expressions.condition import size
 from pynamodb.models import Model
 
 from chalicelib.clock import utcnow
+from chalicelib.config import get_settings
 from chalicelib.domain.rollup_plan import NATION, REGENCY_SCOPE
 from chalicelib.repositories.base import all_of, condition_held, table_meta
 from chalicelib.tables import CHANGES
@@ -78,11 +80,12 @@ class Marker:
 
 @dataclass(frozen=True)
 class Marked:
-    """What a mark did: its writes, and how many marker items it opened (the first change of an item
-    since the rollup last cleared it: what a fresh-on-change rollup is told of)."""
+    """What a mark did: its writes, and how many marker items it announces to fresh on change (those
+    it opened: their first change since the rollup last cleared them; and those whose last change was
+    older than the settle window)."""
 
     writes: int
-    opened: int
+    announced: int
 
 
 @dataclass(frozen=True)
@@ -150,12 +153,12 @@ def _mark(owner: str, changes: Iterable[tuple[str, str]], now: datetime | None) 
     for month, scope in changes:
         by_item[(month, _group(scope))].add(scope)
     now = now or utcnow()
-    writes = opened = 0
+    writes = announced = 0
     for (month, group), scopes in sorted(by_item.items()):
         for hundred in _hundreds(scopes):
-            opened += _mark_item(ChangeMarker(_partition(owner), f"{owner}#{month}#{group}"), hundred, now)
+            announced += _mark_item(ChangeMarker(_partition(owner), f"{owner}#{month}#{group}"), hundred, now)
             writes += 1
-    return Marked(writes, opened)
+    return Marked(writes, announced)
 
 
 def _hundreds(scopes: Iterable[str]) -> Iterator[list[str]]:
@@ -167,22 +170,26 @@ def _hundreds(scopes: Iterable[str]) -> Iterator[list[str]]:
 
 
 def _mark_item(marker: ChangeMarker, scopes: list[str], now: datetime) -> bool:
-    """Set the scopes' tokens in the item; whether this opened it (it held no pending change). Its time
-    of last change never moves back: a rebuild marks as of its plan's clock, and a change made since
-    must keep its item too young to clear until it is settled."""
+    """Set the scopes' tokens in the item; whether this change is to be announced to fresh on change:
+    it opened the item (no pending change in it), or the item's last change is older than the settle
+    window (a plan may have read the item already, and would clear only what it read: the change would
+    otherwise wait for the schedule). A burst into one item is announced once. The item's time of last
+    change never moves back: a rebuild marks as of its plan's clock, and a change made since must keep
+    its item too young to clear until it is settled."""
     token = secrets.token_hex(8)
     tokens = [_entry(s).set(token) for s in scopes]
+    held = ChangeMarker.scopes.exists() & (size(ChangeMarker.scopes) > 0)
+    recent = now - timedelta(seconds=get_settings().rollup_settle_seconds)
     for _ in range(5):
-        # the usual case: the item is dirty already, add to its map
+        # the usual case: the item holds changes, the last one within the settle window
         if condition_held(
             lambda: marker.update(
                 actions=[*tokens, ChangeMarker.touched_at.set(now)],
-                condition=ChangeMarker.scopes.exists()
-                & (ChangeMarker.touched_at.does_not_exist() | (ChangeMarker.touched_at <= now)),
+                condition=held & (ChangeMarker.touched_at > recent) & (ChangeMarker.touched_at <= now),
             )
         ):
             return False
-        # the first change of the item since the last rollup: create the map
+        # the first change of the item since the rollup cleared it (or emptied it: it deletes it next)
         if condition_held(
             lambda: marker.update(
                 actions=[
@@ -190,12 +197,20 @@ def _mark_item(marker: ChangeMarker, scopes: list[str], now: datetime) -> bool:
                     ChangeMarker.touched_at.set(now),
                     ChangeMarker.opened_at.set(now),
                 ],
-                condition=ChangeMarker.scopes.does_not_exist(),
+                condition=ChangeMarker.scopes.does_not_exist() | (size(ChangeMarker.scopes) == 0),
             )
         ):
             return True
-        # dirty already, by a change later than `now`: its tokens only
-        if condition_held(lambda: marker.update(actions=tokens, condition=ChangeMarker.scopes.exists())):
+        # changes older than the settle window, kept (a failed village, or a plan's clear to come)
+        if condition_held(
+            lambda: marker.update(
+                actions=[*tokens, ChangeMarker.touched_at.set(now)],
+                condition=held & (ChangeMarker.touched_at.does_not_exist() | (ChangeMarker.touched_at <= recent)),
+            )
+        ):
+            return True
+        # changes later than `now` (a rebuild marking as of its plan): its tokens only
+        if condition_held(lambda: marker.update(actions=tokens, condition=held)):
             return False
     raise RuntimeError("could not mark a change after 5 attempts")  # only under a pathological race
 

@@ -33,10 +33,11 @@ class TenantFeed:
         feeds.feed(self.tenant_id)  # refuses the nation: its feed is the national one
 
     def mark(self, changes: Iterable[tuple[str, str]], *, now: datetime | None = None) -> int:
-        """Mark (month, scope) pairs dirty; the number of writes made. A mark that opened a marker item
-        asks for a fresh-on-change plan (repositories/rollup_nudges.py: one pending at a time)."""
+        """Mark (month, scope) pairs dirty; the number of writes made. A mark that announces a marker
+        item (it opened it, or the item's last change is past the settle window) asks for a
+        fresh-on-change plan (repositories/rollup_nudges.py: one pending at a time)."""
         marked = feeds.feed(self.tenant_id).mark(changes, now=now)
-        if marked.opened:
+        if marked.announced:
             nudges.after_change(now)
         return marked.writes
 

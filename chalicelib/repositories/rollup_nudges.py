@@ -61,11 +61,25 @@ def plan_after(settled_at: dt.datetime, *, now: dt.datetime | None = None) -> bo
     try:
         if not claim(due, now=now):
             return False
-        queues.send_later(queues.PLAN_REQUEST, delay_seconds=int((due - now).total_seconds() + 0.999))
     except Exception:  # the change itself is stored: it waits for the schedule instead
         logger.exception("could not ask for a fresh-on-change rollup")
         return False
+    try:
+        queues.send_later(queues.PLAN_REQUEST, delay_seconds=int((due - now).total_seconds() + 0.999))
+    except Exception:  # no message behind the claim: given back, so that the next change may ask
+        logger.exception("could not send a fresh-on-change rollup's plan")
+        _give_back(due)
+        return False
     return True
+
+
+def _give_back(due_at: dt.datetime) -> None:
+    """Remove the pending plan if it is still the one due at `due_at` (a failure is logged: the claim
+    then lapses at its time)."""
+    try:
+        condition_held(lambda: PendingPlan("rollup-nudge", "next").delete(condition=PendingPlan.due_at == due_at))
+    except Exception:
+        logger.exception("could not give back a fresh-on-change claim")
 
 
 def after_change(now: dt.datetime | None = None) -> bool:

@@ -89,6 +89,13 @@ def national_done(run_id: str, *, now: datetime) -> None:
     RollupRunRecord(_PARTITION, run_id).update(actions=[RollupRunRecord.national_at.set(now)])
 
 
+def last_started() -> datetime | None:
+    """When the latest run started (run ids begin with the time it was planned for: one item read)."""
+    for record in RollupRunRecord.query(_PARTITION, scan_index_forward=False, limit=1):
+        return record.started_at
+    return None
+
+
 def _run(record: RollupRunRecord) -> RollupRun:
     return RollupRun(
         run_id=record.sk,
@@ -110,3 +117,4 @@ class RunRecords:
     get = staticmethod(get)
     settle = staticmethod(settle)
     national_done = staticmethod(national_done)
+    last_started = staticmethod(last_started)

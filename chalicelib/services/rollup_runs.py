@@ -123,7 +123,9 @@ def plan(
     markers = [] if everyone else platform().tenant_feeds.pending()
     tenants = set(tenant_ids()) if everyone else {marker.tenant_id for marker in markers}
     _ask_again(markers, now=now, settle=settle)
-    metrics.add_metric(name="RollupWaitSeconds", unit=MetricUnit.Seconds, value=waited(markers, now=now, settle=settle))
+    previous = platform().rollup_runs.last_started()
+    wait = waited(markers, now=now, settle=settle, previous=previous)
+    metrics.add_metric(name="RollupWaitSeconds", unit=MetricUnit.Seconds, value=wait)
     run_id = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"  # what RUN_ID matches
     run = platform().rollup_runs.create(run_id, kind=kind, tenants=tenants, now=now)
     queues.send_all([TenantMessage(run_id, tenant, now, settle, everyone).body() for tenant in sorted(tenants)])
@@ -254,12 +256,20 @@ def _ask_again(markers: list[Marker], *, now: dt.datetime, settle: int) -> None:
         platform().fresh_plans.plan_after(max(young) + dt.timedelta(seconds=settle), now=now)
 
 
-def waited(markers: list[Marker], *, now: dt.datetime, settle: int) -> float:
-    """How long the oldest settled change waited for a run after its settle window (0 if none): what
-    the RollupLag alarm watches. Fresh on change keeps it at seconds; the schedule alone, up to its
-    interval."""
-    settled = [m.touched_at for m in markers if m.touched_at and rollup.settled(m, now, settle)]
-    return max(((now - t).total_seconds() - settle for t in settled), default=0.0)
+def waited(markers: list[Marker], *, now: dt.datetime, settle: int, previous: dt.datetime | None = None) -> float:
+    """How long the oldest change no plan has read yet waited for one past its settle window (0 if
+    none): what the RollupLag alarm watches. A marker's changes date from its first (`opened_at`), but
+    none is older than the `previous` plan, which read every change made before it; a marker holding
+    nothing newer (kept by a failure, or its workers still to come) waits for no plan. Fresh on change
+    keeps it at seconds; the schedule alone, up to its interval."""
+    window = dt.timedelta(seconds=settle)
+    waits = []
+    for marker in markers:
+        if marker.touched_at is None or (previous is not None and marker.touched_at <= previous):
+            continue
+        since = marker.opened_at or marker.touched_at
+        waits.append((now - window - (max(since, previous) if previous else since)).total_seconds())
+    return max([0.0, *waits])
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,10 @@ class RunRecordPort(Protocol):
         """Record that the run's national step ran."""
         ...
 
+    def last_started(self) -> dt.datetime | None:
+        """When the latest run (by its id: the time it was planned for) started; None before the first."""
+        ...
+
 
 class FigureReset(Protocol):
     """Every tenant's and the nation's figures at once, for a rebuild from scratch only."""

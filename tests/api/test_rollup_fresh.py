@@ -117,6 +117,31 @@ def test_changes_too_young_for_a_plan_get_a_plan_of_their_own(
     assert now + dt.timedelta(seconds=60) <= due <= now + dt.timedelta(seconds=60 + 5 + 5)
 
 
+def test_a_plan_that_cannot_be_sent_gives_back_its_claim_so_the_next_change_within_the_window_asks(
+    api: ApiClient, tenants: Tenants, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    grobogan, pati = tenants.create("33.15"), tenants.create("33.18")
+    register_village(api, grobogan.admin, V1)
+    register_village(api, pati.admin, PATI_V)
+    drain_rollup_queue()  # the registrations' run: both markers cleared
+    _fresh(monkeypatch, settle=120)
+    sent = queues.send_later
+
+    def unreachable(body: dict[str, Any], *, delay_seconds: int) -> None:
+        raise ConnectionError("SQS is unreachable")
+
+    monkeypatch.setattr(queues, "send_later", unreachable)
+    _post(api, grobogan.operator, report(village=V1, visitors=3, women=1, children=1, date="2026-10-02"))
+    assert _queued() == {"visible": 0, "delayed": 0}
+    with pytest.raises(rollup_nudges.PendingPlan.DoesNotExist):  # no claim left behind the lost message
+        rollup_nudges.PendingPlan.get("rollup-nudge", "next", consistent_read=True)
+
+    monkeypatch.setattr(queues, "send_later", sent)
+    _post(api, pati.operator, report(village=PATI_V, visitors=4, women=1, children=1, date="2026-10-02"))
+
+    assert _queued() == {"visible": 0, "delayed": 1}, "a plan asked for at once, not after the lost one's time"
+
+
 def test_a_plan_that_cannot_be_sent_loses_no_report_and_a_later_change_asks_again(
     api: ApiClient, tenants: Tenants, settled_at_once: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:

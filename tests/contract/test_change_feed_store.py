@@ -109,9 +109,41 @@ def test_marking_as_of_an_earlier_clock_keeps_the_time_of_a_later_change(aws: No
 
     (marker,) = feed.pending()
     assert (marker.touched_at, set(marker.scopes)) == (later, {f"{A}.01.2001", f"{A}.01.2002"})
-    assert counter.requests["UpdateItem"] == 3, "tried forwards, then as new, then its tokens alone"
+    assert counter.requests["UpdateItem"] == 4, "tried forwards, as new, as past its window, then its tokens alone"
     feed.mark([(month, f"{A}.01.2003")], now=later + dt.timedelta(seconds=1))
     assert feed.pending()[0].touched_at == later + dt.timedelta(seconds=1), "forwards as ever"
+
+
+def test_a_change_is_announced_when_it_opens_an_item_or_finds_it_past_the_settle_window(aws: None) -> None:
+    from chalicelib.config import get_settings
+    from chalicelib.repositories.changes import feed
+
+    settle = dt.timedelta(seconds=get_settings().rollup_settle_seconds)
+    grobogan, month = feed(A), "2026-11"
+    assert grobogan.mark([(month, f"{A}.01.2001")], now=NOW).announced == 1, "it opened the item"
+    within = grobogan.mark([(month, f"{A}.01.2002")], now=NOW + settle / 2)
+    assert (within.writes, within.announced) == (1, 0), "a burst into one item is announced once"
+    # a plan read the item and will clear only what it read: a change landing now must ask for another
+    late = NOW + settle / 2 + settle + dt.timedelta(seconds=1)
+    assert grobogan.mark([(month, f"{A}.01.2003")], now=late).announced == 1
+    assert grobogan.mark([(month, f"{A}.01.2004")], now=late + dt.timedelta(seconds=1)).announced == 0
+    (marker,) = grobogan.pending()
+    assert (marker.opened_at, marker.touched_at) == (NOW, late + dt.timedelta(seconds=1))
+
+
+def test_a_change_landing_on_an_item_a_rollup_has_just_emptied_opens_it_again(aws: None) -> None:
+    from chalicelib.repositories.changes import ChangeMarker, feed
+
+    grobogan, month, later = feed(A), "2026-11", NOW + dt.timedelta(seconds=1)
+    grobogan.mark([(month, f"{A}.01.2001")], now=NOW)
+    (seen,) = grobogan.pending()
+    [item] = list(ChangeMarker.scan())
+    item.update(actions=[ChangeMarker.scopes.set({})])  # the rollup's last removal, before its delete
+
+    assert grobogan.mark([(month, f"{A}.01.2002")], now=later).announced == 1
+    assert clear(seen, seen.scopes) == 0, "the item holds the new change: neither cleared nor deleted"
+    (marker,) = grobogan.pending()
+    assert (set(marker.scopes), marker.opened_at) == ({f"{A}.01.2002"}, later)
 
 
 def test_markers_of_the_earlier_shape_are_read_and_moved(aws: None) -> None:

@@ -32,6 +32,16 @@ def test_a_planned_run_is_read_back_with_nothing_settled(world: World) -> None:
     assert runs.get("r2") is None
 
 
+def test_the_latest_run_by_its_id_says_when_the_last_plan_was(world: World) -> None:
+    runs = world.platform().rollup_runs
+    assert runs.last_started() is None
+    later = NOW + dt.timedelta(minutes=15)
+    runs.create("20261120T081500-0000000b", kind="change", tenants=set(), now=later)
+    runs.create("20261120T080000-0000000a", kind="run", tenants={A}, now=NOW)  # recorded after, planned before
+
+    assert runs.last_started() == later
+
+
 def test_a_tenant_is_counted_once_however_often_its_message_is_delivered(world: World) -> None:
     runs = world.platform().rollup_runs
     runs.create("r1", kind="run", tenants={A, B}, now=NOW)

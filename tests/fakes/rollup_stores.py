@@ -165,6 +165,9 @@ class MemoryRunRecords:
     def national_done(self, run_id: str, *, now: dt.datetime) -> None:
         self.runs[run_id] = replace(self.runs[run_id], national_at=now)
 
+    def last_started(self) -> dt.datetime | None:
+        return self.runs[max(self.runs)].started_at if self.runs else None
+
 
 @dataclass
 class MemoryFigureReset:

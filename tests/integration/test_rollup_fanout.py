@@ -258,6 +258,44 @@ def test_a_last_attempt_after_every_other_tenant_lets_the_nation_go_first_and_as
     assert stored_aggregates() == _serial_rebuild()
 
 
+def test_a_change_to_another_village_of_an_item_its_worker_is_rolling_asks_for_a_plan_of_its_own(
+    aws: None, fresh_on_change: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib import queues
+    from chalicelib.stores import for_tenant
+
+    tenant, (first, second) = "33.15", _villages("33.15")[:2]  # one item: the same hundred villages
+    bench.add_tenants([tenant])
+    bench.register_villages([first, second])
+    settle = dt.timedelta(seconds=get_settings().rollup_settle_seconds)
+    t0 = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)  # past any plan the set-up asked for
+    asked: list[dict[str, Any]] = []
+    monkeypatch.setattr(queues, "send_later", lambda body, *, delay_seconds: asked.append(body))
+    feed = for_tenant(tenant).changes
+    feed.mark([(bench.MONTH, first)], now=t0)
+    assert len(asked) == 1, "it opened the item"
+    worker_now, original = t0 + settle + dt.timedelta(seconds=10), rollup.roll_tenant
+
+    def a_report_lands_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        result = original(*args, **kwargs)
+        feed.mark([(bench.MONTH, second)], now=worker_now)  # after the worker read the feed, before it clears
+        return result
+
+    monkeypatch.setattr(rollup, "roll_tenant", a_report_lands_meanwhile)
+    monkeypatch.setattr(rollup, "utcnow", lambda: worker_now)
+    rollup.roll_one(
+        tenant,
+        feed.pending(),
+        now=t0 + settle + dt.timedelta(seconds=5),
+        settle=int(settle.total_seconds()),
+        facts=rollup.default_facts(),
+        summary=rollup.RollupSummary(),
+    )
+
+    assert [set(m.scopes) for m in feed.pending()] == [{second}]
+    assert len(asked) == 2, "its item's last change was past the settle window: it asked for a plan"
+
+
 def test_two_overlapping_runs_both_finish_and_give_the_figures_of_a_rebuild(world: None) -> None:
     first = _plan()
     poll_once(roll_queued_tenants)  # one tenant of the first run done

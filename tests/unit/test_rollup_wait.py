@@ -1,4 +1,4 @@
-"""What the RollupLag alarm watches: how long the oldest settled change waited for a run."""
+"""What the RollupLag alarm watches: how long the oldest change no plan has read waited for one."""
 
 from __future__ import annotations
 
@@ -10,9 +10,13 @@ from chalicelib.services.rollup_runs import waited
 NOW = dt.datetime(2026, 11, 20, 3, tzinfo=dt.UTC)
 
 
-def _marker(seconds_ago: float | None) -> Marker:
-    touched = None if seconds_ago is None else NOW - dt.timedelta(seconds=seconds_ago)
-    return Marker("33.15", "2026-11", {"33.15.01.2001": "t"}, touched)
+def _ago(seconds: float) -> dt.datetime:
+    return NOW - dt.timedelta(seconds=seconds)
+
+
+def _marker(seconds_ago: float | None, *, opened_ago: float | None = None) -> Marker:
+    touched = None if seconds_ago is None else _ago(seconds_ago)
+    return Marker("33.15", "2026-11", {"33.15.01.2001": "t"}, touched, None if opened_ago is None else _ago(opened_ago))
 
 
 def test_the_wait_is_the_oldest_settled_change_s_time_past_its_settle_window() -> None:
@@ -23,3 +27,15 @@ def test_the_wait_is_the_oldest_settled_change_s_time_past_its_settle_window() -
 def test_changes_still_settling_or_none_wait_for_nothing() -> None:
     assert waited([_marker(30), _marker(None)], now=NOW, settle=120) == 0.0
     assert waited([], now=NOW, settle=120) == 0.0
+
+
+def test_a_tenant_month_s_changes_date_from_its_first_not_its_last() -> None:
+    # a change 14 minutes ago, another 10 minutes later, and no plan between: the first waited 12 past its window
+    assert waited([_marker(240, opened_ago=840)], now=NOW, settle=120) == 720.0
+
+
+def test_what_the_previous_plan_read_waits_no_more() -> None:
+    kept = _marker(600, opened_ago=3600)  # kept by a failed village since: the previous plan read it
+    assert waited([kept], now=NOW, settle=120, previous=_ago(300)) == 0.0
+    again = _marker(200, opened_ago=3600)  # changed again after that plan: from the plan on
+    assert waited([kept, again], now=NOW, settle=120, previous=_ago(300)) == 180.0
