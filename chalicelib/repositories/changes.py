@@ -64,7 +64,7 @@ class ChangeMarker(Model):
     sk = UnicodeAttribute(range_key=True)  # "<tenant>#<YYYY-MM>#<group>" (earlier: "<tenant>#<YYYY-MM>")
     scopes: MapAttribute[str, str] = MapAttribute(default=dict)
     touched_at = UTCDateTimeAttribute(null=True)
-    opened_at = UTCDateTimeAttribute(null=True)  # the item's first change since its last rollup
+    opened_at = UTCDateTimeAttribute(null=True)  # its first change since it was last announced (_mark_item)
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,8 @@ class Marker:
     month: str
     scopes: dict[str, str]
     touched_at: datetime | None
-    opened_at: datetime | None = None  # when its oldest pending change was marked (if known)
+    # each of its items' first change since the item was last announced, and last change (where known)
+    spans: tuple[tuple[datetime, datetime], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -173,9 +174,10 @@ def _mark_item(marker: ChangeMarker, scopes: list[str], now: datetime) -> bool:
     """Set the scopes' tokens in the item; whether this change is to be announced to fresh on change:
     it opened the item (no pending change in it), or the item's last change is older than the settle
     window (a plan may have read the item already, and would clear only what it read: the change would
-    otherwise wait for the schedule). A burst into one item is announced once. The item's time of last
-    change never moves back: a rebuild marks as of its plan's clock, and a change made since must keep
-    its item too young to clear until it is settled."""
+    otherwise wait for the schedule; its changes to come are then dated from this one: `opened_at`).
+    A burst into one item is announced once. The item's time of last change never moves back: a
+    rebuild marks as of its plan's clock, and a change made since must keep its item too young to clear
+    until it is settled."""
     token = secrets.token_hex(8)
     tokens = [_entry(s).set(token) for s in scopes]
     held = ChangeMarker.scopes.exists() & (size(ChangeMarker.scopes) > 0)
@@ -201,10 +203,11 @@ def _mark_item(marker: ChangeMarker, scopes: list[str], now: datetime) -> bool:
             )
         ):
             return True
-        # changes older than the settle window, kept (a failed village, or a plan's clear to come)
+        # changes older than the settle window, kept (a failed village, or a plan's clear to come): the
+        # item's changes to come are dated from this one
         if condition_held(
             lambda: marker.update(
-                actions=[*tokens, ChangeMarker.touched_at.set(now)],
+                actions=[*tokens, ChangeMarker.touched_at.set(now), ChangeMarker.opened_at.set(now)],
                 condition=held & (ChangeMarker.touched_at.does_not_exist() | (ChangeMarker.touched_at <= recent)),
             )
         ):
@@ -241,9 +244,10 @@ def _markers(records: Iterable[ChangeMarker]) -> list[Marker]:
         if known is not None:
             scopes = {**known.scopes, **scopes}
         touched = max((t for t in (known.touched_at if known else None, record.touched_at) if t), default=None)
-        first = record.opened_at or record.touched_at
-        opened = min((t for t in (known.opened_at if known else None, first) if t), default=None)
-        merged[(owner, month)] = Marker(owner, month, scopes, touched, opened)
+        spans = known.spans if known else ()
+        if record.touched_at:
+            spans = (*spans, (record.opened_at or record.touched_at, record.touched_at))
+        merged[(owner, month)] = Marker(owner, month, scopes, touched, spans)
     return [merged[key] for key in sorted(merged)]
 
 

@@ -258,18 +258,17 @@ def _ask_again(markers: list[Marker], *, now: dt.datetime, settle: int) -> None:
 
 def waited(markers: list[Marker], *, now: dt.datetime, settle: int, previous: dt.datetime | None = None) -> float:
     """How long the oldest change no plan has read yet waited for one past its settle window (0 if
-    none): what the RollupLag alarm watches. A marker's changes date from its first (`opened_at`), but
-    none is older than the `previous` plan, which read every change made before it; a marker holding
-    nothing newer (kept by a failure, or its workers still to come) waits for no plan. Fresh on change
-    keeps it at seconds; the schedule alone, up to its interval."""
+    none): what the RollupLag alarm watches. Each marker item's changes date from its first since it
+    was announced, but none from before the `previous` plan, which read every change made until it; an
+    item holding nothing newer (kept by a failed village, or its worker still to come) waits for no
+    plan. Fresh on change keeps it at seconds; the schedule alone, up to its interval."""
     window = dt.timedelta(seconds=settle)
-    waits = []
+    waits = [0.0]
     for marker in markers:
-        if marker.touched_at is None or (previous is not None and marker.touched_at <= previous):
-            continue
-        since = marker.opened_at or marker.touched_at
-        waits.append((now - window - (max(since, previous) if previous else since)).total_seconds())
-    return max([0.0, *waits])
+        for first, last in marker.spans:
+            if previous is None or last > previous:
+                waits.append((now - window - max(first, previous or first)).total_seconds())
+    return max(waits)
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,21 @@ def test_a_change_is_announced_when_it_opens_an_item_or_finds_it_past_the_settle
     assert grobogan.mark([(month, f"{A}.01.2003")], now=late).announced == 1
     assert grobogan.mark([(month, f"{A}.01.2004")], now=late + dt.timedelta(seconds=1)).announced == 0
     (marker,) = grobogan.pending()
-    assert (marker.opened_at, marker.touched_at) == (NOW, late + dt.timedelta(seconds=1))
+    assert marker.spans == ((late, late + dt.timedelta(seconds=1)),), "its changes to come date from the late one"
+
+
+def test_a_tenant_month_s_items_keep_their_own_span_of_changes(aws: None) -> None:
+    from chalicelib.repositories.changes import feed
+
+    grobogan, month = feed(A), "2026-11"
+    a_week_later = NOW + dt.timedelta(days=7)  # the first item kept meanwhile (a failed village)
+    grobogan.mark([(month, f"{A}.01.2001")], now=NOW)
+    grobogan.mark([(month, f"{A}.02.2001")], now=a_week_later)
+    grobogan.mark([(month, f"{A}.02.2002")], now=a_week_later + dt.timedelta(seconds=1))
+
+    (marker,) = grobogan.pending()
+    assert marker.touched_at == a_week_later + dt.timedelta(seconds=1)
+    assert sorted(marker.spans) == [(NOW, NOW), (a_week_later, a_week_later + dt.timedelta(seconds=1))]
 
 
 def test_a_change_landing_on_an_item_a_rollup_has_just_emptied_opens_it_again(aws: None) -> None:
@@ -143,7 +157,7 @@ def test_a_change_landing_on_an_item_a_rollup_has_just_emptied_opens_it_again(aw
     assert grobogan.mark([(month, f"{A}.01.2002")], now=later).announced == 1
     assert clear(seen, seen.scopes) == 0, "the item holds the new change: neither cleared nor deleted"
     (marker,) = grobogan.pending()
-    assert (set(marker.scopes), marker.opened_at) == ({f"{A}.01.2002"}, later)
+    assert (set(marker.scopes), marker.spans) == ({f"{A}.01.2002"}, ((later, later),))
 
 
 def test_markers_of_the_earlier_shape_are_read_and_moved(aws: None) -> None:
