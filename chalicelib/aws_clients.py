@@ -6,8 +6,13 @@ from functools import lru_cache
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 from chalicelib.config import get_settings
+
+# A fresh-on-change plan's claim is held while its message is sent (repositories/rollup_nudges.py): an
+# unreachable SQS is given up within seconds, not boto3's minute a try, so that the claim goes back soon.
+SQS_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"})
 
 
 @lru_cache(maxsize=1)
@@ -37,7 +42,7 @@ def sns() -> Any:
 @lru_cache(maxsize=1)
 def sqs() -> Any:
     """The SQS client (the rollup's queue)."""
-    return boto3.client("sqs", region_name=get_settings().region)
+    return boto3.client("sqs", region_name=get_settings().region, config=SQS_CONFIG)
 
 
 def reset() -> None:

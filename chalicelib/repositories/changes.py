@@ -64,7 +64,18 @@ class ChangeMarker(Model):
     sk = UnicodeAttribute(range_key=True)  # "<tenant>#<YYYY-MM>#<group>" (earlier: "<tenant>#<YYYY-MM>")
     scopes: MapAttribute[str, str] = MapAttribute(default=dict)
     touched_at = UTCDateTimeAttribute(null=True)
-    opened_at = UTCDateTimeAttribute(null=True)  # its first change since it was last announced (_mark_item)
+    opened_at = UTCDateTimeAttribute(null=True)  # its first change since the rollup last cleared it
+    announced_at = UTCDateTimeAttribute(null=True)  # its latest change announced to fresh on change
+
+
+@dataclass(frozen=True)
+class Span:
+    """The changes a marker item holds: its first since the rollup last cleared it, its latest announced
+    to fresh on change (the first after a quiet spell longer than the settle window), and its last."""
+
+    opened: datetime
+    announced: datetime
+    last: datetime
 
 
 @dataclass(frozen=True)
@@ -75,8 +86,8 @@ class Marker:
     month: str
     scopes: dict[str, str]
     touched_at: datetime | None
-    # each of its items' first change since the item was last announced, and last change (where known)
-    spans: tuple[tuple[datetime, datetime], ...] = ()
+    # each of its items' changes: (first since the rollup cleared it, latest announced, last)
+    spans: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -174,7 +185,7 @@ def _mark_item(marker: ChangeMarker, scopes: list[str], now: datetime) -> bool:
     """Set the scopes' tokens in the item; whether this change is to be announced to fresh on change:
     it opened the item (no pending change in it), or the item's last change is older than the settle
     window (a plan may have read the item already, and would clear only what it read: the change would
-    otherwise wait for the schedule; its changes to come are then dated from this one: `opened_at`).
+    otherwise wait for the schedule; `announced_at` then dates the changes no plan has read yet).
     A burst into one item is announced once. The item's time of last change never moves back: a
     rebuild marks as of its plan's clock, and a change made since must keep its item too young to clear
     until it is settled."""
@@ -198,16 +209,16 @@ def _mark_item(marker: ChangeMarker, scopes: list[str], now: datetime) -> bool:
                     ChangeMarker.scopes.set({s: token for s in scopes}),
                     ChangeMarker.touched_at.set(now),
                     ChangeMarker.opened_at.set(now),
+                    ChangeMarker.announced_at.set(now),
                 ],
                 condition=ChangeMarker.scopes.does_not_exist() | (size(ChangeMarker.scopes) == 0),
             )
         ):
             return True
-        # changes older than the settle window, kept (a failed village, or a plan's clear to come): the
-        # item's changes to come are dated from this one
+        # changes older than the settle window, kept (a failed village, or a plan's clear to come)
         if condition_held(
             lambda: marker.update(
-                actions=[*tokens, ChangeMarker.touched_at.set(now), ChangeMarker.opened_at.set(now)],
+                actions=[*tokens, ChangeMarker.touched_at.set(now), ChangeMarker.announced_at.set(now)],
                 condition=held & (ChangeMarker.touched_at.does_not_exist() | (ChangeMarker.touched_at <= recent)),
             )
         ):
@@ -246,7 +257,8 @@ def _markers(records: Iterable[ChangeMarker]) -> list[Marker]:
         touched = max((t for t in (known.touched_at if known else None, record.touched_at) if t), default=None)
         spans = known.spans if known else ()
         if record.touched_at:
-            spans = (*spans, (record.opened_at or record.touched_at, record.touched_at))
+            first = record.opened_at or record.touched_at
+            spans = (*spans, Span(first, record.announced_at or first, record.touched_at))
         merged[(owner, month)] = Marker(owner, month, scopes, touched, spans)
     return [merged[key] for key in sorted(merged)]
 

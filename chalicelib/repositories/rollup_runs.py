@@ -91,7 +91,7 @@ def national_done(run_id: str, *, now: datetime) -> None:
 
 def last_started() -> datetime | None:
     """When the latest run started (run ids begin with the time it was planned for: one item read)."""
-    for record in RollupRunRecord.query(_PARTITION, scan_index_forward=False, limit=1):
+    for record in RollupRunRecord.query(_PARTITION, scan_index_forward=False, limit=1, consistent_read=True):
         return record.started_at
     return None
 

@@ -258,16 +258,20 @@ def _ask_again(markers: list[Marker], *, now: dt.datetime, settle: int) -> None:
 
 def waited(markers: list[Marker], *, now: dt.datetime, settle: int, previous: dt.datetime | None = None) -> float:
     """How long the oldest change no plan has read yet waited for one past its settle window (0 if
-    none): what the RollupLag alarm watches. Each marker item's changes date from its first since it
-    was announced, but none from before the `previous` plan, which read every change made until it; an
-    item holding nothing newer (kept by a failed village, or its worker still to come) waits for no
-    plan. Fresh on change keeps it at seconds; the schedule alone, up to its interval."""
+    none): what the RollupLag alarm watches. The `previous` plan read every change made until it (a
+    plan rolls young changes too, and keeps their markers for a plan of their own): a marker item with
+    nothing newer (kept by a failed village, or its worker still to come) waits for no plan. An item
+    opened since waits from its first change; one opened before, from its first change announced
+    after a quiet spell (what a kept item's next change is), and from that plan at the earliest.
+    Fresh on change keeps it at seconds; the schedule alone, up to its interval."""
     window = dt.timedelta(seconds=settle)
     waits = [0.0]
     for marker in markers:
-        for first, last in marker.spans:
-            if previous is None or last > previous:
-                waits.append((now - window - max(first, previous or first)).total_seconds())
+        for span in marker.spans:
+            if previous is None or span.opened > previous:
+                waits.append((now - window - span.opened).total_seconds())
+            elif span.last > previous:
+                waits.append((now - window - max(span.announced, previous)).total_seconds())
     return max(waits)
 
 

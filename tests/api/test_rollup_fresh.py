@@ -125,14 +125,15 @@ def test_a_plan_that_cannot_be_sent_gives_back_its_claim_so_the_next_change_with
     register_village(api, pati.admin, PATI_V)
     drain_rollup_queue()  # the registrations' run: both markers cleared
     _fresh(monkeypatch, settle=120)
-    sent = queues.send_later
+    sent, tried = queues.send_later, []
 
     def unreachable(body: dict[str, Any], *, delay_seconds: int) -> None:
+        tried.append(body)
         raise ConnectionError("SQS is unreachable")
 
     monkeypatch.setattr(queues, "send_later", unreachable)
     _post(api, grobogan.operator, report(village=V1, visitors=3, women=1, children=1, date="2026-10-02"))
-    assert _queued() == {"visible": 0, "delayed": 0}
+    assert (tried, _queued()) == ([{"plan": "change"}], {"visible": 0, "delayed": 0}), "claimed, then not sent"
     with pytest.raises(rollup_nudges.PendingPlan.DoesNotExist):  # no claim left behind the lost message
         rollup_nudges.PendingPlan.get("rollup-nudge", "next", consistent_read=True)
 

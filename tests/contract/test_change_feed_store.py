@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from chalicelib.domain.reports import Report, ReportContent, ReportType
-from chalicelib.repositories.changes import clear, pending
+from chalicelib.repositories.changes import Span, clear, pending
 from chalicelib.stores import PlatformStores, TenantStores, for_tenant, platform
 from tests.contract.conftest import StoresOf
 from tests.fakes.stores import MemoryStores
@@ -128,7 +128,21 @@ def test_a_change_is_announced_when_it_opens_an_item_or_finds_it_past_the_settle
     assert grobogan.mark([(month, f"{A}.01.2003")], now=late).announced == 1
     assert grobogan.mark([(month, f"{A}.01.2004")], now=late + dt.timedelta(seconds=1)).announced == 0
     (marker,) = grobogan.pending()
-    assert marker.spans == ((late, late + dt.timedelta(seconds=1)),), "its changes to come date from the late one"
+    assert marker.spans == (Span(NOW, late, late + dt.timedelta(seconds=1)),), "opened, announced late, last"
+
+
+def test_a_change_whose_plan_was_lost_waits_from_itself_past_a_later_announced_one(aws: None) -> None:
+    from chalicelib.config import get_settings
+    from chalicelib.repositories.changes import feed
+    from chalicelib.services.rollup_runs import waited
+
+    settle = get_settings().rollup_settle_seconds
+    grobogan, month, window = feed(A), "2026-11", dt.timedelta(seconds=settle)
+    grobogan.mark([(month, f"{A}.01.2001")], now=NOW)  # its plan never came
+    assert grobogan.mark([(month, f"{A}.01.2002")], now=NOW + 5 * window).announced == 1
+
+    (marker,) = grobogan.pending()
+    assert waited([marker], now=NOW + 7 * window, settle=settle, previous=NOW - window) == 6 * settle
 
 
 def test_a_tenant_month_s_items_keep_their_own_span_of_changes(aws: None) -> None:
@@ -142,7 +156,10 @@ def test_a_tenant_month_s_items_keep_their_own_span_of_changes(aws: None) -> Non
 
     (marker,) = grobogan.pending()
     assert marker.touched_at == a_week_later + dt.timedelta(seconds=1)
-    assert sorted(marker.spans) == [(NOW, NOW), (a_week_later, a_week_later + dt.timedelta(seconds=1))]
+    assert sorted(marker.spans, key=lambda span: span.opened) == [
+        Span(NOW, NOW, NOW),
+        Span(a_week_later, a_week_later, a_week_later + dt.timedelta(seconds=1)),
+    ]
 
 
 def test_a_change_landing_on_an_item_a_rollup_has_just_emptied_opens_it_again(aws: None) -> None:
@@ -157,7 +174,7 @@ def test_a_change_landing_on_an_item_a_rollup_has_just_emptied_opens_it_again(aw
     assert grobogan.mark([(month, f"{A}.01.2002")], now=later).announced == 1
     assert clear(seen, seen.scopes) == 0, "the item holds the new change: neither cleared nor deleted"
     (marker,) = grobogan.pending()
-    assert (set(marker.scopes), marker.spans) == ({f"{A}.01.2002"}, ((later, later),))
+    assert (set(marker.scopes), marker.spans) == ({f"{A}.01.2002"}, (Span(later, later, later),))
 
 
 def test_markers_of_the_earlier_shape_are_read_and_moved(aws: None) -> None:
