@@ -85,9 +85,13 @@ class Marker:
     tenant_id: str
     month: str
     scopes: dict[str, str]
-    touched_at: datetime | None
     # each of its items' changes: (first since the rollup cleared it, latest announced, last)
     spans: tuple[Span, ...] = ()
+
+    @property
+    def touched_at(self) -> datetime | None:
+        """Its last change (that of its latest item; None if no item has a time)."""
+        return max((span.last for span in self.spans), default=None)
 
 
 @dataclass(frozen=True)
@@ -246,7 +250,7 @@ def _read(owner: str) -> list[Marker]:
 
 
 def _markers(records: Iterable[ChangeMarker]) -> list[Marker]:
-    """Items merged into one Marker per owner and month (touched when its latest item was)."""
+    """Items merged into one Marker per owner and month (each item's span of changes kept)."""
     merged: dict[tuple[str, str], Marker] = {}
     for record in records:
         owner, month, _ = record.sk.split("#", 2)
@@ -254,12 +258,11 @@ def _markers(records: Iterable[ChangeMarker]) -> list[Marker]:
         known = merged.get((owner, month))
         if known is not None:
             scopes = {**known.scopes, **scopes}
-        touched = max((t for t in (known.touched_at if known else None, record.touched_at) if t), default=None)
         spans = known.spans if known else ()
         if record.touched_at:
             first = record.opened_at or record.touched_at
             spans = (*spans, Span(first, record.announced_at or first, record.touched_at))
-        merged[(owner, month)] = Marker(owner, month, scopes, touched, spans)
+        merged[(owner, month)] = Marker(owner, month, scopes, spans)
     return [merged[key] for key in sorted(merged)]
 
 

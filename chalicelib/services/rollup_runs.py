@@ -123,7 +123,7 @@ def plan(
     markers = [] if everyone else platform().tenant_feeds.pending()
     tenants = set(tenant_ids()) if everyone else {marker.tenant_id for marker in markers}
     _ask_again(markers, now=now, settle=settle)
-    previous = platform().rollup_runs.last_started()
+    previous = platform().rollup_runs.last_started() if markers else None  # a rebuild's plan reads none
     wait = waited(markers, now=now, settle=settle, previous=previous)
     metrics.add_metric(name="RollupWaitSeconds", unit=MetricUnit.Seconds, value=wait)
     run_id = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"  # what RUN_ID matches

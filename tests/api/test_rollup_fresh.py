@@ -61,6 +61,18 @@ def _visible_bodies() -> list[dict[str, Any]]:
     return [json.loads(m["Body"]) for m in answer.get("Messages", [])]
 
 
+def _unreachable_sqs(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Make every delayed send fail as an unreachable SQS would; the bodies it was asked to send."""
+    tried: list[dict[str, Any]] = []
+
+    def unreachable(body: dict[str, Any], *, delay_seconds: int) -> None:
+        tried.append(body)
+        raise ConnectionError("SQS is unreachable")
+
+    monkeypatch.setattr(queues, "send_later", unreachable)
+    return tried
+
+
 def _national_visits(api: ApiClient, tenants: Tenants, period: str) -> int:
     answer = api.get(f"/v1/national/indicators?level=national&period={period}", key=tenants.admin_key)
     assert answer.status == 200, answer.text
@@ -125,13 +137,7 @@ def test_a_plan_that_cannot_be_sent_gives_back_its_claim_so_the_next_change_with
     register_village(api, pati.admin, PATI_V)
     drain_rollup_queue()  # the registrations' run: both markers cleared
     _fresh(monkeypatch, settle=120)
-    sent, tried = queues.send_later, []
-
-    def unreachable(body: dict[str, Any], *, delay_seconds: int) -> None:
-        tried.append(body)
-        raise ConnectionError("SQS is unreachable")
-
-    monkeypatch.setattr(queues, "send_later", unreachable)
+    sent, tried = queues.send_later, _unreachable_sqs(monkeypatch)
     _post(api, grobogan.operator, report(village=V1, visitors=3, women=1, children=1, date="2026-10-02"))
     assert (tried, _queued()) == ([{"plan": "change"}], {"visible": 0, "delayed": 0}), "claimed, then not sent"
     with pytest.raises(rollup_nudges.PendingPlan.DoesNotExist):  # no claim left behind the lost message
@@ -152,11 +158,7 @@ def test_a_plan_that_cannot_be_sent_loses_no_report_and_a_later_change_asks_agai
     register_village(api, grobogan.admin, V1)
     drain_rollup_queue()
     sent = queues.send_later
-
-    def unreachable(body: dict[str, Any], *, delay_seconds: int) -> None:
-        raise ConnectionError("SQS is unreachable")
-
-    monkeypatch.setattr(queues, "send_later", unreachable)
+    _unreachable_sqs(monkeypatch)
     _post(api, grobogan.operator, report(village=V1, visitors=3, women=1, children=1))  # asserts it was accepted
     assert _queued() == {"visible": 0, "delayed": 0}
     assert [m.month for m in for_tenant("33.15").changes.pending()] == ["2026-11"], "its change waits, marked"

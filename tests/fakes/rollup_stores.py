@@ -110,9 +110,7 @@ class MemoryFeed:
 
 
 def _pending(tables: MemoryTables, owned: Callable[[str], bool]) -> list[Marker]:
-    return [
-        Marker(t, m, dict(scopes), None) for (t, m), scopes in sorted(tables.markers.items()) if owned(t) and scopes
-    ]
+    return [Marker(t, m, dict(scopes)) for (t, m), scopes in sorted(tables.markers.items()) if owned(t) and scopes]
 
 
 @dataclass

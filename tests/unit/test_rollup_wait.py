@@ -21,8 +21,7 @@ def _item(opened: float, last: float, *, announced: float | None = None) -> Span
 
 
 def _marker(*items: Span) -> Marker:
-    touched = max((item.last for item in items), default=None)
-    return Marker("33.15", "2026-11", {"33.15.01.2001": "t"}, touched, items)
+    return Marker("33.15", "2026-11", {"33.15.01.2001": "t"}, items)
 
 
 def test_the_wait_is_the_oldest_settled_change_s_time_past_its_settle_window() -> None:
