@@ -64,6 +64,7 @@ def run(
     the rebuild through the queue)."""
     from chalicelib import aws_clients
     from chalicelib.config import get_settings
+    from devstack.atomic import serialized
     from devstack.resources import create_all
     from tests.support.moto_index import direct_item_responses, indexed_queries
 
@@ -75,6 +76,7 @@ def run(
     runs: list[Run] = []
     with ExitStack() as stack:
         stack.enter_context(mock_aws())
+        stack.enter_context(serialized())  # threads drop figures and read villages at once: DynamoDB's atomicity
         if not stock_moto:
             stack.enter_context(indexed_queries())
             stack.enter_context(direct_item_responses())

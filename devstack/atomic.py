@@ -4,9 +4,10 @@ DynamoDB applies each write (and each transaction) atomically: a conditional put
 as one step, and no read sees half of a transaction. moto does neither across threads: two threads
 can both pass the same `attribute_not_exists` check and both write, and a transaction that fails
 restores a deep copy of the tables taken before it started (undoing other threads' writes made
-meanwhile). One re-entrant lock around moto's item operations gives that guarantee back.
+meanwhile), and a scan that lists a table while another thread deletes from it fails ("dictionary
+changed size during iteration"). One re-entrant lock around moto's item operations gives that back.
 
-Used by the local stack (`make run`, devstack/__main__.py) and by the tests (the `serialized_moto`
+Used by the local stack (`make run`, devstack/__main__.py) and by every test on moto (the `aws`
 fixture): one implementation, so the local stack behaves like the tests under concurrent requests.
 Cost: moto's item operations run one at a time, which they nearly do anyway under the GIL.
 """

@@ -20,11 +20,16 @@ ADMIN_SECRET = "platform-admin-secret-for-tests-0123456789"
 
 @pytest.fixture
 def aws() -> Iterator[None]:
-    """A fresh moto account with every table, the export bucket and the event bus."""
+    """A fresh moto account with every table, the export bucket and the event bus. Its DynamoDB is
+    serialized (devstack.atomic, also what `make run` installs): DynamoDB applies each write atomically
+    and serves a scan while other requests delete, where moto, unguarded, lets two threads pass one
+    check-then-write and fails a scan whose table another thread changes under it."""
     from moto import mock_aws  # here, not at the top: the unit layer (tests/unit) runs without moto
 
+    from devstack.atomic import serialized
+
     get_settings.cache_clear()
-    with mock_aws():
+    with mock_aws(), serialized():
         from chalicelib import aws_clients
         from devstack.resources import create_all
 
@@ -55,16 +60,6 @@ def admin_key(aws: None) -> str:
 def tenants(api: ApiClient, admin_key: str) -> Tenants:
     """Makes approved tenants with keys of every role."""
     return Tenants(api, admin_key)
-
-
-@pytest.fixture
-def serialized_moto(aws: None) -> Iterator[None]:
-    """DynamoDB applies each write atomically; moto does not guard its check-then-write against
-    threads. devstack.atomic (also what `make run` installs) gives the tests DynamoDB's guarantee back."""
-    from devstack.atomic import serialized
-
-    with serialized():
-        yield
 
 
 @pytest.fixture

@@ -211,9 +211,7 @@ def test_the_last_platform_admin_key_cannot_be_revoked(tenants: Tenants, api: Ap
     assert api.get("/v1/admin/keys", key=tenants.admin_key).status == 200
 
 
-def test_two_admins_revoking_each_other_at_once_leave_one_admin_key(
-    tenants: Tenants, api: ApiClient, serialized_moto: None
-) -> None:
+def test_two_admins_revoking_each_other_at_once_leave_one_admin_key(tenants: Tenants, api: ApiClient) -> None:
     grobogan = tenants.create(GROBOGAN)
     second = api.post("/v1/keys", key=grobogan.admin, json={"role": "district_admin", "label": "deputy"}).json
     pairs = [(grobogan.admin, second["key_id"]), (second["secret"], grobogan.key_ids["admin"])]

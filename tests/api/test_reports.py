@@ -287,9 +287,7 @@ def test_a_report_of_another_village_is_unseen_by_an_operator(office: TenantKeys
     assert api.get(f"/v1/reports/{uuid.uuid4()}", key=office.admin).status == 404
 
 
-def test_racing_posts_of_the_same_batch_store_each_report_once(
-    office: TenantKeys, api: ApiClient, serialized_moto: None
-) -> None:
+def test_racing_posts_of_the_same_batch_store_each_report_once(office: TenantKeys, api: ApiClient) -> None:
     batch = {"reports": [report("visits", date=f"2026-11-{d:02d}") for d in range(1, 11)]}
     outcomes: list[list[str]] = []
     barrier = threading.Barrier(8)

@@ -234,9 +234,7 @@ def test_the_local_server_counts_sign_ups_by_the_clients_own_address(aws: None) 
     assert [item["pk"]["S"].split("#")[1] for item in counters] == ["127.0.0.3"]
 
 
-def test_two_approvals_for_one_regency_at_once_make_one_tenant(
-    api: ApiClient, admin_key: str, serialized_moto: None
-) -> None:
+def test_two_approvals_for_one_regency_at_once_make_one_tenant(api: ApiClient, admin_key: str) -> None:
     import threading
 
     ids = [apply(api, office_name=name)["application_id"] for name in ("A", "B")]

@@ -172,6 +172,8 @@ def test_an_office_signs_up_and_the_national_dashboard_shows_its_figures_after_a
 
     # It voids the activity report.
     office.goto(f"{stack.base}/#/reports/{activity['submission_id']}")
+    # the same page, another hash: the visits report stays on screen until the activity report is drawn
+    office.locator("#report-title").get_by_text("Pelibatan masyarakat").wait_for()
     office.get_by_role("button", name="Batalkan laporan").click()
     office.get_by_role("button", name="Ya, batalkan").click()
     office.locator("#report-title").get_by_text("Dibatalkan").wait_for()

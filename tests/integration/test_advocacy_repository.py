@@ -53,7 +53,7 @@ def move(c: Commitment, to: CommitmentStatus, version: int, at: datetime, **kw: 
     return service.transition_commitment(principal=ADMIN, commitment_id=c.commitment_id, request=request, now=at)[0]
 
 
-def test_eight_concurrent_transitions_from_the_same_version_make_exactly_one_change(serialized_moto: None) -> None:
+def test_eight_concurrent_transitions_from_the_same_version_make_exactly_one_change(aws: None) -> None:
     commitment = make_commitment()
     outcomes: list[str] = []
     start = threading.Barrier(8)

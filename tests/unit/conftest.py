@@ -11,7 +11,7 @@ from tests.fakes.report_stores import Marked
 from tests.fakes.stores import MemoryStores
 
 # The fixtures of tests/conftest.py that start moto's mock_aws (`aws`), or stand on it.
-MOTO_FIXTURES = frozenset({"aws", "api", "admin_key", "tenants", "serialized_moto"})
+MOTO_FIXTURES = frozenset({"aws", "api", "admin_key", "tenants"})
 
 
 def moto_fixtures_of(fixturenames: Iterable[str]) -> list[str]:
