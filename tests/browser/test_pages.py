@@ -295,3 +295,72 @@ def test_the_indicators_show_growth_against_the_baseline_and_timeliness(
     assert page.locator('.card[data-indicator="timeliness_pct"]').first.is_visible()
     # a figure without any village's baseline shows no such line
     assert page.locator('.card[data-indicator="media_mentions"] [data-testid=vs-baseline]').count() == 0
+
+
+REMBANG, REMBANG_VILLAGE = "33.17", "33.17.01.2001"  # Kabupaten Rembang's Ronggo Mulyo
+
+
+@pytest.fixture(scope="module")
+def rembang(stack: HttpStack) -> str:
+    """Kabupaten Rembang with one village, nothing reported: its district-admin secret."""
+    return approved_office(stack, REMBANG, (REMBANG_VILLAGE,))
+
+
+def test_a_report_opened_from_another_s_page_shows_its_own_values_and_no_void_still_asked(
+    pages: Pages, stack: HttpStack, rembang: str
+) -> None:
+    month = last_complete_month()
+    first, second = (
+        {
+            "submission_id": str(uuid.uuid4()),
+            "village_code": REMBANG_VILLAGE,
+            "type": "visits",
+            "date": month.replace(day=day).isoformat(),
+            "visitors": visitors,
+        }
+        for day, visitors in ((3, 111), (4, 222))
+    )
+    for posted in (first, second):
+        assert stack.call("POST", "/v1/reports", posted, key=rembang)[0] == 201
+    page = pages.open("/")
+    sign_in(page, rembang)
+    page.goto(f"{stack.base}/#/reports/{first['submission_id']}")
+    page.locator('[data-field="visitors"]').get_by_text("111").wait_for()
+    assert page.get_by_label("Pengunjung").input_value() == "111"
+    page.get_by_role("button", name="Batalkan laporan").click()
+    page.get_by_role("button", name="Ya, batalkan").wait_for()
+
+    # Straight to the other report (a link or an address typed in), both at version 1.
+    page.goto(f"{stack.base}/#/reports/{second['submission_id']}")
+    page.locator('[data-field="visitors"]').get_by_text("222").wait_for()
+    assert page.get_by_label("Pengunjung").input_value() == "222", "the correction form is the shown report's"
+    assert page.get_by_role("button", name="Ya, batalkan").count() == 0, "the void asked on the first is not asked here"
+    assert page.get_by_role("button", name="Batalkan laporan").is_visible()
+    for shown in (first, second):
+        detail = stack.call("GET", f"/v1/reports/{shown['submission_id']}", key=rembang)[1]
+        assert (detail["report"]["status"], detail["report"]["visitors"]) == ("active", shown["visitors"])
+
+
+def test_a_commitment_opened_from_another_s_page_starts_with_empty_forms(
+    pages: Pages, stack: HttpStack, rembang: str
+) -> None:
+    status, stakeholder = stack.call("POST", "/v1/stakeholders", {"name": "Bupati", "kind": "regent"}, key=rembang)
+    assert status == 201, stakeholder
+    due = (dt.date.today() + dt.timedelta(days=90)).isoformat()
+    made = []
+    for description in ("Anggaran buku", "Ruang baca baru"):
+        body = {"stakeholder_id": stakeholder["stakeholder_id"], "kind": "budget", "description": description,
+                "amount_idr": 10_000_000, "due_date": due}  # fmt: skip
+        status, created = stack.call("POST", "/v1/commitments", body, key=rembang)
+        assert status == 201, created
+        made.append(created["commitment_id"])
+    page = pages.open("/")
+    sign_in(page, rembang)
+    page.goto(f"{stack.base}/#/commitments/{made[0]}")
+    page.locator("#c-title").get_by_text("Anggaran buku").wait_for()
+    page.locator("#tr-note").fill("catatan untuk anggaran buku")
+    page.locator("#ac-note").fill("audiensi soal anggaran buku")
+
+    page.goto(f"{stack.base}/#/commitments/{made[1]}")  # both at version 1
+    page.locator("#c-title").get_by_text("Ruang baca baru").wait_for()
+    assert (page.locator("#tr-note").input_value(), page.locator("#ac-note").input_value()) == ("", "")

@@ -138,7 +138,7 @@ export function Commitments({ me, arg }) {
     return { stakeholders, commitments };
   }, [arg]);
   const names = new Map((state.data?.stakeholders || []).map((s) => [s.stakeholder_id, s.name]));
-  if (arg) return html`<div class="page"><${PageTitle}>${t('commitments.title')}</${PageTitle}><${Detail} id=${arg} me=${me} /></div>`;
+  if (arg) return html`<div class="page"><${PageTitle}>${t('commitments.title')}</${PageTitle}><${Detail} key=${arg} id=${arg} me=${me} /></div>`;
   return html`<div class="page">
     <${PageTitle}>${t('commitments.title')}</${PageTitle}>
     ${state.loading && html`<${Loading} />`}<${Problem} error=${state.error} onRetry=${state.reload} />

@@ -113,7 +113,7 @@ export function Reports({ me, arg }) {
   const names = new Map((villages.data || []).map((v) => [v.village_code, v.village_name]));
   return html`<div class="page">
     <${PageTitle}>${t('reports.title')}</${PageTitle}>
-    ${arg ? html`<${Detail} id=${arg} me=${me} />` : html`
+    ${arg ? html`<${Detail} key=${arg} id=${arg} me=${me} />` : html`
       ${villages.loading && html`<${Loading} />`}
       <${Problem} error=${villages.error} onRetry=${villages.reload} />
       ${villages.data && html`<${Filters} villages=${villages.data} value=${filters} onChange=${setFilters} /><${List} filters=${filters} names=${names} />`}`}
