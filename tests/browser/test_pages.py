@@ -364,3 +364,145 @@ def test_a_commitment_opened_from_another_s_page_starts_with_empty_forms(
     page.goto(f"{stack.base}/#/commitments/{made[1]}")  # both at version 1
     page.locator("#c-title").get_by_text("Ruang baca baru").wait_for()
     assert (page.locator("#tr-note").input_value(), page.locator("#ac-note").input_value()) == ("", "")
+
+
+def _listed(stack: HttpStack, key: str) -> list[str]:
+    """Every report id the API lists for the key, newest first, page after page."""
+    ids, cursor = [], ""
+    while True:
+        status, page = stack.call("GET", f"/v1/reports?limit=50{cursor}", key=key)
+        assert status == 200, page
+        ids += [r["submission_id"] for r in page["items"]]
+        if not page.get("next_cursor"):
+            return ids
+        cursor = f"&cursor={page['next_cursor']}"
+
+
+def test_more_reports_are_added_below_and_new_filters_start_again_at_the_first_page(
+    pages: Pages, stack: HttpStack, rembang: str
+) -> None:
+    month = last_complete_month()
+    batch = [
+        {
+            "submission_id": str(uuid.uuid4()),
+            "village_code": REMBANG_VILLAGE,
+            "type": "media",
+            "date": month.replace(day=1 + n % 28).isoformat(),
+            "outlet": f"Radio Rembang {n}",
+            "headline": "Perpustakaan desa buka kelas menjahit",
+            "medium": "radio",
+        }
+        for n in range(55)
+    ]
+    status, posted = stack.call("POST", "/v1/reports", {"reports": batch}, key=rembang)
+    assert (status, posted.get("accepted")) == (200, 55), posted
+    everything = _listed(stack, rembang)
+    page = pages.open("/")
+    sign_in(page, rembang)
+    page.get_by_role("link", name="Laporan").click()
+    rows = page.get_by_test_id("reports-table").locator("tbody tr[data-id]")
+    rows.nth(49).wait_for()
+    assert rows.count() == 50
+    page.get_by_role("button", name="Tampilkan lebih banyak").click()
+    rows.nth(len(everything) - 1).wait_for()
+    assert rows.evaluate_all("rows => rows.map(r => r.dataset.id)") == everything, (
+        "the first page stays, the next below"
+    )
+
+    page.get_by_label("Jenis", exact=True).select_option("media")
+    page.get_by_role("button", name="Terapkan").click()
+    page.get_by_test_id("reports-table").wait_for()
+    assert page.locator(".problem").count() == 0, "the new filters are not sent with the old filters' cursor"
+    assert rows.count() == 50
+    assert page.get_by_role("button", name="Tampilkan lebih banyak").is_visible()
+
+
+def test_a_new_key_s_secret_stays_on_screen_when_the_list_cannot_reload(
+    pages: Pages, stack: HttpStack, rembang: str
+) -> None:
+    watch = Watch()
+    page = pages.open("/", watch=watch)
+    sign_in(page, rembang)
+    page.get_by_role("link", name="Kunci", exact=True).click()
+    page.get_by_label("Label", exact=True).fill("Pembaca dinas")
+    page.get_by_label("Peran", exact=True).select_option("viewer")
+    posted: list[str] = []
+
+    def list_fails_after_the_key_is_made(route: Any) -> None:
+        if route.request.method == "GET" and posted:
+            route.abort()
+            return
+        if route.request.method == "POST":
+            posted.append(route.request.url)
+        route.continue_()
+
+    watch.offline = True  # the list's reload is cut on purpose
+    page.route(re.compile(r".*/v1/keys(\?.*)?$"), list_fails_after_the_key_is_made)
+    page.get_by_role("button", name="Buat kunci").click()
+    page.locator(".problem").first.wait_for()  # the list could not reload
+    issued = page.get_by_test_id("issued-key")
+    assert issued.is_visible(), "the secret, shown once, is still on screen"
+    shown = issued.get_by_test_id("secret").inner_text()
+    assert shown.startswith("tpbis_")
+    assert stack.call("GET", "/v1/me", key=shown)[0] == 200, "and it is the key that was made"
+
+
+def test_a_list_that_answers_late_does_not_overwrite_the_newer_one(
+    pages: Pages, stack: HttpStack, rembang: str
+) -> None:
+    page = pages.open("/")
+    sign_in(page, rembang)
+    page.get_by_role("link", name="Komitmen").click()
+    page.get_by_role("heading", name="Pemangku kepentingan").wait_for()
+    held: list[tuple[Any, Any]] = []
+
+    def hold_the_first_reload(route: Any) -> None:
+        if route.request.method != "GET" or held:
+            route.continue_()
+        else:  # answered as the server answers now, handed to the page later
+            held.append((route, route.fetch()))
+
+    page.route(re.compile(r".*/v1/stakeholders(\?.*)?$"), hold_the_first_reload)
+    for name in ("Camat Sarang", "Camat Kragan"):
+        page.get_by_label("Nama", exact=True).fill(name)
+        page.get_by_role("button", name="Tambah", exact=True).click()
+        while not held:  # the first one's reload has asked, and waits
+            page.wait_for_timeout(50)
+    page.get_by_role("cell", name="Camat Kragan").wait_for()  # the second reload, with both
+    assert len(held) == 1
+    route, answer = held[0]
+    route.fulfill(response=answer)  # the first reload's list (without Camat Kragan) arrives last
+    page.wait_for_timeout(500)
+    assert page.get_by_role("cell", name="Camat Kragan").is_visible(), "the older list is dropped"
+    assert page.get_by_role("cell", name="Camat Sarang").is_visible()
+
+
+def test_a_stakeholder_sent_again_after_its_answer_was_lost_is_recorded_once(
+    pages: Pages, stack: HttpStack, rembang: str
+) -> None:
+    watch = Watch()
+    page = pages.open("/", watch=watch)
+    sign_in(page, rembang)
+    page.get_by_role("link", name="Komitmen").click()
+    page.get_by_role("heading", name="Pemangku kepentingan").wait_for()
+    lost: list[int] = []
+
+    def lose_the_first_answer(route: Any) -> None:
+        if route.request.method == "POST" and not lost:
+            lost.append(route.fetch().status)  # the server made it; the phone's connection drops
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route(re.compile(r".*/v1/stakeholders(\?.*)?$"), lose_the_first_answer)
+    watch.offline = True
+    page.get_by_label("Nama", exact=True).fill("Kepala Dinas Arsip")
+    page.get_by_role("button", name="Tambah", exact=True).click()
+    page.locator(".problem").first.wait_for()
+    watch.offline = False
+    assert lost == [201]
+    page.get_by_role("button", name="Tambah", exact=True).click()  # the same form, sent again
+    page.get_by_role("cell", name="Kepala Dinas Arsip").wait_for()
+    status, listed = stack.call("GET", "/v1/stakeholders?limit=100", key=rembang)
+    assert status == 200, listed
+    assert [s["name"] for s in listed["items"]].count("Kepala Dinas Arsip") == 1

@@ -18,7 +18,7 @@ export class ApiError extends Error {
   }
 }
 
-export async function request(method, path, { body, key = getKey(), query } = {}) {
+export async function request(method, path, { body, key = getKey(), query, idempotencyKey } = {}) {
   const url = new URL(path, window.location.origin);
   for (const [name, value] of Object.entries(query || {})) {
     if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, value);
@@ -26,6 +26,7 @@ export async function request(method, path, { body, key = getKey(), query } = {}
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (key) headers.Authorization = `Bearer ${key}`;
+  if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), TIMEOUT_MS);
   let response;

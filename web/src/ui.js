@@ -64,20 +64,42 @@ export function Problem({ error, onRetry, shown = [] }) {
   </div>`;
 }
 
-/** Load something on mount and when `deps` change: {loading, error, data, reload}. */
+/** Load something on mount and when `deps` change: {loading, error, data, reload}. Only the latest load
+ * (by deps or by reload) may answer: an older one that arrives later is dropped. */
 export function useLoad(load, deps) {
   const [state, setState] = useState({ loading: true, error: null, data: undefined });
+  const latest = useRef(0);
   const run = useCallback(() => {
-    let live = true;
+    const mine = ++latest.current;
+    const live = () => latest.current === mine;
     setState((s) => ({ ...s, loading: true, error: null }));
     load().then(
-      (data) => live && setState({ loading: false, error: null, data }),
-      (error) => live && setState({ loading: false, error, data: undefined }),
+      (data) => live() && setState({ loading: false, error: null, data }),
+      (error) => live() && setState({ loading: false, error, data: undefined }),
     );
-    return () => { live = false; };
+    return () => { if (live()) latest.current += 1; };
   }, deps);
   useEffect(run, [run]);
   return { ...state, reload: run };
+}
+
+function randomKey() {
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A form's Idempotency-Key: the same while the same body is sent again (a resend after a timeout is
+ * answered with what the first made, not made twice), a new one once the body changed or was made. */
+export function useIdempotencyKey() {
+  const last = useRef({ body: null, key: null });
+  return {
+    for(body) {
+      const text = JSON.stringify(body);
+      if (last.current.body !== text) last.current = { body: text, key: randomKey() };
+      return last.current.key;
+    },
+    made() { last.current = { body: null, key: null }; },
+  };
 }
 
 /** A form action: {busy, error, run}; the error keeps the API's field messages for the fields. */

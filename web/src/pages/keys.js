@@ -26,9 +26,15 @@ function CollectQr({ collect }) {
   </div>`;
 }
 
+/** The key just made, its secret shown once: held by the page, so a list that fails to reload keeps it. */
+function Issued({ issued, onHide }) {
+  return html`<div class="notice" data-testid="issued-key"><p>${t('keys.issued', { label: issued.label, role: t(`roles.${issued.role}`) })}</p>
+    <${Secret} value=${issued.secret} /><${CollectQr} collect=${issued.collect} />
+    <button class="btn link" onClick=${onHide}>${t('keys.hide_secret')}</button></div>`;
+}
+
 function NewKey({ villages, onMade }) {
   const [form, setForm] = useState({ role: 'operator', label: '', villages: [], expires: '' });
-  const [issued, setIssued] = useState(null);
   const action = useAction();
   const toggle = (code) => setForm({ ...form, villages: form.villages.includes(code) ? form.villages.filter((c) => c !== code) : [...form.villages, code] });
   const submit = async (event) => {
@@ -37,16 +43,12 @@ function NewKey({ villages, onMade }) {
     if (form.expires) body.expires_at = `${form.expires}T23:59:59Z`;
     const answer = await action.run(() => api.post('/v1/keys', body));
     if (answer) {
-      setIssued(answer);
       setForm({ role: form.role, label: '', villages: [], expires: '' });
-      onMade();
+      onMade(answer);
     }
   };
   return html`<section class="card" aria-labelledby="new-key-title">
     <h2 id="new-key-title">${t('keys.new_title')}</h2>
-    ${issued && html`<div class="notice" data-testid="issued-key"><p>${t('keys.issued', { label: issued.label, role: t(`roles.${issued.role}`) })}</p>
-      <${Secret} value=${issued.secret} /><${CollectQr} collect=${issued.collect} />
-      <button class="btn link" onClick=${() => setIssued(null)}>${t('keys.hide_secret')}</button></div>`}
     <form onSubmit=${submit} novalidate>
       <${Select} id="key-role" label=${t('keys.role')} value=${form.role} onChange=${(e) => setForm({ ...form, role: e.currentTarget.value })} error=${action.field('role')}
         options=${['operator', 'viewer', 'district_admin'].map((r) => [r, t(`roles.${r}`)])} />
@@ -71,7 +73,7 @@ function KeyRow({ item, names, onRevoked }) {
   const action = useAction();
   const revoke = async () => {
     const done = await action.run(() => api.del(`/v1/keys/${item.key_id}`).then(() => true));
-    if (done) onRevoked();
+    if (done) { setAsking(false); onRevoked(); }
   };
   const status = item.status || 'active';
   return html`<tr data-key=${item.key_id}>
@@ -88,6 +90,7 @@ function KeyRow({ item, names, onRevoked }) {
 }
 
 export function Keys() {
+  const [issued, setIssued] = useState(null);
   const state = useLoad(async () => {
     const [keys, villages] = await Promise.all([all('/v1/keys'), all('/v1/villages')]);
     return { keys, villages };
@@ -95,9 +98,10 @@ export function Keys() {
   const names = new Map((state.data?.villages || []).map((v) => [v.village_code, v.village_name]));
   return html`<div class="page">
     <${PageTitle}>${t('keys.title')}</${PageTitle}>
+    ${issued && html`<${Issued} issued=${issued} onHide=${() => setIssued(null)} />`}
     ${state.loading && html`<${Loading} />`}
     <${Problem} error=${state.error} onRetry=${state.reload} />
-    ${state.data && html`<${NewKey} villages=${state.data.villages} onMade=${state.reload} />
+    ${state.data && html`<${NewKey} villages=${state.data.villages} onMade=${(made) => { setIssued(made); state.reload(); }} />
     <section aria-labelledby="keys-list-title"><h2 id="keys-list-title">${t('keys.list_title')}</h2>
       <div class="table-wrap" tabindex="0"><table><thead><tr>
         <th scope="col">${t('keys.label')}</th><th scope="col">${t('keys.role')}</th><th scope="col">${t('keys.villages')}</th>

@@ -24,12 +24,17 @@ function Filters({ villages, value, onChange }) {
   </form>`;
 }
 
+/** One listing per filters (keyed by them: new filters start again at the first page, as their cursors
+ * must); "more" adds the next page below the rows already shown. */
 function List({ filters, names }) {
   const [cursor, setCursor] = useState(null);
-  const state = useLoad(() => api.get('/v1/reports', { ...filters, include_void: filters.include_void ? 'true' : '', limit: 50, cursor }), [JSON.stringify(filters), cursor]);
-  if (state.loading) return html`<${Loading} />`;
-  if (state.error) return html`<${Problem} error=${state.error} onRetry=${state.reload} shown=${[]} />`;
-  const items = state.data.items;
+  const [earlier, setEarlier] = useState([]);
+  const state = useLoad(() => api.get('/v1/reports', { ...filters, include_void: filters.include_void ? 'true' : '', limit: 50, cursor }), [cursor]);
+  if (state.loading && earlier.length === 0) return html`<${Loading} />`;
+  if (state.error && earlier.length === 0) return html`<${Problem} error=${state.error} onRetry=${state.reload} shown=${[]} />`;
+  const page = state.loading || state.error ? [] : state.data.items;
+  const items = [...earlier, ...page];
+  const more = () => { setEarlier(items); setCursor(state.data.next_cursor); };
   return html`<div class="table-wrap" tabindex="0"><table data-testid="reports-table"><thead><tr>
     <th scope="col">${t('reports.date')}</th><th scope="col">${t('reports.village')}</th><th scope="col">${t('reports.type')}</th><th scope="col">${t('reports.figure')}</th><th scope="col">${t('reports.state')}</th>
   </tr></thead><tbody>
@@ -38,7 +43,9 @@ function List({ filters, names }) {
       <td>${t(`types.${r.type}`)}</td><td>${typeof headline(r) === 'number' ? num(headline(r)) : headline(r)}</td>
       <td>${r.status === 'void' ? html`<${Badge} kind="warn">${t('reports.void')}</${Badge}>` : html`v${r.version}`}</td></tr>`)}
   </tbody></table></div>
-  ${state.data.next_cursor && html`<button class="btn secondary" onClick=${() => setCursor(state.data.next_cursor)}>${t('more')}</button>`}`;
+  ${state.loading && html`<${Loading} />`}
+  <${Problem} error=${state.error} onRetry=${state.reload} shown=${[]} />
+  ${!state.loading && !state.error && state.data.next_cursor && html`<button class="btn secondary" onClick=${more}>${t('more')}</button>`}`;
 }
 
 function value(kind, raw) {
@@ -116,6 +123,6 @@ export function Reports({ me, arg }) {
     ${arg ? html`<${Detail} key=${arg} id=${arg} me=${me} />` : html`
       ${villages.loading && html`<${Loading} />`}
       <${Problem} error=${villages.error} onRetry=${villages.reload} />
-      ${villages.data && html`<${Filters} villages=${villages.data} value=${filters} onChange=${setFilters} /><${List} filters=${filters} names=${names} />`}`}
+      ${villages.data && html`<${Filters} villages=${villages.data} value=${filters} onChange=${setFilters} /><${List} key=${JSON.stringify(filters)} filters=${filters} names=${names} />`}`}
   </div>`;
 }
