@@ -306,6 +306,14 @@ def rembang(stack: HttpStack) -> str:
     return approved_office(stack, REMBANG, (REMBANG_VILLAGE,))
 
 
+def _signed_in_on(pages: Pages, secret: str, link: str, watch: Watch | None = None) -> Any:
+    """A page signed in with the secret and opened on the menu's link."""
+    page = pages.open("/", watch=watch)
+    sign_in(page, secret)
+    page.get_by_role("link", name=link, exact=True).click()
+    return page
+
+
 def test_a_report_opened_from_another_s_page_shows_its_own_values_and_no_void_still_asked(
     pages: Pages, stack: HttpStack, rembang: str
 ) -> None:
@@ -397,9 +405,7 @@ def test_more_reports_are_added_below_and_new_filters_start_again_at_the_first_p
     status, posted = stack.call("POST", "/v1/reports", {"reports": batch}, key=rembang)
     assert (status, posted.get("accepted")) == (200, 55), posted
     everything = _listed(stack, rembang)
-    page = pages.open("/")
-    sign_in(page, rembang)
-    page.get_by_role("link", name="Laporan").click()
+    page = _signed_in_on(pages, rembang, "Laporan")
     rows = page.get_by_test_id("reports-table").locator("tbody tr[data-id]")
     rows.nth(49).wait_for()
     assert rows.count() == 50
@@ -421,9 +427,7 @@ def test_a_new_key_s_secret_stays_on_screen_when_the_list_cannot_reload(
     pages: Pages, stack: HttpStack, rembang: str
 ) -> None:
     watch = Watch()
-    page = pages.open("/", watch=watch)
-    sign_in(page, rembang)
-    page.get_by_role("link", name="Kunci", exact=True).click()
+    page = _signed_in_on(pages, rembang, "Kunci", watch)
     page.get_by_label("Label", exact=True).fill("Pembaca dinas")
     page.get_by_label("Peran", exact=True).select_option("viewer")
     posted: list[str] = []
@@ -450,9 +454,7 @@ def test_a_new_key_s_secret_stays_on_screen_when_the_list_cannot_reload(
 def test_a_list_that_answers_late_does_not_overwrite_the_newer_one(
     pages: Pages, stack: HttpStack, rembang: str
 ) -> None:
-    page = pages.open("/")
-    sign_in(page, rembang)
-    page.get_by_role("link", name="Komitmen").click()
+    page = _signed_in_on(pages, rembang, "Komitmen")
     page.get_by_role("heading", name="Pemangku kepentingan").wait_for()
     held: list[tuple[Any, Any]] = []
 
@@ -481,9 +483,7 @@ def test_a_stakeholder_sent_again_after_its_answer_was_lost_is_recorded_once(
     pages: Pages, stack: HttpStack, rembang: str
 ) -> None:
     watch = Watch()
-    page = pages.open("/", watch=watch)
-    sign_in(page, rembang)
-    page.get_by_role("link", name="Komitmen").click()
+    page = _signed_in_on(pages, rembang, "Komitmen", watch)
     page.get_by_role("heading", name="Pemangku kepentingan").wait_for()
     lost: list[int] = []
 
