@@ -506,3 +506,34 @@ def test_a_stakeholder_sent_again_after_its_answer_was_lost_is_recorded_once(
     status, listed = stack.call("GET", "/v1/stakeholders?limit=100", key=rembang)
     assert status == 200, listed
     assert [s["name"] for s in listed["items"]].count("Kepala Dinas Arsip") == 1
+
+
+def test_the_national_figures_keep_their_period_s_name_while_another_period_loads(
+    pages: Pages, stack: HttpStack, blora: str
+) -> None:
+    page = _signed_in_on(pages, stack.admin, "Dasbor nasional")
+    title = page.locator("#nation-title")
+    title.wait_for()
+    before = title.inner_text()
+    picker = page.get_by_label("Periode", exact=True)
+    months = [v for v in picker.locator("option").evaluate_all("os => os.map(o => o.value)") if len(v) == 7]
+    other = next(m for m in months if m != picker.input_value())
+    held: list[Any] = []
+    pattern = re.compile(rf".*/v1/national/indicators\?.*period={other}.*")
+
+    def hold(route: Any) -> None:  # the other period's answers wait
+        held.append(route)
+
+    page.route(pattern, hold)
+    picker.select_option(other)
+    while len(held) < 3:  # the nation, its provinces and its regencies asked for
+        page.wait_for_timeout(50)
+    assert title.inner_text() == before, "the figures on screen are still the last period's, and say so"
+    with page.expect_download() as downloaded:
+        page.get_by_role("button", name="Unduh CSV").click()
+    assert downloaded.value.suggested_filename.startswith(f"tpbis-{last_complete_month():%Y-%m}-")
+    for route in held:
+        route.continue_()
+    page.unroute(pattern, hold)
+    page.wait_for_function("t => document.querySelector('#nation-title').innerText !== t", arg=before)
+    assert title.inner_text() != before

@@ -28,7 +28,7 @@ export function Indicators({ me }) {
   const state = useLoad(async () => {
     const levels = operator ? ['village'] : ['regency', 'kecamatan', 'village'];
     const answers = await Promise.all(levels.map((level) => api.get('/v1/indicators', { period: chosen, level })));
-    return Object.fromEntries(levels.map((level, i) => [level, answers[i].items]));
+    return { period: chosen, ...Object.fromEntries(levels.map((level, i) => [level, answers[i].items])) };
   }, [chosen]);
   const trendState = useLoad(() => (operator ? Promise.resolve(null) : series('/v1/indicators', { level: 'regency' }, chosen)), [chosen]);
   const regency = state.data?.regency?.[0];
@@ -39,7 +39,7 @@ export function Indicators({ me }) {
     <${Problem} error=${state.error} onRetry=${state.reload} />
     ${state.data && html`
       ${regency ? html`<section aria-labelledby="regency-title">
-        <h2 id="regency-title">${regency.scope.name} · ${period(chosen)}</h2>
+        <h2 id="regency-title">${regency.scope.name} · ${period(state.data.period)}</h2>
         <p class="muted">${t('as_of')} ${dateTime(regency.computed_at)}</p>
         <${Cards} indicators=${regency.indicators} names=${HEADLINE} />
         <h3>${t('indicators.coverage')}</h3><${Cards} indicators=${regency.indicators} names=${COVERAGE} />

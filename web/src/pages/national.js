@@ -30,11 +30,12 @@ export function National() {
   const [sort, setSort] = useState(['name', 1]);
   const state = useLoad(async () => {
     const [nation, provinces, regencies] = await Promise.all(['national', 'province', 'regency'].map((level) => api.get('/v1/national/indicators', { period: chosen, level })));
-    return { nation: nation.items[0] || null, provinces: provinces.items, regencies: regencies.items };
+    return { period: chosen, nation: nation.items[0] || null, provinces: provinces.items, regencies: regencies.items };
   }, [chosen]);
   const trendState = useLoad(() => series('/v1/national/indicators', { level: 'national' }, chosen), [chosen]);
   const shown = state.data ? (province ? state.data.regencies.filter((r) => r.scope.code.startsWith(`${province.code}.`)) : state.data.provinces) : [];
-  const file = `tpbis-${chosen}-${province ? province.code : 'provinces'}`;
+  // named by the period of the figures shown: while another period loads, they are still the last one's
+  const file = `tpbis-${state.data?.period}-${province ? province.code : 'provinces'}`;
   return html`<div class="page">
     <${PageTitle}>${t('national.title')}</${PageTitle}>
     <div class="filters"><${PeriodPicker} value=${chosen} onChange=${(p) => { setChosen(p); }} /></div>
@@ -42,7 +43,7 @@ export function National() {
     ${state.loading && html`<${Loading} />`}
     <${Problem} error=${state.error} onRetry=${state.reload} />
     ${state.data && html`
-      <section aria-labelledby="nation-title"><h2 id="nation-title">${t('national.nation')} · ${period(chosen)}</h2>
+      <section aria-labelledby="nation-title"><h2 id="nation-title">${t('national.nation')} · ${period(state.data.period)}</h2>
         ${state.data.nation ? html`<${Cards} indicators=${state.data.nation.indicators} names=${HEADLINE} />
           <h3>${t('indicators.support')}</h3><${Cards} indicators=${state.data.nation.indicators} names=${SUPPORT} />
           <h3>${t('indicators.coverage')}</h3><${Cards} indicators=${state.data.nation.indicators} names=${COVERAGE} />`
