@@ -2,6 +2,7 @@
 import { html } from 'htm/preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import i18next from 'i18next';
+import { api } from './api.js';
 
 const t = (...args) => i18next.t(...args);
 
@@ -88,17 +89,17 @@ function randomKey() {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** A form's Idempotency-Key: the same while the same body is sent again (a resend after a timeout is
- * answered with what the first made, not made twice), a new one once the body changed or was made. */
-export function useIdempotencyKey() {
+/** A form's POST with an Idempotency-Key: the same key while the same body is sent again (a resend after
+ * a timeout is answered with what the first made, not made twice), a new one once the body changed or
+ * the record was made. */
+export function useIdempotentPost() {
   const last = useRef({ body: null, key: null });
-  return {
-    for(body) {
-      const text = JSON.stringify(body);
-      if (last.current.body !== text) last.current = { body: text, key: randomKey() };
-      return last.current.key;
-    },
-    made() { last.current = { body: null, key: null }; },
+  return async (path, body) => {
+    const text = JSON.stringify(body);
+    if (last.current.body !== text) last.current = { body: text, key: randomKey() };
+    const answer = await api.post(path, body, { idempotencyKey: last.current.key });
+    last.current = { body: null, key: null };
+    return answer;
   };
 }
 

@@ -6,7 +6,7 @@ import i18next from 'i18next';
 import { all, api } from '../api.js';
 import { date, dateTime, idr } from '../format.js';
 import { can } from '../session.js';
-import { Badge, Button, Input, Loading, PageTitle, Problem, Select, Textarea, useAction, useIdempotencyKey, useLoad } from '../ui.js';
+import { Badge, Button, Input, Loading, PageTitle, Problem, Select, Textarea, useAction, useIdempotentPost, useLoad } from '../ui.js';
 
 const t = (k, o) => i18next.t(k, o);
 const STATES = ['proposed', 'committed', 'in_progress', 'fulfilled', 'lapsed', 'withdrawn'];
@@ -26,11 +26,11 @@ function useForm(initial) {
 function NewStakeholder({ onDone }) {
   const [form, set, reset] = useForm({ name: '', kind: 'village_head', organization: '', position: '' });
   const action = useAction();
-  const once = useIdempotencyKey();
+  const post = useIdempotentPost();
   const submit = async (e) => {
     e.preventDefault();
     const body = { name: form.name, kind: form.kind, organization: orNull(form.organization), position: orNull(form.position) };
-    if (await action.run(() => api.post('/v1/stakeholders', body, { idempotencyKey: once.for(body) }))) { once.made(); reset({ name: '', kind: 'village_head', organization: '', position: '' }); onDone(); }
+    if (await action.run(() => post('/v1/stakeholders', body))) { reset({ name: '', kind: 'village_head', organization: '', position: '' }); onDone(); }
   };
   return html`<form class="card" onSubmit=${submit} novalidate aria-labelledby="new-sh"><h3 id="new-sh">${t('commitments.new_stakeholder')}</h3>
     <${Input} id="sh-name" label=${t('commitments.name')} value=${form.name} onInput=${set('name')} error=${action.field('name')} required />
@@ -45,12 +45,12 @@ function NewCommitment({ stakeholders, onDone }) {
   const blank = { stakeholder_id: stakeholders[0]?.stakeholder_id || '', kind: 'budget', description: '', amount_idr: '', due_date: '' };
   const [form, set, reset] = useForm(blank);
   const action = useAction();
-  const once = useIdempotencyKey();
+  const post = useIdempotentPost();
   const submit = async (e) => {
     e.preventDefault();
     const body = { stakeholder_id: form.stakeholder_id, kind: form.kind, description: form.description, due_date: form.due_date || null };
     if (form.amount_idr !== '') body.amount_idr = Number(form.amount_idr);
-    if (await action.run(() => api.post('/v1/commitments', body, { idempotencyKey: once.for(body) }))) { once.made(); reset(blank); onDone(); }
+    if (await action.run(() => post('/v1/commitments', body))) { reset(blank); onDone(); }
   };
   return html`<form class="card" onSubmit=${submit} novalidate aria-labelledby="new-c"><h3 id="new-c">${t('commitments.new_commitment')}</h3>
     <${Select} id="c-stakeholder" label=${t('commitments.stakeholder')} value=${form.stakeholder_id} onChange=${set('stakeholder_id')} error=${action.field('stakeholder_id')}
@@ -99,11 +99,11 @@ function Transition({ item, onDone }) {
 function LogAction({ item, onDone }) {
   const [form, set, reset] = useForm({ date: today(), kind: 'meeting', note: '', next_step: '', next_step_due: '' });
   const action = useAction();
-  const once = useIdempotencyKey();
+  const post = useIdempotentPost();
   const submit = async (e) => {
     e.preventDefault();
     const body = { date: form.date, kind: form.kind, note: form.note, next_step: orNull(form.next_step), next_step_due: orNull(form.next_step_due) };
-    if (await action.run(() => api.post(`/v1/commitments/${item.commitment_id}/actions`, body, { idempotencyKey: once.for(body) }))) { once.made(); reset({ ...form, note: '', next_step: '', next_step_due: '' }); onDone(); }
+    if (await action.run(() => post(`/v1/commitments/${item.commitment_id}/actions`, body))) { reset({ ...form, note: '', next_step: '', next_step_due: '' }); onDone(); }
   };
   return html`<form class="card" onSubmit=${submit} novalidate aria-labelledby="ac-title"><h3 id="ac-title">${t('commitments.log_action')}</h3>
     <${Input} id="ac-date" type="date" label=${t('commitments.date')} value=${form.date} onInput=${set('date')} error=${action.field('date')} required />
