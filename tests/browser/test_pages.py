@@ -508,6 +508,35 @@ def test_a_stakeholder_sent_again_after_its_answer_was_lost_is_recorded_once(
     assert [s["name"] for s in listed["items"]].count("Kepala Dinas Arsip") == 1
 
 
+def test_a_half_filled_commitment_keeps_its_values_when_a_stakeholder_is_added_beside_it(
+    pages: Pages, stack: HttpStack, rembang: str
+) -> None:
+    chosen = "Ketua DPRD Rembang"
+    status, made = stack.call("POST", "/v1/stakeholders", {"name": chosen, "kind": "dprd"}, key=rembang)
+    assert status == 201, made
+    page = _signed_in_on(pages, rembang, "Komitmen")
+    page.get_by_role("cell", name=chosen).wait_for()
+    page.locator("#c-stakeholder").select_option(made["stakeholder_id"])
+    page.locator("#c-description").fill("Anggaran pengadaan buku desa")
+    page.locator("#c-amount").fill("25000000")
+
+    page.get_by_label("Nama", exact=True).fill("Kepala Bappeda Rembang")
+    page.get_by_role("button", name="Tambah", exact=True).click()
+    page.get_by_role("cell", name="Kepala Bappeda Rembang").wait_for()
+    assert page.locator("#c-description").input_value() == "Anggaran pengadaan buku desa"
+    assert page.locator("#c-amount").input_value() == "25000000"
+    assert page.locator("#c-stakeholder").input_value() == made["stakeholder_id"], "the choice is kept"
+    assert page.locator("#c-stakeholder option").filter(has_text="Kepala Bappeda Rembang").count() == 1
+
+    page.locator("#c-due").fill((dt.date.today() + dt.timedelta(days=60)).isoformat())
+    page.get_by_role("button", name="Catat komitmen").click()
+    page.locator("[data-state=proposed]").get_by_text("Anggaran pengadaan buku desa").wait_for()
+    status, listed = stack.call("GET", "/v1/commitments?limit=100", key=rembang)
+    assert status == 200, listed
+    recorded = [c for c in listed["items"] if c["description"] == "Anggaran pengadaan buku desa"]
+    assert [(c["stakeholder_id"], c["amount_idr"]) for c in recorded] == [(made["stakeholder_id"], 25_000_000)]
+
+
 def test_the_national_figures_keep_their_period_s_name_while_another_period_loads(
     pages: Pages, stack: HttpStack, blora: str
 ) -> None:

@@ -42,18 +42,21 @@ function NewStakeholder({ onDone }) {
 }
 
 function NewCommitment({ stakeholders, onDone }) {
-  const blank = { stakeholder_id: stakeholders[0]?.stakeholder_id || '', kind: 'budget', description: '', amount_idr: '', due_date: '' };
+  const blank = { stakeholder_id: '', kind: 'budget', description: '', amount_idr: '', due_date: '' };
   const [form, set, reset] = useForm(blank);
   const action = useAction();
   const post = useIdempotentPost();
+  // The list may grow while the form is half filled (a stakeholder added beside it): the choice is kept,
+  // and until one is made the first stakeholder is the one shown and sent.
+  const stakeholderId = stakeholders.some((s) => s.stakeholder_id === form.stakeholder_id) ? form.stakeholder_id : stakeholders[0]?.stakeholder_id || '';
   const submit = async (e) => {
     e.preventDefault();
-    const body = { stakeholder_id: form.stakeholder_id, kind: form.kind, description: form.description, due_date: form.due_date || null };
+    const body = { stakeholder_id: stakeholderId, kind: form.kind, description: form.description, due_date: form.due_date || null };
     if (form.amount_idr !== '') body.amount_idr = Number(form.amount_idr);
     if (await action.run(() => post('/v1/commitments', body))) { reset(blank); onDone(); }
   };
   return html`<form class="card" onSubmit=${submit} novalidate aria-labelledby="new-c"><h3 id="new-c">${t('commitments.new_commitment')}</h3>
-    <${Select} id="c-stakeholder" label=${t('commitments.stakeholder')} value=${form.stakeholder_id} onChange=${set('stakeholder_id')} error=${action.field('stakeholder_id')}
+    <${Select} id="c-stakeholder" label=${t('commitments.stakeholder')} value=${stakeholderId} onChange=${set('stakeholder_id')} error=${action.field('stakeholder_id')}
       options=${stakeholders.map((s) => [s.stakeholder_id, s.name])} />
     <${Select} id="c-kind" label=${t('commitments.kind')} value=${form.kind} onChange=${set('kind')} options=${opts('commitment_kinds', COMMITMENT_KINDS)} error=${action.field('kind')} />
     <${Textarea} id="c-description" label=${t('commitments.description')} value=${form.description} onInput=${set('description')} error=${action.field('description')} required />
@@ -151,6 +154,6 @@ export function Commitments({ me, arg }) {
         <tbody>${state.data.stakeholders.length === 0 && html`<tr><td colspan="4">${t('commitments.no_stakeholders')}</td></tr>`}
         ${state.data.stakeholders.map((s) => html`<tr><td>${s.name}</td><td>${t(`stakeholder_kinds.${s.kind}`)}</td><td>${s.organization || '–'}</td><td>${s.position || '–'}</td></tr>`)}</tbody></table></div>
       </section>
-      ${can.manage(me) && html`<div class="grid two"><${NewStakeholder} onDone=${state.reload} /><${NewCommitment} key=${state.data.stakeholders.length} stakeholders=${state.data.stakeholders} onDone=${state.reload} /></div>`}`}
+      ${can.manage(me) && html`<div class="grid two"><${NewStakeholder} onDone=${state.reload} /><${NewCommitment} stakeholders=${state.data.stakeholders} onDone=${state.reload} /></div>`}`}
   </div>`;
 }
