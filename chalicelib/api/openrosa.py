@@ -48,8 +48,11 @@ REALM = "TPBIS OpenRosa"
 KEY_PREFIX = "/v1/key/{secret}/openrosa"
 BASIC_PREFIX = "/v1/openrosa"
 # What one POST may carry: Lambda takes a 6 MB request, and API Gateway hands it a binary body
-# base64-encoded (4/3 larger), with headers around it; Collect splits bigger submissions.
-ACCEPT_CONTENT_LENGTH = 4_400_000
+# base64-encoded (4/3 larger), with headers around it. The limit announced to phones is lower by room
+# for the multipart framing (boundaries, part headers, the XML), since a client that splits a bigger
+# submission may count only the files' bytes.
+MAX_BODY = 4_400_000
+ACCEPT_CONTENT_LENGTH = MAX_BODY - 100_000
 CONTENT_TYPES = ["*/*"]  # checked by the view, so that a wrong type gets an answer the phone reads
 
 
@@ -180,12 +183,12 @@ def head_submission(*, principal: Principal, request: Any, base: str) -> Respons
 def post_submission(*, principal: Principal, request: Any, base: str) -> Response:
     """A filled form (multipart: `xml_submission_file` and its photos); 201 when it is stored, or was."""
     raw = request.raw_body or b""
-    if len(raw) > ACCEPT_CONTENT_LENGTH:
+    if len(raw) > MAX_BODY:
         raise OpenRosaError(
             413,
             "payload_too_large",
-            f"Kiriman lebih dari {ACCEPT_CONTENT_LENGTH} bita",
-            f"The submission is larger than {ACCEPT_CONTENT_LENGTH} bytes",
+            f"Kiriman lebih dari {MAX_BODY} bita",
+            f"The submission is larger than {MAX_BODY} bytes",
         )
     upload = multipart.read_upload(request.headers.get("content-type") or "", raw)
     receipt = service.receive(principal=principal, upload=upload)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.api.openrosa import ACCEPT_CONTENT_LENGTH, BASIC_PREFIX, KEY_PREFIX
+from chalicelib.api.openrosa import ACCEPT_CONTENT_LENGTH, BASIC_PREFIX, KEY_PREFIX, MAX_BODY
 
 _XML = {"text/xml": {"schema": {"type": "string", "description": "An OpenRosa XML document."}}}
 _REFUSALS = {
@@ -12,7 +12,7 @@ _REFUSALS = {
     "403": "A wrong key in the path, a key whose role may not report, a village not on the key, a suspended office.",
     "404": "An unknown form.",
     "409": "An instanceID used for other content, an outdated form version, an edit of a replaced instance.",
-    "413": f"A POST over {ACCEPT_CONTENT_LENGTH} bytes.",
+    "413": f"A POST over {MAX_BODY} bytes (phones are told {ACCEPT_CONTENT_LENGTH}, leaving room for the framing).",
     "415": "A submission that is not multipart/form-data.",
     "422": "A rule of the report is broken (the message names the field).",
     "503": "The data store is busy; send again.",

@@ -153,6 +153,12 @@ class Report:
         """This report with new content (its review reasons found again); the change joins its history."""
         if self.status is ReportStatus.VOID:
             raise ConflictError("a void report cannot be corrected", code="report_void")
+        if content.type is not self.content.type:
+            raise InvalidInputError(
+                f"a correction keeps the report's type ({self.content.type.value})",
+                code="type_changed",
+                details=[FieldProblem("type", "void this report and send a new one of the other type")],
+            )
         version = self.version + 1
         revision = Revision(version, "corrected", at, by, diff(self.content, content))
         return replace(

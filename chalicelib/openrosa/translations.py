@@ -9,9 +9,16 @@ _INDONESIAN = {
     "validation_error": "Isian laporan tidak sesuai aturan",
     "invalid_attachment": "Lampiran tidak diterima (hanya foto JPEG atau PNG yang diminta formulir)",
     "forbidden": "Kunci ini tidak boleh melapor untuk desa ini",
+    "not_a_reporting_key": "Kunci ini bukan untuk mengirim laporan; mintalah kunci operator desa kepada dinas",
     "tenant_suspended": "Dinas ini sedang ditangguhkan",
     "conflict": "instanceID ini sudah dipakai untuk laporan lain",
     "not_current_instance": "Laporan ini sudah diubah dari versi lain; ubah versi yang terakhir dikirim",
+    "unknown_instance": (
+        "Laporan yang hendak diubah tidak ada di server untuk desa kunci ini; kirim formulir ini sebagai laporan baru"
+    ),
+    "type_changed": (
+        "Jenis laporan tidak dapat diubah; batalkan laporan ini lalu kirim laporan baru dengan formulir jenis lain"
+    ),
     "village_not_registered": "Desa belum didaftarkan oleh dinas",
     "village_deactivated": (
         "Perpustakaan desa ini sudah dinonaktifkan oleh dinas; laporan bertanggal sesudahnya tidak diterima"

@@ -7,6 +7,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from botocore.exceptions import ClientError
+
 from chalicelib import aws_clients
 from chalicelib.config import get_settings
 from chalicelib.domain.reports import Report
@@ -60,18 +62,28 @@ def _stored(tenant_id: str, report_id: str) -> dict[str, int]:
 
 def store_missing(*, tenant_id: str, report_id: str, files: Mapping[str, bytes]) -> list[str]:
     """Store the files not yet stored for this report (a split upload or a retry sends some again);
-    the names stored now. A file of an earlier instance of the report stays under its name."""
+    the names stored now. A stored file is never replaced: a file of an earlier instance of the report,
+    or one sent again with other bytes under its name, stays as it was first stored."""
     if not files:
         return []
     have = _stored(tenant_id, report_id)
     bucket, start = get_settings().bucket_name, prefix(tenant_id, report_id)
     added = []
     for name, data in sorted(files.items()):
-        if have.get(name) == len(data):
+        if name in have:
             continue
-        aws_clients.s3().put_object(
-            Bucket=bucket, Key=start + name, Body=data, ContentType=media_type(data) or "application/octet-stream"
-        )
+        try:
+            aws_clients.s3().put_object(
+                Bucket=bucket,
+                Key=start + name,
+                Body=data,
+                ContentType=media_type(data) or "application/octet-stream",
+                IfNoneMatch="*",  # a racing request that stored it first keeps it
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "PreconditionFailed":
+                raise
+            continue
         added.append(name)
     return added
 

@@ -13,12 +13,8 @@ from typing import Any
 from chalicelib import areas
 from chalicelib.domain.keys import IssuedKey
 from chalicelib.domain.principal import Principal, Role
-from chalicelib.domain.reports import ItemError, ItemStatus, ReportContent, ReportType
-from chalicelib.errors import (
-    ConflictError,
-    FieldProblem,
-    NotFoundError,
-)
+from chalicelib.domain.reports import Incoming, ItemError, ItemStatus, ReportContent, ReportType
+from chalicelib.errors import ConflictError, FieldProblem, NotFoundError, PermissionDeniedError
 from chalicelib.openrosa.collect import collect_settings
 from chalicelib.openrosa.forms import ServedForm, served_form, xlsx
 from chalicelib.openrosa.instance import Instance, incoming_of, read_instance
@@ -39,9 +35,17 @@ class Receipt:
     attachments_added: tuple[str, ...] = ()
 
 
+def require_reporter(principal: Principal) -> None:
+    """Refuse a key whose role sends no reports (a viewer's, a platform admin's), saying what to ask for."""
+    if principal.role not in ROLES:
+        raise PermissionDeniedError(
+            "this key's role sends no reports; ask the office for an operator key", code="not_a_reporting_key"
+        )
+
+
 def villages_of(principal: Principal) -> list[str]:
     """The villages a key reports for: an operator's own, or every registered village of the tenant."""
-    principal.require(*ROLES)
+    require_reporter(principal)
     if principal.role is Role.OPERATOR:
         return sorted(principal.villages)
     villages = for_tenant(principal.tenant).villages.all_codes()
@@ -73,13 +77,13 @@ def form(principal: Principal, form_id: str) -> ServedForm:
 def receive(*, principal: Principal, upload: Upload) -> Receipt:
     """Store a submission once: a retry is a duplicate, a split upload adds its attachments, an edit
     corrects the report. Nothing is stored when anything in it is refused."""
-    principal.require(*ROLES)
+    require_reporter(principal)
     return store(principal=principal, instance=read_instance(upload.xml), files=upload.files)
 
 
 def receive_kobo(*, principal: Principal, report_type: ReportType, payload: Any) -> Receipt:
     """Store a KoboToolbox REST Service submission through the same path (its photos stay on Kobo)."""
-    principal.require(*ROLES)
+    require_reporter(principal)
     return store(principal=principal, instance=kobo_instance(payload, report_type), files={})
 
 
@@ -93,12 +97,16 @@ def store(*, principal: Principal, instance: Instance, files: dict[str, bytes]) 
     if instance.deprecated_id is not None:
         report_id, outcome = _edit(principal, instance.instance_id, instance.deprecated_id, incoming.content)
     else:
-        (result,) = reports.submit(principal=principal, items=[incoming])
-        if result.status is ItemStatus.REJECTED:
-            raise (result.error or ItemError("validation_error", "the report is not valid")).exception()
-        report_id, outcome = instance.instance_id, result.status.value
+        report_id, outcome = _first(principal, instance.instance_id, incoming)
     added = attachments.store_missing(tenant_id=principal.tenant, report_id=report_id, files=files)
     return Receipt(report_id, outcome, tuple(added))
+
+
+def _taken() -> ConflictError:
+    return ConflictError(
+        "this instanceID was already used for a different report",
+        details=[FieldProblem("meta/instanceID", "already used with other content")],
+    )
 
 
 def _not_current(deprecated_id: str) -> ConflictError:
@@ -109,29 +117,53 @@ def _not_current(deprecated_id: str) -> ConflictError:
     )
 
 
+def _unknown(deprecated_id: str) -> NotFoundError:
+    return NotFoundError(
+        f"no report of this key's villages was made by instance {deprecated_id}",
+        code="unknown_instance",
+        details=[FieldProblem("meta/deprecatedID", "send this form as a new report")],
+    )
+
+
+def _first(principal: Principal, instance_id: str, incoming: Incoming) -> tuple[str, str]:
+    """A submission without deprecatedID: a new report, or the same instance again. An instance an edit
+    made is no new report: the same edit again is a duplicate, other content under its id a conflict."""
+    assert incoming.content is not None
+    made_by_edit = for_tenant(principal.tenant).instances.get_many({instance_id}).get(instance_id)
+    if made_by_edit is not None and made_by_edit.report_id != instance_id:
+        if made_by_edit.fingerprint != incoming.content.fingerprint():
+            raise _taken()
+        return made_by_edit.report_id, ItemStatus.DUPLICATE.value
+    (result,) = reports.submit(principal=principal, items=[incoming])
+    if result.status is ItemStatus.REJECTED:
+        raise (result.error or ItemError("validation_error", "the report is not valid")).exception()
+    return instance_id, result.status.value
+
+
 def _edit(principal: Principal, instance_id: str, deprecated_id: str, content: ReportContent) -> tuple[str, str]:
     """Correct the report that `deprecated_id` made (or last corrected) with this instance's content."""
-    instances = for_tenant(principal.tenant).instances
+    stores = for_tenant(principal.tenant)
     fingerprint = content.fingerprint()
-    records = instances.get_many({instance_id, deprecated_id})
+    records = stores.instances.get_many({instance_id, deprecated_id})
     known = records.get(instance_id)
     if known is not None:
         if known.fingerprint != fingerprint:
-            raise ConflictError(
-                "this instanceID was already used for a different report",
-                details=[FieldProblem("meta/instanceID", "already used with other content")],
-            )
+            raise _taken()
         return known.report_id, ItemStatus.DUPLICATE.value
+    if stores.reports.get(instance_id) is not None:  # the first instance of another report
+        raise _taken()
     old = records.get(deprecated_id)
     if old is not None and old.superseded_by is not None:
         raise _not_current(deprecated_id)
     report_id = old.report_id if old is not None else deprecated_id
     try:
-        # The chain of instances is the phone's own lock: an edit replaces the report's current version.
-        reports.correct(principal=principal, submission_id=report_id, content=content, expected_version=None)
+        current = reports.visible_report(principal, report_id, stores.reports)
     except NotFoundError as exc:
-        raise _not_current(deprecated_id) from exc
-    won = instances.supersede(
+        raise _unknown(deprecated_id) from exc
+    # The chain of instances is the phone's own lock; the version read here keeps two edits racing from
+    # both writing (the second is refused, and stores nothing).
+    reports.correct(principal=principal, submission_id=report_id, content=content, expected_version=current.version)
+    won = stores.instances.supersede(
         old_id=deprecated_id,
         old_fingerprint=old.fingerprint if old is not None else None,
         new_id=instance_id,

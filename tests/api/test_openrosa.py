@@ -19,6 +19,7 @@ from tests.factories import (
     TenantKeys,
     Tenants,
     register_village,
+    report,
 )
 from tests.http_client import ApiClient, ApiResponse
 from tests.openrosa_client import COLLECT_HEADERS, JPEG, basic, instance_xml, multipart
@@ -158,6 +159,96 @@ def test_a_photo_that_is_not_an_image_or_not_named_by_the_report_stores_nothing(
     assert _count(api, office.admin) == 0
 
 
+def _media(api: ApiClient, base: str, sid: str, **values: object) -> bytes:
+    form = {"form_id": "tpbis_media", "version": _versions(api, base)["tpbis_media"]}
+    fields = {"village_code": V1, "date": "2026-11-03", "outlet": "Radio", "medium": "radio", **values}
+    return instance_xml(form, fields, instance_id=sid)
+
+
+def _attachments(api: ApiClient, key: str, sid: str) -> dict[str, int]:
+    return {a["name"]: a["size"] for a in api.get(f"/v1/reports/{sid}", key=key).json["attachments"]}
+
+
+def test_a_photo_sent_again_under_its_name_with_other_bytes_does_not_replace_the_stored_one(
+    api: ApiClient, office: TenantKeys
+) -> None:
+    base, sid = f"/v1/key/{office.operator}/openrosa", str(uuid.uuid4())
+    xml = _media(api, base, sid, photo_1="a.jpg", photo_2="b.jpg")
+    assert _submit(api, base, xml, {"a.jpg": JPEG}).status == 201
+    again = _submit(api, base, xml, {"a.jpg": JPEG + b"\x00" * 1000, "b.jpg": JPEG + b"\x01" * 10})
+    assert again.status == 201 and "sudah diterima sebelumnya" in again.text
+    assert _attachments(api, office.admin, sid) == {"a.jpg": len(JPEG), "b.jpg": len(JPEG) + 10}, (
+        "the stored photo stays, the missing one is added"
+    )
+
+
+def test_an_edit_made_with_another_form_is_refused_and_the_report_keeps_its_type(
+    api: ApiClient, office: TenantKeys
+) -> None:
+    base, sid = f"/v1/key/{office.operator}/openrosa", str(uuid.uuid4())
+    assert _submit(api, base, _ict(api, base, V1, sid=sid)).status == 201
+    visits = {"form_id": "tpbis_visits", "version": _versions(api, base)["tpbis_visits"]}
+    edit = instance_xml(visits, {"village_code": V1, "date": "2026-11-03", "visitors": 40}, deprecated_id=sid)
+    refused = _submit(api, base, edit)
+    assert refused.status == 422 and "Jenis laporan tidak dapat diubah" in refused.text, refused.text
+    stored = api.get(f"/v1/reports/{sid}", key=office.admin).json["report"]
+    assert (stored["type"], stored["version"], stored["internet_users"]) == ("ict", 1, 3)
+
+
+def test_an_instance_id_stands_for_one_thing_an_edit_s_or_a_report_s(api: ApiClient, office: TenantKeys) -> None:
+    base = f"/v1/key/{office.operator}/openrosa"
+    first, edit_id, other = (str(uuid.uuid4()) for _ in range(3))
+    assert _submit(api, base, _ict(api, base, V1, sid=first)).status == 201
+    assert _submit(api, base, _ict(api, base, V1, sid=other, internet_users=1)).status == 201
+    form = {"form_id": "tpbis_ict", "version": _versions(api, base)["tpbis_ict"]}
+    edited = {"village_code": V1, "date": "2026-11-03", "computer_sessions": 4, "internet_users": 2}
+    assert _submit(api, base, instance_xml(form, edited, instance_id=edit_id, deprecated_id=first)).status == 201
+
+    # The edit's instance sent again without its deprecatedID is the same edit, not a new report...
+    again = _submit(api, base, instance_xml(form, edited, instance_id=edit_id))
+    assert again.status == 201 and "sudah diterima sebelumnya" in again.text
+    # ...and other content under its id is refused.
+    taken = _submit(api, base, instance_xml(form, {**edited, "internet_users": 3}, instance_id=edit_id))
+    assert taken.status == 409 and "meta/instanceID" in taken.text
+    # An edit whose instanceID is another report's is refused, and changes neither.
+    clash = instance_xml(form, {**edited, "internet_users": 4}, instance_id=other, deprecated_id=edit_id)
+    assert _submit(api, base, clash).status == 409
+    assert _count(api, office.admin) == 2
+    for sid, (version, users) in {first: (2, 2), other: (1, 1)}.items():
+        stored = api.get(f"/v1/reports/{sid}", key=office.admin).json["report"]
+        assert (stored["version"], stored["internet_users"]) == (version, users), sid
+
+
+def test_an_edit_that_loses_to_a_correction_made_meanwhile_stores_nothing(
+    api: ApiClient, office: TenantKeys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.services import reports as report_service
+
+    base, sid = f"/v1/key/{office.operator}/openrosa", str(uuid.uuid4())
+    assert _submit(api, base, _ict(api, base, V1, sid=sid)).status == 201
+    correct = report_service.correct
+    meanwhile = {k: v for k, v in report("ict", submission_id=sid).items() if k != "submission_id"}
+
+    def a_correction_lands_first(**kwargs: object) -> object:
+        monkeypatch.setattr(report_service, "correct", correct)
+        body = {**meanwhile, "internet_users": 7, "expected_version": 1}
+        put = api.put(f"/v1/reports/{sid}", key=office.admin, json=body)
+        assert put.status == 200, put.text
+        return correct(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(report_service, "correct", a_correction_lands_first)
+    form = {"form_id": "tpbis_ict", "version": _versions(api, base)["tpbis_ict"]}
+    edit = instance_xml(
+        form, {"village_code": V1, "date": "2026-11-03", "computer_sessions": 4, "internet_users": 2}, deprecated_id=sid
+    )
+    refused = _submit(api, base, edit)
+    assert refused.status == 409 and "kirim ulang" in refused.text, refused.text
+    stored = api.get(f"/v1/reports/{sid}", key=office.admin).json["report"]
+    assert (stored["version"], stored["internet_users"]) == (2, 7), "the correction made meanwhile stands"
+    assert _submit(api, base, edit).status == 201, "sent again, the edit applies to the current version"
+    assert api.get(f"/v1/reports/{sid}", key=office.admin).json["report"]["internet_users"] == 2
+
+
 def test_a_submission_that_is_not_multipart_is_refused_in_xml(api: ApiClient, office: TenantKeys) -> None:
     response = api.post(f"/v1/key/{office.operator}/openrosa/submission", json={"visitors": 3}, headers=COLLECT_HEADERS)
     assert response.status == 415 and "<OpenRosaResponse" in response.text
@@ -181,7 +272,8 @@ def test_tenants_are_isolated_the_same_instance_id_in_another_tenant_is_another_
         {"village_code": PATI_VILLAGE, "date": "2026-11-03", "computer_sessions": 9, "internet_users": 9},
         deprecated_id=str(uuid.uuid4()),
     )
-    assert _submit(api, pati_base, edit).status == 409
+    refused = _submit(api, pati_base, edit)
+    assert refused.status == 404 and "kirim formulir ini sebagai laporan baru" in refused.text
     assert api.get(f"/v1/reports/{sid}", key=office.admin).json["report"]["version"] == 1
 
 

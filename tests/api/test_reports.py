@@ -180,6 +180,20 @@ def test_a_batch_holds_one_to_a_hundred_reports(office: TenantKeys, api: ApiClie
     assert api.post("/v1/reports", key=office.operator, json={"reports": [], "extra": 1}).status == 422
 
 
+def test_a_correction_keeps_the_report_s_type(office: TenantKeys, api: ApiClient) -> None:
+    body = report("visits")
+    sid = body["submission_id"]
+    assert api.post("/v1/reports", key=office.operator, json=body).status == 201
+    other = {k: v for k, v in report("ict").items() if k != "submission_id"}
+    refused = api.put(f"/v1/reports/{sid}", key=office.admin, json={**other, "expected_version": 1})
+    assert refused.status == 422, refused.text
+    error = refused.json["error"]
+    assert error["code"] == "type_changed" and "visits" in error["message"]
+    assert [d["field"] for d in error["details"]] == ["type"]
+    stored = api.get(f"/v1/reports/{sid}", key=office.viewer).json
+    assert (stored["report"]["type"], stored["report"]["version"], len(stored["history"])) == ("visits", 1, 1)
+
+
 def test_a_correction_replaces_the_content_and_is_kept_in_the_history(office: TenantKeys, api: ApiClient) -> None:
     body = report("visits")
     sid = body["submission_id"]

@@ -119,7 +119,7 @@ def test_odk_engine_fills_and_submits_every_form_from_the_server_url_of_a_new_op
     for form_id, form in result["forms"].items():
         assert form["hashMatches"], form_id
         assert form["payloadStatus"] == "ready", form
-        assert form["head"] == {"status": 204, "acceptLength": "4400000"}
+        assert form["head"] == {"status": 204, "acceptLength": "4300000"}
         assert form["submit"]["status"] == 201, form["submit"]
         assert form["submit"]["contentType"] == "text/xml; charset=utf-8"
         assert form["fields"]["village_code"] == "model-value", "one village on the key: the form does not ask"
@@ -264,6 +264,27 @@ def test_hostile_or_unusable_xml_gets_a_4xx_that_says_what_to_fix_and_nothing_is
     status, text = _post(url, HOSTILE[kind])
     assert 400 <= status < 500 and "<OpenRosaResponse" in text and " / " in text
     assert _reports(stack, office["operator"]["secret"]) == before
+
+
+def test_a_submission_whose_parts_fill_the_announced_limit_is_accepted(
+    stack: HttpStack, office: dict[str, Any]
+) -> None:
+    url = office["operator"]["collect"]["server_url"]
+    status, headers, _ = _send("HEAD", url + "/submission", headers=COLLECT_HEADERS)
+    announced = int(headers["x-openrosa-accept-content-length"])
+    activity = {"form_id": "tpbis_activity", "version": _forms(url)["tpbis_activity"]}
+    sid = str(uuid.uuid4())
+    values = {"village_code": V1, "date": "2026-11-21", "title": "Lomba baca", "category": "class", "participants": 8}
+    xml = instance_xml(activity, {**values, "photo_1": "a.jpg", "photo_2": "b.jpg"}, instance_id=sid)
+    half = (announced - len(xml)) // 2
+    photos = {"a.jpg": JPEG.ljust(half, b"\x00"), "b.jpg": JPEG.ljust(announced - len(xml) - half, b"\x00")}
+    assert len(xml) + sum(map(len, photos.values())) == announced  # what a phone splitting by its files counts
+    status, text = _post(url, xml, photos)
+    assert status == 201, text
+    status, detail = stack.call("GET", f"/v1/reports/{sid}", key=office["operator"]["secret"])
+    assert status == 200 and {a["name"]: a["size"] for a in detail["attachments"]} == {
+        name: len(data) for name, data in photos.items()
+    }
 
 
 def test_a_body_over_the_announced_limit_is_refused_with_413(stack: HttpStack, office: dict[str, Any]) -> None:

@@ -121,11 +121,12 @@ def test_a_partnership_moved_to_another_village_leaves_the_first_and_reaches_the
     assert (_active(stores, V1), _active(stores, V2)) == (0, 1)
 
 
-def test_a_partnership_corrected_into_another_type_is_no_partnership_any_more(grobogan: tuple[Any, list[str]]) -> None:
+def test_a_partnership_stored_now_as_another_type_is_no_partnership_any_more(grobogan: tuple[Any, list[str]]) -> None:
+    """A correction keeps the type, but the rollup counts what is stored, whatever wrote it."""
     stores, _ = grobogan
     partnership = _with_partnership(stores)
     visits = dataclasses.replace(partnership.content, type=ReportType.VISITS, fields={"visitors": 4})
-    _change(stores, partnership.corrected(visits, by="k", at=NOW), ("2026-11", V1))
+    _change(stores, dataclasses.replace(partnership, content=visits, version=partnership.version + 1), ("2026-11", V1))
     _roll(stores)
     assert _active(stores, V1) == 0
 
