@@ -44,6 +44,12 @@ class PayloadTooLargeError(DomainError):
     code = "payload_too_large"
 
 
+class NotAcceptableError(DomainError):
+    """The answer exists only in a type the request's Accept header does not take (a binary download)."""
+
+    code = "not_acceptable"
+
+
 class UnsupportedMediaTypeError(DomainError):
     """The request body is not of a type the route reads (a JSON route sent a form)."""
 

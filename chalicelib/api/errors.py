@@ -17,6 +17,7 @@ STATUS: list[tuple[type[errors.DomainError], int]] = [
     (errors.NotFoundError, 404),
     (errors.AlreadyExistsError, 409),
     (errors.ConflictError, 409),
+    (errors.NotAcceptableError, 406),
     (errors.PayloadTooLargeError, 413),
     (errors.UnsupportedMediaTypeError, 415),
     (errors.InvalidInputError, 422),

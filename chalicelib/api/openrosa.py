@@ -27,7 +27,7 @@ from chalicelib.api.public_url import api_base
 from chalicelib.domain.keys import key_id_of
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.reports import ReportType
-from chalicelib.errors import DomainError, NotFoundError, is_throttling
+from chalicelib.errors import DomainError, NotAcceptableError, NotFoundError, is_throttling
 from chalicelib.lazy import lazy_import
 from chalicelib.observability import log_request, logger, span
 from chalicelib.openrosa.messages import OpenRosaError, form_list, headers, response_message
@@ -230,6 +230,9 @@ def get_xlsform(*, principal: Principal, name: str) -> Response:
     kind = name.removesuffix(".xlsx") if name.endswith(".xlsx") else ""
     if kind not in ReportType._value2member_map_:
         raise NotFoundError(f"no form {name[:64]}; use one of {', '.join(t.value + '.xlsx' for t in ReportType)}")
+    accept = (openrosa_bp.current_request.headers.get("accept") or "").lower()
+    if XLSX not in accept and "*/*" not in accept:  # API Gateway sends binary only to a request that takes it
+        raise NotAcceptableError(f"the form is a workbook: ask for it with the header Accept: {XLSX} (or */*)")
     workbook = service.xlsform(principal, ReportType(kind))
     return Response(
         body=workbook,

@@ -101,7 +101,8 @@ def test_a_key_that_may_not_report_is_refused_everywhere(api: ApiClient, office:
     base = f"/v1/key/{office.viewer}/openrosa"
     assert api.get(base + "/formList").status == 403
     assert api.request("HEAD", base + "/submission").status == 403
-    assert _submit(api, base, b"<data/>").status == 403
+    refused = _submit(api, base, b"<data/>")
+    assert refused.status == 403 and "mintalah kunci operator" in refused.text, refused.text
 
 
 def test_a_wrong_or_revoked_key_in_the_path_is_refused_without_a_challenge(api: ApiClient, office: TenantKeys) -> None:
@@ -318,6 +319,13 @@ def test_the_xlsform_workbook_is_for_district_admins(api: ApiClient, office: Ten
     assert workbook.headers["content-type"] == accept["accept"]
     assert api.get("/v1/forms/visits.xlsx", key=office.operator, headers=accept).status == 403
     assert api.get("/v1/forms/payroll.xlsx", key=office.admin, headers=accept).status == 404
+    assert api.get("/v1/forms/visits.xlsx", key=office.admin, headers={"accept": "*/*"}).status == 200
+    for other in ({}, {"accept": "application/json"}):
+        refused = api.get("/v1/forms/visits.xlsx", key=office.admin, headers=other)
+        assert refused.status == 406, refused.text
+        assert (
+            refused.json["error"]["code"] == "not_acceptable" and accept["accept"] in refused.json["error"]["message"]
+        )
 
 
 def _kobo(values: dict[str, object], sid: str) -> dict[str, object]:
