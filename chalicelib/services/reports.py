@@ -228,8 +228,8 @@ def correct(
     stores = for_tenant(tenant_id)
     now = now or utcnow()
     current = visible_report(principal, submission_id, stores.reports)
-    if current.content.fingerprint() == content.fingerprint():
-        return current  # a retried correction: nothing left to do
+    if current.content.fingerprint() == content.fingerprint() and (expected_version or 0) <= current.version:
+        return current  # a retried correction: nothing left to do (a version not reached yet is no retry)
     error = _scope_error(principal, content, local_today(tenant_id, now=now))
     if error is not None:
         exc_type = PermissionDeniedError if error.code == "forbidden" else InvalidInputError

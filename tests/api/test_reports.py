@@ -180,6 +180,22 @@ def test_a_batch_holds_one_to_a_hundred_reports(office: TenantKeys, api: ApiClie
     assert api.post("/v1/reports", key=office.operator, json={"reports": [], "extra": 1}).status == 422
 
 
+def test_a_correction_sent_again_is_answered_as_done_but_not_with_a_version_never_reached(
+    office: TenantKeys, api: ApiClient
+) -> None:
+    body = report("visits")
+    sid = body["submission_id"]
+    assert api.post("/v1/reports", key=office.operator, json=body).status == 201
+    content = {k: v for k, v in body.items() if k != "submission_id"}
+    correction = {**content, "visitors": 15, "expected_version": 1}
+    assert api.put(f"/v1/reports/{sid}", key=office.admin, json=correction).status == 200
+    again = api.put(f"/v1/reports/{sid}", key=office.admin, json=correction)  # its answer was lost
+    assert again.status == 200 and again.json["report"]["version"] == 2
+    ahead = api.put(f"/v1/reports/{sid}", key=office.admin, json={**correction, "expected_version": 99})
+    assert ahead.status == 409 and ahead.json["error"]["code"] == "version_conflict", ahead.text
+    assert len(api.get(f"/v1/reports/{sid}", key=office.viewer).json["history"]) == 2
+
+
 def test_a_correction_keeps_the_report_s_type(office: TenantKeys, api: ApiClient) -> None:
     body = report("visits")
     sid = body["submission_id"]
