@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 import time
 import typing
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, Unpack
@@ -24,7 +26,7 @@ from chalicelib.api import cursors
 from chalicelib.api.auth import bearer_auth, principal_from_context
 from chalicelib.api.errors import from_exception
 from chalicelib.api.routes import ENDPOINTS, Endpoint, ModelRef, Options, RouteOptions
-from chalicelib.errors import FieldProblem, InvalidInputError, MalformedRequestError
+from chalicelib.errors import FieldProblem, InvalidInputError, MalformedRequestError, NotFoundError
 from chalicelib.lazy import lazy_import
 from chalicelib.observability import log_request, logger, span
 
@@ -47,6 +49,7 @@ class Reply:
 
 
 MAX_DEPTH = 32  # objects and arrays inside each other; the deepest request body of the API has 4
+MAX_DIGITS = 4300  # of a whole number: Python's own limit for reading one (sys.int_info.default_max_str_digits)
 # A string, or its unterminated rest up to the end: every quote starts a match, so the scan stays linear.
 _STRINGS = re.compile(r'(?s)"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)')
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
@@ -68,9 +71,46 @@ def _too_deep(text: str) -> bool:
     return False
 
 
+def _malformed(message: str) -> MalformedRequestError:
+    """The 400 of a body that is not readable JSON, saying why."""
+    return MalformedRequestError(message, code="malformed_json")
+
+
+def _no_constant(name: str) -> Any:
+    """NaN, Infinity and -Infinity: Python's parser reads them, JSON has no such numbers."""
+    raise _malformed(f"the request body contains {name}, which is not a JSON number")
+
+
+def _whole_number(text: str) -> int:
+    """A whole number of at most MAX_DIGITS digits (no field of the API comes near: a longer one is refused
+    as unreadable, not as a field out of range)."""
+    digits = len(text.lstrip("-"))
+    if digits > MAX_DIGITS:
+        raise _malformed(f"the request body has a number of {digits} digits, too long to read (at most {MAX_DIGITS})")
+    return int(text)
+
+
+def _finite_number(text: str) -> float:
+    """A decimal number that a float holds (1e400 would be read as infinity)."""
+    number = float(text)
+    if math.isinf(number):
+        raise _malformed(f"the request body has a number too large to read: {text[:32]}")
+    return number
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, each name once: a repeated name would silently keep only its last value."""
+    value = dict(pairs)
+    if len(value) < len(pairs):
+        repeated = next(name for name, count in Counter(name for name, _ in pairs).items() if count > 1)
+        raise _malformed(f"the request body names {json.dumps(repeated)[:80]} twice in one object")
+    return value
+
+
 def parse_json(raw: bytes | str | None, *, required: bool = False) -> Any:
     """The JSON value of a request body. An empty body is an empty object, or a 400 when the route
-    needs a body; unreadable JSON (bad syntax, not UTF-8, too deep, a lone surrogate) is a 400."""
+    needs a body; unreadable JSON (bad syntax, not UTF-8, too deep, a lone surrogate, NaN or Infinity,
+    a name twice in one object, a number too long to read) is a 400."""
     if not raw or not raw.strip():
         if required:
             raise MalformedRequestError("the request needs a JSON body", code="empty_body")
@@ -78,18 +118,37 @@ def parse_json(raw: bytes | str | None, *, required: bool = False) -> Any:
     try:
         text = raw.decode() if isinstance(raw, bytes) else raw
         if _too_deep(text):
-            raise MalformedRequestError(f"the request body nests deeper than {MAX_DEPTH} levels", code="malformed_json")
-        value = json.loads(text)
+            raise _malformed(f"the request body nests deeper than {MAX_DEPTH} levels")
+        value = json.loads(
+            text,
+            parse_constant=_no_constant,
+            parse_int=_whole_number,
+            parse_float=_finite_number,
+            object_pairs_hook=_object,
+        )
         if _SURROGATE_ESCAPE.search(text):  # a lone surrogate (\ud800) cannot be text; a pair can
             json.dumps(value, ensure_ascii=False).encode()
     except (ValueError, UnicodeError) as exc:
-        raise MalformedRequestError("the request body is not valid JSON", code="malformed_json") from exc
+        raise _malformed("the request body is not valid JSON") from exc
     return value
 
 
-def _needs_body(model: type[pydantic.BaseModel] | None) -> bool:
-    """A body is required unless the route's model has no required field (then it may be left out)."""
-    return model is None or any(info.is_required() for info in model.model_fields.values())
+def _needs_body(spec: Endpoint) -> bool:
+    """A replacement (PUT) or a change (PATCH) needs a body; another route's body may be left out when
+    its model has no required field."""
+    model = spec.body_model
+    if spec.method in ("PUT", "PATCH") or model is None:
+        return True
+    return any(info.is_required() for info in model.model_fields.values())
+
+
+def path_values(path_params: dict[str, str]) -> dict[str, str]:
+    """The path parameters, decoded. An empty or blank one names nothing: 404, never a storage key."""
+    values = {name: unquote(value) for name, value in path_params.items()}
+    for name, value in values.items():
+        if not value.strip():
+            raise NotFoundError(f"nothing found: the {name} in the path is empty")
+    return values
 
 
 def validate(model: type[pydantic.BaseModel], value: Any, *, prefix: str = "") -> Any:
@@ -276,16 +335,17 @@ def _handler(bp: Blueprint, spec: Endpoint, view: Callable[..., Any]) -> Callabl
         started = time.perf_counter()
         with span(name) as trace:
             try:
-                kwargs: dict[str, Any] = {key: unquote(value) for key, value in path_params.items()}
+                kwargs: dict[str, Any] = {}
                 if not spec.public:
                     kwargs["principal"] = principal = principal_from_context(request.context)
                     tenant = principal.tenant_id or "national"
                     logger.append_keys(tenant_id=tenant, key_id=principal.key_id)
                     trace.put_annotation("tenant_id", tenant)
                     spec.require(principal)
+                kwargs.update(path_values(path_params))
                 if spec.reads_body:
                     model = spec.body_model
-                    raw = parse_json(request.raw_body, required=_needs_body(model))
+                    raw = parse_json(request.raw_body, required=_needs_body(spec))
                     if spec.parse_body is not None:
                         kwargs["body"] = spec.parse_body(raw)
                     elif model is not None:

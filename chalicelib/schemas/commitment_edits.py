@@ -8,19 +8,24 @@ from typing import Any
 from pydantic import Field
 
 from chalicelib.domain.commitment_edits import CommitmentEdit
-from chalicelib.schemas.commitments import MAX_IDR, ActionPublic, TransitionPublic
-from chalicelib.schemas.common import PublicModel, RequestModel, Shows
+from chalicelib.domain.reports import EARLIEST_DATE
+from chalicelib.schemas.commitments import MAX_IDR, MAX_YEARS_AHEAD, ActionPublic, DueOn, TransitionPublic
+from chalicelib.schemas.common import PersonalText, PublicModel, RequestModel, Shows
 
 
 class CommitmentUpdate(RequestModel):
     """The fields to change (null clears an optional one), and the version last read."""
 
     expected_version: int = Field(ge=1, description="The version the caller last read; a stale one answers 409.")
-    description: str | None = Field(default=None, min_length=1, max_length=2000)
-    due_date: dt.date | None = None
+    description: PersonalText | None = Field(default=None, min_length=1, max_length=2000)
+    due_date: DueOn | None = Field(
+        default=None, description=f"From {EARLIEST_DATE}, at most {MAX_YEARS_AHEAD} years ahead."
+    )
     amount_idr: int | None = Field(default=None, ge=1, le=MAX_IDR, description="Only while the commitment is proposed.")
-    next_step: str | None = Field(default=None, min_length=1, max_length=2000)
-    next_step_due: dt.date | None = None
+    next_step: PersonalText | None = Field(default=None, min_length=1, max_length=2000)
+    next_step_due: DueOn | None = Field(
+        default=None, description=f"From {EARLIEST_DATE}, at most {MAX_YEARS_AHEAD} years ahead."
+    )
 
     def changes(self) -> dict[str, Any]:
         """The fields sent, without the version."""

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, ClassVar
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from chalicelib import areas
+from chalicelib.clock import utcnow
 from chalicelib.domain.commitments import (
     Action,
     ActionKind,
@@ -18,13 +19,45 @@ from chalicelib.domain.commitments import (
     StakeholderKind,
     Transition,
 )
-from chalicelib.schemas.common import NoIdNumbers, PageQuery, PublicModel, RequestModel, Shows
+from chalicelib.domain.reports import EARLIEST_DATE, MAX_DAYS_AHEAD
+from chalicelib.schemas.common import NoIdNumbers, PageQuery, PersonalText, PublicModel, RequestModel, Shows
 
 MAX_IDR = 10**13  # ten trillion rupiah: above the whole yearly budget (APBD) of any regency
+MAX_YEARS_AHEAD = 10  # a due date further ahead is a typo (a year 2206 for 2026), not a plan
 URL = r"^https?://[^\s]+$"
 # Free text about a person or an office: no 16-digit personal ID number (NIK) in it.
 Name = Annotated[str, Field(min_length=1, max_length=200), NoIdNumbers]
 OptionalName = Annotated[str | None, Field(default=None, max_length=200), NoIdNumbers]
+
+
+def _not_too_early(value: dt.date) -> None:
+    if value < EARLIEST_DATE:
+        raise ValueError(f"must not be before {EARLIEST_DATE}")
+
+
+def _done(value: dt.date) -> dt.date:
+    """A day something was done: from 2010 (as reports) to tomorrow; the service holds the exact bound,
+    the local today of the regency."""
+    _not_too_early(value)
+    latest = utcnow().date() + dt.timedelta(days=MAX_DAYS_AHEAD)
+    if value > latest:
+        raise ValueError("must not be in the future")
+    return value
+
+
+def _due(value: dt.date) -> dt.date:
+    """A day something is due: from 2010 (a past date records history) to MAX_YEARS_AHEAD years ahead."""
+    _not_too_early(value)
+    today = utcnow().date()
+    leap_day = (today.month, today.day) == (2, 29)
+    latest = today.replace(year=today.year + MAX_YEARS_AHEAD, day=28 if leap_day else today.day)
+    if value > latest:
+        raise ValueError(f"must not be more than {MAX_YEARS_AHEAD} years ahead (latest allowed: {latest})")
+    return value
+
+
+DoneOn = Annotated[dt.date, AfterValidator(_done)]
+DueOn = Annotated[dt.date, AfterValidator(_due)]
 
 
 class StakeholderCreate(RequestModel):
@@ -86,9 +119,12 @@ class CommitmentCreate(RequestModel):
 
     stakeholder_id: str = Field(min_length=1, max_length=64)
     kind: CommitmentKind
-    description: str = Field(min_length=1, max_length=2000)
+    description: PersonalText = Field(min_length=1, max_length=2000)
     amount_idr: int | None = Field(default=None, ge=1, le=MAX_IDR, description="Required for a budget commitment.")
-    due_date: dt.date = Field(description="When it should be kept; a past date records history.")
+    due_date: DueOn = Field(
+        description=f"When it should be kept; a past date records history. From {EARLIEST_DATE}, "
+        f"at most {MAX_YEARS_AHEAD} years ahead."
+    )
     village_code: str | None = Field(default=None, pattern=areas.VILLAGE_CODE_PATTERN)
 
 
@@ -118,13 +154,15 @@ class TransitionCreate(RequestModel):
     multiline: ClassVar[frozenset[str]] = frozenset({"note"})
     to: CommitmentStatus
     expected_version: int = Field(ge=1, description="The version the caller last read; a stale one answers 409.")
-    note: str | None = Field(default=None, max_length=2000)
+    note: PersonalText | None = Field(default=None, max_length=2000)
     evidence_url: str | None = Field(default=None, max_length=2000, pattern=URL)
     realized_amount_idr: int | None = Field(
         default=None, ge=0, le=MAX_IDR, description="Required to fulfil a budget commitment."
     )
-    occurred_on: dt.date | None = Field(
-        default=None, description="When it happened, if not today (not in the future): it counts in that period."
+    occurred_on: DoneOn | None = Field(
+        default=None,
+        description=f"When it happened, if not today: it counts in that period. From {EARLIEST_DATE}, "
+        "not in the future.",
     )
 
 
@@ -146,11 +184,13 @@ class ActionCreate(RequestModel):
     """Log what the office did for a commitment."""
 
     multiline: ClassVar[frozenset[str]] = frozenset({"note", "next_step"})
-    date: dt.date
+    date: DoneOn = Field(description=f"When it was done: from {EARLIEST_DATE}, not in the future.")
     kind: ActionKind
-    note: str = Field(min_length=1, max_length=4000)
-    next_step: str | None = Field(default=None, max_length=2000)
-    next_step_due: dt.date | None = None
+    note: PersonalText = Field(min_length=1, max_length=4000)
+    next_step: PersonalText | None = Field(default=None, max_length=2000)
+    next_step_due: DueOn | None = Field(
+        default=None, description=f"Not before `date`, at most {MAX_YEARS_AHEAD} years ahead."
+    )
 
 
 class ActionPublic(Shows[Action]):

@@ -173,14 +173,25 @@ def list_all_keys(
     return platform().keys.page(owner=tenant_id, role=role, status=status, limit=limit, cursor=cursor, now=utcnow())
 
 
+def _ended(key: ApiKey, *, now: datetime) -> ConflictError:
+    """Why a key that no longer opens the API (or is about to close) cannot be changed or rotated: 409."""
+    expired = key.status(now=now) is KeyStatus.EXPIRED
+    return ConflictError(
+        f"key {key.key_id} is {'expired' if expired else 'revoked or rotated already'}; issue a new key instead",
+        code="key_expired" if expired else "key_revoked",
+    )
+
+
 def update_key(*, principal: Principal, key_id: str, label: str | None, villages: tuple[str, ...] | None) -> ApiKey:
     """Change a key's label, or an operator key's villages, keeping its secret."""
     principal.require(Role.DISTRICT_ADMIN)
     keys = for_tenant(principal.tenant).keys
     now = utcnow()
     key = keys.get(key_id)
-    if key is None or key.status(now=now) is not KeyStatus.ACTIVE:
+    if key is None:
         raise NotFoundError("no such key")
+    if key.status(now=now) is not KeyStatus.ACTIVE:
+        raise _ended(key, now=now)
     checked = None if villages is None else _check_villages(principal.tenant, key.role, villages)
     return keys.update(key_id, label=label, villages=checked, now=now)
 
@@ -203,11 +214,7 @@ def _rotate(*, principal: Principal, key: ApiKey | None, grace: int) -> IssuedKe
     if key is None:
         raise NotFoundError("no such key")
     if not key.live(now=now):
-        expired = key.status(now=now) is KeyStatus.EXPIRED
-        raise ConflictError(
-            f"key {key.key_id} is {'expired' if expired else 'revoked or rotated already'}; issue a new key instead",
-            code="key_expired" if expired else "key_revoked",
-        )
+        raise _ended(key, now=now)
     issued = build_key(
         owner=key.owner,
         role=key.role,
@@ -223,13 +230,15 @@ def _rotate(*, principal: Principal, key: ApiKey | None, grace: int) -> IssuedKe
 
 
 def revoke_key(*, principal: Principal, key_id: str) -> None:
-    """Revoke a key of the caller's tenant; it is refused from the next request on."""
+    """Revoke a key of the caller's tenant; it is refused from the next request on. Revoking a revoked
+    key changes nothing."""
     principal.require(Role.DISTRICT_ADMIN)
     key = for_tenant(principal.tenant).keys.get(key_id)
     now = utcnow()
-    if key is None or key.status(now=now) is KeyStatus.REVOKED:
+    if key is None:
         raise NotFoundError("no such key")
-    _revoke(key, now=now)
+    if key.status(now=now) is not KeyStatus.REVOKED:
+        _revoke(key, now=now)
 
 
 def revoke_any_key(*, principal: Principal, key_id: str) -> ApiKey:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from tests.advocacy import new_commitment, transition
-from tests.factories import GROBOGAN, PATI, Tenants
+from typing import Any
+
+import pytest
+
+from tests.advocacy import commitment_payload, new_commitment, transition
+from tests.factories import GROBOGAN, PATI, Tenants, run_rollup_now
 from tests.http_client import ApiClient
 
 
@@ -147,3 +151,52 @@ def test_a_transition_with_occurred_on_counts_on_that_date_and_not_in_the_future
         return int(read[0]["indicators"]["commitments_made"]["value"])
 
     assert (made("2026-10"), made("2026-12")) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("route", "field", "value", "says"),
+    [
+        ("transitions", "occurred_on", "1999-12-31", "must not be before 2010-01-01"),
+        ("transitions", "occurred_on", "0001-01-01", "must not be before 2010-01-01"),
+        ("transitions", "occurred_on", "9999-12-31", "must not be in the future"),
+        ("actions", "date", "0001-01-01", "must not be before 2010-01-01"),
+        ("actions", "date", "9999-12-31", "must not be in the future"),
+        ("actions", "next_step_due", "9999-12-31", "must not be more than 10 years ahead"),
+        ("create", "due_date", "0001-01-01", "must not be before 2010-01-01"),
+        ("create", "due_date", "9999-12-31", "must not be more than 10 years ahead"),
+        ("edit", "due_date", "0001-01-01", "must not be before 2010-01-01"),
+        ("edit", "due_date", "9999-12-31", "must not be more than 10 years ahead"),
+        ("edit", "next_step_due", "2009-12-31", "must not be before 2010-01-01"),
+    ],
+)
+def test_commitment_dates_out_of_bounds_answer_422_naming_the_field(
+    tenants: Tenants, api: ApiClient, route: str, field: str, value: str, says: str
+) -> None:
+    grobogan = tenants.create(GROBOGAN)
+    commitment = new_commitment(api, grobogan)
+    cid = commitment["commitment_id"]
+    bodies: dict[str, tuple[str, str, dict[str, Any]]] = {
+        "transitions": ("POST", f"/v1/commitments/{cid}/transitions", {"to": "committed", "expected_version": 1}),
+        "actions": ("POST", f"/v1/commitments/{cid}/actions", {"date": "2026-11-02", "kind": "visit", "note": "x"}),
+        "create": ("POST", "/v1/commitments", commitment_payload(commitment["stakeholder_id"])),
+        "edit": ("PATCH", f"/v1/commitments/{cid}", {"expected_version": 1, "next_step": "Surat"}),
+    }
+    method, path, body = bodies[route]
+    response = api.request(method, path, key=grobogan.admin, json={**body, field: value})
+    assert (response.status, response.error_code) == (422, "validation_error"), response.text
+    assert [(d["field"], says in d["message"]) for d in response.json["error"]["details"]] == [(field, True)]
+    detail = api.get(f"/v1/commitments/{cid}", key=grobogan.admin).json
+    assert (detail["version"], detail["transitions"], detail["actions"]) == (1, [], [])
+    assert [c["commitment_id"] for c in api.get("/v1/commitments", key=grobogan.admin).json["items"]] == [cid]
+
+
+def test_a_transition_dated_before_2010_leaves_the_rollup_working(
+    tenants: Tenants, api: ApiClient, settle_now: None
+) -> None:
+    grobogan = tenants.create(GROBOGAN)
+    cid = new_commitment(api, grobogan)["commitment_id"]
+    assert transition(api, grobogan.admin, cid, "committed", 1, occurred_on="1999-12-31").status == 422
+    assert transition(api, grobogan.admin, cid, "committed", 1, occurred_on="2026-10-15").status == 201
+    summary = run_rollup_now(api, tenants.admin_key)
+    assert (summary["tenants_failed"], "2026-10" in summary["national_periods"]) == ([], True)
+    assert api.get("/v1/rollup/problems", key=grobogan.admin).json["items"] == []

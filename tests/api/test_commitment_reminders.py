@@ -55,7 +55,7 @@ def test_the_job_flags_a_past_due_commitment_once_and_publishes_one_event(
     grobogan = tenants.create(GROBOGAN)
     head = new_stakeholder(api, grobogan, name="Kades Tarub", village_code=GROBOGAN_VILLAGES[0])
     late = new_commitment(api, grobogan, head["stakeholder_id"], due_date="2020-01-31")
-    new_commitment(api, grobogan, head["stakeholder_id"], due_date="2099-12-31")
+    new_commitment(api, grobogan, head["stakeholder_id"], due_date="2035-12-31")
     closed = new_commitment(
         api, grobogan, head["stakeholder_id"], due_date="2020-01-31", kind="policy", amount_idr=None
     )
@@ -134,12 +134,12 @@ def test_a_next_step_that_falls_due_is_announced_once_and_a_new_one_again(
     tenants: Tenants, api: ApiClient, admin_key: str, published: Callable[[], list[dict[str, Any]]]
 ) -> None:
     grobogan = tenants.create(GROBOGAN)
-    commitment = new_commitment(api, grobogan, due_date="2099-12-31")
+    commitment = new_commitment(api, grobogan, due_date="2035-12-31")
     cid = commitment["commitment_id"]
-    later = new_commitment(api, grobogan, commitment["stakeholder_id"], due_date="2099-12-31")
+    later = new_commitment(api, grobogan, commitment["stakeholder_id"], due_date="2035-12-31")
     step = {"expected_version": 1, "next_step": "Audiensi dengan Bupati", "next_step_due": "2026-11-20"}
     assert api.patch(f"/v1/commitments/{cid}", key=grobogan.admin, json=step).status == 200
-    future = {"expected_version": 1, "next_step": "Surat ke DPRD", "next_step_due": "2099-01-01"}
+    future = {"expected_version": 1, "next_step": "Surat ke DPRD", "next_step_due": "2035-01-01"}
     assert api.patch(f"/v1/commitments/{later['commitment_id']}", key=grobogan.admin, json=future).status == 200
 
     assert api.post(RUN, key=admin_key).json["next_steps_announced"] == 1

@@ -93,3 +93,34 @@ def test_a_cursor_from_another_listing_is_refused(tenants: Tenants, api: ApiClie
     response = api.get(f"/v1/keys?cursor={foreign}", key=grobogan.admin)
     assert response.status == 400
     assert response.error_code == "invalid_cursor"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "platform"),
+    [
+        ("GET", "/v1/reports/%20", False),
+        ("PUT", "/v1/reports/%09", False),
+        ("DELETE", "/v1/reports/%0A", False),
+        ("POST", "/v1/reports/%20%20/review", False),
+        ("DELETE", "/v1/keys//", False),
+        ("PATCH", "/v1/keys//", False),
+        ("POST", "/v1/keys//rotate", False),
+        ("GET", "/v1/villages//", False),
+        ("DELETE", "/v1/villages/%20", False),
+        ("PUT", "/v1/villages//baseline", False),
+        ("GET", "/v1/stakeholders/%20", False),
+        ("POST", "/v1/admin/tenants//approve", True),
+        ("POST", "/v1/admin/tenants/%20/suspend", True),
+        ("DELETE", "/v1/admin/keys//", True),
+        ("POST", "/v1/admin/keys//rotate", True),
+    ],
+)
+def test_an_empty_or_blank_id_in_the_path_answers_404(
+    tenants: Tenants, api: ApiClient, method: str, path: str, platform: bool
+) -> None:
+    grobogan = tenants.create(GROBOGAN)
+    key = tenants.admin_key if platform else grobogan.admin
+    response = api.request(method, path, key=key, json={"label": "x"} if method == "PATCH" else {})
+    assert (response.status, response.error_code) == (404, "not_found"), response.text
+    assert "empty" in response.json["error"]["message"]
+    assert_error_shape(response.json)

@@ -7,8 +7,9 @@ import json
 
 import pytest
 
+from tests.advocacy import new_stakeholder
 from tests.api.test_error_contract import assert_error_shape
-from tests.factories import GROBOGAN, GROBOGAN_VILLAGES, Tenants, every_page, register_village, report
+from tests.factories import GROBOGAN, GROBOGAN_VILLAGES, Tenants, every_page, register_village, report, signup_payload
 from tests.http_client import ApiClient
 
 
@@ -44,6 +45,29 @@ def test_a_lone_surrogate_answers_400_malformed_json(api: ApiClient, admin_key: 
     assert api.get("/v1/admin/tenants", key=admin_key).json["items"] == []
 
 
+@pytest.mark.parametrize(
+    ("member", "says"),
+    [
+        (b'"x": NaN', "NaN, which is not a JSON number"),
+        (b'"x": Infinity', "Infinity, which is not a JSON number"),
+        (b'"x": [-Infinity]', "-Infinity, which is not a JSON number"),
+        (b'"x": 1e400', "a number too large to read"),
+        (b'"x": 1' + b"0" * 5000, "a number of 5001 digits, too long to read"),
+        (b'"office_name": "Dinas Pati"', 'names "office_name" twice in one object'),
+        (b'"x": [{"a": 1, "b": 2, "a": 3}]', 'names "a" twice in one object'),
+    ],
+)
+def test_json_that_is_not_plain_json_answers_400_saying_why(
+    api: ApiClient, admin_key: str, member: bytes, says: str
+) -> None:
+    body = json.dumps(signup_payload(GROBOGAN)).encode()[:-1] + b", " + member + b"}"
+    response = api.post("/v1/signup", body=body)
+    assert (response.status, response.error_code) == (400, "malformed_json"), response.text
+    assert says in response.json["error"]["message"]
+    assert_error_shape(response.json)
+    assert api.get("/v1/admin/tenants", key=admin_key).json["items"] == []
+
+
 def test_a_surrogate_pair_is_ordinary_text(api: ApiClient) -> None:
     body = (
         b'{"regency_code": "33.15", "office_name": "Dinas \\ud83d\\udcda", '
@@ -61,6 +85,27 @@ def test_an_empty_body_where_one_is_needed_answers_400(tenants: Tenants, api: Ap
         assert response.status == 400, (path, response.text)
         assert response.error_code == "empty_body"
         assert_error_shape(response.json)
+
+
+@pytest.mark.parametrize("body", [b"", b" \n"])
+def test_an_empty_body_on_a_put_or_patch_answers_400_and_changes_nothing(
+    tenants: Tenants, api: ApiClient, body: bytes
+) -> None:
+    grobogan = tenants.create(GROBOGAN)
+    settings = {"deadline_day": 5, "auto_lock_days": 15}
+    assert api.put("/v1/settings/reporting", key=grobogan.admin, json=settings).status == 200
+    stakeholder = new_stakeholder(api, grobogan)
+    for method, path in [
+        ("PUT", "/v1/settings/reporting"),
+        ("PATCH", f"/v1/stakeholders/{stakeholder['stakeholder_id']}"),
+        ("PATCH", f"/v1/keys/{grobogan.key_ids['viewer']}"),
+    ]:
+        response = api.request(method, path, body=body, key=grobogan.admin)
+        assert (response.status, response.error_code) == (400, "empty_body"), (path, response.text)
+        assert_error_shape(response.json)
+    assert api.get("/v1/settings/reporting", key=grobogan.admin).json == settings
+    unchanged = api.get(f"/v1/stakeholders/{stakeholder['stakeholder_id']}", key=grobogan.admin).json
+    assert unchanged["version"] == stakeholder["version"]
 
 
 @pytest.mark.parametrize(

@@ -123,6 +123,8 @@ def test_an_expired_key_is_refused_by_the_gateway(tenants: Tenants, api: ApiClie
     assert issued.key.key_id not in api.get("/v1/keys", key=grobogan.admin).text  # active ones by default
     rotate = api.post(f"/v1/keys/{issued.key.key_id}/rotate", key=grobogan.admin, json={"grace_seconds": 0})
     assert rotate.status == 409
+    changed = api.patch(f"/v1/keys/{issued.key.key_id}", key=grobogan.admin, json={"label": "new"})
+    assert (changed.status, changed.error_code) == (409, "key_expired")
 
 
 def test_a_rotated_key_gets_a_new_secret_and_the_old_one_works_for_the_grace(
@@ -261,9 +263,30 @@ def test_a_key_change_is_checked(tenants: Tenants, api: ApiClient) -> None:
     assert api.patch(f"/v1/keys/{viewer}", key=grobogan.admin, json={"label": "lobby screen"}).status == 200
     assert api.patch(f"/v1/keys/{viewer}", key=grobogan.viewer, json={"label": "mine"}).status == 403
     api.delete(f"/v1/keys/{viewer}", key=grobogan.admin)
-    assert api.patch(f"/v1/keys/{viewer}", key=grobogan.admin, json={"label": "again"}).status == 404
+    revoked = api.patch(f"/v1/keys/{viewer}", key=grobogan.admin, json={"label": "again"})
+    assert (revoked.status, revoked.error_code) == (409, "key_revoked")
     listed = {k["key_id"]: k for k in api.get("/v1/keys", key=grobogan.admin).json["items"]}
     assert listed[operator]["villages"] == list(grobogan.operator_villages)
+
+
+def test_revoking_a_revoked_key_again_changes_nothing_and_it_cannot_be_changed(
+    tenants: Tenants, api: ApiClient
+) -> None:
+    grobogan = tenants.create(GROBOGAN)
+    viewer = grobogan.key_ids["viewer"]
+    assert api.delete(f"/v1/keys/{viewer}", key=grobogan.admin).status == 204
+    revoked_at = api.get("/v1/keys?status=revoked", key=grobogan.admin).json["items"][0]["revoked_at"]
+    again = api.delete(f"/v1/keys/{viewer}", key=grobogan.admin)
+    assert (again.status, again.text) == (204, "")
+    listed = api.get("/v1/keys?status=revoked", key=grobogan.admin).json["items"]
+    assert [(k["key_id"], k["revoked_at"]) for k in listed] == [(viewer, revoked_at)]
+    for response in (
+        api.patch(f"/v1/keys/{viewer}", key=grobogan.admin, json={"label": "again"}),
+        api.post(f"/v1/keys/{viewer}/rotate", key=grobogan.admin, json={"grace_seconds": 0}),
+    ):
+        assert (response.status, response.error_code) == (409, "key_revoked"), response.text
+    assert api.get("/v1/keys?status=revoked", key=grobogan.admin).json["items"][0]["label"] == "viewer"
+    assert api.delete("/v1/keys/0000000000000000", key=grobogan.admin).status == 404
 
 
 def test_a_keys_last_use_is_recorded_at_most_once_a_minute(tenants: Tenants, api: ApiClient) -> None:

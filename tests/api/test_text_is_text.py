@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.advocacy import new_commitment, new_stakeholder, stakeholder_payload
+from tests.advocacy import commitment_payload, new_commitment, new_stakeholder, stakeholder_payload
 from tests.factories import GROBOGAN, GROBOGAN_VILLAGES, Tenants, register_village, report, signup_payload
 from tests.http_client import ApiClient
 
@@ -70,6 +70,37 @@ def test_a_personal_id_number_in_any_stakeholder_text_is_refused(tenants: Tenant
     stakeholder = new_stakeholder(api, grobogan)
     patched = api.patch(f"/v1/stakeholders/{stakeholder['stakeholder_id']}", key=grobogan.admin, json={field: nik})
     assert patched.status == 422
+
+
+@pytest.mark.parametrize(
+    ("route", "field"),
+    [
+        ("create", "description"),
+        ("edit", "description"),
+        ("edit", "next_step"),
+        ("transition", "note"),
+        ("action", "note"),
+        ("action", "next_step"),
+    ],
+)
+def test_a_personal_id_number_in_a_commitment_text_is_refused(
+    tenants: Tenants, api: ApiClient, route: str, field: str
+) -> None:
+    grobogan = tenants.create(GROBOGAN)
+    commitment = new_commitment(api, grobogan)
+    cid = commitment["commitment_id"]
+    method, path, body = {
+        "create": ("POST", "/v1/commitments", commitment_payload(commitment["stakeholder_id"])),
+        "edit": ("PATCH", f"/v1/commitments/{cid}", {"expected_version": 1}),
+        "transition": ("POST", f"/v1/commitments/{cid}/transitions", {"to": "committed", "expected_version": 1}),
+        "action": ("POST", f"/v1/commitments/{cid}/actions", {"date": "2026-11-02", "kind": "visit", "note": "x"}),
+    }[route]
+    response = api.request(method, path, key=grobogan.admin, json={**body, field: "Pak Budi, NIK 3315-0112-3456-0001"})
+    assert (response.status, response.error_code) == (422, "validation_error"), response.text
+    assert response.json["error"]["details"] == [{"field": field, "message": "must not contain personal ID numbers"}]
+    detail = api.get(f"/v1/commitments/{cid}", key=grobogan.admin).json
+    assert (detail["version"], detail["transitions"], detail["actions"]) == (1, [], [])
+    assert len(api.get("/v1/commitments", key=grobogan.admin).json["items"]) == 1
 
 
 def test_an_ordinary_phone_number_is_a_contact(tenants: Tenants, api: ApiClient) -> None:
