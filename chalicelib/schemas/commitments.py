@@ -20,11 +20,19 @@ from chalicelib.domain.commitments import (
     Transition,
 )
 from chalicelib.domain.reports import EARLIEST_DATE, MAX_DAYS_AHEAD
-from chalicelib.schemas.common import NoIdNumbers, PageQuery, PersonalText, PublicModel, RequestModel, Shows
+from chalicelib.schemas.common import (
+    NoIdNumbers,
+    PageQuery,
+    PersonalText,
+    PublicModel,
+    RequestModel,
+    Shows,
+    described,
+)
 
 MAX_IDR = 10**13  # ten trillion rupiah: above the whole yearly budget (APBD) of any regency
 MAX_YEARS_AHEAD = 10  # a due date further ahead is a typo (a year 2206 for 2026), not a plan
-URL = r"^https?://[^\s]+$"
+URL = described(r"^https?://[^\s]+$", "a web address starting with https://")
 # Free text about a person or an office: no 16-digit personal ID number (NIK) in it.
 Name = Annotated[str, Field(min_length=1, max_length=200), NoIdNumbers]
 OptionalName = Annotated[str | None, Field(default=None, max_length=200), NoIdNumbers]

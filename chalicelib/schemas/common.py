@@ -9,6 +9,7 @@ from typing import Annotated, Any, ClassVar, Generic, Protocol, Self, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from chalicelib import areas
 from chalicelib.errors import FieldProblem
 
 # Text is text: C0 and C1 control characters (NUL, ESC...), DEL, the line and paragraph separators and
@@ -39,9 +40,35 @@ NoIdNumbers = AfterValidator(no_id_numbers)
 PersonalText = Annotated[str, NoIdNumbers]
 
 
+_PATTERNS: dict[str, str] = {}
+
+
+def described(pattern: str, what: str) -> str:
+    """A field's pattern, registered with what it stands for: a value that does not match is told that it
+    must be `what`, not shown the regular expression."""
+    _PATTERNS[pattern] = what
+    return pattern
+
+
+described(areas.VILLAGE_CODE_PATTERN, "a Kemendagri village code such as 33.15.01.2001")
+described(areas.REGENCY_CODE_PATTERN, "a Kemendagri regency code such as 33.15")
+
+
+def _message(item: Any, tags: Collection[str]) -> str:
+    kind, ctx = item.get("type"), item.get("ctx") or {}
+    if kind == "union_tag_not_found":
+        return f"required: one of {', '.join(tags)}" if tags else "required"
+    if kind == "union_tag_invalid":
+        return f"must be one of {', '.join(tags)}" if tags else "not one of the expected values"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERNS:
+        return f"must be {_PATTERNS[ctx['pattern']]}"
+    return str(item.get("msg", "invalid")).removeprefix("Value error, ")
+
+
 def problems_of(error: ValidationError, prefix: str = "", tags: Collection[str] = ()) -> list[FieldProblem]:
-    """Field problems from a pydantic validation error (`field` as a dotted path). `tags` are the
-    discriminator values of a tagged union: pydantic puts them first in the path; they are dropped."""
+    """Field problems from a pydantic validation error (`field` as a dotted path, a message a person can
+    act on). `tags` are the discriminator values of a tagged union: pydantic puts them first in the path;
+    they are dropped."""
     problems = []
     for item in error.errors(include_url=False):
         loc = list(item.get("loc", ()))
@@ -50,8 +77,7 @@ def problems_of(error: ValidationError, prefix: str = "", tags: Collection[str] 
         if item.get("type") in ("union_tag_not_found", "union_tag_invalid"):
             loc = ["type"]
         path = ".".join(str(part) for part in loc)
-        message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
-        problems.append(FieldProblem(f"{prefix}{path}" if path else prefix.rstrip("."), message))
+        problems.append(FieldProblem(f"{prefix}{path}" if path else prefix.rstrip("."), _message(item, tags)))
     return problems
 
 

@@ -12,8 +12,9 @@ from chalicelib import areas
 from chalicelib.domain.dhis2 import UID_PATTERN, Dhis2Mapping, ElementRef
 from chalicelib.domain.indicators import INDICATORS
 from chalicelib.domain.rollup_plan import NATION
-from chalicelib.schemas.common import PublicModel, RequestModel
+from chalicelib.schemas.common import PublicModel, RequestModel, described
 
+described(UID_PATTERN, "a DHIS2 UID: a letter and ten letters or digits")
 _UID = Field(pattern=UID_PATTERN, examples=["fbfJHSPpUQD"])
 
 

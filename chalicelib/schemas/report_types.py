@@ -30,9 +30,12 @@ from chalicelib import areas
 from chalicelib.domain.periods import LATEST_DATE as LATEST_END_DATE
 from chalicelib.domain.periods import NO_END_DATE
 from chalicelib.domain.reports import EARLIEST_DATE, ReportContent, ReportType, canonical_id
-from chalicelib.schemas.common import NoIdNumbers, RequestModel
+from chalicelib.schemas.common import NoIdNumbers, RequestModel, described
 
-UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+UUID_PATTERN = described(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+    "a UUID such as 6f1c2a9e-5b7d-4c3e-9a8f-1d2e3f4a5b6c",
+)
 
 # Hard limits: no village library's report can reach them (a report of 100,000 visitors or more is a typo
 # or a test, never a day at a village library). Declared on the fields (`le`), so the spec and the forms
@@ -83,7 +86,10 @@ SubmissionId = Annotated[
     Field(pattern=UUID_PATTERN, description="A UUID made by the device; stored and compared in lower case."),
     AfterValidator(canonical_id),
 ]
-Url = Annotated[str | None, Field(default=None, max_length=2048, pattern=r"^https?://\S+$")]
+Url = Annotated[
+    str | None,
+    Field(default=None, max_length=2048, pattern=described(r"^https?://\S+$", "a web address starting with https://")),
+]
 _COMMON = frozenset({"village_code", "date", "recorded_at", "type", "submission_id", "expected_version"})
 
 

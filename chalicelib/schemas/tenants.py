@@ -8,9 +8,9 @@ from pydantic import Field
 
 from chalicelib import areas
 from chalicelib.domain.tenants import Tenant, TenantStatus
-from chalicelib.schemas.common import PageQuery, PublicModel, RequestModel
+from chalicelib.schemas.common import PageQuery, PublicModel, RequestModel, described
 
-EMAIL = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
+EMAIL = described(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$", "an email address such as perpustakaan@grobogankab.go.id")
 
 
 class SignupRequest(RequestModel):

@@ -10,7 +10,9 @@ from pydantic import Field, model_validator
 from chalicelib import areas
 from chalicelib.domain.indicators import BASELINE_INDICATORS
 from chalicelib.domain.villages import Village
-from chalicelib.schemas.common import PageQuery, PublicModel, RequestModel
+from chalicelib.schemas.common import PageQuery, PublicModel, RequestModel, described
+
+KECAMATAN_CODE_PATTERN = described(r"^\d{2}\.\d{2}\.\d{2}$", "a Kemendagri kecamatan code such as 33.15.01")
 
 
 def _monthly() -> Any:
@@ -115,4 +117,4 @@ class VillagePage(PublicModel):
 class VillageListQuery(PageQuery):
     """Paging, optionally within one kecamatan."""
 
-    kecamatan_code: str | None = Field(default=None, pattern=r"^\d{2}\.\d{2}\.\d{2}$")
+    kecamatan_code: str | None = Field(default=None, pattern=KECAMATAN_CODE_PATTERN)

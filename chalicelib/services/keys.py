@@ -79,7 +79,7 @@ def _check_villages(tenant_id: str, role: Role, villages: tuple[str, ...]) -> tu
             details=[FieldProblem("villages", "list at least one village code")],
         )
     problems = [
-        FieldProblem(f"villages.{i}", f"{code} is not a village of regency {tenant_id}")
+        FieldProblem(f"villages.{i}", f"{code[:32]} is not a village of regency {tenant_id}")
         for i, code in enumerate(villages)
         if not (areas.contains(tenant_id, code) and areas.exists(code, areas.Level.VILLAGE))
     ]

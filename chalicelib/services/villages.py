@@ -28,7 +28,7 @@ def check_village_code(tenant_id: str, village_code: str, field: str = "village_
     """Refuse a code that is not a village of the tenant's regency in the Kemendagri list."""
     if not (areas.contains(tenant_id, village_code) and areas.exists(village_code, areas.Level.VILLAGE)):
         raise InvalidInputError(
-            f"{village_code} is not a village of regency {tenant_id}",
+            f"{village_code[:32]} is not a village of regency {tenant_id}",
             details=[FieldProblem(field, f"not a village of regency {tenant_id} in the Kemendagri list")],
         )
 

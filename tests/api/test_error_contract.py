@@ -124,3 +124,34 @@ def test_an_empty_or_blank_id_in_the_path_answers_404(
     assert (response.status, response.error_code) == (404, "not_found"), response.text
     assert "empty" in response.json["error"]["message"]
     assert_error_shape(response.json)
+
+
+def _details(response: Any) -> dict[str, str]:
+    return {d["field"]: d["message"] for d in response.json["error"]["details"]}
+
+
+def test_field_messages_say_what_is_expected_not_how_the_check_is_written(tenants: Tenants, api: ApiClient) -> None:
+    grobogan = tenants.create(GROBOGAN)
+    kinds = "visits, activity, media, partnership, ict"
+    for body, expected in (
+        ({}, {"type": f"required: one of {kinds}"}),
+        ({"type": None}, {"type": f"must be one of {kinds}"}),
+        (
+            {"type": "visits", "submission_id": "x", "village_code": "3315", "date": "2026-11-02", "visitors": 1},
+            {
+                "submission_id": "must be a UUID such as 6f1c2a9e-5b7d-4c3e-9a8f-1d2e3f4a5b6c",
+                "village_code": "must be a Kemendagri village code such as 33.15.01.2001",
+            },
+        ),
+    ):
+        response = api.post("/v1/reports", key=grobogan.admin, json=body)
+        assert response.status == 422, response.text
+        assert _details(response) == expected
+    refused = api.post("/v1/signup", json={**signup_payload("33.16"), "contact_email": "sri at blora"})
+    assert refused.status == 422 and _details(refused) == {
+        "contact_email": "must be an email address such as perpustakaan@grobogankab.go.id"
+    }
+    approval = api.post("/v1/periods/1999-01/approve", key=grobogan.admin, json={})
+    assert approval.status == 422 and "from 2000" in json.dumps(approval.json), approval.text
+    for response in (refused, approval):
+        assert "\\d" not in response.text and "pattern" not in response.text
