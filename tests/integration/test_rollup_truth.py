@@ -206,7 +206,8 @@ def test_incremental_equals_from_scratch_equals_naive(ops: list[tuple[Any, ...]]
                         reports_service.void(principal=_admin(tenant), submission_id=sid, now=NOW)
                         current.void = True
                         continue
-                    content = _content(op[2])
+                    village, _, *rest = op[2]
+                    content = _content((village, current.type, *rest))  # a correction keeps the type
                     if tenant_of(content.village_code) != tenant or current.void:
                         continue
                     stored = reports_service.get(principal=_admin(tenant), submission_id=sid)
