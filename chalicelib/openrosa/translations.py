@@ -14,7 +14,7 @@ _INDONESIAN = {
     "conflict": "instanceID ini sudah dipakai untuk laporan lain",
     "not_current_instance": "Laporan ini sudah diubah dari versi lain; ubah versi yang terakhir dikirim",
     "unknown_instance": (
-        "Laporan yang hendak diubah tidak ada di server untuk desa kunci ini; kirim formulir ini sebagai laporan baru"
+        "Laporan yang hendak diubah tidak ada di server untuk desa kunci ini; isi dan kirim formulir baru"
     ),
     "type_changed": (
         "Jenis laporan tidak dapat diubah; batalkan laporan ini lalu kirim laporan baru dengan formulir jenis lain"

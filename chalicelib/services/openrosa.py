@@ -121,7 +121,7 @@ def _unknown(deprecated_id: str) -> NotFoundError:
     return NotFoundError(
         f"no report of this key's villages was made by instance {deprecated_id}",
         code="unknown_instance",
-        details=[FieldProblem("meta/deprecatedID", "send this form as a new report")],
+        details=[FieldProblem("meta/deprecatedID", "fill in and send a new form instead")],
     )
 
 

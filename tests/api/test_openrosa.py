@@ -274,7 +274,7 @@ def test_tenants_are_isolated_the_same_instance_id_in_another_tenant_is_another_
         deprecated_id=str(uuid.uuid4()),
     )
     refused = _submit(api, pati_base, edit)
-    assert refused.status == 404 and "kirim formulir ini sebagai laporan baru" in refused.text
+    assert refused.status == 404 and "isi dan kirim formulir baru" in refused.text
     assert api.get(f"/v1/reports/{sid}", key=office.admin).json["report"]["version"] == 1
 
 
