@@ -35,8 +35,14 @@ _INDONESIAN = {
 }
 
 
+# Fields a refusal may name that are no question of a form.
+_NOT_ASKED = {"type": "Jenis laporan", "meta/instanceID": "ID kiriman", "meta/deprecatedID": "Kiriman yang diubah"}
+
+
 def _field(name: str) -> str:
     label = FIELDS.get(name.split(".")[-1])
+    if label is None and name in _NOT_ASKED:
+        return f"{_NOT_ASKED[name]} ({name})"
     return f"{label.id} ({name})" if label else name
 
 

@@ -192,6 +192,7 @@ def test_an_edit_made_with_another_form_is_refused_and_the_report_keeps_its_type
     edit = instance_xml(visits, {"village_code": V1, "date": "2026-11-03", "visitors": 40}, deprecated_id=sid)
     refused = _submit(api, base, edit)
     assert refused.status == 422 and "Jenis laporan tidak dapat diubah" in refused.text, refused.text
+    assert "lain: Jenis laporan (type) /" in refused.text, "the field is named in Indonesian too"
     stored = api.get(f"/v1/reports/{sid}", key=office.admin).json["report"]
     assert (stored["type"], stored["version"], stored["internet_users"]) == ("ict", 1, 3)
 
