@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.reports import ReportType
+from chalicelib.errors import FieldProblem, InvalidInputError
 from chalicelib.openrosa.instance import Instance, uuid_of
-from chalicelib.openrosa.messages import OpenRosaError
 from chalicelib.openrosa.questions import questions
 
 # What Kobo adds to every submission besides the answers (metadata of the platform, not report fields).
@@ -20,12 +20,14 @@ KOBO_META = frozenset({"formhub/uuid", "__version__", "start", "end", "today", "
 
 def kobo_instance(payload: Any, report_type: ReportType) -> Instance:
     """The instance a Kobo submission carries; refuses what is not one."""
-    if not isinstance(payload, dict):
-        raise OpenRosaError(400, "bad_request", "Isi kiriman harus objek JSON", "The body must be a JSON object")
+    if not isinstance(payload, dict):  # as the JSON API answers a body that is no object
+        raise InvalidInputError("the body must be a JSON object", details=[FieldProblem("", "expected an object")])
     instance_id = uuid_of(_text(payload.get("meta/instanceID")) or _text(payload.get("_uuid")), "meta/instanceID")
     if instance_id is None:
-        raise OpenRosaError(
-            400, "missing_instance_id", "Kiriman tanpa meta/instanceID", "The submission has no meta/instanceID"
+        raise InvalidInputError(
+            "the submission has no meta/instanceID",
+            code="missing_instance_id",
+            details=[FieldProblem("meta/instanceID", "required (or _uuid)")],
         )
     photos = {q.name for q in questions(report_type) if q.kind == "image"}
     values: dict[str, str] = {}

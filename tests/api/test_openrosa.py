@@ -370,7 +370,10 @@ def test_a_kobo_submission_that_breaks_a_rule_or_has_no_id_is_refused_and_stores
     refused = api.post(route, json=bad)
     assert refused.status == 422 and refused.json["error"]["code"] == "validation_error"
     no_id = {k: v for k, v in bad.items() if k not in ("_uuid", "meta/instanceID")}
-    assert api.post(route, json=no_id).status == 400
+    missing = api.post(route, json=no_id)
+    assert (missing.status, missing.json["error"]["code"]) == (422, "missing_instance_id"), missing.text
+    not_an_object = api.post(route, json=[bad])
+    assert (not_an_object.status, not_an_object.json["error"]["code"]) == (422, "validation_error")
     assert api.post(f"/v1/key/{office.operator}/kobo/payroll", json=bad).status == 404
     assert api.post(f"/v1/key/{office.viewer}/kobo/visits", json=bad).status == 403
     revoked = api.delete(f"/v1/keys/{office.key_ids['operator']}", key=office.admin)
