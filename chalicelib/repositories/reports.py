@@ -152,7 +152,8 @@ class ReportRepository:
             raise ValueError("a report repository needs a tenant")
         self.tenant_id = tenant_id
 
-    def _record(self, report: Report) -> ReportRecord:
+    def record_of(self, report: Report) -> ReportRecord:
+        """The storage item of a report of this tenant (for a transaction that writes it with others)."""
         if report.tenant_id != self.tenant_id:
             raise ValueError("report of another tenant")
         c = report.content
@@ -195,12 +196,13 @@ class ReportRepository:
     def add(self, report: Report) -> bool:
         """Store a new report; False (nothing written) when its id is taken. The condition, not a
         prior read, is what makes two racing posts of one id store it once."""
-        return condition_held(lambda: self._record(report).save(condition=ReportRecord.submission_id.does_not_exist()))
+        record = self.record_of(report)
+        return condition_held(lambda: record.save(condition=ReportRecord.submission_id.does_not_exist()))
 
     def replace(self, report: Report, *, expected_version: int) -> None:
         """Write a new version of a report, only if the stored one is still `expected_version`."""
         try:
-            self._record(report).save(condition=ReportRecord.version == expected_version)
+            self.record_of(report).save(condition=ReportRecord.version == expected_version)
         except PutError as exc:
             if exc.cause_response_code == "ConditionalCheckFailedException":
                 raise VersionConflictError(
@@ -252,8 +254,8 @@ class ReportRepository:
         moved = replace(report, submission_id=new_id)
         try:
             with TransactWrite(connection=Connection()) as transaction:
-                transaction.save(self._record(moved), condition=ReportRecord.submission_id.does_not_exist())
-                transaction.delete(self._record(report), condition=ReportRecord.version == report.version)
+                transaction.save(self.record_of(moved), condition=ReportRecord.submission_id.does_not_exist())
+                transaction.delete(self.record_of(report), condition=ReportRecord.version == report.version)
         except TransactWriteError as exc:
             if exc.cause_response_code == "TransactionCanceledException":
                 raise ConflictError(f"{new_id} is taken or the report changed meanwhile; reload and retry") from exc

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib import areas
+from chalicelib.clock import utcnow
 from chalicelib.domain.keys import IssuedKey
 from chalicelib.domain.principal import Principal, Role
 from chalicelib.domain.reports import Incoming, ItemError, ItemStatus, ReportContent, ReportType
-from chalicelib.errors import ConflictError, FieldProblem, NotFoundError, PermissionDeniedError
+from chalicelib.errors import ConflictError, FieldProblem, NotFoundError, PermissionDeniedError, VersionConflictError
 from chalicelib.openrosa.collect import collect_settings
 from chalicelib.openrosa.forms import ServedForm, served_form, xlsx
 from chalicelib.openrosa.instance import Instance, incoming_of, read_instance
@@ -156,22 +157,33 @@ def _edit(principal: Principal, instance_id: str, deprecated_id: str, content: R
     if old is not None and old.superseded_by is not None:
         raise _not_current(deprecated_id)
     report_id = old.report_id if old is not None else deprecated_id
+    now = utcnow()
     try:
-        current = reports.visible_report(principal, report_id, stores.reports)
+        prepared = reports.prepare_correction(
+            principal=principal, submission_id=report_id, content=content, expected_version=None, now=now
+        )
     except NotFoundError as exc:
         raise _unknown(deprecated_id) from exc
-    # The chain of instances is the phone's own lock; the version read here keeps two edits racing from
-    # both writing (the second is refused, and stores nothing).
-    reports.correct(principal=principal, submission_id=report_id, content=content, expected_version=current.version)
+    change = prepared if isinstance(prepared, reports.Correction) else None  # None: it holds this content
+    if change is not None:
+        stores.changes.mark(set(change.moved), now=now)
+    # The report's new version and the instance records in one transaction: an edit that loses a race
+    # (to another edit of the same instance, or to a correction made meanwhile) writes nothing.
     won = stores.instances.supersede(
         old_id=deprecated_id,
         old_fingerprint=old.fingerprint if old is not None else None,
         new_id=instance_id,
         report_id=report_id,
         fingerprint=fingerprint,
+        corrected=change.report if change else None,
+        expected_version=change.expected_version if change else None,
     )
     if not won:
-        raise _not_current(deprecated_id)
+        after = stores.instances.get_many({instance_id, deprecated_id})
+        replaced = after.get(deprecated_id)
+        if instance_id in after or (replaced is not None and replaced.superseded_by is not None):
+            raise _not_current(deprecated_id)  # another edit of this instance was first
+        raise VersionConflictError("the report was corrected while this edit was written; send it again")
     return report_id, "corrected"
 
 

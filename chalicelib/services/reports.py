@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from chalicelib.clock import local_today, utcnow
 from chalicelib.domain.principal import Principal, Role
@@ -212,7 +212,17 @@ def get(*, principal: Principal, submission_id: str) -> Report:
     return visible_report(principal, submission_id, for_tenant(principal.tenant).reports)
 
 
-def correct(
+@dataclass(frozen=True)
+class Correction:
+    """A correction checked and made, not written yet: the report's new version, the version it replaces,
+    and the (month, village) pairs it changes (both the old and the new ones)."""
+
+    report: Report
+    expected_version: int
+    moved: frozenset[tuple[str, str]]
+
+
+def prepare_correction(
     *,
     principal: Principal,
     submission_id: str,
@@ -220,16 +230,16 @@ def correct(
     expected_version: int | None,
     now: dt.datetime | None = None,
     rules: Sequence[ReviewRule] | None = None,
-) -> Report:
-    """Replace a report's content (district admin, or the operator of its village). `expected_version`
-    None corrects whatever version is current (still one conditional write on the version read)."""
+) -> Report | Correction:
+    """Every check of a correction, and the new version it makes; nothing is written. The report itself
+    when it already holds this content (a retried correction: nothing left to do)."""
     principal.require(*WRITERS)
     tenant_id = principal.tenant
     stores = for_tenant(tenant_id)
     now = now or utcnow()
     current = visible_report(principal, submission_id, stores.reports)
     if current.content.fingerprint() == content.fingerprint() and (expected_version or 0) <= current.version:
-        return current  # a retried correction: nothing left to do (a version not reached yet is no retry)
+        return current  # a version not reached yet is no retry
     error = _scope_error(principal, content, local_today(tenant_id, now=now))
     if error is not None:
         exc_type = PermissionDeniedError if error.code == "forbidden" else InvalidInputError
@@ -245,9 +255,35 @@ def correct(
         raise VersionConflictError(f"the report is at version {current.version}, not {expected_version}")
     periods.require_open(tenant_id=tenant_id, months={current.content.month, content.month}, now=now)
     moved = {(current.content.month, current.content.village_code), (content.month, content.village_code)}
-    stores.changes.mark(moved, now=now)
-    stores.reports.replace(updated, expected_version=expected_version)
-    return updated
+    return Correction(updated, expected_version, frozenset(moved))
+
+
+def correct(
+    *,
+    principal: Principal,
+    submission_id: str,
+    content: ReportContent,
+    expected_version: int | None,
+    now: dt.datetime | None = None,
+    rules: Sequence[ReviewRule] | None = None,
+) -> Report:
+    """Replace a report's content (district admin, or the operator of its village). `expected_version`
+    None corrects whatever version is current (still one conditional write on the version read)."""
+    now = now or utcnow()
+    change = prepare_correction(
+        principal=principal,
+        submission_id=submission_id,
+        content=content,
+        expected_version=expected_version,
+        now=now,
+        rules=rules,
+    )
+    if isinstance(change, Report):
+        return change
+    stores = for_tenant(principal.tenant)
+    stores.changes.mark(set(change.moved), now=now)
+    stores.reports.replace(change.report, expected_version=change.expected_version)
+    return change.report
 
 
 VOID_ATTEMPTS = 3

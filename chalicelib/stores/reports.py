@@ -118,10 +118,20 @@ class InstanceStore(Protocol):
         ...
 
     def supersede(
-        self, *, old_id: str, old_fingerprint: str | None, new_id: str, report_id: str, fingerprint: str
+        self,
+        *,
+        old_id: str,
+        old_fingerprint: str | None,
+        new_id: str,
+        report_id: str,
+        fingerprint: str,
+        corrected: Report | None = None,
+        expected_version: int | None = None,
     ) -> bool:
         """Record that `new_id` replaced `old_id` on `report_id`, both records or neither; False (and
-        nothing written) when `old_id` was replaced already or `new_id` is known (another request won)."""
+        nothing written) when `old_id` was replaced already or `new_id` is known (another request won).
+        With `corrected`, the report's new version is written in the same transaction, only while the
+        stored one is at `expected_version`: an edit and its record land together or not at all."""
         ...
 
 

@@ -8,6 +8,8 @@ import json
 import re
 import uuid
 import zlib
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -221,34 +223,65 @@ def test_an_instance_id_stands_for_one_thing_an_edit_s_or_a_report_s(api: ApiCli
         assert (stored["version"], stored["internet_users"]) == (version, users), sid
 
 
+def _ict_edit(api: ApiClient, base: str, of: str, users: int) -> bytes:
+    form = {"form_id": "tpbis_ict", "version": _versions(api, base)["tpbis_ict"]}
+    values = {"village_code": V1, "date": "2026-11-03", "computer_sessions": 4, "internet_users": users}
+    return instance_xml(form, values, deprecated_id=of)
+
+
+def _meanwhile(monkeypatch: pytest.MonkeyPatch, lands: Callable[[], None]) -> None:
+    """`lands` runs once, after an edit has read the report and before it writes."""
+    from chalicelib.services import reports as report_service
+
+    prepare = report_service.prepare_correction
+
+    def then_something_lands(**kwargs: Any) -> Any:
+        monkeypatch.setattr(report_service, "prepare_correction", prepare)
+        prepared = prepare(**kwargs)
+        lands()
+        return prepared
+
+    monkeypatch.setattr(report_service, "prepare_correction", then_something_lands)
+
+
 def test_an_edit_that_loses_to_a_correction_made_meanwhile_stores_nothing(
     api: ApiClient, office: TenantKeys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib.services import reports as report_service
-
     base, sid = f"/v1/key/{office.operator}/openrosa", str(uuid.uuid4())
     assert _submit(api, base, _ict(api, base, V1, sid=sid)).status == 201
-    correct = report_service.correct
-    meanwhile = {k: v for k, v in report("ict", submission_id=sid).items() if k != "submission_id"}
+    content = {k: v for k, v in report("ict", submission_id=sid).items() if k != "submission_id"}
 
-    def a_correction_lands_first(**kwargs: object) -> object:
-        monkeypatch.setattr(report_service, "correct", correct)
-        body = {**meanwhile, "internet_users": 7, "expected_version": 1}
-        put = api.put(f"/v1/reports/{sid}", key=office.admin, json=body)
+    def a_correction() -> None:
+        put = api.put(
+            f"/v1/reports/{sid}", key=office.admin, json={**content, "internet_users": 7, "expected_version": 1}
+        )
         assert put.status == 200, put.text
-        return correct(**kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(report_service, "correct", a_correction_lands_first)
-    form = {"form_id": "tpbis_ict", "version": _versions(api, base)["tpbis_ict"]}
-    edit = instance_xml(
-        form, {"village_code": V1, "date": "2026-11-03", "computer_sessions": 4, "internet_users": 2}, deprecated_id=sid
-    )
+    _meanwhile(monkeypatch, a_correction)
+    edit = _ict_edit(api, base, sid, 2)
     refused = _submit(api, base, edit)
     assert refused.status == 409 and "kirim ulang" in refused.text, refused.text
     stored = api.get(f"/v1/reports/{sid}", key=office.admin).json["report"]
     assert (stored["version"], stored["internet_users"]) == (2, 7), "the correction made meanwhile stands"
     assert _submit(api, base, edit).status == 201, "sent again, the edit applies to the current version"
     assert api.get(f"/v1/reports/{sid}", key=office.admin).json["report"]["internet_users"] == 2
+
+
+def test_of_two_edits_of_one_instance_racing_the_one_that_loses_writes_nothing(
+    api: ApiClient, office: TenantKeys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base, sid = f"/v1/key/{office.operator}/openrosa", str(uuid.uuid4())
+    assert _submit(api, base, _ict(api, base, V1, sid=sid)).status == 201
+
+    def another_edit() -> None:
+        assert _submit(api, base, _ict_edit(api, base, sid, 9)).status == 201
+
+    _meanwhile(monkeypatch, another_edit)
+    refused = _submit(api, base, _ict_edit(api, base, sid, 2))
+    assert refused.status == 409 and "ubah versi yang terakhir dikirim" in refused.text, refused.text
+    detail = api.get(f"/v1/reports/{sid}", key=office.admin).json
+    assert (detail["report"]["version"], detail["report"]["internet_users"]) == (2, 9), "the first edit stands"
+    assert [h["action"] for h in detail["history"]] == ["created", "corrected"]
 
 
 def test_a_submission_that_is_not_multipart_is_refused_in_xml(api: ApiClient, office: TenantKeys) -> None:

@@ -154,18 +154,32 @@ class MemoryReportStore:
 class MemoryInstanceStore:
     """The OpenRosa instances of one tenant, by instance id."""
 
-    def __init__(self, instances: dict[str, InstanceRef]) -> None:
+    def __init__(self, instances: dict[str, InstanceRef], reports: dict[str, Report]) -> None:
         self._instances = instances
+        self._reports = reports  # the tenant's reports, which an edit's transaction writes too
 
     def get_many(self, instance_ids: set[str]) -> dict[str, InstanceRef]:
         return {i: self._instances[i] for i in instance_ids if i in self._instances}
 
     def supersede(
-        self, *, old_id: str, old_fingerprint: str | None, new_id: str, report_id: str, fingerprint: str
+        self,
+        *,
+        old_id: str,
+        old_fingerprint: str | None,
+        new_id: str,
+        report_id: str,
+        fingerprint: str,
+        corrected: Report | None = None,
+        expected_version: int | None = None,
     ) -> bool:
         old = self._instances.get(old_id)
         if (old is not None and old.superseded_by is not None) or new_id in self._instances:
-            return False  # the transaction is cancelled: neither record is written
+            return False  # the transaction is cancelled: nothing is written
+        if corrected is not None:
+            stored = self._reports.get(report_id)
+            if stored is None or stored.version != expected_version:
+                return False
+            self._reports[report_id] = copy.deepcopy(corrected)
         self._instances[old_id] = InstanceRef(old_id, report_id, old_fingerprint, new_id)
         self._instances[new_id] = InstanceRef(new_id, report_id, fingerprint, None)
         return True

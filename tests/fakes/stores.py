@@ -280,7 +280,9 @@ class MemoryStores:
             review_rules=MemoryReviewRuleStore(self._rules.setdefault(tenant_id, [])),
             reports=MemoryReportStore(tenant_id, self._reports.setdefault(tenant_id, {})),
             changes=LoggedFeed(self.tables, tenant_id, self.marked),
-            instances=MemoryInstanceStore(self._instances.setdefault(tenant_id, {})),
+            instances=MemoryInstanceStore(
+                self._instances.setdefault(tenant_id, {}), self._reports.setdefault(tenant_id, {})
+            ),
             keys=MemoryKeyStore(tenant_id, self._access),
             figures=figures,
             rollup_inputs=MemoryRunInputs(figures, villages, periods),

@@ -124,7 +124,7 @@ def store_reports(reports: Iterator[Any]) -> int:
             repo = repos.get(report.tenant_id) or repos.setdefault(
                 report.tenant_id, ReportRepository(tenant_id=report.tenant_id)
             )
-            batch.save(repo._record(report))  # the repository's own storage shape
+            batch.save(repo.record_of(report))  # the repository's own storage shape
             dirty[report.tenant_id].add((report.content.month, report.content.village_code))
             count += 1
     for tenant_id, scopes in dirty.items():
