@@ -160,7 +160,7 @@ def is_throttling(exc: BaseException) -> bool:
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, ServiceUnavailableError) or _code_of(current) in THROTTLING_CODES:
+        if isinstance(current, ServiceUnavailableError) or error_code(current) in THROTTLING_CODES:
             return True
         if cancellation_codes(current) & THROTTLED_CANCELLATIONS:
             return True
@@ -168,8 +168,9 @@ def is_throttling(exc: BaseException) -> bool:
     return False
 
 
-def _code_of(exc: BaseException) -> str | None:
-    # Duck-typed (PynamoDB's cause_response_code, botocore's response) so this module stays light.
+def error_code(exc: BaseException) -> str | None:
+    """The AWS error code an exception carries (PynamoDB's cause_response_code, botocore's response), if
+    any; duck-typed so this module stays light."""
     code = getattr(exc, "cause_response_code", None)
     response = getattr(exc, "response", None)
     if code is None and isinstance(response, dict):

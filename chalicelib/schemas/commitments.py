@@ -28,6 +28,7 @@ from chalicelib.schemas.common import (
     RequestModel,
     Shows,
     described,
+    not_too_early,
 )
 
 MAX_IDR = 10**13  # ten trillion rupiah: above the whole yearly budget (APBD) of any regency
@@ -38,15 +39,10 @@ Name = Annotated[str, Field(min_length=1, max_length=200), NoIdNumbers]
 OptionalName = Annotated[str | None, Field(default=None, max_length=200), NoIdNumbers]
 
 
-def _not_too_early(value: dt.date) -> None:
-    if value < EARLIEST_DATE:
-        raise ValueError(f"must not be before {EARLIEST_DATE}")
-
-
 def _done(value: dt.date) -> dt.date:
     """A day something was done: from 2010 (as reports) to tomorrow; the service holds the exact bound,
     the local today of the regency."""
-    _not_too_early(value)
+    not_too_early(value)
     latest = utcnow().date() + dt.timedelta(days=MAX_DAYS_AHEAD)
     if value > latest:
         raise ValueError("must not be in the future")
@@ -55,7 +51,7 @@ def _done(value: dt.date) -> dt.date:
 
 def _due(value: dt.date) -> dt.date:
     """A day something is due: from 2010 (a past date records history) to MAX_YEARS_AHEAD years ahead."""
-    _not_too_early(value)
+    not_too_early(value)
     today = utcnow().date()
     leap_day = (today.month, today.day) == (2, 29)
     latest = today.replace(year=today.year + MAX_YEARS_AHEAD, day=28 if leap_day else today.day)

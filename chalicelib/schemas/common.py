@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Generic, Protocol, Self, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from chalicelib import areas
+from chalicelib.domain.reports import EARLIEST_DATE
 from chalicelib.errors import FieldProblem
 
 # Text is text: C0 and C1 control characters (NUL, ESC...), DEL, the line and paragraph separators and
@@ -37,6 +38,13 @@ def no_id_numbers(value: str | None) -> str | None:
 
 
 NoIdNumbers = AfterValidator(no_id_numbers)
+
+
+def not_too_early(value: date) -> date:
+    """No day the programme records (a report, a commitment's) is before EARLIEST_DATE (2010-01-01)."""
+    if value < EARLIEST_DATE:
+        raise ValueError(f"must not be before {EARLIEST_DATE}")
+    return value
 PersonalText = Annotated[str, NoIdNumbers]
 
 

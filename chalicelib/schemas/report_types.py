@@ -29,8 +29,8 @@ from pydantic_core import PydanticCustomError
 from chalicelib import areas
 from chalicelib.domain.periods import LATEST_DATE as LATEST_END_DATE
 from chalicelib.domain.periods import NO_END_DATE
-from chalicelib.domain.reports import EARLIEST_DATE, ReportContent, ReportType, canonical_id
-from chalicelib.schemas.common import NoIdNumbers, RequestModel, described
+from chalicelib.domain.reports import ReportContent, ReportType, canonical_id
+from chalicelib.schemas.common import NoIdNumbers, RequestModel, described, not_too_early
 
 UUID_PATTERN = described(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
@@ -122,9 +122,7 @@ class ReportFields(RequestModel):
     @field_validator("date")
     @classmethod
     def _not_too_early(cls, value: dt.date) -> dt.date:
-        if value < EARLIEST_DATE:
-            raise ValueError(f"must not be before {EARLIEST_DATE}")
-        return value
+        return not_too_early(value)
 
     def content(self) -> ReportContent:
         """The domain content of this report."""

@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from chalicelib import aws_clients
 from chalicelib.config import get_settings
 from chalicelib.domain.reports import Report
-from chalicelib.errors import FieldProblem, InvalidInputError
+from chalicelib.errors import FieldProblem, InvalidInputError, error_code
 
 MAX_PHOTO_BYTES = 4_000_000
 URL_SECONDS = 900
@@ -81,7 +81,7 @@ def store_missing(*, tenant_id: str, report_id: str, files: Mapping[str, bytes])
                 IfNoneMatch="*",  # a racing request that stored it first keeps it
             )
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "PreconditionFailed":
+            if error_code(exc) != "PreconditionFailed":
                 raise
             continue
         added.append(name)

@@ -12,7 +12,7 @@ from chalicelib.config import get_settings
 from chalicelib.domain.dhis2 import Dhis2Export, Dhis2Mapping, ElementRef, data_value_set
 from chalicelib.domain.periods import Period
 from chalicelib.domain.principal import Principal, Role
-from chalicelib.errors import NotFoundError
+from chalicelib.errors import NotFoundError, error_code
 from chalicelib.services import export
 
 MAPPING_KEY = "config/dhis2-mapping.json"
@@ -20,8 +20,7 @@ NATIONAL_READERS = (Role.NATIONAL_VIEWER, Role.PLATFORM_ADMIN)
 
 
 def _missing(exc: Exception) -> bool:
-    code = getattr(exc, "response", {}).get("Error", {}).get("Code")
-    return code in ("NoSuchKey", "404", "NotFound")
+    return error_code(exc) in ("NoSuchKey", "404", "NotFound")
 
 
 def save_mapping(*, principal: Principal, mapping: Dhis2Mapping, now: dt.datetime | None = None) -> dict[str, Any]:

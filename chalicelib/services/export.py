@@ -14,7 +14,7 @@ from chalicelib.config import get_settings
 from chalicelib.domain.indicators import INDICATORS
 from chalicelib.domain.periods import Period
 from chalicelib.domain.rollup_plan import STOCK
-from chalicelib.errors import NotFoundError
+from chalicelib.errors import NotFoundError, error_code
 from chalicelib.services.approval_state import Approvals
 from chalicelib.services.indicators import NATIONAL_LEVELS, as_public, national_items
 
@@ -102,8 +102,7 @@ def read_export(period: Period, fmt: str) -> tuple[bytes, str]:
     try:
         obj = aws_clients.s3().get_object(Bucket=get_settings().bucket_name, Key=object_key(str(period), fmt))
     except Exception as exc:
-        code = getattr(exc, "response", {}).get("Error", {}).get("Code")
-        if code in ("NoSuchKey", "404", "NotFound"):
+        if error_code(exc) in ("NoSuchKey", "404", "NotFound"):
             raise NotFoundError(f"no export for {period} yet; it is written by the next rollup") from exc
         raise
     return obj["Body"].read(), FORMATS[fmt]
