@@ -451,6 +451,37 @@ def test_a_new_key_s_secret_stays_on_screen_when_the_list_cannot_reload(
     assert stack.call("GET", "/v1/me", key=shown)[0] == 200, "and it is the key that was made"
 
 
+def test_a_revoke_prompt_closes_as_soon_as_the_key_is_revoked_while_the_list_reloads(
+    pages: Pages, stack: HttpStack, rembang: str
+) -> None:
+    label = f"Pembaca sementara {uuid.uuid4().hex[:6]}"
+    status, made = stack.call("POST", "/v1/keys", {"label": label, "role": "viewer"}, key=rembang)
+    assert status == 201
+    page = _signed_in_on(pages, rembang, "Kunci")
+    page.get_by_role("button", name=f"Cabut kunci {label}").click()
+    held: list[Any] = []
+
+    def hold_the_reload(route: Any) -> None:  # a slow line: the list's reload waits
+        if route.request.method == "GET":
+            held.append(route)
+        else:
+            route.continue_()
+
+    pattern = re.compile(r".*/v1/keys(\?.*)?$")
+    page.route(pattern, hold_the_reload)
+    page.get_by_role("button", name="Ya, cabut").click()
+    while not held:  # revoked, and the list asked again
+        page.wait_for_timeout(50)
+    assert stack.call("GET", "/v1/me", key=made["secret"])[0] == 401, "the key is revoked"
+    confirm = page.get_by_role("button", name="Ya, cabut")
+    confirm.wait_for(state="hidden", timeout=2000)  # not offered again for a key already revoked
+    for route in held:
+        route.continue_()
+    page.unroute(pattern, hold_the_reload)
+    page.locator(f"tr[data-key='{made['key_id']}']").wait_for(state="detached")  # the list holds active keys
+    assert page.locator("tr[data-key]").count() >= 1, "the other keys are still listed"
+
+
 def test_a_list_that_answers_late_does_not_overwrite_the_newer_one(
     pages: Pages, stack: HttpStack, rembang: str
 ) -> None:
