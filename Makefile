@@ -79,7 +79,7 @@ run: $(STAMP) web
 rollup: $(STAMP)
 	AWS_ENDPOINT_URL=http://127.0.0.1:$(AWS_PORT) AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \
 	AWS_DEFAULT_REGION=ap-southeast-3 AWS_ACCOUNT_ID_ENDPOINT_MODE=disabled TPBIS_STAGE=local \
-	POWERTOOLS_METRICS_DISABLED=true $(VENV)/bin/tpbis rollup $(if $(REBUILD),--rebuild)
+	POWERTOOLS_METRICS_DISABLED=true $(VENV)/bin/tpbis rollup $(if $(filter 1 true yes,$(REBUILD)),--rebuild)
 
 test: $(STAMP) $(ODK_ENGINE) lint typecheck web browser
 	$(PY) -m pytest -q -n 2 --dist loadfile

@@ -7,16 +7,20 @@
   tpbis canonical-ids [--apply]  find reports stored under a non-lower-case id; --apply resolves them
 
 The local stack (`make run`) prints its embedded AWS endpoint; point these commands at it with
-AWS_ENDPOINT_URL (see `make rollup`).
+AWS_ENDPOINT_URL (see `make rollup`). The result is printed on stdout as JSON; the progress bar, the
+logs and errors go to stderr. An AWS that cannot be reached, or has no tables of this stage, is said
+in one line (exit 1); Ctrl-C stops following a run (exit 130), whose workers go on.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -37,6 +41,21 @@ def main(argv: list[str] | None = None) -> int:
     ids = commands.add_parser("canonical-ids", help="resolve reports stored under non-lower-case ids")
     ids.add_argument("--apply", action="store_true", help="resolve them (default: only list them)")
     args = parser.parse_args(argv)
+    _logs_to_stderr()
+    try:
+        return _command(args)
+    except KeyboardInterrupt:
+        print("\ntpbis: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        problem = unreachable(exc)
+        if problem is None:
+            raise
+        print(f"tpbis: {problem}", file=sys.stderr)
+        return 1
+
+
+def _command(args: argparse.Namespace) -> int:
     if args.command == "canonical-ids":
         from chalicelib.services.canonical_ids import canonicalize
 
@@ -69,9 +88,21 @@ def _rollup(*, rebuild: bool, serial: bool) -> int:
         print(f"tpbis: {exc}", file=sys.stderr)
         return 1
     print(f"rollup run {run.run_id}: {len(run.tenants)} tenants queued", file=sys.stderr)
-    run = follow(run.run_id, poll=rollup_runs.progress)
+    try:
+        run = follow(run.run_id, poll=rollup_runs.progress)
+    except KeyboardInterrupt:
+        print(
+            f"\ntpbis: stopped following rollup run {run.run_id}; its workers go on "
+            f"(GET /v1/admin/jobs/rollup/runs/{run.run_id} shows how far it got)",
+            file=sys.stderr,
+        )
+        return 130
     print(json.dumps({"run_id": run.run_id, "done": sorted(run.done), "failed": sorted(run.failed)}, indent=2))
     return 1 if run.failed else 0
+
+
+# Following a run where no tenant settled for this long says once what may be wrong.
+QUIET_SECONDS = 120.0
 
 
 def follow(
@@ -83,19 +114,34 @@ def follow(
     sleep: Callable[[float], None] | None = None,
     out: TextIO | None = None,
 ) -> RollupRun:
-    """Poll a run's record until its national step ran, drawing a progress bar on `out` (stderr)."""
+    """Poll a run's record until its national step ran, drawing a progress bar on `out` (stderr); when no
+    tenant settles for QUIET_SECONDS, say once that the workers may not be running."""
     sleep, out = sleep or wait, out or sys.stderr
     started = clock()
+    last_progress, settled, hinted = started, -1, False
     while True:
         run = poll(run_id)
         if run is None:
             raise LookupError(f"no rollup run {run_id}")
-        out.write("\r" + progress_bar(run, elapsed=clock() - started))
+        now = clock()
+        if len(run.done | run.failed) != settled:
+            last_progress, settled = now, len(run.done | run.failed)
+        elif not hinted and now - last_progress >= QUIET_SECONDS:
+            out.write(f"\nno tenant settled for {int(now - last_progress)} s: {_NO_WORKERS}\n")
+            hinted = True
+        out.write("\r" + progress_bar(run, elapsed=now - started))
         out.flush()
         if run.national_at is not None:
             out.write("\n")
             return run
         sleep(every)
+
+
+_NO_WORKERS = (
+    "are the workers running? (`make run` runs them; one restarted since loses its queue, and the "
+    "tenants' markers wait for the next run; in AWS see the worker's logs and the RollupLag alarm). "
+    "Ctrl-C stops following, not the run"
+)
 
 
 def wait(seconds: float) -> None:
@@ -108,11 +154,86 @@ def progress_bar(run: RollupRun, *, elapsed: float, width: int = 30) -> str:
     total, settled = len(run.tenants), len((run.done | run.failed) & run.tenants)
     filled = width if not total else width * settled // total
     left = "national step" if settled == total else "estimating"
-    if 0 < settled < total:
-        remaining = int(elapsed / settled * (total - settled))
-        left = f"about {remaining // 60}m{remaining % 60:02d}s left"
+    if run.national_at is not None:
+        left = "done"
+    elif 0 < settled < total:
+        left = f"about {_duration(int(elapsed / settled * (total - settled)))} left"
     failed = f", {len(run.failed)} failed" if run.failed else ""
     return f"[{'#' * filled}{'.' * (width - filled)}] {settled}/{total} tenants{failed}, {left}"
+
+
+def _duration(seconds: int) -> str:
+    """`0m30s`, `12m05s`, `3h20m`."""
+    if seconds >= 3600:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    return f"{seconds // 60}m{seconds % 60:02d}s"
+
+
+class _Stderr:
+    """Whatever sys.stderr is when a line is written."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
+def _logs_to_stderr() -> None:
+    """The service's log lines go to stderr, so that stdout holds the result alone."""
+    from chalicelib.observability import logger
+
+    handler = logger.registered_handler
+    if isinstance(handler, logging.StreamHandler) and not isinstance(handler.stream, _Stderr):
+        handler.setStream(_Stderr())
+
+
+def unreachable(exc: BaseException) -> str | None:
+    """What to say when `exc` comes of an AWS that cannot be used as configured (no endpoint there, no
+    region or credentials, no tables of this stage); None for anything else (a fault to show whole)."""
+    from botocore.exceptions import (
+        ConnectTimeoutError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+        ReadTimeoutError,
+    )
+
+    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    where = f"the AWS endpoint {endpoint}" if endpoint else "AWS"
+    local = " (against `make run`: `make rollup` with the AWS_PORT you gave `make run`)"
+    for cause in _causes(exc):
+        if isinstance(cause, EndpointConnectionError | ConnectTimeoutError | ReadTimeoutError):
+            return f"cannot reach {where}: is it running?{local}"
+        if isinstance(cause, NoRegionError):
+            return f"no AWS region: set AWS_DEFAULT_REGION{local}"
+        if isinstance(cause, NoCredentialsError):
+            return f"no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY{local}"
+        if isinstance(cause, ValueError) and "Port could not be cast" in str(cause):
+            return f"AWS_ENDPOINT_URL={endpoint} has no port number{local}"
+        code = getattr(cause, "cause_response_code", None) or _code(cause)
+        if code == "ResourceNotFoundException":
+            return f"{where} has no tables of this stage: is it the embedded AWS of `make run`, not its API?{local}"
+    return None
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and what caused it (PynamoDB keeps botocore's error in `cause`), each once."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        cause = getattr(current, "cause", None)
+        pending += [current.__cause__, current.__context__, cause if isinstance(cause, BaseException) else None]
+
+
+def _code(exc: BaseException) -> str | None:
+    response = getattr(exc, "response", None)
+    return response.get("Error", {}).get("Code") if isinstance(response, dict) else None
 
 
 if __name__ == "__main__":

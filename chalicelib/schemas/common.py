@@ -45,6 +45,8 @@ def not_too_early(value: date) -> date:
     if value < EARLIEST_DATE:
         raise ValueError(f"must not be before {EARLIEST_DATE}")
     return value
+
+
 PersonalText = Annotated[str, NoIdNumbers]
 
 

@@ -1,10 +1,12 @@
 """A rebuild from scratch: drop every figure, mark everything a tenant has data in, recompute it.
 
-Serially (`rollup.rebuild`) the marking is done for every tenant first and the run follows; through
-the queue (`rollup_runs.plan_rebuild`) the plan only drops the figures and sends every tenant a
-message, and each tenant's worker reads its history whole (one paged query of its reports, one of its
-facts), marks its months from it and rolls them from it: the plan stays a few seconds and a tenant's
-reads are a few pages rather than three queries per village.
+Serially (`rollup.rebuild`) every tenant is marked first, the figures dropped and the run follows;
+through the queue (`rollup_runs.plan_rebuild`) the plan records every tenant as owed
+(repositories/rollup_rebuilds.py), drops the figures and sends every tenant a message, and each
+tenant's worker reads its history whole (one paged query of its reports, one of its facts), marks its
+months from it, pays what is owed and rolls them from it: the plan stays a few seconds and a tenant's
+reads are a few pages rather than three queries per village. Either way, a rebuild stopped halfway
+leaves what it dropped marked or owed, for the next run.
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ def mark_tenant(tenant_id: str, now: dt.datetime, history: TenantHistory | None 
 
 
 def mark_everything(now: dt.datetime) -> None:
-    """Drop every figure and mark every tenant's months dirty (the caller holds the lease)."""
-    drop_figures()
+    """Mark every tenant's months dirty, then drop every figure (the caller holds the lease): stopped
+    at any point, what is dropped is marked, and the next run recomputes it."""
     for tenant_id in tenant_ids():
         mark_tenant(tenant_id, now)
+    drop_figures()

@@ -74,7 +74,9 @@ class TenantMessage:
     tenant_id: str
     now: dt.datetime  # the run's clock: every tenant of a run is computed as of it
     settle_seconds: int
-    rebuild: bool = False  # mark everything the tenant has data in first, and roll it from its history
+    # a rebuild that owes the tenant (its run id): mark everything the tenant has data in first, and
+    # roll it from its history; None for a run's changes
+    rebuild: str | None = None
 
     def body(self) -> dict[str, object]:
         """The message's JSON body."""
@@ -84,7 +86,7 @@ class TenantMessage:
             "now": self.now.isoformat(),
             "settle": self.settle_seconds,
         }
-        return body | {"rebuild": True} if self.rebuild else body
+        return body | {"rebuild": self.rebuild} if self.rebuild else body
 
     @classmethod
     def parse(cls, text: str) -> TenantMessage:
@@ -93,11 +95,13 @@ class TenantMessage:
             data = json.loads(text)
             if not isinstance(data, dict):
                 raise TypeError("a message is an object")
-            rebuild = data.get("rebuild", False)
-            if not isinstance(rebuild, bool):
-                raise TypeError("rebuild is true or false")
+            run_id, rebuild = str(data["run"]), data.get("rebuild")
+            if rebuild is True or rebuild is False:  # sent before a rebuild named itself: its own run's
+                rebuild = run_id if rebuild else None
+            if rebuild is not None and not (isinstance(rebuild, str) and RUN_ID.fullmatch(rebuild)):
+                raise TypeError("rebuild is a run id")
             return cls(
-                str(data["run"]),
+                run_id,
                 str(data["tenant"]),
                 dt.datetime.fromisoformat(data["now"]),
                 int(data["settle"]),
@@ -113,33 +117,60 @@ def plan(
     kind: str = "run",
     settle_seconds: int | None = None,
     exporter: Exporter | None = None,
-    everyone: bool = False,
+    rebuild: Rebuild | None = None,
 ) -> RollupRun:
-    """Plan a run: record it with the tenants that have pending changes (`everyone`: every tenant, each
-    to be rebuilt) and enqueue one message each."""
+    """Plan a run: record it with the tenants that have pending changes and those a rebuild still owes
+    whose rebuild's plan has ended (`rebuild`: a rebuild's own plan, of every tenant it owes), and
+    enqueue one message each."""
     now = now or utcnow()
     settle = get_settings().rollup_settle_seconds if settle_seconds is None else settle_seconds
     rollup.mark_matured(platform().job_runs.last_run(rollup.JOB), now=now)
-    markers = [] if everyone else platform().tenant_feeds.pending()
-    tenants = set(tenant_ids()) if everyone else {marker.tenant_id for marker in markers}
+    markers = [] if rebuild else platform().tenant_feeds.pending()
+    owed = {t: rebuild.run_id for t in rebuild.tenants} if rebuild else _owed_after_their_plan(now)
+    tenants = {marker.tenant_id for marker in markers} | set(owed)
     _ask_again(markers, now=now, settle=settle)
     previous = platform().rollup_runs.last_started() if markers else None  # a rebuild's plan reads none
     wait = waited(markers, now=now, settle=settle, previous=previous)
     metrics.add_metric(name="RollupWaitSeconds", unit=MetricUnit.Seconds, value=wait)
-    run_id = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"  # what RUN_ID matches
+    run_id = rebuild.run_id if rebuild else _new_run_id(now)
     run = platform().rollup_runs.create(run_id, kind=kind, tenants=tenants, now=now)
-    queues.send_all([TenantMessage(run_id, tenant, now, settle, everyone).body() for tenant in sorted(tenants)])
-    logger.info("rollup planned", extra={"run_id": run_id, "tenants": len(tenants), "kind": kind})
+    messages = [TenantMessage(run_id, tenant, now, settle, owed.get(tenant)) for tenant in sorted(tenants)]
+    queues.send_all([message.body() for message in messages])
+    logger.info("rollup planned", extra={"run_id": run_id, "tenants": len(tenants), "kind": kind, "owed": len(owed)})
     return finish(run, now=now, exporter=exporter) if not tenants else run
 
 
+@dataclass(frozen=True)
+class Rebuild:
+    """A rebuild's own plan: its run id and the tenants it owes."""
+
+    run_id: str
+    tenants: frozenset[str]
+
+
+def _new_run_id(now: dt.datetime) -> str:
+    """A run's id: when it was planned and a random part (what RUN_ID matches)."""
+    return f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
+
+
+def _owed_after_their_plan(now: dt.datetime) -> dict[str, str]:
+    """The tenants a rebuild still owes whose rebuild was planned a lease ago or more: that plan has
+    ended (it drops the figures under the lease), so its messages were sent or never will be; each
+    gets a rebuild message again (a rebuild's message sent twice recomputes the same figures)."""
+    ended = now - dt.timedelta(seconds=rollup.LEASE_SECONDS)
+    return {tenant: run_id for tenant, (run_id, since) in platform().rebuilds.owed().items() if since <= ended}
+
+
 def plan_rebuild(*, now: dt.datetime | None = None, exporter: Exporter | None = None) -> RollupRun:
-    """Drop every aggregate (under the lease) and plan a rebuild of every tenant: each one's worker
-    marks and rolls everything it has (`work`)."""
+    """Plan a rebuild of every tenant: under the lease, record every tenant as owed, then drop every
+    figure; then one message each, whose worker marks and rolls everything the tenant has (`work`) and
+    pays what is owed. A plan stopped after the drop leaves the tenants owed: the next run sends them."""
     now = now or utcnow()
+    rebuild = Rebuild(_new_run_id(now), frozenset(tenant_ids()))
     with rollup.lease(utcnow()):
+        platform().rebuilds.owe(rebuild.tenants, run_id=rebuild.run_id, now=now)
         drop_figures()
-    return plan(now=now, kind="rebuild", settle_seconds=0, exporter=exporter, everyone=True)
+    return plan(now=now, kind="rebuild", settle_seconds=0, exporter=exporter, rebuild=rebuild)
 
 
 def work(
@@ -162,8 +193,9 @@ def work(
         _count_failed_first(message, exporter, lease_seconds)
     try:
         history = read_history(message.tenant_id) if message.rebuild else None
-        if history is not None:
+        if message.rebuild and history is not None:
             mark_tenant(message.tenant_id, message.now, history)
+            platform().rebuilds.paid(message.tenant_id, run_id=message.rebuild)  # its markers say it now
         result = rollup.roll_one(
             message.tenant_id,
             for_tenant(message.tenant_id).changes.pending(),
@@ -199,6 +231,7 @@ def _count_failed_first(message: TenantMessage, exporter: Exporter | None, lease
     if message.rebuild:
         try:
             mark_tenant(message.tenant_id, message.now)
+            platform().rebuilds.paid(message.tenant_id, run_id=message.rebuild)
         except Exception:
             logger.exception("a rebuild's tenant could not be marked before its last attempt")
 

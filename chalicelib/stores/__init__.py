@@ -32,6 +32,7 @@ from chalicelib.stores.rollup import (
     NationalFeedPort,
     ProblemDirectory,
     ProblemPort,
+    RebuildPort,
     RunInputPort,
     RunRecordPort,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "ProblemDirectory",
     "ProblemPort",
     "RateLimitStore",
+    "RebuildPort",
     "ReportIdScan",
     "ReportStore",
     "ReviewRuleStore",
@@ -138,6 +140,7 @@ class PlatformStores:
     all_figures: FigureReset  # every figure, for a rebuild from scratch
     rollup_runs: RunRecordPort  # the fanned-out runs, tenant by tenant
     fresh_plans: FreshPlanPort  # the pending fresh-on-change plan
+    rebuilds: RebuildPort  # the tenants a rebuild still owes
     lease: LeasePort  # one run of a job at a time
     job_runs: JobRunPort  # the last successful run of each job
     rollup_problems: ProblemDirectory  # every tenant's rollup problems
@@ -156,6 +159,7 @@ def _dynamodb_platform() -> PlatformStores:
     from chalicelib.repositories.rollup_inputs import RegencyApprovals
     from chalicelib.repositories.rollup_nudges import PendingPlans
     from chalicelib.repositories.rollup_problems import ProblemRecords
+    from chalicelib.repositories.rollup_rebuilds import OwedRebuilds
     from chalicelib.repositories.rollup_runs import RunRecords
     from chalicelib.repositories.signups import ApplicationRepository
     from chalicelib.repositories.tenants import TenantRepository
@@ -172,6 +176,7 @@ def _dynamodb_platform() -> PlatformStores:
         all_figures=AllFigures(),
         rollup_runs=RunRecords(),
         fresh_plans=PendingPlans(),
+        rebuilds=OwedRebuilds(),
         lease=JobLeases(),
         job_runs=JobRuns(),
         rollup_problems=ProblemRecords(),

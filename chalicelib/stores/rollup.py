@@ -135,6 +135,23 @@ class RunRecordPort(Protocol):
         ...
 
 
+class RebuildPort(Protocol):
+    """The tenants a rebuild still owes: written before its figures are dropped, each removed once its
+    tenant's markers are stored (repositories/rollup_rebuilds.py)."""
+
+    def owe(self, tenant_ids: Iterable[str], *, run_id: str, now: dt.datetime) -> None:
+        """Record that the rebuild `run_id`, planned at `now`, owes these tenants."""
+        ...
+
+    def owed(self) -> dict[str, tuple[str, dt.datetime]]:
+        """Every tenant owed, with the rebuild that owes it and when that was planned."""
+        ...
+
+    def paid(self, tenant_id: str, *, run_id: str) -> bool:
+        """Remove the tenant's item if it still names `run_id`; whether it did."""
+        ...
+
+
 class FigureReset(Protocol):
     """Every tenant's and the nation's figures at once, for a rebuild from scratch only."""
 

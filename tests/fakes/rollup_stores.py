@@ -180,6 +180,25 @@ class MemoryFigureReset:
 
 
 @dataclass
+class MemoryRebuilds:
+    """The tenants a rebuild still owes: tenant -> (its rebuild's run, when that was planned)."""
+
+    items: dict[str, tuple[str, dt.datetime]] = field(default_factory=dict)
+
+    def owe(self, tenant_ids: Iterable[str], *, run_id: str, now: dt.datetime) -> None:
+        self.items.update({tenant_id: (run_id, now) for tenant_id in tenant_ids})
+
+    def owed(self) -> dict[str, tuple[str, dt.datetime]]:
+        return dict(self.items)
+
+    def paid(self, tenant_id: str, *, run_id: str) -> bool:
+        if self.items.get(tenant_id, ("", None))[0] != run_id:
+            return False
+        del self.items[tenant_id]
+        return True
+
+
+@dataclass
 class MemoryFreshPlans:
     """The pending fresh-on-change plan: the times asked for, and the one pending."""
 

@@ -41,6 +41,7 @@ from tests.fakes.rollup_stores import (
     MemoryNationalFeed,
     MemoryProblemDirectory,
     MemoryProblems,
+    MemoryRebuilds,
     MemoryRunInputs,
     MemoryRunRecords,
     MemoryTables,
@@ -244,6 +245,7 @@ class MemoryStores:
         self.tables = MemoryTables()  # the change feed's markers (and the rollup's figures and leases)
         self.runs = MemoryRunRecords()  # the fanned-out rollup's runs
         self.fresh_plans = MemoryFreshPlans()  # fresh-on-change plans asked for
+        self.rebuilds = MemoryRebuilds()  # the tenants a rebuild still owes
         self.marked: Marked = []  # every (tenant, month, scope) announced to a change feed, in order
 
         self._access = AccessData(tenants=self._tenants)
@@ -262,6 +264,7 @@ class MemoryStores:
             all_figures=MemoryFigureReset(self.tables),
             rollup_runs=self.runs,
             fresh_plans=self.fresh_plans,
+            rebuilds=self.rebuilds,
             lease=MemoryLease(self.tables),
             job_runs=MemoryJobRuns(self.tables),
             rollup_problems=MemoryProblemDirectory(self.tables),

@@ -531,6 +531,85 @@ def test_a_rebuild_s_tenant_failing_before_it_marks_anything_leaves_its_markers_
     assert stored_aggregates() == _serial_rebuild()
 
 
+def test_a_rebuild_stopped_after_dropping_the_figures_is_finished_by_the_first_run_after_its_lease(
+    world: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib import queues
+    from chalicelib.repositories.rollup_rebuilds import OwedRebuilds
+
+    _plan()
+    _drain()
+    whole = stored_aggregates()
+    assert whole
+
+    def the_plan_stops(bodies: Any) -> None:
+        raise Crash("the plan's function ended (a timeout, Ctrl-C) before it sent its messages")
+
+    with monkeypatch.context() as stopped:
+        stopped.setattr(queues, "send_all", the_plan_stops)
+        with pytest.raises(Crash):
+            rollup_runs.plan_rebuild(now=bench.NOW)
+    assert stored_aggregates() == {}, "the figures were dropped"
+    assert set(OwedRebuilds().owed()) == set(TENANTS)
+
+    soon = _plan_at(bench.NOW + dt.timedelta(seconds=rollup.LEASE_SECONDS - 1))
+    assert soon.tenants == set(), "within the lease the rebuild's own plan may still be sending"
+    later = _plan_at(bench.NOW + dt.timedelta(seconds=rollup.LEASE_SECONDS))
+    assert later.tenants == set(TENANTS)
+    _drain()
+
+    assert _run(later.run_id).national_at is not None
+    assert OwedRebuilds().owed() == {}, "each tenant paid once its markers were stored"
+    assert stored_aggregates() == whole
+
+
+def test_a_rebuild_s_worker_pays_only_what_its_own_rebuild_owes(world: None) -> None:
+    from chalicelib.repositories.rollup_rebuilds import OwedRebuilds
+
+    first = rollup_runs.plan_rebuild(now=bench.NOW)
+    first_messages = _take_messages()
+    second = rollup_runs.plan_rebuild(now=bench.NOW + dt.timedelta(seconds=1))  # dropped again, owed again
+    assert {run_id for run_id, _ in OwedRebuilds().owed().values()} == {second.run_id}
+
+    for message in first_messages:  # the first rebuild's workers, late
+        rollup_runs.work(message, final_attempt=False)
+    assert set(OwedRebuilds().owed()) == set(TENANTS), "the second rebuild's figures are not marked by the first"
+
+    _drain()
+    assert OwedRebuilds().owed() == {}
+    assert _run(first.run_id).national_at is not None and _run(second.run_id).national_at is not None
+    assert stored_aggregates() == _serial_rebuild()
+
+
+def test_a_serial_rebuild_stopped_while_it_drops_the_figures_leaves_them_marked_for_the_next_run(
+    world: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.repositories.aggregates import AllFigures
+
+    _plan()
+    _drain()
+    whole = stored_aggregates()
+    original = AllFigures.delete_all
+
+    def stops_halfway(self: AllFigures) -> int:
+        original(self)
+        raise KeyboardInterrupt  # Ctrl-C in the middle of the drop
+
+    with monkeypatch.context() as stopped:
+        stopped.setattr(AllFigures, "delete_all", stops_halfway)
+        with pytest.raises(KeyboardInterrupt):
+            rollup.rebuild(now=bench.NOW)
+    assert stored_aggregates() == {}
+    assert {m.tenant_id for m in changes.pending()} == set(TENANTS), "what was dropped is marked"
+
+    rollup.run(now=bench.NOW, settle_seconds=0)
+    assert stored_aggregates() == whole
+
+
+def _plan_at(now: dt.datetime) -> rollup_runs.RollupRun:
+    return rollup_runs.plan(now=now, settle_seconds=0)
+
+
 def test_a_rebuild_s_tenant_reads_its_history_in_one_query_of_each_source_not_three_per_village(
     world: None,
 ) -> None:

@@ -15,14 +15,26 @@ from chalicelib.services.rollup_runs import FinishMessage, TenantMessage, parse
 NOW = dt.datetime(2026, 12, 5, 1, tzinfo=dt.UTC)
 
 
-@pytest.mark.parametrize("rebuild", [False, True])
-def test_a_tenant_s_message_is_read_back_as_it_was_sent(rebuild: bool) -> None:
-    message = TenantMessage("r1", "33.15", NOW, 0, rebuild)
+RUN = "20261205T010000-0a1b2c3d"
+REBUILD = "20261204T230000-4e5f6a7b"
+
+
+@pytest.mark.parametrize("rebuild", [None, RUN, REBUILD])
+def test_a_tenant_s_message_is_read_back_as_it_was_sent(rebuild: str | None) -> None:
+    message = TenantMessage(RUN, "33.15", NOW, 0, rebuild)
 
     body = json.dumps(message.body())
 
     assert parse(body) == message
-    assert ("rebuild" in json.loads(body)) is rebuild, "a run's message stays as it was before rebuilds had one"
+    assert ("rebuild" in json.loads(body)) is (rebuild is not None), "a run's message stays as it was"
+
+
+@pytest.mark.parametrize(("sent", "read"), [(True, RUN), (False, None)])
+def test_a_rebuild_s_message_sent_before_rebuilds_named_themselves_is_its_own_run_s(
+    sent: bool, read: str | None
+) -> None:
+    body = {"run": RUN, "tenant": "33.15", "now": NOW.isoformat(), "settle": 0, "rebuild": sent}
+    assert parse(json.dumps(body)) == TenantMessage(RUN, "33.15", NOW, 0, read)
 
 
 def test_a_run_s_message_to_finish_is_read_back_as_it_was_sent() -> None:
@@ -41,6 +53,7 @@ def test_a_plan_request_is_no_tenant_s_message() -> None:
         json.dumps({"run": "r1", "tenant": "33.15", "now": NOW.isoformat()}),
         json.dumps({"run": "r1", "tenant": "33.15", "now": "yesterday", "settle": 0}),
         json.dumps({"run": "r1", "tenant": "33.15", "now": NOW.isoformat(), "settle": 0, "rebuild": "yes"}),
+        json.dumps({"run": "r1", "tenant": "33.15", "now": NOW.isoformat(), "settle": 0, "rebuild": 1}),
         json.dumps({"finish": "r1", "now": "yesterday"}),
         json.dumps({"finish": "r1"}),
         json.dumps(["finish", "r1"]),
