@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
 class FieldProblem:
-    """One problem with one input field (`field` is a dotted path, or "" for the whole input)."""
+    """One problem with one input field (`field` is a dotted path, or "" for the whole input). `code`
+    names the problem for a client that words it in its own language (`required`, `too_long`, ...),
+    with the figures it needs in `params` (`{"max": 80}`); None where only the message says it."""
 
     field: str
     message: str
+    code: str | None = None
+    params: dict[str, Any] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """As the error shape's `details` carry it (code and params only when there are)."""
+        shown: dict[str, Any] = {"field": self.field, "message": self.message}
+        if self.code:
+            shown["code"] = self.code
+        if self.params:
+            shown["params"] = self.params
+        return shown
 
 
 class DomainError(Exception):

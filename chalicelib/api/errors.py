@@ -44,8 +44,8 @@ _CHALICE_CODES = {
 }
 
 
-def error_body(code: str, message: str, details: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    """The error shape: {"error": {"code", "message", "details": [{"field", "message"}]}}."""
+def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The error shape: {"error": {"code", "message", "details": [{"field", "message", "code"?, "params"?}]}}."""
     return {"error": {"code": code, "message": message, "details": details or []}}
 
 
@@ -53,7 +53,7 @@ def error_response(
     status: int,
     code: str,
     message: str,
-    details: list[dict[str, str]] | None = None,
+    details: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
     """A JSON error response."""
@@ -75,7 +75,7 @@ def status_of(error: errors.DomainError) -> int:
 def from_exception(exc: Exception) -> Response:
     """The response for anything a view raised."""
     if isinstance(exc, errors.DomainError):
-        details = [{"field": d.field, "message": d.message} for d in exc.details]
+        details = [d.as_dict() for d in exc.details]
         status = status_of(exc)
         headers = {"Retry-After": "2"} if status == 503 else None
         if isinstance(exc, errors.RateLimitedError):

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from chalicelib import areas
 from chalicelib.clock import utcnow
@@ -33,7 +34,7 @@ from chalicelib.schemas.common import (
 
 MAX_IDR = 10**13  # ten trillion rupiah: above the whole yearly budget (APBD) of any regency
 MAX_YEARS_AHEAD = 10  # a due date further ahead is a typo (a year 2206 for 2026), not a plan
-URL = described(r"^https?://[^\s]+$", "a web address starting with https://")
+URL = described(r"^https?://[^\s]+$", "a web address starting with https://", "url")
 # Free text about a person or an office: no 16-digit personal ID number (NIK) in it.
 Name = Annotated[str, Field(min_length=1, max_length=200), NoIdNumbers]
 OptionalName = Annotated[str | None, Field(default=None, max_length=200), NoIdNumbers]
@@ -45,7 +46,7 @@ def _done(value: dt.date) -> dt.date:
     not_too_early(value)
     latest = utcnow().date() + dt.timedelta(days=MAX_DAYS_AHEAD)
     if value > latest:
-        raise ValueError("must not be in the future")
+        raise PydanticCustomError("in_future", "must not be in the future")
     return value
 
 
@@ -56,7 +57,11 @@ def _due(value: dt.date) -> dt.date:
     leap_day = (today.month, today.day) == (2, 29)
     latest = today.replace(year=today.year + MAX_YEARS_AHEAD, day=28 if leap_day else today.day)
     if value > latest:
-        raise ValueError(f"must not be more than {MAX_YEARS_AHEAD} years ahead (latest allowed: {latest})")
+        raise PydanticCustomError(
+            "too_far_ahead",
+            "must not be more than {years} years ahead (latest allowed: {latest})",
+            {"years": MAX_YEARS_AHEAD, "latest": latest.isoformat()},
+        )
     return value
 
 

@@ -7,7 +7,18 @@ from collections.abc import Collection
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Generic, Protocol, Self, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+)
+from pydantic_core import PydanticCustomError
 
 from chalicelib import areas
 from chalicelib.domain.reports import EARLIEST_DATE
@@ -27,13 +38,17 @@ def text_problem(value: str, *, multiline: bool = False) -> str | None:
     if found is None:
         return None
     allowed = " outside line breaks" if multiline else ""
-    return f"must not contain control or bidirectional characters{allowed} (found U+{ord(found.group()):04X})"
+    return f"must not contain control or bidirectional characters{allowed} (found {_codepoint(found.group())})"
+
+
+def _codepoint(character: str) -> str:
+    return f"U+{ord(character):04X}"
 
 
 def no_id_numbers(value: str | None) -> str | None:
     """Free text may not carry a 16-digit number (the shape of an Indonesian NIK), spaces and dashes ignored."""
     if value is not None and _NIK.search(value.replace(" ", "").replace("-", "")):
-        raise ValueError("must not contain personal ID numbers")
+        raise PydanticCustomError("personal_id_number", "must not contain personal ID numbers")
     return value
 
 
@@ -43,25 +58,25 @@ NoIdNumbers = AfterValidator(no_id_numbers)
 def not_too_early(value: date) -> date:
     """No day the programme records (a report, a commitment's) is before EARLIEST_DATE (2010-01-01)."""
     if value < EARLIEST_DATE:
-        raise ValueError(f"must not be before {EARLIEST_DATE}")
+        raise PydanticCustomError("too_early", "must not be before {first}", {"first": EARLIEST_DATE.isoformat()})
     return value
 
 
 PersonalText = Annotated[str, NoIdNumbers]
 
 
-_PATTERNS: dict[str, str] = {}
+_PATTERNS: dict[str, tuple[str, str]] = {}
 
 
-def described(pattern: str, what: str) -> str:
+def described(pattern: str, what: str, name: str) -> str:
     """A field's pattern, registered with what it stands for: a value that does not match is told that it
-    must be `what`, not shown the regular expression."""
-    _PATTERNS[pattern] = what
+    must be `what`, not shown the regular expression (and a client told the format's `name`)."""
+    _PATTERNS[pattern] = (what, name)
     return pattern
 
 
-described(areas.VILLAGE_CODE_PATTERN, "a Kemendagri village code such as 33.15.01.2001")
-described(areas.REGENCY_CODE_PATTERN, "a Kemendagri regency code such as 33.15")
+described(areas.VILLAGE_CODE_PATTERN, "a Kemendagri village code such as 33.15.01.2001", "village_code")
+described(areas.REGENCY_CODE_PATTERN, "a Kemendagri regency code such as 33.15", "regency_code")
 
 
 def _message(item: Any, tags: Collection[str]) -> str:
@@ -71,8 +86,72 @@ def _message(item: Any, tags: Collection[str]) -> str:
     if kind == "union_tag_invalid":
         return f"must be one of {', '.join(tags)}" if tags else "not one of the expected values"
     if kind == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERNS:
-        return f"must be {_PATTERNS[ctx['pattern']]}"
+        return f"must be {_PATTERNS[ctx['pattern']][0]}"
     return str(item.get("msg", "invalid")).removeprefix("Value error, ")
+
+
+# pydantic's error types -> the detail's code, and the context entries its wording needs (renamed).
+_CODES: dict[str, tuple[str, dict[str, str]]] = {
+    "missing": ("required", {}),
+    "extra_forbidden": ("unknown_field", {}),
+    "string_too_short": ("too_short", {"min_length": "min"}),
+    "string_too_long": ("too_long", {"max_length": "max"}),
+    "too_short": ("too_few", {"min_length": "min"}),
+    "too_long": ("too_many", {"max_length": "max"}),
+    "greater_than_equal": ("at_least", {"ge": "limit"}),
+    "greater_than": ("above", {"gt": "limit"}),
+    "less_than_equal": ("at_most", {"le": "limit"}),
+    "less_than": ("below", {"lt": "limit"}),
+    **dict.fromkeys(("int_type", "int_parsing", "int_from_float"), ("whole_number", {})),
+    **dict.fromkeys(("float_type", "float_parsing", "decimal_type", "decimal_parsing"), ("number", {})),
+    "string_type": ("text", {}),
+    **dict.fromkeys(("bool_type", "bool_parsing"), ("yes_or_no", {})),
+    "list_type": ("list", {}),
+    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"), ("object", {})),
+    **dict.fromkeys(
+        ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"), ("date", {})
+    ),
+    **dict.fromkeys(("datetime_type", "datetime_parsing", "datetime_from_date_parsing"), ("datetime", {})),
+    **dict.fromkeys(("literal_error", "enum"), ("one_of", {"expected": "expected"})),
+    **dict.fromkeys(("uuid_type", "uuid_parsing"), ("format", {})),
+    # this package's own (PydanticCustomError): their context is their wording's
+    **{
+        own: (own, {})
+        for own in (
+            "personal_id_number",
+            "too_early",
+            "in_future",
+            "too_far_ahead",
+            "parts_exceed_total",
+            "not_plain_text",
+        )
+    },
+}
+
+
+def _code(item: Any, tags: Collection[str]) -> tuple[str | None, dict[str, Any] | None]:
+    """The detail's code and params for one pydantic error (None for a message of its own)."""
+    kind, ctx = item.get("type"), item.get("ctx") or {}
+    if kind in ("union_tag_not_found", "union_tag_invalid"):
+        return ("one_of", {"expected": ", ".join(tags)}) if tags else ("required", None)
+    if kind == "string_pattern_mismatch":
+        named = _PATTERNS.get(str(ctx.get("pattern")))
+        return "format", {"format": named[1]} if named else None
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return "required", None
+    if str(kind).endswith("_type") and "input" in item and item["input"] is None:  # null for a value: none given
+        return "required", None
+    if kind not in _CODES:
+        return None, None
+    code, wanted = _CODES[kind]
+    own = code == kind
+    params = {(k if own else wanted[k]): _plain(v) for k, v in ctx.items() if own or k in wanted}
+    return code, params or None
+
+
+def _plain(value: Any) -> Any:
+    """A context value as JSON carries it."""
+    return value if isinstance(value, str | int | float | bool) else str(value)
 
 
 def problems_of(error: ValidationError, prefix: str = "", tags: Collection[str] = ()) -> list[FieldProblem]:
@@ -87,7 +166,9 @@ def problems_of(error: ValidationError, prefix: str = "", tags: Collection[str] 
         if item.get("type") in ("union_tag_not_found", "union_tag_invalid"):
             loc = ["type"]
         path = ".".join(str(part) for part in loc)
-        problems.append(FieldProblem(f"{prefix}{path}" if path else prefix.rstrip("."), _message(item, tags)))
+        code, params = _code(item, tags)
+        field = f"{prefix}{path}" if path else prefix.rstrip(".")
+        problems.append(FieldProblem(field, _message(item, tags), code, params))
     return problems
 
 
@@ -111,7 +192,7 @@ class RequestModel(BaseModel):
         for text in texts:
             problem = text_problem(text, multiline=info.field_name in cls.multiline)
             if problem:
-                raise ValueError(problem)
+                raise PydanticCustomError("not_plain_text", problem.replace("{", "{{").replace("}", "}}"))
         return value
 
 
@@ -178,6 +259,21 @@ class ErrorDetail(PublicModel):
 
     field: str
     message: str
+    code: str | None = Field(
+        default=None,
+        description="What the problem is, stable, for a client that words it itself: required, unknown_field, "
+        "too_short, too_long, too_few, too_many, at_least, at_most, above, below, whole_number, number, text, "
+        "yes_or_no, list, object, date, datetime, one_of, format, personal_id_number, too_early, in_future, "
+        "too_far_ahead, parts_exceed_total, not_plain_text. Absent when only the message says it.",
+    )
+    params: dict[str, Any] | None = Field(
+        default=None, description='What the code\'s wording needs, e.g. {"max": 80} for too_long.'
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_absent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        shown: dict[str, Any] = handler(self)
+        return {name: value for name, value in shown.items() if value is not None or name in ("field", "message")}
 
 
 class ErrorInfo(PublicModel):

@@ -14,7 +14,7 @@ from chalicelib.domain.indicators import INDICATORS
 from chalicelib.domain.rollup_plan import NATION
 from chalicelib.schemas.common import PublicModel, RequestModel, described
 
-described(UID_PATTERN, "a DHIS2 UID: a letter and ten letters or digits")
+described(UID_PATTERN, "a DHIS2 UID: a letter and ten letters or digits", "dhis2_uid")
 _UID = Field(pattern=UID_PATTERN, examples=["fbfJHSPpUQD"])
 
 

@@ -11,7 +11,7 @@ from chalicelib.domain.indicators import BASELINE_INDICATORS, INDICATORS
 from chalicelib.domain.periods import PERIOD_PATTERN
 from chalicelib.schemas.common import PublicModel, QueryModel, described
 
-described(PERIOD_PATTERN, "a period such as 2026-11 (a month), 2026-Q4 (a quarter) or 2026 (a year)")
+described(PERIOD_PATTERN, "a period such as 2026-11 (a month), 2026-Q4 (a quarter) or 2026 (a year)", "period")
 
 
 class IndicatorBlock(PublicModel):

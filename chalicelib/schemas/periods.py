@@ -9,7 +9,7 @@ from pydantic import Field
 from chalicelib.domain.approvals import MonthApproval, PeriodEvent, PeriodSettings
 from chalicelib.schemas.common import PublicModel, QueryModel, RequestModel, Shows, described
 
-MONTH_PATTERN = described(r"^\d{4}-(0[1-9]|1[0-2])$", "a month as YYYY-MM, such as 2026-11")
+MONTH_PATTERN = described(r"^\d{4}-(0[1-9]|1[0-2])$", "a month as YYYY-MM, such as 2026-11", "month")
 
 
 class ReopenRequest(RequestModel):

@@ -35,6 +35,7 @@ from chalicelib.schemas.common import NoIdNumbers, RequestModel, described, not_
 UUID_PATTERN = described(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
     "a UUID such as 6f1c2a9e-5b7d-4c3e-9a8f-1d2e3f4a5b6c",
+    "uuid",
 )
 
 # Hard limits: no village library's report can reach them (a report of 100,000 visitors or more is a typo
@@ -88,7 +89,11 @@ SubmissionId = Annotated[
 ]
 Url = Annotated[
     str | None,
-    Field(default=None, max_length=2048, pattern=described(r"^https?://\S+$", "a web address starting with https://")),
+    Field(
+        default=None,
+        max_length=2048,
+        pattern=described(r"^https?://\S+$", "a web address starting with https://", "url"),
+    ),
 ]
 _COMMON = frozenset({"village_code", "date", "recorded_at", "type", "submission_id", "expected_version"})
 
@@ -116,7 +121,11 @@ class ReportFields(RequestModel):
             counted = value + sum(info.data.get(name) or 0 for name in upto)
             total = info.data[partition.total]
             if counted > total:
-                raise ValueError(f"{partition.rule()}: {counted} is more than {partition.total} ({total})")
+                raise PydanticCustomError(
+                    "parts_exceed_total",
+                    "{rule}: {counted} is more than {total_field} ({total})",
+                    {"rule": partition.rule(), "counted": counted, "total_field": partition.total, "total": total},
+                )
         return value
 
     @field_validator("date")

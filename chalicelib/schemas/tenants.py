@@ -10,7 +10,9 @@ from chalicelib import areas
 from chalicelib.domain.tenants import Tenant, TenantStatus
 from chalicelib.schemas.common import PageQuery, PublicModel, RequestModel, described
 
-EMAIL = described(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$", "an email address such as perpustakaan@grobogankab.go.id")
+EMAIL = described(
+    r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$", "an email address such as perpustakaan@grobogankab.go.id", "email"
+)
 
 
 class SignupRequest(RequestModel):

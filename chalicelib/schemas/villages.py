@@ -12,7 +12,9 @@ from chalicelib.domain.indicators import BASELINE_INDICATORS
 from chalicelib.domain.villages import Village
 from chalicelib.schemas.common import PageQuery, PublicModel, RequestModel, described
 
-KECAMATAN_CODE_PATTERN = described(r"^\d{2}\.\d{2}\.\d{2}$", "a Kemendagri kecamatan code such as 33.15.01")
+KECAMATAN_CODE_PATTERN = described(
+    r"^\d{2}\.\d{2}\.\d{2}$", "a Kemendagri kecamatan code such as 33.15.01", "kecamatan_code"
+)
 
 
 def _monthly() -> Any:

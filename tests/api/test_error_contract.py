@@ -18,7 +18,9 @@ def assert_error_shape(body: Any) -> None:
     assert set(body["error"]) == {"code", "message", "details"}
     assert isinstance(body["error"]["code"], str) and body["error"]["message"]
     for detail in body["error"]["details"]:
-        assert set(detail) == {"field", "message"}
+        assert {"field", "message"} <= set(detail) <= {"field", "message", "code", "params"}
+        assert isinstance(detail["field"], str) and detail["message"]
+        assert isinstance(detail.get("code", ""), str) and isinstance(detail.get("params", {}), dict)
 
 
 @pytest.mark.parametrize(

@@ -97,7 +97,9 @@ def test_a_personal_id_number_in_a_commitment_text_is_refused(
     }[route]
     response = api.request(method, path, key=grobogan.admin, json={**body, field: "Pak Budi, NIK 3315-0112-3456-0001"})
     assert (response.status, response.error_code) == (422, "validation_error"), response.text
-    assert response.json["error"]["details"] == [{"field": field, "message": "must not contain personal ID numbers"}]
+    assert response.json["error"]["details"] == [
+        {"field": field, "message": "must not contain personal ID numbers", "code": "personal_id_number"}
+    ]
     detail = api.get(f"/v1/commitments/{cid}", key=grobogan.admin).json
     assert (detail["version"], detail["transitions"], detail["actions"]) == (1, [], [])
     assert len(api.get("/v1/commitments", key=grobogan.admin).json["items"]) == 1

@@ -83,8 +83,17 @@ class Pages:
         self.watches: list[Watch] = []
         self.contexts: list[Any] = []
 
-    def open(self, path: str = "/", *, viewport: dict[str, int] | None = None, watch: Watch | None = None) -> Any:
-        context = self.browser.new_context(viewport=viewport or DESKTOP, accept_downloads=True, locale="id-ID")
+    def open(
+        self,
+        path: str = "/",
+        *,
+        viewport: dict[str, int] | None = None,
+        watch: Watch | None = None,
+        timezone: str | None = None,
+    ) -> Any:
+        context = self.browser.new_context(
+            viewport=viewport or DESKTOP, accept_downloads=True, locale="id-ID", timezone_id=timezone
+        )
         context.set_default_timeout(15_000)
         self.contexts.append(context)
         page = context.new_page()

@@ -160,13 +160,15 @@ def test_an_office_signs_up_and_the_national_dashboard_shows_its_figures_after_a
     assert (detail["report"]["visitors"], detail["report"]["version"]) == (1300, 2)
     assert detail["history"][-1]["changes"] == [{"field": "visitors", "old": 1234, "new": 1300}]
 
-    # A stale correction (someone else corrected it meanwhile) is refused with the API's message.
+    # A stale correction (someone else corrected it meanwhile) is refused, saying so in Indonesian.
     newer = {k: v for k, v in visits.items() if k != "submission_id"} | {"visitors": 1310, "expected_version": 2}
     assert stack.call("PUT", f"/v1/reports/{visits['submission_id']}", newer, key=district_secret)[0] == 200
     office.watch.allow(409)
     office.get_by_label("Pengunjung").fill("1400")
     office.get_by_role("button", name="Simpan perbaikan").click()
-    office.locator(".problem code", has_text="conflict").wait_for()
+    refused = office.locator(".problem", has_text="sudah diubah di tempat lain sejak Anda membukanya")
+    refused.wait_for()
+    assert "(version_conflict)" in refused.inner_text()
     detail = get(stack, f"/v1/reports/{visits['submission_id']}", district_secret)
     assert (detail["report"]["visitors"], detail["report"]["version"]) == (1310, 3)
 

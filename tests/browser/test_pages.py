@@ -71,10 +71,14 @@ def test_sign_up_shows_the_apis_messages_beside_the_fields_they_name(pages: Page
     page.get_by_label("Email narahubung").fill("not an email")
     with page.expect_response(lambda r: r.url.endswith("/v1/signup")) as answered:
         page.get_by_role("button", name="Kirim pendaftaran").click()
-    details = {d["field"]: d["message"] for d in answered.value.json()["error"]["details"]}
+    details = {d["field"]: d for d in answered.value.json()["error"]["details"]}
     assert {"regency_code", "contact_email"} <= set(details)
-    assert page.locator("#contact_email-error").inner_text() == details["contact_email"]
-    assert page.locator("#regency-error").inner_text() == details["regency_code"]
+    assert details["contact_email"]["code"] == "format" and details["contact_email"]["params"] == {"format": "email"}
+    # the API's problem, worded in the page's language with the page's names for things
+    email = "Harus alamat email, misalnya perpustakaan@grobogankab.go.id."
+    assert page.locator("#contact_email-error").inner_text() == email
+    assert page.locator("#regency-error").inner_text() == "Wajib diisi.", "no regency picked"
+    assert page.get_by_role("alert").filter(has_text="Isian belum benar").count() == 1
     assert page.get_by_label("Email narahubung").get_attribute("aria-invalid") == "true"
     assert page.get_by_label("Nama kantor").get_attribute("aria-invalid") is None
     _, tenants = stack.call("GET", "/v1/admin/tenants?status=pending", key=stack.admin)
@@ -449,6 +453,87 @@ def test_a_new_key_s_secret_stays_on_screen_when_the_list_cannot_reload(
     shown = issued.get_by_test_id("secret").inner_text()
     assert shown.startswith("tpbis_")
     assert stack.call("GET", "/v1/me", key=shown)[0] == 200, "and it is the key that was made"
+
+
+def test_a_key_made_in_jakarta_to_last_until_a_day_ends_there_and_the_keyboard_keeps_its_place(
+    pages: Pages, stack: HttpStack, rembang: str
+) -> None:
+    watch = Watch()
+    watch.allow(422)
+    page = pages.open("/", watch=watch, timezone="Asia/Jakarta")  # WIB, seven hours ahead of UTC
+    sign_in(page, rembang)
+    page.get_by_role("link", name="Kunci", exact=True).click()
+    page.get_by_label("Peran", exact=True).select_option("viewer")
+    page.get_by_label("Label", exact=True).fill("P" * 101)
+    page.get_by_label("Berlaku sampai (opsional)", exact=True).fill("2027-06-30")
+    make = page.get_by_role("button", name="Buat kunci")
+    make.focus()
+    with page.expect_request(lambda r: r.url.endswith("/v1/keys") and r.method == "POST") as sent:
+        page.keyboard.press("Enter")
+    assert sent.value.post_data_json["expires_at"] == "2027-06-30T16:59:59Z", "the end of 30 June in WIB"
+    error = page.locator("#key-label-error")
+    error.wait_for()
+    assert error.inner_text() == "Terlalu panjang: paling banyak 100 karakter."
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == "Buat kunci", "focus stayed"
+
+    page.get_by_label("Label", exact=True).fill("Pembaca sampai Juni")
+    make.focus()
+    page.keyboard.press("Enter")
+    page.get_by_test_id("issued-key").wait_for()
+    row = page.locator("tr", has_text="Pembaca sampai Juni")
+    assert "30 Jun 2027" in row.inner_text()
+
+
+def test_a_report_with_unusual_figures_is_on_the_review_list_and_the_office_marks_it_reviewed(
+    pages: Pages, stack: HttpStack
+) -> None:
+    village = "33.21.01.2001"
+    secret = approved_office(stack, "33.21", (village,))  # Kabupaten Demak, for this test alone
+    report = {
+        "submission_id": str(uuid.uuid4()),
+        "village_code": village,
+        "type": "visits",
+        "date": last_complete_month().replace(day=9).isoformat(),
+        "visitors": 5000,  # above the national default's review maximum, 1,000
+    }
+    assert stack.call("POST", "/v1/reports", report, key=secret)[0] == 201
+    page = _signed_in_on(pages, secret, "Laporan")
+
+    waiting = page.get_by_test_id("review-list")
+    waiting.get_by_role("heading", name="1 laporan perlu diperiksa").wait_for()
+    assert "Pengunjung 5.000 di atas batas pemeriksaan kabupaten/kota (1.000)" in waiting.inner_text()
+    row = page.locator(f"tr[data-id='{report['submission_id']}']")
+    assert "Perlu diperiksa" in row.inner_text()
+
+    waiting.get_by_role("link").first.click()
+    notice = page.get_by_test_id("review")
+    notice.get_by_role("button", name="Tandai sudah diperiksa").click()
+    page.get_by_text("v2 diperiksa").wait_for()
+    assert notice.count() == 0
+    assert "Perlu diperiksa: ya → tidak" in page.locator(".history").inner_text()
+    assert stack.call("GET", "/v1/reviews", key=secret)[1]["items"] == []
+    _, detail = stack.call("GET", f"/v1/reports/{report['submission_id']}", key=secret)
+    assert detail["report"]["visitors"] == 5000, "its figures stand"
+
+
+def test_suspending_a_regency_asks_first_and_cancelling_changes_nothing(pages: Pages, stack: HttpStack) -> None:
+    approved_office(stack, "33.20", ())  # Kabupaten Jepara, for this test alone
+    page = _signed_in_on(pages, stack.admin, "Administrasi")
+    row = page.locator('tr[data-tenant="33.20"]')
+    row.get_by_role("button", name="Tangguhkan Kabupaten Jepara").click()
+    assert "Semua kunci Kabupaten Jepara berhenti bekerja" in row.inner_text()
+    row.get_by_role("button", name="Batal").click()
+    assert _tenant_status(stack, "33.20") == "active", "not at one click"
+
+    row.get_by_role("button", name="Tangguhkan Kabupaten Jepara").click()
+    row.get_by_role("button", name="Ya, tangguhkan Kabupaten Jepara").click()
+    row.get_by_text("Ditangguhkan").wait_for()
+    assert _tenant_status(stack, "33.20") == "suspended"
+
+
+def _tenant_status(stack: HttpStack, tenant_id: str) -> str:
+    _, listed = stack.call("GET", "/v1/admin/tenants?limit=100", key=stack.admin)
+    return str(next(t["status"] for t in listed["items"] if t["tenant_id"] == tenant_id))
 
 
 def test_a_revoke_prompt_closes_as_soon_as_the_key_is_revoked_while_the_list_reloads(

@@ -79,3 +79,52 @@ def test_each_type_has_a_posted_and_a_corrected_variant_with_only_its_own_extra_
             assert set(variant.model_fields) - set(base.model_fields) == {extra}
             assert variant.model_fields[extra].is_required()
     assert [v.__name__ for v in REPORTS][:2] == ["VisitsReport", "ActivityReport"]
+
+
+def coded(body: dict[str, Any]) -> dict[str, tuple[str | None, dict[str, Any] | None]]:
+    _, (item,) = parse_submission(body)
+    assert item.error is not None, "expected the report to be rejected"
+    return {d.field: (d.code, d.params) for d in item.error.details}
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "code", "params"),
+    [
+        ({"visitors": None}, "visitors", "required", None),
+        ({"visitors": "12"}, "visitors", "whole_number", None),
+        ({"visitors": 1.5}, "visitors", "whole_number", None),
+        ({"visitors": -1}, "visitors", "at_least", {"limit": 0}),
+        ({"visitors": 10**6}, "visitors", "at_most", {"limit": 99999}),
+        ({"visitors": 10, "women": 20}, "women", "parts_exceed_total", None),
+        ({"extra": 1}, "extra", "unknown_field", None),
+        ({"date": "05/11/2026"}, "date", "date", None),
+        ({"date": "2009-12-31"}, "date", "too_early", {"first": "2010-01-01"}),
+        ({"village_code": "3315"}, "village_code", "format", {"format": "village_code"}),
+        ({"submission_id": "x"}, "submission_id", "format", {"format": "uuid"}),
+        ({"type": "nope"}, "type", "one_of", {"expected": "visits, activity, media, partnership, ict"}),
+    ],
+)
+def test_each_field_problem_names_its_code_and_the_figures_its_wording_needs(
+    change: dict[str, Any], field: str, code: str, params: dict[str, Any] | None
+) -> None:
+    body = visits(**change)
+    if change.get("visitors", 0) is None:
+        del body["visitors"]
+    found = coded(body)
+    assert found[field][0] == code
+    if code == "parts_exceed_total":
+        assert found[field][1] == {
+            "rule": "women + men <= visitors",
+            "counted": 20,
+            "total_field": "visitors",
+            "total": 10,
+        }
+    else:
+        assert found[field][1] == params
+
+
+def test_a_null_where_a_text_is_required_is_told_required_not_a_type() -> None:
+    _, (item,) = parse_submission({**visits(), "village_code": None})
+    assert item.error is not None
+    [detail] = [d for d in item.error.details if d.field == "village_code"]
+    assert (detail.code, detail.message) == ("required", "Input should be a valid string")

@@ -11,10 +11,9 @@ export class ApiError extends Error {
     this.details = details;
   }
 
-  /** The API's message for a field (its name or a dotted path ending in it), if it named one. */
-  forField(name) {
-    const hit = this.details.find((d) => d.field === name || d.field?.endsWith(`.${name}`));
-    return hit ? hit.message : null;
+  /** The API's problem with a field (its name or a dotted path ending in it), if it named one. */
+  detailFor(name) {
+    return this.details.find((d) => d.field === name || d.field?.endsWith(`.${name}`)) || null;
   }
 }
 

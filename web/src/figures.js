@@ -15,7 +15,7 @@ export const SUPPORT = ['commitments_made', 'commitments_fulfilled', 'budget_com
 export const COVERAGE = ['villages_registered', 'villages_expected', 'villages_reporting', 'reporting_rate_pct', 'villages_reporting_on_time', 'timeliness_pct'];
 export const TREND_CHOICES = [...HEADLINE, 'activities', 'partnerships_new', 'ict_sessions', 'commitments_made', 'villages_reporting', 'reporting_rate_pct', 'timeliness_pct'];
 
-export const show = (name, value) => (name.endsWith('_idr') ? idr(value) : name.endsWith('_pct') ? `${num(value, 1)} %` : num(value));
+export const show = (name, value) => (value === null || value === undefined ? '–' : name.endsWith('_idr') ? idr(value) : name.endsWith('_pct') ? `${num(value, 1)} %` : num(value));
 
 function Growth({ block }) {
   const kind = (v) => (v === null || v === undefined ? '' : v > 0 ? 'up' : v < 0 ? 'down' : '');
@@ -44,7 +44,7 @@ export async function series(path, query, period, count = 12) {
 export function TrendChart({ points, indicator, label }) {
   const canvas = useRef(null);
   const chart = useRef(null);
-  const values = points.map((p) => p.item?.indicators[indicator]?.value ?? 0);
+  const values = points.map((p) => p.item?.indicators[indicator]?.value ?? null); // no figures: a gap, not a zero
   const labels = points.map((p) => periodShort(p.period));
   useEffect(() => {
     const data = { labels, datasets: [{ label, data: values, borderColor: '#0b6e4f', backgroundColor: 'rgba(11,110,79,0.12)', fill: true, tension: 0.25 }] };

@@ -32,13 +32,25 @@ export const periodShort = (value) => {
   return new Intl.DateTimeFormat(locale(), { month: 'short', year: '2-digit', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, 1));
 };
 
-/** The last complete month before `today` (YYYY-MM). */
+const pad = (n) => String(n).padStart(2, '0');
+
+/** The day of `when` on the user's clock (YYYY-MM-DD): a village's today is its own, not UTC's. */
+export const localDay = (when = new Date()) => `${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())}`;
+
+/** The month of `today` on the user's clock (YYYY-MM). */
+export const thisMonth = (today = new Date()) => localDay(today).slice(0, 7);
+
+/** The last complete month before `today`, on the user's clock (YYYY-MM). */
 export function lastCompleteMonth(today = new Date()) {
-  const d = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 1));
-  return d.toISOString().slice(0, 7);
+  const d = new Date(today.getFullYear(), today.getMonth() - 1, 1);
+  return localDay(d).slice(0, 7);
 }
 
-export const thisMonth = (today = new Date()) => today.toISOString().slice(0, 7);
+/** The end of a day on the user's clock, as an instant (a key that lasts "until 30 June" ends then). */
+export function endOfLocalDay(day) {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(y, m - 1, d, 23, 59, 59).toISOString().replace('.000Z', 'Z');
+}
 
 /** The period and the `count - 1` periods of the same kind before it, oldest first. */
 export function periodsBefore(value, count) {

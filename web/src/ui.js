@@ -3,6 +3,7 @@ import { html } from 'htm/preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import i18next from 'i18next';
 import { api } from './api.js';
+import { date, num } from './format.js';
 
 const t = (...args) => i18next.t(...args);
 
@@ -37,30 +38,64 @@ export function Select({ id, label, error, hint, options, ...props }) {
   </${FieldShell}>`;
 }
 
-export function Button({ busy, children, kind = 'primary', ...props }) {
-  return html`<button class=${`btn ${kind}`} disabled=${busy || props.disabled} aria-busy=${busy ? 'true' : undefined} ...${props}>
+/** A button that shows it is working while `busy`: it stays focusable then (a disabled button would drop
+ * the keyboard's focus to the page's top) and ignores clicks and Enter until the work is done. */
+export function Button({ busy, children, kind = 'primary', onClick, ...props }) {
+  const guarded = (event) => {
+    if (busy) { event.preventDefault(); return; }
+    onClick?.(event);
+  };
+  return html`<button class=${`btn ${kind}`} ...${props} onClick=${guarded} aria-disabled=${busy ? 'true' : undefined} aria-busy=${busy ? 'true' : undefined}>
     ${busy ? html`<span class="spinner" aria-hidden="true"></span>${t('working')}` : children}
   </button>`;
 }
 
 export const Loading = ({ label }) => html`<p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>${label || t('loading')}</p>`;
 
-/** The message to show for a failed call: the API's own, or what happened to the connection. */
+/** The message to show for a failed call: what its code means in the page's language (the API's own
+ * English message for a code the app does not know), or what happened to the connection. */
 export function messageOf(error) {
   if (!error) return '';
   if (error.code === 'network') return t('errors.network');
   if (error.code === 'timeout') return t('errors.timeout');
   if (error.status === 401) return t('errors.unauthorized');
+  if (error.code && i18next.exists(`codes.${error.code}`)) return t(`codes.${error.code}`);
   return error.message || String(error);
 }
+
+const DATE_PARAMS = ['first', 'latest'];
+
+/** One field problem in the page's language, from its code and params (README "Errors"); the API's
+ * message when the app does not know the code. */
+export function problemText(detail) {
+  if (!detail) return null;
+  const { code, params = {} } = detail;
+  if (!code || !i18next.exists(`problems.${code}`)) return detail.message;
+  const shown = { ...params };
+  if (code === 'format') {
+    if (!i18next.exists(`formats.${params.format}`)) return detail.message;
+    shown.format = t(`formats.${params.format}`);
+  }
+  if (code === 'parts_exceed_total') shown.total_field = t(`fields.${params.total_field}`, { defaultValue: params.total_field });
+  if (code === 'one_of') shown.expected = String(params.expected ?? '').replaceAll("'", '');
+  for (const name of DATE_PARAMS) if (typeof params[name] === 'string') shown[name] = date(params[name]);
+  for (const [name, value] of Object.entries(params)) if (typeof value === 'number') shown[name] = num(value, 2);
+  return t(`problems.${code}`, shown);
+}
+
+/** A field's name as the page calls it (the report forms' labels), else as the API named it. */
+const fieldName = (field) => {
+  const leaf = field.split('.').pop();
+  return t(`fields.${leaf}`, { defaultValue: field });
+};
 
 /** A failed call: its message, the field problems not shown beside a field (`shown`), and a retry. */
 export function Problem({ error, onRetry, shown = [] }) {
   if (!error) return null;
   const rest = (error.details || []).filter((d) => !shown.some((name) => d.field === name || d.field?.endsWith(`.${name}`)));
   return html`<div class="problem" role="alert">
-    <p>${messageOf(error)}${error.code && error.status ? html` <code>${error.code}</code>` : ''}</p>
-    ${rest.length ? html`<ul>${rest.map((d) => html`<li><code>${d.field}</code>: ${d.message}</li>`)}</ul>` : ''}
+    <p>${messageOf(error)}${error.code && error.status ? html` <span class="muted error-code">(${error.code})</span>` : ''}</p>
+    ${rest.length ? html`<ul>${rest.map((d) => html`<li>${d.field ? html`<strong>${fieldName(d.field)}</strong>: ` : ''}${problemText(d)}</li>`)}</ul>` : ''}
     ${onRetry && html`<button class="btn secondary" onClick=${onRetry}>${t('retry')}</button>`}
   </div>`;
 }
@@ -117,7 +152,7 @@ export function useAction() {
       return undefined;
     }
   }, []);
-  return { ...state, run, field: (name) => state.error?.forField?.(name) || null };
+  return { ...state, run, field: (name) => problemText(state.error?.detailFor?.(name)) || null };
 }
 
 /** The secret of a new key: shown once, with a copy button. */

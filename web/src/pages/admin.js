@@ -38,15 +38,23 @@ function ApplicationRow({ item, onChanged, onIssued }) {
 
 function TenantRow({ tenant, onChanged }) {
   const action = useAction();
-  const act = async (verb) => { if (await action.run(() => api.post(`/v1/admin/tenants/${tenant.tenant_id}/${verb}`))) onChanged(); };
+  const [asking, setAsking] = useState(false);
+  const act = async (verb) => {
+    if (await action.run(() => api.post(`/v1/admin/tenants/${tenant.tenant_id}/${verb}`))) { setAsking(false); onChanged(); }
+  };
   const suspended = tenant.status === 'suspended';
+  const named = (label) => `${label} ${tenant.regency_name}`;
   return html`<tr data-tenant=${tenant.tenant_id}>
     <td>${tenant.regency_name} <span class="muted">${tenant.tenant_id} · ${tenant.province_name}</span></td>
     <td>${tenant.office_name}<br /><span class="muted">${tenant.contact_name} · ${tenant.contact_email}</span></td>
     <td><${Badge} kind=${suspended ? 'warn' : 'ok'}>${t(`tenant_status.${tenant.status}`)}</${Badge}></td>
     <td>${suspended
-      ? html`<${Button} busy=${action.busy} onClick=${() => act('approve')} aria-label=${`${t('admin.reapprove')} ${tenant.regency_name}`}>${t('admin.reapprove')}</${Button}>`
-      : html`<${Button} kind="danger" busy=${action.busy} onClick=${() => act('suspend')} aria-label=${`${t('admin.suspend')} ${tenant.regency_name}`}>${t('admin.suspend')}</${Button}>`}
+      ? html`<${Button} busy=${action.busy} onClick=${() => act('approve')} aria-label=${named(t('admin.reapprove'))}>${t('admin.reapprove')}</${Button}>`
+      : asking
+        ? html`<p class="muted">${t('admin.suspend_warning', { regency: tenant.regency_name })}</p><span class="row">
+            <${Button} kind="danger" busy=${action.busy} onClick=${() => act('suspend')} aria-label=${named(t('admin.confirm_suspend'))}>${t('admin.confirm_suspend')}</${Button}>
+            <button class="btn secondary" onClick=${() => setAsking(false)}>${t('cancel')}</button></span>`
+        : html`<button class="btn danger" onClick=${() => setAsking(true)} aria-label=${named(t('admin.suspend'))}>${t('admin.suspend')}</button>`}
       <${Problem} error=${action.error} /></td></tr>`;
 }
 

@@ -4,7 +4,7 @@ import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import i18next from 'i18next';
 import { all, api } from '../api.js';
-import { date, dateTime, idr } from '../format.js';
+import { date, dateTime, idr, localDay } from '../format.js';
 import { can } from '../session.js';
 import { Badge, Button, Input, Loading, PageTitle, Problem, Select, Textarea, useAction, useIdempotentPost, useLoad } from '../ui.js';
 
@@ -14,7 +14,7 @@ const NEXT = { proposed: ['committed', 'withdrawn'], committed: ['in_progress', 
 const STAKEHOLDER_KINDS = ['village_head', 'regent', 'dprd', 'bappeda', 'government_office', 'private_sector', 'community', 'ngo', 'school', 'religious', 'other'];
 const COMMITMENT_KINDS = ['budget', 'policy', 'facility', 'staff', 'program', 'partnership', 'other'];
 const ACTION_KINDS = ['meeting', 'audience', 'letter', 'presentation', 'visit', 'follow_up', 'other'];
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => localDay();
 const opts = (prefix, values) => values.map((v) => [v, t(`${prefix}.${v}`)]);
 const orNull = (v) => (v === '' ? null : v);
 

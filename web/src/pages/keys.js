@@ -3,7 +3,7 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import i18next from 'i18next';
 import { all, api } from '../api.js';
-import { dateTime } from '../format.js';
+import { dateTime, endOfLocalDay } from '../format.js';
 import { Badge, Button, Input, Loading, PageTitle, Problem, Secret, Select, useAction, useLoad } from '../ui.js';
 
 const t = (k, o) => i18next.t(k, o);
@@ -40,7 +40,7 @@ function NewKey({ villages, onMade }) {
   const submit = async (event) => {
     event.preventDefault();
     const body = { role: form.role, label: form.label, villages: form.role === 'operator' ? form.villages : [] };
-    if (form.expires) body.expires_at = `${form.expires}T23:59:59Z`;
+    if (form.expires) body.expires_at = endOfLocalDay(form.expires); // the end of that day where the office is
     const answer = await action.run(() => api.post('/v1/keys', body));
     if (answer) {
       setForm({ role: form.role, label: '', villages: [], expires: '' });

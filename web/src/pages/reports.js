@@ -41,7 +41,8 @@ function List({ filters, names }) {
     ${items.length === 0 && html`<tr><td colspan="5">${t('reports.none')}</td></tr>`}
     ${items.map((r) => html`<tr data-id=${r.submission_id}><td><a href=${`#/reports/${r.submission_id}`}>${date(r.date)}</a></td><td>${names.get(r.village_code) || r.village_code}</td>
       <td>${t(`types.${r.type}`)}</td><td>${typeof headline(r) === 'number' ? num(headline(r)) : headline(r)}</td>
-      <td>${r.status === 'void' ? html`<${Badge} kind="warn">${t('reports.void')}</${Badge}>` : html`v${r.version}`}</td></tr>`)}
+      <td>${r.status === 'void' ? html`<${Badge} kind="warn">${t('reports.void')}</${Badge}>` : html`v${r.version}`}
+        ${r.status !== 'void' && r.needs_review && html` <${Badge} kind="warn">${t('reports.needs_review')}</${Badge}>`}</td></tr>`)}
   </tbody></table></div>
   ${state.loading && html`<${Loading} />`}
   <${Problem} error=${state.error} onRetry=${state.reload} shown=${[]} />
@@ -83,7 +84,7 @@ function Correct({ report, onSaved }) {
   </form>`;
 }
 
-function Detail({ id, me }) {
+function Detail({ id, me, names }) {
   const state = useLoad(() => api.get(`/v1/reports/${id}`), [id]);
   const [asking, setAsking] = useState(false);
   const voiding = useAction();
@@ -97,11 +98,12 @@ function Detail({ id, me }) {
     <section class="card" aria-labelledby="report-title">
       <h2 id="report-title">${t(`types.${report.type}`)} · ${date(report.date)} ${report.status === 'void' && html`<${Badge} kind="warn">${t('reports.void')}</${Badge}>`}</h2>
       <dl class="facts" data-testid="report-facts">
-        <dt>${t('reports.village')}</dt><dd>${report.village_code}</dd>
+        <dt>${t('reports.village')}</dt><dd>${names.get(report.village_code) ? html`${names.get(report.village_code)} <span class="muted">${report.village_code}</span>` : report.village_code}</dd>
         <dt>${t('reports.version')}</dt><dd data-testid="report-version">${report.version}</dd>
-        ${fields.filter(([n]) => report[n] !== undefined && report[n] !== null).map(([n, kind]) => html`<dt>${t(`fields.${n}`)}</dt><dd data-field=${n}>${kind === 'count' ? num(report[n]) : kind === 'choice' ? t(`choices.${report[n]}`, { defaultValue: report[n] }) : report[n]}</dd>`)}
+        ${fields.filter(([n]) => report[n] !== undefined && report[n] !== null).map(([n, kind]) => html`<dt>${t(`fields.${n}`)}</dt><dd data-field=${n}>${shownValue(report[n], kind)}</dd>`)}
       </dl>
     </section>
+    ${report.needs_review && html`<${Review} report=${report} me=${me} onReviewed=${state.reload} />`}
     ${report.status !== 'void' && can.correct(me) && html`<${Correct} key=${report.version} report=${report} onSaved=${state.reload} />
       <div class="row">${asking
         ? html`<${Button} kind="danger" busy=${voiding.busy} onClick=${doVoid}>${t('reports.confirm_void')}</${Button}><button class="btn secondary" onClick=${() => setAsking(false)}>${t('cancel')}</button>`
@@ -109,9 +111,65 @@ function Detail({ id, me }) {
       <${Problem} error=${voiding.error} />`}
     <section aria-labelledby="history-title"><h2 id="history-title">${t('reports.history')}</h2>
       <ol class="history">${history.map((h) => html`<li><strong>v${h.version} ${t(`reports.action.${h.action}`)}</strong> · ${dateTime(h.at)} · <span class="muted">${h.by}</span>
-        ${h.changes.length > 0 && html`<ul>${h.changes.map((c) => html`<li><code>${c.field}</code>: ${JSON.stringify(c.old)} → ${JSON.stringify(c.new)}</li>`)}</ul>`}</li>`)}</ol>
+        ${h.changes.length > 0 && html`<ul>${h.changes.map((c) => html`<li>${changedName(c.field)}: ${changedValue(c.old)} → ${changedValue(c.new)}</li>`)}</ul>`}</li>`)}</ol>
     </section>
   </div>`;
+}
+
+const NO_END = '9999-12-31';
+
+/** A changed field as the page names it (a report's field, its date, its state, its review). */
+const changedName = (field) => t(`fields.${field}`, { defaultValue: t(`reports.changed.${field}`, { defaultValue: field }) });
+
+function changedValue(value) {
+  if (value === null || value === undefined) return '–';
+  if (typeof value === 'boolean') return t(value ? 'yes' : 'no');
+  if (typeof value === 'number') return num(value);
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return date(value);
+  return t(`reports.status_value.${value}`, { defaultValue: t(`choices.${value}`, { defaultValue: String(value) }) });
+}
+
+const REASON = /^(\w+) (\S+) is (above|below) this regency's review (?:maximum|minimum) (\S+)$/;
+
+/** Why a report is on the review list, in the page's language (the API's text when it has another form). */
+function reason(text) {
+  const m = REASON.exec(text);
+  if (!m) return text;
+  const [, field, found, side, limit] = m;
+  return t(`reports.review_${side}`, { field: t(`fields.${field}`, { defaultValue: field }), value: num(Number(found)), limit: num(Number(limit)) });
+}
+
+/** A report on the review list: why, and for the district admin, marking it reviewed (its figures stand). */
+function Review({ report, me, onReviewed }) {
+  const action = useAction();
+  const mark = async () => { if (await action.run(() => api.post(`/v1/reports/${report.submission_id}/review`))) onReviewed(); };
+  return html`<section class="notice" aria-labelledby="review-title" data-testid="review">
+    <h2 id="review-title">${t('reports.needs_review')}</h2>
+    <ul>${report.review_reasons.map((r) => html`<li>${reason(r)}</li>`)}</ul>
+    <p class="muted">${t('reports.review_hint')}</p>
+    ${can.manage(me) && html`<${Button} kind="secondary" busy=${action.busy} onClick=${mark}>${t('reports.mark_reviewed')}</${Button}>`}
+    <${Problem} error=${action.error} />
+  </section>`;
+}
+
+/** The reports waiting for the office's review, newest first (the first page; each opens to be reviewed). */
+function ReviewList({ names }) {
+  const state = useLoad(() => api.get('/v1/reviews', { limit: 20 }), []);
+  const items = state.data?.items || [];
+  if (!items.length) return html`<${Problem} error=${state.error} onRetry=${state.reload} />`;
+  return html`<section class="notice" aria-labelledby="waiting-title" data-testid="review-list">
+    <h2 id="waiting-title">${t('reports.waiting', { count: items.length })}${state.data.next_cursor ? '+' : ''}</h2>
+    <ul>${items.map((r) => html`<li><a href=${`#/reports/${r.submission_id}`}>${date(r.date)} · ${names.get(r.village_code) || r.village_code} · ${t(`types.${r.type}`)}</a>
+      — ${r.review_reasons.map(reason).join('; ')}</li>`)}</ul>
+  </section>`;
+}
+
+/** A report's value as the page shows it: counts and dates in the page's language, choices by name. */
+function shownValue(value, kind) {
+  if (kind === 'count') return num(value);
+  if (kind === 'choice') return t(`choices.${value}`, { defaultValue: value });
+  if (kind === 'date') return value === NO_END ? t('reports.no_end') : date(value);
+  return value;
 }
 
 export function Reports({ me, arg }) {
@@ -120,9 +178,10 @@ export function Reports({ me, arg }) {
   const names = new Map((villages.data || []).map((v) => [v.village_code, v.village_name]));
   return html`<div class="page">
     <${PageTitle}>${t('reports.title')}</${PageTitle}>
-    ${arg ? html`<${Detail} key=${arg} id=${arg} me=${me} />` : html`
+    ${arg ? html`<${Detail} key=${arg} id=${arg} me=${me} names=${names} />` : html`
       ${villages.loading && html`<${Loading} />`}
       <${Problem} error=${villages.error} onRetry=${villages.reload} />
+      ${villages.data && html`<${ReviewList} names=${names} />`}
       ${villages.data && html`<${Filters} villages=${villages.data} value=${filters} onChange=${setFilters} /><${List} key=${JSON.stringify(filters)} filters=${filters} names=${names} />`}`}
   </div>`;
 }
