@@ -81,7 +81,8 @@ def national_cohorts(*, principal: Principal) -> indicators_schema.CohortList:
 def national_export(*, principal: Principal, query: indicators_schema.ExportQuery) -> Response:
     """national/{period}/indicators.json or .csv from the export bucket, or its DHIS2 form.
 
-    The file the last national rollup wrote for the period: JSON, or CSV with one row per scope (national,
+    The file the last national rollup wrote for the period (for a period none wrote one for, the same computed on
+    request): JSON, or CSV with one row per scope (national,
     provinces, regencies), or (`format=dhis2`) a DHIS2 dataValueSets payload through the mapping uploaded with PUT
     /v1/admin/dhis2-mapping (404 before one is; areas it does not map are left out, their number in
     `X-Unmapped-Areas`). With `cohort=`, the JSON or CSV of that cohort's villages, computed from the stored figures
@@ -100,7 +101,7 @@ def national_export(*, principal: Principal, query: indicators_schema.ExportQuer
         }
         return Response(body=json.dumps(converted.payload), status_code=200, headers=headers)
     if query.cohort:
-        body, content_type = export.cohort_export(Period.parse(query.period), query.format, query.cohort)
+        body, content_type = export.computed_export(Period.parse(query.period), query.format, query.cohort)
     else:
         body, content_type = export.read_export(Period.parse(query.period), query.format)
     return Response(body=body.decode("utf-8"), status_code=200, headers={"Content-Type": content_type})

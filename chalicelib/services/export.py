@@ -9,12 +9,12 @@ import json
 from typing import Any
 
 from chalicelib import aws_clients
-from chalicelib.clock import local_today, utcnow
+from chalicelib.clock import as_text, local_today, utcnow
 from chalicelib.config import get_settings
 from chalicelib.domain.indicators import INDICATORS
 from chalicelib.domain.periods import Period
 from chalicelib.domain.rollup_plan import STOCK
-from chalicelib.errors import NotFoundError, error_code
+from chalicelib.errors import error_code
 from chalicelib.services.approval_state import Approvals
 from chalicelib.services.indicators import NATIONAL_LEVELS, as_public, national_items
 
@@ -77,7 +77,7 @@ def export_periods(periods: list[str], now: dt.datetime) -> list[str]:
     written, approvals = [], Approvals()
     for period in sorted(targets):
         doc = document(Period.parse(period), approvals=approvals)
-        doc["generated_at"] = now.isoformat()
+        doc["generated_at"] = as_text(now)
         for fmt, body in (("json", json.dumps(doc, separators=(",", ":"))), ("csv", as_csv(doc))):
             key = object_key(period, fmt)
             aws_clients.s3().put_object(Bucket=bucket, Key=key, Body=body.encode("utf-8"), ContentType=FORMATS[fmt])
@@ -89,20 +89,24 @@ def export_periods(periods: list[str], now: dt.datetime) -> list[str]:
 NATIONAL_TZ_AREA = "31"
 
 
-def cohort_export(period: Period, fmt: str, cohort: str, *, now: dt.datetime | None = None) -> tuple[bytes, str]:
-    """A period's export restricted to a cohort, computed from the stored figures when asked."""
+def computed_export(
+    period: Period, fmt: str, cohort: str | None = None, *, now: dt.datetime | None = None
+) -> tuple[bytes, str]:
+    """A period's export (of a cohort's villages, when given) computed from the stored figures when asked."""
     doc = document(period, cohort)
-    doc["generated_at"] = (now or utcnow()).isoformat()
+    doc["generated_at"] = as_text(now or utcnow())
     body = json.dumps(doc, separators=(",", ":")) if fmt == "json" else as_csv(doc)
     return body.encode("utf-8"), FORMATS[fmt]
 
 
 def read_export(period: Period, fmt: str) -> tuple[bytes, str]:
-    """A period's export as stored, and its content type."""
+    """A period's export as the last national rollup wrote it, and its content type. A period no rollup
+    wrote one for (no change ever touched it: its figures are what the rollups of other periods left) is
+    computed from the stored figures now, as the dashboard reads them."""
     try:
         obj = aws_clients.s3().get_object(Bucket=get_settings().bucket_name, Key=object_key(str(period), fmt))
     except Exception as exc:
         if error_code(exc) in ("NoSuchKey", "404", "NotFound"):
-            raise NotFoundError(f"no export for {period} yet; it is written by the next rollup") from exc
+            return computed_export(period, fmt)
         raise
     return obj["Body"].read(), FORMATS[fmt]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib import areas
+from chalicelib.clock import as_text
 from chalicelib.domain.indicators import Stock
 from chalicelib.domain.periods import Period
 from chalicelib.domain.principal import Principal, Role
@@ -142,7 +143,7 @@ def as_public(item: IndicatorItem) -> dict[str, Any]:
         "scope": {"level": item.level, "code": item.code, "name": item.name},
         "period": item.period,
         "indicators": item.indicators,
-        "computed_at": item.computed_at.isoformat() if item.computed_at else None,
+        "computed_at": as_text(item.computed_at) if item.computed_at else None,
         **({"approval": item.approval} if item.approval is not None else {}),
     }
 

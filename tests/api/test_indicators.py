@@ -193,7 +193,6 @@ def test_bad_indicator_queries_are_refused(world: dict[str, Any], api: ApiClient
 
 def test_the_export_is_written_by_the_rollup_and_served(world: dict[str, Any], api: ApiClient) -> None:
     g: TenantKeys = world["grobogan"]
-    assert api.get("/v1/national/export?period=2026-11", key=world["national"]).status == 404
     _post(api, g.admin, report("visits", village=V1, date="2026-11-03", visitors=10, women=0, children=0))
     _run(api, world["admin"])
     exported = api.get("/v1/national/export?period=2026-11&format=json", key=world["national"])
@@ -207,6 +206,28 @@ def test_the_export_is_written_by_the_rollup_and_served(world: dict[str, Any], a
     national = next(r for r in rows if r["level"] == "national")
     assert national["visits"] == "10" and national["name"] == "Indonesia"
     assert {r["level"] for r in rows} == {"national", "province", "regency"}
+
+
+def test_a_period_no_rollup_wrote_an_export_for_is_exported_as_the_dashboard_reads_it(
+    world: dict[str, Any], api: ApiClient
+) -> None:
+    g: TenantKeys = world["grobogan"]
+    _post(api, g.admin, report("visits", village=V1, date="2026-11-03", visitors=10, women=0, children=0))
+    _run(api, world["admin"])  # November is rolled up and exported; September, which no change touched, is not
+
+    for period in ("2026-09", "2026-11"):
+        exported = api.get(f"/v1/national/export?period={period}&format=json", key=world["national"])
+        assert exported.status == 200, exported.text
+        for level in ("national", "province", "regency"):
+            served = api.get(f"/v1/national/indicators?period={period}&level={level}", key=world["national"])
+            in_file = [i for i in exported.json["items"] if i["scope"]["level"] == level]
+            assert [(i["scope"], i["indicators"], i["computed_at"]) for i in in_file] == [
+                (i["scope"], i["indicators"], i["computed_at"]) for i in served.json["items"]
+            ], (period, level)
+    september = api.get("/v1/national/export?period=2026-09&format=csv", key=world["national"])
+    assert september.status == 200 and september.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(september.text)))
+    assert {r["level"] for r in rows} >= {"national"} and all(r["period"] == "2026-09" for r in rows)
 
 
 def test_the_scheduled_function_runs_the_rollup(world: dict[str, Any], api: ApiClient) -> None:

@@ -462,6 +462,7 @@ def test_a_key_made_in_jakarta_to_last_until_a_day_ends_there_and_the_keyboard_k
     watch.allow(422)
     page = pages.open("/", watch=watch, timezone="Asia/Jakarta")  # WIB, seven hours ahead of UTC
     sign_in(page, rembang)
+    page.locator(".who").get_by_text("Kabupaten Rembang").wait_for()  # the office's regency by name, not 33.17
     page.get_by_role("link", name="Kunci", exact=True).click()
     page.get_by_label("Peran", exact=True).select_option("viewer")
     page.get_by_label("Label", exact=True).fill("P" * 101)

@@ -7,7 +7,7 @@ import './style.css';
 import { api } from './api.js';
 import { startI18n, switchLanguage } from './i18n.js';
 import { PAGES, forget, getKey, go } from './session.js';
-import { Loading, Problem } from './ui.js';
+import { Loading, Problem, RegencyName } from './ui.js';
 import { SignIn, Welcome } from './pages/signin.js';
 import { SignUp } from './pages/signup.js';
 import { Villages } from './pages/villages.js';
@@ -74,7 +74,7 @@ function App() {
       <a class="brand" href=${me ? `#/${allowed[0]}` : '#/signin'}>TPBIS</a>
       ${me && html`<nav aria-label=${t('nav.label')}><ul>${allowed.map((name) => html`<li><a href=${`#/${name}`} aria-current=${where.name === name ? 'page' : undefined}>${t(`nav.${name}`)}</a></li>`)}</ul></nav>`}
       <div class="actions">
-        ${me && html`<span class="who">${t(`roles.${me.role}`)}${me.tenant_id ? ` · ${me.tenant_id}` : ''}</span>`}
+        ${me && html`<span class="who">${t(`roles.${me.role}`)}${me.tenant_id && html` · <${RegencyName} code=${me.tenant_id} />`}</span>`}
         <button class="btn link" lang=${i18next.language === 'en' ? 'id' : 'en'} onClick=${language}>${i18next.language === 'en' ? 'Bahasa Indonesia' : 'English'}</button>
         ${me && html`<button class="btn secondary" onClick=${signOut}>${t('signout')}</button>`}
       </div>

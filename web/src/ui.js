@@ -3,6 +3,7 @@ import { html } from 'htm/preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import i18next from 'i18next';
 import { api } from './api.js';
+import { regencies } from './areas.js';
 import { date, num } from './format.js';
 
 const t = (...args) => i18next.t(...args);
@@ -174,3 +175,14 @@ export function PageTitle({ children }) {
 }
 
 export const Badge = ({ kind, children, ...props }) => html`<span class=${`badge ${kind || ''}`} ...${props}>${children}</span>`;
+
+/** A regency by its name from the area list (its code until the list has loaded, or if it cannot). */
+export function RegencyName({ code }) {
+  const [name, setName] = useState(null);
+  useEffect(() => {
+    let live = true;
+    regencies().then((all) => { if (live) setName(all.find((r) => r.code === code)?.name || null); }, () => {});
+    return () => { live = false; };
+  }, [code]);
+  return name ? html`<span title=${code}>${name}</span>` : code;
+}

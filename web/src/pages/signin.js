@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import i18next from 'i18next';
 import { api } from '../api.js';
 import { forget, setKey } from '../session.js';
-import { Button, Input, PageTitle, Problem, messageOf, useAction } from '../ui.js';
+import { Button, Input, PageTitle, Problem, RegencyName, messageOf, useAction } from '../ui.js';
 
 const t = (k, o) => i18next.t(k, o);
 const ROLES = ['district_admin', 'operator', 'viewer', 'national_viewer', 'platform_admin'];
@@ -49,7 +49,7 @@ export function SignIn({ onSignedIn, failure }) {
 /** After sign-in: what this key's role may do. */
 export function Welcome({ me, onClose }) {
   return html`<div class="notice" role="status">
-    <p><strong>${t('signin.welcome', { role: t(`roles.${me.role}`) })}</strong>${me.tenant_id ? ` · ${me.tenant_id}` : ''}</p>
+    <p><strong>${t('signin.welcome', { role: t(`roles.${me.role}`) })}</strong>${me.tenant_id && html` · <${RegencyName} code=${me.tenant_id} />`}</p>
     <p>${t(`abilities.${me.role}`)}</p>
     <button class="btn link" onClick=${onClose}>${t('close')}</button>
   </div>`;
