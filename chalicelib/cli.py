@@ -212,7 +212,7 @@ def unreachable(exc: BaseException) -> str | None:
         if isinstance(cause, ValueError) and "Port could not be cast" in str(cause):
             return f"AWS_ENDPOINT_URL={endpoint} has no port number{local}"
         code = getattr(cause, "cause_response_code", None) or _code(cause)
-        if code == "ResourceNotFoundException":
+        if code in ("ResourceNotFoundException", "404"):  # no table there, or no DynamoDB at all (a web server)
             return f"{where} has no tables of this stage: is it the embedded AWS of `make run`, not its API?{local}"
     return None
 

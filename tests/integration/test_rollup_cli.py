@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import random
+import socket
+import subprocess
+import sys
 
 import pytest
 
@@ -128,16 +132,8 @@ def test_ctrl_c_while_following_stops_following_and_says_the_run_goes_on(
     assert changes.pending(), "the run's tenants are still to be rolled by its workers"
 
 
-def test_a_rollup_against_an_aws_nobody_listens_on_says_so_in_one_line() -> None:
-    import os
-    import socket
-    import subprocess
-    import sys
-
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    endpoint = f"http://127.0.0.1:{port}"
+def _tpbis_rollup_against(endpoint: str) -> subprocess.CompletedProcess[str]:
+    """`tpbis rollup` in a process of its own, its AWS at `endpoint`."""
     env = {
         "PATH": os.environ.get("PATH", ""),
         "AWS_ENDPOINT_URL": endpoint,
@@ -149,9 +145,18 @@ def test_a_rollup_against_an_aws_nobody_listens_on_says_so_in_one_line() -> None
         "POWERTOOLS_METRICS_DISABLED": "true",
     }
 
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "chalicelib.cli", "rollup"], env=env, capture_output=True, text=True, timeout=120
     )
+
+
+def test_a_rollup_against_an_aws_nobody_listens_on_says_so_in_one_line() -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    endpoint = f"http://127.0.0.1:{port}"
+
+    done = _tpbis_rollup_against(endpoint)
 
     assert done.returncode == 1, done.stderr
     assert done.stdout == ""
@@ -159,6 +164,32 @@ def test_a_rollup_against_an_aws_nobody_listens_on_says_so_in_one_line() -> None
         f"tpbis: cannot reach the AWS endpoint {endpoint}: is it running? "
         "(against `make run`: `make rollup` with the AWS_PORT you gave `make run`)"
     )
+
+
+def test_a_rollup_given_the_api_s_port_instead_of_aws_s_says_so_in_one_line() -> None:
+    import http.server
+    import threading
+
+    class NotAws(http.server.BaseHTTPRequestHandler):  # what the API's port answers a DynamoDB call
+        def do_POST(self) -> None:
+            self.send_response(404)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"message": "Not Found"}')
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), NotAws)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        done = _tpbis_rollup_against(f"http://127.0.0.1:{server.server_address[1]}")
+    finally:
+        server.shutdown()
+
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "has no tables of this stage: is it the embedded AWS of `make run`, not its API?" in done.stderr
 
 
 def test_an_endpoint_without_the_stage_s_tables_is_named_as_such(aws: None, capsys: pytest.CaptureFixture[str]) -> None:
