@@ -20,8 +20,10 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
+
+from chalicelib.errors import cause_chain, error_code
 
 if TYPE_CHECKING:
     from chalicelib.stores.rollup import RollupRun
@@ -202,7 +204,7 @@ def unreachable(exc: BaseException) -> str | None:
     endpoint = os.environ.get("AWS_ENDPOINT_URL")
     where = f"the AWS endpoint {endpoint}" if endpoint else "AWS"
     local = " (against `make run`: `make rollup` with the AWS_PORT you gave `make run`)"
-    for cause in _causes(exc):
+    for cause in cause_chain(exc):
         if isinstance(cause, EndpointConnectionError | ConnectTimeoutError | ReadTimeoutError):
             return f"cannot reach {where}: is it running?{local}"
         if isinstance(cause, NoRegionError):
@@ -211,29 +213,12 @@ def unreachable(exc: BaseException) -> str | None:
             return f"no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY{local}"
         if isinstance(cause, ValueError) and "Port could not be cast" in str(cause):
             return f"AWS_ENDPOINT_URL={endpoint} has no port number{local}"
-        code = getattr(cause, "cause_response_code", None) or _code(cause)
-        if code in ("ResourceNotFoundException", "404"):  # no table there, or no DynamoDB at all (a web server)
+        if error_code(cause) in (
+            "ResourceNotFoundException",
+            "404",
+        ):  # no table there, or no DynamoDB at all (a web server)
             return f"{where} has no tables of this stage: is it the embedded AWS of `make run`, not its API?{local}"
     return None
-
-
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """The exception and what caused it (PynamoDB keeps botocore's error in `cause`), each once."""
-    seen: set[int] = set()
-    pending: list[BaseException | None] = [exc]
-    while pending:
-        current = pending.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        cause = getattr(current, "cause", None)
-        pending += [current.__cause__, current.__context__, cause if isinstance(cause, BaseException) else None]
-
-
-def _code(exc: BaseException) -> str | None:
-    response = getattr(exc, "response", None)
-    return response.get("Error", {}).get("Code") if isinstance(response, dict) else None
 
 
 if __name__ == "__main__":

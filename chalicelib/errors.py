@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,16 +171,23 @@ def is_throttling(exc: BaseException) -> bool:
     """Whether the data store refused the work for load (after the client's own retries): the error
     itself, or any error in its cause chain (Powertools' idempotency layer and PynamoDB wrap botocore's),
     and a transaction cancelled because one of its items was throttled."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
+    for current in cause_chain(exc):
         if isinstance(current, ServiceUnavailableError) or error_code(current) in THROTTLING_CODES:
             return True
         if cancellation_codes(current) & THROTTLED_CANCELLATIONS:
             return True
-        current = current.__cause__ or current.__context__
     return False
+
+
+def cause_chain(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and what caused it, each once (PynamoDB and Powertools raise theirs while handling
+    botocore's, which is then their context)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
 
 
 def error_code(exc: BaseException) -> str | None:

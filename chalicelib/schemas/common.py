@@ -38,11 +38,7 @@ def text_problem(value: str, *, multiline: bool = False) -> str | None:
     if found is None:
         return None
     allowed = " outside line breaks" if multiline else ""
-    return f"must not contain control or bidirectional characters{allowed} (found {_codepoint(found.group())})"
-
-
-def _codepoint(character: str) -> str:
-    return f"U+{ord(character):04X}"
+    return f"must not contain control or bidirectional characters{allowed} (found U+{ord(found.group()):04X})"
 
 
 def no_id_numbers(value: str | None) -> str | None:
@@ -271,9 +267,8 @@ class ErrorDetail(PublicModel):
     )
 
     @model_serializer(mode="wrap")
-    def _without_absent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        shown: dict[str, Any] = handler(self)
-        return {name: value for name, value in shown.items() if value is not None or name in ("field", "message")}
+    def _as_problem(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return FieldProblem(**handler(self)).as_dict()  # the error shape's one rule: code and params when there are
 
 
 class ErrorInfo(PublicModel):
