@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, Pages, Watch, approved_office, axe_violations, screenshot, sign_in
 from tests.browser.test_journey import last_complete_month
@@ -234,7 +235,10 @@ def test_the_platform_admin_rejects_an_application_and_the_applicant_reads_why(p
     admin.get_by_role("link", name="Administrasi").click()
     row = admin.locator(f'tr[data-application="{application_id}"]')
     row.get_by_role("button", name="Tolak Kabupaten Bantul").click()
-    row.get_by_label("Alasan penolakan (dibaca pendaftar)").fill("Surat tugas kepala dinas belum dilampirkan")
+    assert "Tolak pendaftaran Kabupaten Bantul? Tuliskan alasannya" in row.inner_text()
+    reason = row.get_by_label("Alasan penolakan (dibaca pendaftar)")
+    expect(reason, "the reason is where the keyboard is").to_be_focused()
+    reason.fill("Surat tugas kepala dinas belum dilampirkan")
     row.get_by_role("button", name="Tolak pendaftaran").click()
     row.wait_for(state="detached")
     _, decided = stack.call("GET", f"/v1/signup/{application_id}")
@@ -481,6 +485,7 @@ def test_a_key_made_in_jakarta_to_last_until_a_day_ends_there_and_the_keyboard_k
     make.focus()
     page.keyboard.press("Enter")
     page.get_by_test_id("issued-key").wait_for()
+    expect(page.get_by_test_id("issued-key"), "the secret shown once is where the keyboard is").to_be_focused()
     row = page.locator("tr", has_text="Pembaca sampai Juni")
     assert "30 Jun 2027" in row.inner_text()
 
@@ -532,6 +537,41 @@ def test_suspending_a_regency_asks_first_and_cancelling_changes_nothing(pages: P
     assert _tenant_status(stack, "33.20") == "suspended"
 
 
+def _a_viewer_key_on_the_keys_page(pages: Pages, stack: HttpStack, office: str, label: str) -> tuple[str, Any, Any]:
+    """A new viewer key of the office (its label made unique, and the key) and the keys page open."""
+    label = f"{label} {uuid.uuid4().hex[:6]}"
+    status, made = stack.call("POST", "/v1/keys", {"label": label, "role": "viewer"}, key=office)
+    assert status == 201
+    return label, made, _signed_in_on(pages, office, "Kunci")
+
+
+def test_a_question_is_answered_from_the_keyboard_and_escape_puts_it_away(
+    pages: Pages, stack: HttpStack, rembang: str
+) -> None:
+    label, made, page = _a_viewer_key_on_the_keys_page(pages, stack, rembang, "Pembaca papan")
+    revoke = page.get_by_role("button", name=f"Cabut kunci {label}")
+    revoke.focus()
+    page.keyboard.press("Enter")
+    question = page.get_by_role("group", name=f"Cabut kunci “{label}”?")
+    question.wait_for()
+    assert "langsung ditolak" in question.inner_text()
+    cancel = question.get_by_role("button", name="Batal")
+    expect(cancel, "the harmless answer, so a held Enter revokes nothing").to_be_focused()
+
+    page.keyboard.press("Escape")
+    question.wait_for(state="detached")
+    expect(revoke, "back on the button that asked").to_be_focused()
+    assert stack.call("GET", "/v1/me", key=made["secret"])[0] == 200, "Escape revoked nothing"
+
+    page.keyboard.press("Enter")
+    expect(cancel).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(question.get_by_role("button", name="Ya, cabut")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.locator(f"tr[data-key='{made['key_id']}']").wait_for(state="detached")
+    assert stack.call("GET", "/v1/me", key=made["secret"])[0] == 401, "revoked from the keyboard"
+
+
 def _tenant_status(stack: HttpStack, tenant_id: str) -> str:
     _, listed = stack.call("GET", "/v1/admin/tenants?limit=100", key=stack.admin)
     return str(next(t["status"] for t in listed["items"] if t["tenant_id"] == tenant_id))
@@ -540,10 +580,7 @@ def _tenant_status(stack: HttpStack, tenant_id: str) -> str:
 def test_a_revoke_prompt_closes_as_soon_as_the_key_is_revoked_while_the_list_reloads(
     pages: Pages, stack: HttpStack, rembang: str
 ) -> None:
-    label = f"Pembaca sementara {uuid.uuid4().hex[:6]}"
-    status, made = stack.call("POST", "/v1/keys", {"label": label, "role": "viewer"}, key=rembang)
-    assert status == 201
-    page = _signed_in_on(pages, rembang, "Kunci")
+    label, made, page = _a_viewer_key_on_the_keys_page(pages, stack, rembang, "Pembaca sementara")
     page.get_by_role("button", name=f"Cabut kunci {label}").click()
     held: list[Any] = []
 

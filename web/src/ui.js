@@ -1,6 +1,6 @@
 // Shared pieces: labelled fields with the API's messages beside them, busy buttons, loading and error states.
 import { html } from 'htm/preact';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks';
 import i18next from 'i18next';
 import { api } from './api.js';
 import { regencies } from './areas.js';
@@ -49,6 +49,40 @@ export function Button({ busy, children, kind = 'primary', onClick, ...props }) 
   return html`<button class=${`btn ${kind}`} ...${props} onClick=${guarded} aria-disabled=${busy ? 'true' : undefined} aria-busy=${busy ? 'true' : undefined}>
     ${busy ? html`<span class="spinner" aria-hidden="true"></span>${t('working')}` : children}
   </button>`;
+}
+
+/** An action asked before it is done, in place of the button that asks it (`label`, named `named` for a
+ * screen reader): once pressed, the question, any fields (`children`), the confirming button (`confirm`)
+ * and Cancel. Cancel or Escape puts the question away and the focus back on the button; the first field,
+ * else Cancel, takes the focus when it opens (the least harmful thing: a held Enter does not confirm).
+ * `onConfirm` answers true when done, and the question closes; otherwise it stays, for its error. */
+export function Ask({ label, named, kind = 'secondary', question, confirm, confirmNamed, busy, onConfirm, children }) {
+  const [open, setOpen] = useState(false);
+  const trigger = useRef(null);
+  const group = useRef(null);
+  const back = useRef(false);
+  const id = useId();
+  useEffect(() => {
+    if (open) group.current?.querySelector('input, select, textarea, [data-cancel]')?.focus();
+    else if (back.current) trigger.current?.focus();
+    back.current = false;
+  }, [open]);
+  const close = () => { back.current = true; setOpen(false); };
+  if (!open) return html`<button type="button" class=${`btn ${kind}`} ref=${trigger} aria-label=${named} onClick=${() => setOpen(true)}>${label}</button>`;
+  const submit = async (event) => {
+    event.preventDefault();
+    if (!busy && await onConfirm()) close();
+  };
+  const escape = (event) => {
+    if (event.key === 'Escape' && !busy) { event.preventDefault(); close(); }
+  };
+  return html`<div class="ask" role="group" aria-labelledby=${id} ref=${group} onKeyDown=${escape}>
+    <p id=${id}>${question}</p>
+    <form onSubmit=${submit} novalidate>${children}
+      <div class="row"><${Button} kind="danger" type="submit" busy=${busy} aria-label=${confirmNamed}>${confirm}</${Button}>
+        <button type="button" class="btn secondary" data-cancel onClick=${close}>${t('cancel')}</button></div>
+    </form>
+  </div>`;
 }
 
 export const Loading = ({ label }) => html`<p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>${label || t('loading')}</p>`;
@@ -167,11 +201,23 @@ export function Secret({ value }) {
   </div>`;
 }
 
-/** A page heading that takes the focus when the page opens (keyboard and screen-reader users land on it). */
-export function PageTitle({ children }) {
+/** A ref to put on what takes the focus when it appears. */
+function useFocusedOnMount() {
   const ref = useRef(null);
   useEffect(() => ref.current?.focus(), []);
-  return html`<h1 tabindex="-1" ref=${ref}>${children}</h1>`;
+  return ref;
+}
+
+/** A page heading that takes the focus when the page opens (keyboard and screen-reader users land on it). */
+export function PageTitle({ children }) {
+  return html`<h1 tabindex="-1" ref=${useFocusedOnMount()}>${children}</h1>`;
+}
+
+/** What a user must act on now, such as a secret shown once: it takes the focus when it appears, so the
+ * keyboard and a screen reader are where it is, not still on the button that made it. Give it a `key` of
+ * what it shows, so a second one takes the focus again. */
+export function Shown({ children, ...props }) {
+  return html`<div class="notice" tabindex="-1" ref=${useFocusedOnMount()} ...${props}>${children}</div>`;
 }
 
 export const Badge = ({ kind, children, ...props }) => html`<span class=${`badge ${kind || ''}`} ...${props}>${children}</span>`;

@@ -5,12 +5,11 @@ import { useState } from 'preact/hooks';
 import i18next from 'i18next';
 import { all, api } from '../api.js';
 import { dateTime, num } from '../format.js';
-import { Badge, Button, Input, Loading, PageTitle, Problem, Secret, useAction, useLoad } from '../ui.js';
+import { Ask, Badge, Button, Input, Loading, PageTitle, Problem, Secret, Shown, useAction, useLoad } from '../ui.js';
 
 const t = (k, o) => i18next.t(k, o);
 
 function ApplicationRow({ item, onChanged, onIssued }) {
-  const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
   const action = useAction();
   const id = item.application_id;
@@ -18,29 +17,29 @@ function ApplicationRow({ item, onChanged, onIssued }) {
     const answer = await action.run(() => api.post(`/v1/admin/signups/${id}/approve`));
     if (answer) { onIssued(answer); onChanged(); }
   };
-  const reject = async (e) => {
-    e.preventDefault();
-    if (await action.run(() => api.post(`/v1/admin/signups/${id}/reject`, { reason }))) onChanged();
+  const reject = async () => {
+    const done = await action.run(() => api.post(`/v1/admin/signups/${id}/reject`, { reason }));
+    if (done) onChanged();
+    return Boolean(done);
   };
   return html`<tr data-application=${id} data-tenant=${item.tenant_id}>
     <td>${item.regency_name} <span class="muted">${item.tenant_id} · ${item.province_name}</span></td>
     <td>${item.office_name}<br /><span class="muted">${item.contact_name} · ${item.contact_email}</span></td>
     <td>${dateTime(item.created_at)}<br /><span class="muted">${t('signup.expires')}: ${dateTime(item.expires_at)}</span></td>
-    <td>${rejecting
-      ? html`<form onSubmit=${reject} novalidate>
-          <${Input} id=${`reason-${id}`} label=${t('admin.reason')} value=${reason} onInput=${(e) => setReason(e.currentTarget.value)} error=${action.field('reason')} required />
-          <div class="row"><${Button} kind="danger" type="submit" busy=${action.busy}>${t('admin.confirm_reject')}</${Button}>
-          <button type="button" class="btn secondary" onClick=${() => setRejecting(false)}>${t('cancel')}</button></div></form>`
-      : html`<div class="row"><${Button} busy=${action.busy} onClick=${approve} aria-label=${`${t('admin.approve')} ${item.regency_name}`}>${t('admin.approve')}</${Button}>
-          <button class="btn secondary" onClick=${() => setRejecting(true)} aria-label=${`${t('admin.reject')} ${item.regency_name}`}>${t('admin.reject')}</button></div>`}
-      <${Problem} error=${action.error} shown=${rejecting ? ['reason'] : []} /></td></tr>`;
+    <td><div class="row"><${Button} busy=${action.busy} onClick=${approve} aria-label=${`${t('admin.approve')} ${item.regency_name}`}>${t('admin.approve')}</${Button}>
+      <${Ask} label=${t('admin.reject')} named=${`${t('admin.reject')} ${item.regency_name}`} question=${t('admin.reject_question', { regency: item.regency_name })}
+        confirm=${t('admin.confirm_reject')} busy=${action.busy} onConfirm=${reject}>
+        <${Input} id=${`reason-${id}`} label=${t('admin.reason')} value=${reason} onInput=${(e) => setReason(e.currentTarget.value)} error=${action.field('reason')} required />
+      </${Ask}></div>
+      <${Problem} error=${action.error} shown=${['reason']} /></td></tr>`;
 }
 
 function TenantRow({ tenant, onChanged }) {
   const action = useAction();
-  const [asking, setAsking] = useState(false);
   const act = async (verb) => {
-    if (await action.run(() => api.post(`/v1/admin/tenants/${tenant.tenant_id}/${verb}`))) { setAsking(false); onChanged(); }
+    const done = await action.run(() => api.post(`/v1/admin/tenants/${tenant.tenant_id}/${verb}`));
+    if (done) onChanged();
+    return Boolean(done);
   };
   const suspended = tenant.status === 'suspended';
   const named = (label) => `${label} ${tenant.regency_name}`;
@@ -50,11 +49,8 @@ function TenantRow({ tenant, onChanged }) {
     <td><${Badge} kind=${suspended ? 'warn' : 'ok'}>${t(`tenant_status.${tenant.status}`)}</${Badge}></td>
     <td>${suspended
       ? html`<${Button} busy=${action.busy} onClick=${() => act('approve')} aria-label=${named(t('admin.reapprove'))}>${t('admin.reapprove')}</${Button}>`
-      : asking
-        ? html`<p class="muted">${t('admin.suspend_warning', { regency: tenant.regency_name })}</p><span class="row">
-            <${Button} kind="danger" busy=${action.busy} onClick=${() => act('suspend')} aria-label=${named(t('admin.confirm_suspend'))}>${t('admin.confirm_suspend')}</${Button}>
-            <button class="btn secondary" onClick=${() => setAsking(false)}>${t('cancel')}</button></span>`
-        : html`<button class="btn danger" onClick=${() => setAsking(true)} aria-label=${named(t('admin.suspend'))}>${t('admin.suspend')}</button>`}
+      : html`<${Ask} kind="danger" label=${t('admin.suspend')} named=${named(t('admin.suspend'))} question=${t('admin.suspend_warning', { regency: tenant.regency_name })}
+          confirm=${t('admin.confirm_suspend')} confirmNamed=${named(t('admin.confirm_suspend'))} busy=${action.busy} onConfirm=${() => act('suspend')} />`}
       <${Problem} error=${action.error} /></td></tr>`;
 }
 
@@ -66,9 +62,9 @@ function Tenants() {
   }, []);
   const head = (cells) => html`<thead><tr>${cells.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>`;
   return html`<section aria-labelledby="tenants-title"><h2 id="tenants-title">${t('admin.tenants')}</h2>
-    ${issued && html`<div class="notice" data-testid="approved-key"><p>${t('admin.approved', { regency: issued.tenant.regency_name })}</p><${Secret} value=${issued.admin_key.secret} />
+    ${issued && html`<${Shown} key=${issued.admin_key.secret} data-testid="approved-key"><p>${t('admin.approved', { regency: issued.tenant.regency_name })}</p><${Secret} value=${issued.admin_key.secret} />
       ${issued.closed?.length > 0 && html`<p class="muted">${t('admin.closed', { count: issued.closed.length })}</p>`}
-      <button class="btn link" onClick=${() => setIssued(null)}>${t('keys.hide_secret')}</button></div>`}
+      <button class="btn link" onClick=${() => setIssued(null)}>${t('keys.hide_secret')}</button></${Shown}>`}
     ${state.loading && html`<${Loading} />`}<${Problem} error=${state.error} onRetry=${state.reload} />
     ${state.data && html`
       <div class="table-wrap" tabindex="0"><table><caption>${t('admin.pending')}</caption>
@@ -92,7 +88,7 @@ function NationalKey() {
     if (answer) { setIssued(answer); setLabel(''); }
   };
   return html`<form class="card" onSubmit=${submit} novalidate aria-labelledby="nk-title"><h2 id="nk-title">${t('admin.national_key')}</h2>
-    ${issued && html`<${Secret} value=${issued.secret} />`}
+    ${issued && html`<${Shown} key=${issued.secret} data-testid="national-key"><${Secret} value=${issued.secret} /></${Shown}>`}
     <${Input} id="nk-label" label=${t('keys.label')} value=${label} onInput=${(e) => setLabel(e.currentTarget.value)} error=${action.field('label')} required />
     <${Problem} error=${action.error} shown=${['label']} />
     <${Button} type="submit" busy=${action.busy}>${t('keys.make')}</${Button}></form>`;

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import i18next from 'i18next';
 import { all, api } from '../api.js';
 import { dateTime, endOfLocalDay } from '../format.js';
-import { Badge, Button, Input, Loading, PageTitle, Problem, Secret, Select, useAction, useLoad } from '../ui.js';
+import { Ask, Badge, Button, Input, Loading, PageTitle, Problem, Secret, Select, Shown, useAction, useLoad } from '../ui.js';
 
 const t = (k, o) => i18next.t(k, o);
 
@@ -28,9 +28,9 @@ function CollectQr({ collect }) {
 
 /** The key just made, its secret shown once: held by the page, so a list that fails to reload keeps it. */
 function Issued({ issued, onHide }) {
-  return html`<div class="notice" data-testid="issued-key"><p>${t('keys.issued', { label: issued.label, role: t(`roles.${issued.role}`) })}</p>
+  return html`<${Shown} data-testid="issued-key"><p>${t('keys.issued', { label: issued.label, role: t(`roles.${issued.role}`) })}</p>
     <${Secret} value=${issued.secret} /><${CollectQr} collect=${issued.collect} />
-    <button class="btn link" onClick=${onHide}>${t('keys.hide_secret')}</button></div>`;
+    <button class="btn link" onClick=${onHide}>${t('keys.hide_secret')}</button></${Shown}>`;
 }
 
 function NewKey({ villages, onMade }) {
@@ -69,11 +69,11 @@ function NewKey({ villages, onMade }) {
 }
 
 function KeyRow({ item, names, onRevoked }) {
-  const [asking, setAsking] = useState(false);
   const action = useAction();
   const revoke = async () => {
     const done = await action.run(() => api.del(`/v1/keys/${item.key_id}`).then(() => true));
-    if (done) { setAsking(false); onRevoked(); }
+    if (done) onRevoked();
+    return done;
   };
   const status = item.status || 'active';
   return html`<tr data-key=${item.key_id}>
@@ -81,10 +81,8 @@ function KeyRow({ item, names, onRevoked }) {
     <td>${item.villages.map((c) => names.get(c) || c).join(', ') || '–'}</td>
     <td>${dateTime(item.created_at)}</td><td>${item.last_used_at ? dateTime(item.last_used_at) : '–'}</td><td>${item.expires_at ? dateTime(item.expires_at) : '–'}</td>
     <td><${Badge} kind=${status === 'active' ? 'ok' : 'warn'}>${t(`keys.status.${status}`)}</${Badge}></td>
-    <td>${status === 'active' && (asking
-      ? html`<span class="row"><${Button} kind="danger" busy=${action.busy} onClick=${revoke}>${t('keys.confirm_revoke')}</${Button}>
-          <button class="btn secondary" onClick=${() => setAsking(false)}>${t('cancel')}</button></span>`
-      : html`<button class="btn secondary" onClick=${() => setAsking(true)} aria-label=${t('keys.revoke_named', { label: item.label })}>${t('keys.revoke')}</button>`)}
+    <td>${status === 'active' && html`<${Ask} label=${t('keys.revoke')} named=${t('keys.revoke_named', { label: item.label })}
+        question=${t('keys.revoke_question', { label: item.label })} confirm=${t('keys.confirm_revoke')} busy=${action.busy} onConfirm=${revoke} />`}
       <${Problem} error=${action.error} /></td>
   </tr>`;
 }
@@ -98,7 +96,7 @@ export function Keys() {
   const names = new Map((state.data?.villages || []).map((v) => [v.village_code, v.village_name]));
   return html`<div class="page">
     <${PageTitle}>${t('keys.title')}</${PageTitle}>
-    ${issued && html`<${Issued} issued=${issued} onHide=${() => setIssued(null)} />`}
+    ${issued && html`<${Issued} key=${issued.secret} issued=${issued} onHide=${() => setIssued(null)} />`}
     ${state.loading && html`<${Loading} />`}
     <${Problem} error=${state.error} onRetry=${state.reload} />
     ${state.data && html`<${NewKey} villages=${state.data.villages} onMade=${(made) => { setIssued(made); state.reload(); }} />

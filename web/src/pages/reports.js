@@ -6,7 +6,7 @@ import { all, api } from '../api.js';
 import { date, dateTime, num } from '../format.js';
 import { CHOICES, TYPES, headline } from '../reports.js';
 import { can, go } from '../session.js';
-import { Badge, Button, Input, Loading, PageTitle, Problem, Select, useAction, useLoad } from '../ui.js';
+import { Ask, Badge, Button, Input, Loading, PageTitle, Problem, Select, useAction, useLoad } from '../ui.js';
 
 const t = (k, o) => i18next.t(k, o);
 
@@ -86,13 +86,16 @@ function Correct({ report, onSaved }) {
 
 function Detail({ id, me, names }) {
   const state = useLoad(() => api.get(`/v1/reports/${id}`), [id]);
-  const [asking, setAsking] = useState(false);
   const voiding = useAction();
   if (state.loading && !state.data) return html`<${Loading} />`;
   if (state.error) return html`<${Problem} error=${state.error} onRetry=${state.reload} />`;
   const { report, history } = state.data;
   const fields = TYPES[report.type];
-  const doVoid = async () => { if (await voiding.run(() => api.del(`/v1/reports/${id}`).then(() => true))) { setAsking(false); state.reload(); } };
+  const doVoid = async () => {
+    const done = await voiding.run(() => api.del(`/v1/reports/${id}`).then(() => true));
+    if (done) state.reload();
+    return done;
+  };
   return html`<div>
     <p><a href="#/reports">← ${t('reports.back')}</a></p>
     <section class="card" aria-labelledby="report-title">
@@ -105,9 +108,7 @@ function Detail({ id, me, names }) {
     </section>
     ${report.needs_review && html`<${Review} report=${report} me=${me} onReviewed=${state.reload} />`}
     ${report.status !== 'void' && can.correct(me) && html`<${Correct} key=${report.version} report=${report} onSaved=${state.reload} />
-      <div class="row">${asking
-        ? html`<${Button} kind="danger" busy=${voiding.busy} onClick=${doVoid}>${t('reports.confirm_void')}</${Button}><button class="btn secondary" onClick=${() => setAsking(false)}>${t('cancel')}</button>`
-        : html`<button class="btn secondary" onClick=${() => setAsking(true)}>${t('reports.void_it')}</button>`}</div>
+      <div class="row"><${Ask} label=${t('reports.void_it')} question=${t('reports.void_question')} confirm=${t('reports.confirm_void')} busy=${voiding.busy} onConfirm=${doVoid} /></div>
       <${Problem} error=${voiding.error} />`}
     <section aria-labelledby="history-title"><h2 id="history-title">${t('reports.history')}</h2>
       <ol class="history">${history.map((h) => html`<li><strong>v${h.version} ${t(`reports.action.${h.action}`)}</strong> · ${dateTime(h.at)} · <span class="muted">${h.by}</span>
