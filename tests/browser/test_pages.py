@@ -93,6 +93,7 @@ def test_english_is_remembered_and_numbers_and_dates_follow_the_language(pages: 
     visits = page.get_by_test_id("value-visits").first
     visits.get_by_text("2.345", exact=True).wait_for()
     period = last_complete_month()
+    expect(page, "the tab names the page").to_have_title("Indikator · TPBIS")
 
     page.get_by_role("button", name="English", exact=True).click()
     page.get_by_role("button", name="Bahasa Indonesia", exact=True).wait_for()
@@ -101,6 +102,7 @@ def test_english_is_remembered_and_numbers_and_dates_follow_the_language(pages: 
     english_month = page.get_by_label("Period", exact=True).locator("option:checked").inner_text()
     assert english_month == period.strftime("%B %Y")
     assert page.get_by_role("heading", name="Indicators", exact=True).is_visible()
+    expect(page, "in the page's language").to_have_title("Indicators · TPBIS")
 
     page.locator("canvas").wait_for()  # the trend's reads are done before the reload
     page.reload()  # the language is remembered (and the key, in this tab's sessionStorage)
@@ -108,6 +110,7 @@ def test_english_is_remembered_and_numbers_and_dates_follow_the_language(pages: 
     page.get_by_role("button", name="Sign out").click()
     page.get_by_label("Access key").wait_for()
     assert page.get_by_role("button", name="Sign in", exact=True).is_visible()
+    expect(page).to_have_title("Sign in · TPBIS")
     page.get_by_role("button", name="Bahasa Indonesia", exact=True).click()
     page.get_by_label("Kunci akses").wait_for()
 

@@ -208,9 +208,15 @@ function useFocusedOnMount() {
   return ref;
 }
 
-/** A page heading that takes the focus when the page opens (keyboard and screen-reader users land on it). */
+/** A page heading that takes the focus when the page opens (keyboard and screen-reader users land on it)
+ * and names the tab, in the page's language (a tab, a bookmark and the history say which page it is). */
 export function PageTitle({ children }) {
-  return html`<h1 tabindex="-1" ref=${useFocusedOnMount()}>${children}</h1>`;
+  const ref = useFocusedOnMount();
+  useEffect(() => {
+    const text = ref.current?.textContent.trim();
+    if (text) document.title = `${text} · TPBIS`;
+  });
+  return html`<h1 tabindex="-1" ref=${ref}>${children}</h1>`;
 }
 
 /** What a user must act on now, such as a secret shown once: it takes the focus when it appears, so the
