@@ -148,12 +148,46 @@ def test_the_keyboard_alone_signs_in_and_switches_the_language(pages: Pages, blo
     # Focus moves to the new page's heading (set once the page has rendered, which may be just after the
     # header shows the sign-out button).
     page.wait_for_function("() => document.activeElement.tagName === 'H1'", timeout=5000)
+    page.keyboard.press("Tab")  # into the page
+    assert _focus_ring_contrast(page) >= 3, "the focus ring stands out on the page"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")  # back past the heading, onto the header's sign-out button
+    assert _focused_text(page) == "Keluar"
+    assert _focus_ring_contrast(page) >= 3, "and on the dark header (WCAG 2.2, 1.4.11: 3:1)"
 
     page.get_by_role("button", name="English", exact=True).focus()
     page.keyboard.press("Enter")
     page.get_by_role("button", name="Bahasa Indonesia", exact=True).wait_for()
     page.keyboard.press("Enter")
     page.get_by_role("button", name="English", exact=True).wait_for()
+
+
+def _focused_text(page: Any) -> str:
+    return str(page.evaluate("() => document.activeElement.textContent.trim()"))
+
+
+_RING = """() => {
+  const el = document.activeElement, style = getComputedStyle(el);
+  if (style.outlineStyle === 'none' || parseFloat(style.outlineWidth) < 2) return null;
+  let under = el.parentElement;  // the ring is drawn outside the element, on what is behind it
+  while (under && getComputedStyle(under).backgroundColor.endsWith(', 0)')) under = under.parentElement;
+  return [style.outlineColor, under ? getComputedStyle(under).backgroundColor : 'rgb(255, 255, 255)'];
+}"""
+
+
+def _focus_ring_contrast(page: Any) -> float:
+    """The contrast ratio of the focused element's outline against what is behind it (0 without a ring)."""
+    colours = page.evaluate(_RING)
+    if colours is None:
+        return 0.0
+
+    def luminance(css: str) -> float:
+        channels = [int(c) / 255 for c in re.findall(r"\d+", css)[:3]]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(c) for c in colours), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
 def _fits(page: Any) -> bool:
