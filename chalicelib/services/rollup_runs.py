@@ -219,7 +219,24 @@ def work(
     )
     if final_attempt and run.national_at is not None:  # the nation went while it was counted failed:
         platform().fresh_plans.plan_after(utcnow())  # its national markers wait for a plan, one soon
+    _settle_owing_rebuild(message, failed=False, exporter=exporter, lease_seconds=lease_seconds)
     return finish(run, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
+
+
+def _settle_owing_rebuild(
+    message: TenantMessage, *, failed: bool, exporter: Exporter | None, lease_seconds: LeaseTime
+) -> None:
+    """A tenant a stopped rebuild owed, rolled by a later run: counted in that rebuild's run too (its
+    figures are the later run's), so the rebuild completes, its national step with it, once its last
+    tenant is rebuilt, instead of showing tenants to go until its record expires. Nothing when the
+    message is the rebuild's own, or when the rebuild's plan stopped before it recorded its run."""
+    if message.rebuild is None or message.rebuild == message.run_id:
+        return
+    try:
+        owing = platform().rollup_runs.settle(message.rebuild, message.tenant_id, failed=failed)
+    except LookupError:
+        return
+    finish(owing, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
 
 
 def _count_failed_first(message: TenantMessage, exporter: Exporter | None, lease_seconds: LeaseTime) -> None:
@@ -228,6 +245,7 @@ def _count_failed_first(message: TenantMessage, exporter: Exporter | None, lease
     goes on, and marks it from its history)."""
     run = platform().rollup_runs.settle(message.run_id, message.tenant_id, failed=True)
     finish(run, now=message.now, exporter=exporter, lease_seconds=lease_seconds)
+    _settle_owing_rebuild(message, failed=True, exporter=exporter, lease_seconds=lease_seconds)
     if message.rebuild:
         try:
             mark_tenant(message.tenant_id, message.now)

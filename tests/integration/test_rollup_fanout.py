@@ -531,26 +531,38 @@ def test_a_rebuild_s_tenant_failing_before_it_marks_anything_leaves_its_markers_
     assert stored_aggregates() == _serial_rebuild()
 
 
+def _stops(when: str) -> Any:
+    """A call at which the plan's function ends (a timeout, Ctrl-C)."""
+
+    def stopped(*args: Any, **kwargs: Any) -> None:
+        raise Crash(f"the plan's function ended {when}")
+
+    return stopped
+
+
+@pytest.mark.parametrize("stops_at", ["sending its messages", "recording its run"])
 def test_a_rebuild_stopped_after_dropping_the_figures_is_finished_by_the_first_run_after_its_lease(
-    world: None, monkeypatch: pytest.MonkeyPatch
+    world: None, monkeypatch: pytest.MonkeyPatch, stops_at: str
 ) -> None:
     from chalicelib import queues
     from chalicelib.repositories.rollup_rebuilds import OwedRebuilds
+    from chalicelib.repositories.rollup_runs import RunRecords
 
     _plan()
     _drain()
     whole = stored_aggregates()
     assert whole
 
-    def the_plan_stops(bodies: Any) -> None:
-        raise Crash("the plan's function ended (a timeout, Ctrl-C) before it sent its messages")
-
     with monkeypatch.context() as stopped:
-        stopped.setattr(queues, "send_all", the_plan_stops)
+        if stops_at == "sending its messages":
+            stopped.setattr(queues, "send_all", _stops(f"before {stops_at}"))
+        else:
+            stopped.setattr(RunRecords, "create", staticmethod(_stops(f"before {stops_at}")))
         with pytest.raises(Crash):
             rollup_runs.plan_rebuild(now=bench.NOW)
     assert stored_aggregates() == {}, "the figures were dropped"
     assert set(OwedRebuilds().owed()) == set(TENANTS)
+    (rebuild_id,) = {run_id for run_id, _ in OwedRebuilds().owed().values()}
 
     soon = _plan_at(bench.NOW + dt.timedelta(seconds=rollup.LEASE_SECONDS - 1))
     assert soon.tenants == set(), "within the lease the rebuild's own plan may still be sending"
@@ -561,6 +573,37 @@ def test_a_rebuild_stopped_after_dropping_the_figures_is_finished_by_the_first_r
     assert _run(later.run_id).national_at is not None
     assert OwedRebuilds().owed() == {}, "each tenant paid once its markers were stored"
     assert stored_aggregates() == whole
+    rebuild = rollup_runs.progress(rebuild_id)
+    if stops_at == "recording its run":
+        assert rebuild is None, "no record was made: none is made up"
+    else:  # the rebuild itself is seen to end, not left with every tenant to go
+        assert rebuild is not None and rebuild.done == set(TENANTS) and rebuild.national_at is not None
+
+
+def test_a_stopped_rebuild_s_tenant_failing_its_last_attempt_in_a_later_run_is_counted_failed_in_both(
+    world: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib import queues
+
+    _plan()
+    _drain()
+    with monkeypatch.context() as stopped:
+        stopped.setattr(queues, "send_all", _stops("before it sent its messages"))
+        with pytest.raises(Crash):
+            rollup_runs.plan_rebuild(now=bench.NOW)
+    later = _plan_at(bench.NOW + dt.timedelta(seconds=rollup.LEASE_SECONDS))
+    messages = _take_messages()
+    (rebuild_id,) = {message.rebuild for message in messages}
+    assert rebuild_id is not None and rebuild_id != later.run_id
+    fail_tenant(monkeypatch, POISON)
+    for message in messages:
+        with contextlib.suppress(ValueError):  # the poison tenant's last attempt fails
+            rollup_runs.work(message, final_attempt=True)
+
+    for run_id in (later.run_id, rebuild_id):
+        run = _run(run_id)
+        assert (set(run.done), set(run.failed)) == (set(TENANTS) - {POISON}, {POISON}), run_id
+        assert run.national_at is not None, f"{run_id} ended with its failed tenant named"
 
 
 def test_a_rebuild_s_worker_pays_only_what_its_own_rebuild_owes(world: None) -> None:
