@@ -18,6 +18,13 @@ const today = () => localDay();
 const opts = (prefix, values) => values.map((v) => [v, t(`${prefix}.${v}`)]);
 const orNull = (v) => (v === '' ? null : v);
 
+/** A stakeholder as a choice names it: two of the same name are told apart by position and office. */
+const stakeholderName = (s) => [s.name, [s.position, s.organization].filter(Boolean).join(', ')].filter(Boolean).join(' — ');
+
+/** A refused read of something the caller may not see (an operator, a regency-level stakeholder) as
+ * nothing; any other failure stays one. */
+const unlessHidden = (error) => (error.status === 403 || error.status === 404 ? null : Promise.reject(error));
+
 function useForm(initial) {
   const [form, setForm] = useState(initial);
   return [form, (name) => (e) => setForm({ ...form, [name]: e.currentTarget.value }), setForm];
@@ -57,7 +64,7 @@ function NewCommitment({ stakeholders, onDone }) {
   };
   return html`<form class="card" onSubmit=${submit} novalidate aria-labelledby="new-c"><h3 id="new-c">${t('commitments.new_commitment')}</h3>
     <${Select} id="c-stakeholder" label=${t('commitments.stakeholder')} value=${stakeholderId} onChange=${set('stakeholder_id')} error=${action.field('stakeholder_id')}
-      options=${stakeholders.map((s) => [s.stakeholder_id, s.name])} />
+      options=${stakeholders.map((s) => [s.stakeholder_id, stakeholderName(s)])} />
     <${Select} id="c-kind" label=${t('commitments.kind')} value=${form.kind} onChange=${set('kind')} options=${opts('commitment_kinds', COMMITMENT_KINDS)} error=${action.field('kind')} />
     <${Textarea} id="c-description" label=${t('commitments.description')} value=${form.description} onInput=${set('description')} error=${action.field('description')} required />
     <${Input} id="c-amount" type="number" min="1" inputmode="numeric" label=${t('commitments.amount')} value=${form.amount_idr} onInput=${set('amount_idr')} error=${action.field('amount_idr')} />
@@ -118,15 +125,41 @@ function LogAction({ item, onDone }) {
     <${Button} type="submit" busy=${action.busy}>${t('commitments.log_submit')}</${Button}></form>`;
 }
 
+/** Who made a commitment, where, for how much and by when: what the office is following up. */
+function Facts({ c, stakeholder, villages }) {
+  const village = c.village_code && villages.find((v) => v.village_code === c.village_code);
+  const fact = (name, value) => html`<dt>${t(`commitments.${name}`)}</dt><dd data-fact=${name}>${value}</dd>`;
+  return html`<dl class="facts" data-testid="commitment-facts">
+    ${fact('stakeholder', stakeholder
+      ? html`${stakeholderName(stakeholder)} <span class="muted">${t(`stakeholder_kinds.${stakeholder.kind}`)}</span>`
+      : '–')}
+    ${fact('village', c.village_code
+      ? html`${village?.village_name || c.village_code}${village ? html` <span class="muted">${c.village_code}</span>` : ''}`
+      : t('commitments.regency_level'))}
+    ${c.amount_idr ? fact('pledged', idr(c.amount_idr)) : ''}
+    ${c.realized_amount_idr !== null && c.realized_amount_idr !== undefined ? fact('realized_shown', idr(c.realized_amount_idr)) : ''}
+    ${fact('due', date(c.due_date))}
+    ${c.next_step ? fact('next_step', html`${c.next_step}${c.next_step_due ? ` (${date(c.next_step_due)})` : ''}`) : ''}
+  </dl>`;
+}
+
 function Detail({ id, me }) {
-  const state = useLoad(() => api.get(`/v1/commitments/${id}`), [id]);
+  const state = useLoad(async () => {
+    const c = await api.get(`/v1/commitments/${id}`);
+    const [stakeholder, villages] = await Promise.all([
+      api.get(`/v1/stakeholders/${c.stakeholder_id}`).catch(unlessHidden),
+      c.village_code ? all('/v1/villages') : [],
+    ]);
+    return { c, stakeholder, villages };
+  }, [id]);
   if (state.loading && !state.data) return html`<${Loading} />`;
   if (state.error) return html`<${Problem} error=${state.error} onRetry=${state.reload} />`;
-  const c = state.data;
+  const { c } = state.data;
   return html`<div><p><a href="#/commitments">← ${t('commitments.back')}</a></p>
     <section class="card" aria-labelledby="c-title"><h2 id="c-title">${c.description}</h2>
       <p><${Badge} kind="state" data-testid="commitment-state">${t(`states.${c.status}`)}</${Badge}> ${c.overdue ? html`<${Badge} kind="danger">${t('commitments.overdue')}</${Badge}>` : ''}
-        · ${t(`commitment_kinds.${c.kind}`)}${c.amount_idr ? ` · ${idr(c.amount_idr)}` : ''} · ${t('commitments.due')} ${date(c.due_date)} · v${c.version}</p></section>
+        · ${t(`commitment_kinds.${c.kind}`)} · v${c.version}</p>
+      <${Facts} c=${c} stakeholder=${state.data.stakeholder} villages=${state.data.villages} /></section>
     ${can.manage(me) && html`<div class="grid two"><${Transition} key=${c.version} item=${c} onDone=${state.reload} /><${LogAction} item=${c} onDone=${state.reload} /></div>`}
     <div class="grid two">
       <section aria-labelledby="tr-list"><h3 id="tr-list">${t('commitments.transitions')}</h3><ol class="history">${c.transitions.map((x) => html`<li>
