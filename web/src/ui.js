@@ -55,8 +55,10 @@ export function Button({ busy, children, kind = 'primary', onClick, ...props }) 
  * screen reader): once pressed, the question, any fields (`children`), the confirming button (`confirm`)
  * and Cancel. Cancel or Escape puts the question away and the focus back on the button; the first field,
  * else Cancel, takes the focus when it opens (the least harmful thing: a held Enter does not confirm).
- * `onConfirm` answers true when done, and the question closes; otherwise it stays, for its error. */
-export function Ask({ label, named, kind = 'secondary', question, confirm, confirmNamed, busy, onConfirm, children }) {
+ * Confirming runs `call` as `action` (useAction: busy meanwhile, its error for the page to show): done,
+ * the question closes and `onDone` follows; failed, it stays, beside its error. */
+export function Ask({ label, named, kind = 'secondary', question, confirm, confirmNamed, action, call, onDone, children }) {
+  const { busy } = action;
   const [open, setOpen] = useState(false);
   const trigger = useRef(null);
   const group = useRef(null);
@@ -71,7 +73,9 @@ export function Ask({ label, named, kind = 'secondary', question, confirm, confi
   if (!open) return html`<button type="button" class=${`btn ${kind}`} ref=${trigger} aria-label=${named} onClick=${() => setOpen(true)}>${label}</button>`;
   const submit = async (event) => {
     event.preventDefault();
-    if (!busy && await onConfirm()) close();
+    if (busy || !(await action.run(() => call().then(() => true)))) return;
+    close();
+    onDone?.();
   };
   const escape = (event) => {
     if (event.key === 'Escape' && !busy) { event.preventDefault(); close(); }

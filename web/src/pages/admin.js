@@ -17,18 +17,13 @@ function ApplicationRow({ item, onChanged, onIssued }) {
     const answer = await action.run(() => api.post(`/v1/admin/signups/${id}/approve`));
     if (answer) { onIssued(answer); onChanged(); }
   };
-  const reject = async () => {
-    const done = await action.run(() => api.post(`/v1/admin/signups/${id}/reject`, { reason }));
-    if (done) onChanged();
-    return Boolean(done);
-  };
   return html`<tr data-application=${id} data-tenant=${item.tenant_id}>
     <td>${item.regency_name} <span class="muted">${item.tenant_id} · ${item.province_name}</span></td>
     <td>${item.office_name}<br /><span class="muted">${item.contact_name} · ${item.contact_email}</span></td>
     <td>${dateTime(item.created_at)}<br /><span class="muted">${t('signup.expires')}: ${dateTime(item.expires_at)}</span></td>
     <td><div class="row"><${Button} busy=${action.busy} onClick=${approve} aria-label=${`${t('admin.approve')} ${item.regency_name}`}>${t('admin.approve')}</${Button}>
       <${Ask} label=${t('admin.reject')} named=${`${t('admin.reject')} ${item.regency_name}`} question=${t('admin.reject_question', { regency: item.regency_name })}
-        confirm=${t('admin.confirm_reject')} busy=${action.busy} onConfirm=${reject}>
+        confirm=${t('admin.confirm_reject')} action=${action} call=${() => api.post(`/v1/admin/signups/${id}/reject`, { reason })} onDone=${onChanged}>
         <${Input} id=${`reason-${id}`} label=${t('admin.reason')} value=${reason} onInput=${(e) => setReason(e.currentTarget.value)} error=${action.field('reason')} required />
       </${Ask}></div>
       <${Problem} error=${action.error} shown=${['reason']} /></td></tr>`;
@@ -36,11 +31,8 @@ function ApplicationRow({ item, onChanged, onIssued }) {
 
 function TenantRow({ tenant, onChanged }) {
   const action = useAction();
-  const act = async (verb) => {
-    const done = await action.run(() => api.post(`/v1/admin/tenants/${tenant.tenant_id}/${verb}`));
-    if (done) onChanged();
-    return Boolean(done);
-  };
+  const post = (verb) => () => api.post(`/v1/admin/tenants/${tenant.tenant_id}/${verb}`);
+  const reapprove = async () => { if (await action.run(post('approve'))) onChanged(); };
   const suspended = tenant.status === 'suspended';
   const named = (label) => `${label} ${tenant.regency_name}`;
   return html`<tr data-tenant=${tenant.tenant_id}>
@@ -48,9 +40,9 @@ function TenantRow({ tenant, onChanged }) {
     <td>${tenant.office_name}<br /><span class="muted">${tenant.contact_name} · ${tenant.contact_email}</span></td>
     <td><${Badge} kind=${suspended ? 'warn' : 'ok'}>${t(`tenant_status.${tenant.status}`)}</${Badge}></td>
     <td>${suspended
-      ? html`<${Button} busy=${action.busy} onClick=${() => act('approve')} aria-label=${named(t('admin.reapprove'))}>${t('admin.reapprove')}</${Button}>`
+      ? html`<${Button} busy=${action.busy} onClick=${reapprove} aria-label=${named(t('admin.reapprove'))}>${t('admin.reapprove')}</${Button}>`
       : html`<${Ask} kind="danger" label=${t('admin.suspend')} named=${named(t('admin.suspend'))} question=${t('admin.suspend_warning', { regency: tenant.regency_name })}
-          confirm=${t('admin.confirm_suspend')} confirmNamed=${named(t('admin.confirm_suspend'))} busy=${action.busy} onConfirm=${() => act('suspend')} />`}
+          confirm=${t('admin.confirm_suspend')} confirmNamed=${named(t('admin.confirm_suspend'))} action=${action} call=${post('suspend')} onDone=${onChanged} />`}
       <${Problem} error=${action.error} /></td></tr>`;
 }
 

@@ -173,6 +173,7 @@ function Detail({ id, me }) {
 
 export function Commitments({ me, arg }) {
   const state = useLoad(async () => {
+    if (arg) return null; // one commitment's page reads what it shows (Detail), not the lists
     const [stakeholders, commitments] = await Promise.all([all('/v1/stakeholders'), all('/v1/commitments')]);
     return { stakeholders, commitments };
   }, [arg]);

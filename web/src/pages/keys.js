@@ -70,11 +70,6 @@ function NewKey({ villages, onMade }) {
 
 function KeyRow({ item, names, onRevoked }) {
   const action = useAction();
-  const revoke = async () => {
-    const done = await action.run(() => api.del(`/v1/keys/${item.key_id}`).then(() => true));
-    if (done) onRevoked();
-    return done;
-  };
   const status = item.status || 'active';
   return html`<tr data-key=${item.key_id}>
     <td>${item.label}</td><td>${t(`roles.${item.role}`)}</td>
@@ -82,7 +77,8 @@ function KeyRow({ item, names, onRevoked }) {
     <td>${dateTime(item.created_at)}</td><td>${item.last_used_at ? dateTime(item.last_used_at) : '–'}</td><td>${item.expires_at ? dateTime(item.expires_at) : '–'}</td>
     <td><${Badge} kind=${status === 'active' ? 'ok' : 'warn'}>${t(`keys.status.${status}`)}</${Badge}></td>
     <td>${status === 'active' && html`<${Ask} label=${t('keys.revoke')} named=${t('keys.revoke_named', { label: item.label })}
-        question=${t('keys.revoke_question', { label: item.label })} confirm=${t('keys.confirm_revoke')} busy=${action.busy} onConfirm=${revoke} />`}
+        question=${t('keys.revoke_question', { label: item.label })} confirm=${t('keys.confirm_revoke')}
+        action=${action} call=${() => api.del(`/v1/keys/${item.key_id}`)} onDone=${onRevoked} />`}
       <${Problem} error=${action.error} /></td>
   </tr>`;
 }

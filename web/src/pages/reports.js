@@ -91,11 +91,6 @@ function Detail({ id, me, names }) {
   if (state.error) return html`<${Problem} error=${state.error} onRetry=${state.reload} />`;
   const { report, history } = state.data;
   const fields = TYPES[report.type];
-  const doVoid = async () => {
-    const done = await voiding.run(() => api.del(`/v1/reports/${id}`).then(() => true));
-    if (done) state.reload();
-    return done;
-  };
   return html`<div>
     <p><a href="#/reports">← ${t('reports.back')}</a></p>
     <section class="card" aria-labelledby="report-title">
@@ -108,7 +103,8 @@ function Detail({ id, me, names }) {
     </section>
     ${report.needs_review && html`<${Review} report=${report} me=${me} onReviewed=${state.reload} />`}
     ${report.status !== 'void' && can.correct(me) && html`<${Correct} key=${report.version} report=${report} onSaved=${state.reload} />
-      <div class="row"><${Ask} label=${t('reports.void_it')} question=${t('reports.void_question')} confirm=${t('reports.confirm_void')} busy=${voiding.busy} onConfirm=${doVoid} /></div>
+      <div class="row"><${Ask} label=${t('reports.void_it')} question=${t('reports.void_question')} confirm=${t('reports.confirm_void')}
+        action=${voiding} call=${() => api.del(`/v1/reports/${id}`)} onDone=${state.reload} /></div>
       <${Problem} error=${voiding.error} />`}
     <section aria-labelledby="history-title"><h2 id="history-title">${t('reports.history')}</h2>
       <ol class="history">${history.map((h) => html`<li><strong>v${h.version} ${t(`reports.action.${h.action}`)}</strong> · ${dateTime(h.at)} · <span class="muted">${h.by}</span>
