@@ -699,7 +699,7 @@ def test_a_list_that_answers_late_does_not_overwrite_the_newer_one(
     pages: Pages, stack: HttpStack, rembang: str
 ) -> None:
     page = _signed_in_on(pages, rembang, "Komitmen")
-    page.get_by_role("heading", name="Pemangku kepentingan").wait_for()
+    page.get_by_role("heading", name="Pemangku kepentingan", exact=True).wait_for()  # the list, not the h1
     held: list[tuple[Any, Any]] = []
 
     def hold_the_first_reload(route: Any) -> None:
@@ -728,7 +728,7 @@ def test_a_stakeholder_sent_again_after_its_answer_was_lost_is_recorded_once(
 ) -> None:
     watch = Watch()
     page = _signed_in_on(pages, rembang, "Komitmen", watch)
-    page.get_by_role("heading", name="Pemangku kepentingan").wait_for()
+    page.get_by_role("heading", name="Pemangku kepentingan", exact=True).wait_for()  # the list, not the h1
     lost: list[int] = []
 
     def lose_the_first_answer(route: Any) -> None:
