@@ -549,6 +549,39 @@ def test_a_new_key_s_secret_stays_on_screen_when_the_list_cannot_reload(
     assert stack.call("GET", "/v1/me", key=shown)[0] == 200, "and it is the key that was made"
 
 
+def test_copy_puts_a_new_key_s_secret_on_the_clipboard_and_where_it_cannot_selects_it_to_copy_by_hand(
+    pages: Pages, stack: HttpStack, rembang: str
+) -> None:
+    page = _signed_in_on(pages, rembang, "Kunci")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=stack.base)
+    page.get_by_label("Label", exact=True).fill("Pembaca salin")
+    page.get_by_label("Peran", exact=True).select_option("viewer")
+    page.get_by_role("button", name="Buat kunci").click()
+    issued = page.get_by_test_id("issued-key")
+    secret = issued.get_by_test_id("secret").inner_text().strip()
+    copy = issued.get_by_role("button", name="Salin", exact=True)
+    assert copy.bounding_box()["width"] < issued.get_by_test_id("secret").bounding_box()["width"] / 2, (
+        "the button is as wide as its label, not the notice"
+    )
+    copy.click()
+    expect(issued.get_by_role("button", name="Tersalin", exact=True)).to_be_visible()
+    assert page.evaluate("() => navigator.clipboard.readText()") == secret
+
+    # A browser whose clipboard refuses: the page says so and selects the key, nothing copied half-way.
+    page.evaluate("() => { navigator.clipboard.writeText = () => Promise.reject(new Error('denied')); }")
+    page.get_by_label("Label", exact=True).fill("Pembaca salin manual")
+    page.get_by_label("Peran", exact=True).select_option("viewer")
+    page.get_by_role("button", name="Buat kunci").click()
+    issued.get_by_test_id("secret").filter(has_not_text=secret).wait_for()
+    second = issued.get_by_test_id("secret").inner_text().strip()
+    issued.get_by_role("button", name="Salin", exact=True).click()
+    expect(issued.get_by_role("status")).to_have_text(
+        "Tidak dapat menyalin otomatis. Kunci sudah dipilih: salin secara manual."
+    )
+    assert page.evaluate("() => window.getSelection().toString().trim()") == second
+    assert issued.get_by_role("button", name="Salin", exact=True).is_visible(), "it does not claim it copied"
+
+
 def test_a_key_made_in_jakarta_to_last_until_a_day_ends_there_and_the_keyboard_keeps_its_place(
     pages: Pages, stack: HttpStack, rembang: str
 ) -> None:

@@ -194,14 +194,25 @@ export function useAction() {
   return { ...state, run, field: (name) => problemText(state.error?.detailFor?.(name)) || null };
 }
 
-/** The secret of a new key: shown once, with a copy button. */
+/** The secret of a new key: shown once, with a copy button. Where the clipboard refuses (a browser that
+ * does not allow it, a page not served over HTTPS), the key is selected and the user is told to copy it. */
 export function Secret({ value }) {
-  const [copied, setCopied] = useState(false);
-  const copy = () => navigator.clipboard?.writeText(value).then(() => setCopied(true), () => setCopied(false));
+  const [copied, setCopied] = useState(null);
+  const code = useRef(null);
+  const failed = () => {
+    const selection = window.getSelection();
+    selection?.selectAllChildren(code.current);
+    setCopied(false);
+  };
+  const copy = () => {
+    if (!navigator.clipboard) return failed();
+    return navigator.clipboard.writeText(value).then(() => setCopied(true), failed);
+  };
   return html`<div class="secret">
     <p><strong>${t('keys.secret_once')}</strong></p>
-    <code class="secret-value" data-testid="secret">${value}</code>
+    <code class="secret-value" data-testid="secret" ref=${code}>${value}</code>
     <button class="btn secondary" onClick=${copy}>${copied ? t('keys.copied') : t('keys.copy')}</button>
+    <p role="status">${copied === false ? t('keys.copy_failed') : ''}</p>
   </div>`;
 }
 
