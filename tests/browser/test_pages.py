@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, Pages, Watch, approved_office, axe_violations, screenshot, sign_in
+from tests.browser.conftest import DESKTOP, PHONE, Pages, Watch, approved_office, axe_violations, screenshot, sign_in
 from tests.browser.test_journey import last_complete_month
 from tests.e2e.conftest import HttpStack
 
@@ -235,6 +235,36 @@ def test_every_page_has_no_serious_accessibility_violation_and_fits_the_screen(
     found["admin"] = axe_violations(page)
     assert _fits(page)
     assert {name: v for name, v in found.items() if v} == {}
+
+
+def _edge_shadows(page: Any) -> dict[str, str]:
+    """The opacity of the keys table's left and right edge shadows, once their fade has settled."""
+    page.wait_for_timeout(300)
+    return dict(
+        page.evaluate(
+            "() => { const f = document.querySelector('#keys-list-title ~ .table-frame');"
+            " return {left: getComputedStyle(f, '::before').opacity, right: getComputedStyle(f, '::after').opacity}; }"
+        )
+    )
+
+
+def test_a_table_wider_than_a_phone_shows_a_shadow_on_the_edge_that_has_more_columns(
+    pages: Pages, blora: str
+) -> None:
+    page = pages.open("/", viewport=PHONE)
+    sign_in(page, blora)
+    page.get_by_role("link", name="Kunci", exact=True).click()
+    page.locator("#keys-list-title ~ .table-frame tbody tr").first.wait_for()
+    assert _edge_shadows(page) == {"left": "0", "right": "1"}, "more columns to the right, none to the left"
+
+    wrap = page.locator("#keys-list-title ~ .table-frame .table-wrap")
+    wrap.evaluate("(el) => { el.scrollLeft = el.scrollWidth; }")
+    assert _edge_shadows(page) == {"left": "1", "right": "0"}, "scrolled to its end: more to the left"
+    wrap.evaluate("(el) => { el.scrollLeft = el.scrollWidth / 3; }")
+    assert _edge_shadows(page) == {"left": "1", "right": "1"}
+
+    page.set_viewport_size(DESKTOP)  # wide enough for every column: no shadow
+    assert _edge_shadows(page) == {"left": "0", "right": "0"}
 
 
 def test_the_dashboard_warns_when_the_figures_are_older_than_three_rollup_intervals(
@@ -726,6 +756,16 @@ def test_a_revoke_prompt_closes_as_soon_as_the_key_is_revoked_while_the_list_rel
     page.unroute(pattern, hold_the_reload)
     page.locator(f"tr[data-key='{made['key_id']}']").wait_for(state="detached")  # the list holds active keys
     assert page.locator("tr[data-key]").count() >= 1, "the other keys are still listed"
+
+    # The revoked key is on the list of revoked keys, said to be revoked, with nothing to revoke again.
+    page.get_by_label("Tampilkan kunci", exact=True).select_option("revoked")
+    revoked = page.locator(f"tr[data-key='{made['key_id']}']")
+    expect(revoked.locator(".badge")).to_have_text("Dicabut")
+    assert revoked.get_by_role("button").count() == 0
+    assert page.locator("tr[data-key]").count() == page.locator("tr[data-key]", has_text="Dicabut").count()
+    page.get_by_label("Tampilkan kunci", exact=True).select_option("expired")
+    expect(page.get_by_role("cell", name="Tidak ada kunci yang kedaluwarsa.")).to_be_visible()
+    assert page.locator("tr[data-key]").count() == 0
 
 
 def test_a_list_that_answers_late_does_not_overwrite_the_newer_one(

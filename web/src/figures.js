@@ -5,6 +5,7 @@ import i18next from 'i18next';
 import { CategoryScale, Chart, Filler, LineController, LineElement, LinearScale, PointElement, Tooltip } from 'chart.js';
 import { api } from './api.js';
 import { idr, num, pct, periodShort, periodsBefore } from './format.js';
+import { TableWrap } from './ui.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Tooltip, Filler);
 const t = (k, o) => i18next.t(k, o);
@@ -87,11 +88,11 @@ export function FigureTable({ items, sort, onSort, onOpen, caption, growth = tru
     return html`<th scope="col" aria-sort=${active ? (sort[1] > 0 ? 'ascending' : 'descending') : 'none'}>
       <button class="sort" onClick=${() => onSort([key, active ? -sort[1] : key === 'name' ? 1 : -1])}>${text}${active ? (sort[1] > 0 ? ' ▲' : ' ▼') : ''}</button></th>`;
   };
-  return html`<div class="table-wrap" tabindex="0"><table class="figures">
+  return html`<${TableWrap}><table class="figures">
     <caption>${caption}</caption>
     <thead><tr>${head('name', t('scope'))}${columns.map((c) => head(c, t(`ind.${c}`)))}</tr></thead>
     <tbody>${sorted.length === 0 && html`<tr><td colspan=${columns.length + 1}>${t('no_figures')}</td></tr>`}
       ${sorted.map((i) => html`<tr data-code=${i.scope.code}><th scope="row">${onOpen ? html`<button class="btn link" onClick=${() => onOpen(i)}>${i.scope.name}</button>` : i.scope.name}
         <span class="muted"> ${i.scope.code}</span></th>${columns.map((c) => html`<td data-indicator=${c}><span class="cell-value">${show(c, i.indicators[c].value)}</span>${growth && !c.endsWith('_pct') ? html`<${Trend} block=${i.indicators[c]} />` : ''}</td>`)}</tr>`)}</tbody>
-  </table></div>${growth && html`<p class="muted">${t('growth.legend')}</p>`}`;
+  </table></${TableWrap}>${growth && html`<p class="muted">${t('growth.legend')}</p>`}`;
 }

@@ -241,6 +241,34 @@ export function Shown({ children, ...props }) {
   return html`<div class="notice" tabindex="-1" ref=${useFocusedOnMount()} ...${props}>${children}</div>`;
 }
 
+/** Which sides of a scrolled box have more beyond its edges: 'left', 'right', both or ''. */
+function hiddenSides(box) {
+  const left = box.scrollLeft > 1;
+  const right = box.scrollLeft + box.clientWidth < box.scrollWidth - 1;
+  return [left && 'left', right && 'right'].filter(Boolean).join(' ');
+}
+
+/** A table that scrolls sideways where the screen is narrower than it (a phone), with a shadow on each
+ * edge that has more columns beyond it: a table cut at a column's edge would look whole. Focusable, so
+ * the keyboard scrolls it too. */
+export function TableWrap({ children }) {
+  const box = useRef(null);
+  const [more, setMore] = useState('');
+  useEffect(() => {
+    const el = box.current;
+    const measure = () => setMore(hiddenSides(el));
+    measure();
+    el.addEventListener('scroll', measure, { passive: true });
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    if (el.firstElementChild) observer.observe(el.firstElementChild);
+    return () => { el.removeEventListener('scroll', measure); observer.disconnect(); };
+  }, []);
+  return html`<div class="table-frame" data-more=${more || undefined}>
+    <div class="table-wrap" tabindex="0" ref=${box}>${children}</div>
+  </div>`;
+}
+
 export const Badge = ({ kind, children, ...props }) => html`<span class=${`badge ${kind || ''}`} ...${props}>${children}</span>`;
 
 /** A regency by its name from the area list (its code until the list has loaded, or if it cannot). */

@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import i18next from 'i18next';
 import { all, api } from '../api.js';
 import { dateTime, num } from '../format.js';
-import { Ask, Badge, Button, Input, Loading, PageTitle, Problem, Secret, Shown, useAction, useLoad } from '../ui.js';
+import { Ask, Badge, Button, Input, Loading, PageTitle, Problem, Secret, Shown, TableWrap, useAction, useLoad } from '../ui.js';
 
 const t = (k, o) => i18next.t(k, o);
 
@@ -59,14 +59,14 @@ function Tenants() {
       <button class="btn link" onClick=${() => setIssued(null)}>${t('keys.hide_secret')}</button></${Shown}>`}
     ${state.loading && html`<${Loading} />`}<${Problem} error=${state.error} onRetry=${state.reload} />
     ${state.data && html`
-      <div class="table-wrap" tabindex="0"><table><caption>${t('admin.pending')}</caption>
+      <${TableWrap}><table><caption>${t('admin.pending')}</caption>
         ${head([t('admin.regency'), t('admin.office'), t('admin.applied'), t('keys.actions')])}
         <tbody>${state.data.pending.length === 0 && html`<tr><td colspan="4">${t('admin.none_pending')}</td></tr>`}
-        ${state.data.pending.map((x) => html`<${ApplicationRow} key=${x.application_id} item=${x} onChanged=${state.reload} onIssued=${setIssued} />`)}</tbody></table></div>
-      <div class="table-wrap" tabindex="0"><table><caption>${t('admin.others')}</caption>
+        ${state.data.pending.map((x) => html`<${ApplicationRow} key=${x.application_id} item=${x} onChanged=${state.reload} onIssued=${setIssued} />`)}</tbody></table></${TableWrap}>
+      <${TableWrap}><table><caption>${t('admin.others')}</caption>
         ${head([t('admin.regency'), t('admin.office'), t('admin.status'), t('keys.actions')])}
         <tbody>${state.data.tenants.length === 0 && html`<tr><td colspan="4">${t('admin.none')}</td></tr>`}
-        ${state.data.tenants.map((x) => html`<${TenantRow} key=${x.tenant_id} tenant=${x} onChanged=${state.reload} />`)}</tbody></table></div>`}
+        ${state.data.tenants.map((x) => html`<${TenantRow} key=${x.tenant_id} tenant=${x} onChanged=${state.reload} />`)}</tbody></table></${TableWrap}>`}
   </section>`;
 }
 

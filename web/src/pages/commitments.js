@@ -6,7 +6,7 @@ import i18next from 'i18next';
 import { all, api } from '../api.js';
 import { date, dateTime, idr, localDay } from '../format.js';
 import { can } from '../session.js';
-import { Badge, Button, Input, Loading, PageTitle, Problem, Select, Textarea, useAction, useIdempotentPost, useLoad } from '../ui.js';
+import { Badge, Button, Input, Loading, PageTitle, Problem, Select, TableWrap, Textarea, useAction, useIdempotentPost, useLoad } from '../ui.js';
 
 const t = (k, o) => i18next.t(k, o);
 const STATES = ['proposed', 'committed', 'in_progress', 'fulfilled', 'lapsed', 'withdrawn'];
@@ -184,9 +184,9 @@ export function Commitments({ me, arg }) {
     ${state.loading && html`<${Loading} />`}<${Problem} error=${state.error} onRetry=${state.reload} />
     ${state.data && html`<${Board} commitments=${state.data.commitments} names=${names} />
       <section aria-labelledby="sh-title"><h2 id="sh-title">${t('commitments.stakeholders')}</h2>
-        <div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">${t('commitments.name')}</th><th scope="col">${t('commitments.kind')}</th><th scope="col">${t('commitments.organization')}</th><th scope="col">${t('commitments.position')}</th></tr></thead>
+        <${TableWrap}><table><thead><tr><th scope="col">${t('commitments.name')}</th><th scope="col">${t('commitments.kind')}</th><th scope="col">${t('commitments.organization')}</th><th scope="col">${t('commitments.position')}</th></tr></thead>
         <tbody>${state.data.stakeholders.length === 0 && html`<tr><td colspan="4">${t('commitments.no_stakeholders')}</td></tr>`}
-        ${state.data.stakeholders.map((s) => html`<tr><td>${s.name}</td><td>${t(`stakeholder_kinds.${s.kind}`)}</td><td>${s.organization || '–'}</td><td>${s.position || '–'}</td></tr>`)}</tbody></table></div>
+        ${state.data.stakeholders.map((s) => html`<tr><td>${s.name}</td><td>${t(`stakeholder_kinds.${s.kind}`)}</td><td>${s.organization || '–'}</td><td>${s.position || '–'}</td></tr>`)}</tbody></table></${TableWrap}>
       </section>
       ${can.manage(me) && html`<div class="grid two"><${NewStakeholder} onDone=${state.reload} /><${NewCommitment} stakeholders=${state.data.stakeholders} onDone=${state.reload} /></div>`}`}
   </div>`;

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import i18next from 'i18next';
 import { all, api } from '../api.js';
 import { dateTime, endOfLocalDay } from '../format.js';
-import { Ask, Badge, Button, Input, Loading, PageTitle, Problem, Secret, Select, Shown, useAction, useLoad } from '../ui.js';
+import { Ask, Badge, Button, Input, Loading, PageTitle, Problem, Secret, Select, Shown, TableWrap, useAction, useLoad } from '../ui.js';
 
 const t = (k, o) => i18next.t(k, o);
 
@@ -83,24 +83,39 @@ function KeyRow({ item, names, onRevoked }) {
   </tr>`;
 }
 
+const STATUSES = ['active', 'revoked', 'expired'];
+
+/** The office's keys of one status (active ones first; revoked and expired ones for who had access when). */
+function KeyList({ names, made }) {
+  const [status, setStatus] = useState('active');
+  const state = useLoad(() => all('/v1/keys', { status }), [status, made]);
+  const keys = state.data || [];
+  return html`<section aria-labelledby="keys-list-title"><h2 id="keys-list-title">${t('keys.list_title')}</h2>
+    <div class="list-filter"><${Select} id="keys-status" label=${t('keys.shown')} value=${status}
+      onChange=${(e) => setStatus(e.currentTarget.value)} options=${STATUSES.map((s) => [s, t(`keys.status.${s}`)])} /></div>
+    ${state.loading && html`<${Loading} />`}
+    <${Problem} error=${state.error} onRetry=${state.reload} />
+    ${state.data && html`<${TableWrap}><table><thead><tr>
+        <th scope="col">${t('keys.label')}</th><th scope="col">${t('keys.role')}</th><th scope="col">${t('keys.villages')}</th>
+        <th scope="col">${t('keys.created')}</th><th scope="col">${t('keys.last_used')}</th><th scope="col">${t('keys.expires_col')}</th><th scope="col">${t('keys.state')}</th><th scope="col"><span class="sr-only">${t('keys.actions')}</span></th>
+      </tr></thead><tbody>
+        ${keys.length === 0 && html`<tr><td colspan="8">${t(`keys.none.${status}`)}</td></tr>`}
+        ${keys.map((k) => html`<${KeyRow} key=${k.key_id} item=${k} names=${names} onRevoked=${state.reload} />`)}
+      </tbody></table></${TableWrap}>`}
+  </section>`;
+}
+
 export function Keys() {
   const [issued, setIssued] = useState(null);
-  const state = useLoad(async () => {
-    const [keys, villages] = await Promise.all([all('/v1/keys'), all('/v1/villages')]);
-    return { keys, villages };
-  }, []);
-  const names = new Map((state.data?.villages || []).map((v) => [v.village_code, v.village_name]));
+  const [made, setMade] = useState(0);
+  const villages = useLoad(() => all('/v1/villages'), []);
+  const names = new Map((villages.data || []).map((v) => [v.village_code, v.village_name]));
   return html`<div class="page">
     <${PageTitle}>${t('keys.title')}</${PageTitle}>
     ${issued && html`<${Issued} key=${issued.secret} issued=${issued} onHide=${() => setIssued(null)} />`}
-    ${state.loading && html`<${Loading} />`}
-    <${Problem} error=${state.error} onRetry=${state.reload} />
-    ${state.data && html`<${NewKey} villages=${state.data.villages} onMade=${(made) => { setIssued(made); state.reload(); }} />
-    <section aria-labelledby="keys-list-title"><h2 id="keys-list-title">${t('keys.list_title')}</h2>
-      <div class="table-wrap" tabindex="0"><table><thead><tr>
-        <th scope="col">${t('keys.label')}</th><th scope="col">${t('keys.role')}</th><th scope="col">${t('keys.villages')}</th>
-        <th scope="col">${t('keys.created')}</th><th scope="col">${t('keys.last_used')}</th><th scope="col">${t('keys.expires_col')}</th><th scope="col">${t('keys.state')}</th><th scope="col"><span class="sr-only">${t('keys.actions')}</span></th>
-      </tr></thead><tbody>${state.data.keys.map((k) => html`<${KeyRow} key=${k.key_id} item=${k} names=${names} onRevoked=${state.reload} />`)}</tbody></table></div>
-    </section>`}
+    ${villages.loading && html`<${Loading} />`}
+    <${Problem} error=${villages.error} onRetry=${villages.reload} />
+    ${villages.data && html`<${NewKey} villages=${villages.data} onMade=${(key) => { setIssued(key); setMade((n) => n + 1); }} />
+    <${KeyList} names=${names} made=${made} />`}
   </div>`;
 }

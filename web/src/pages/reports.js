@@ -6,7 +6,7 @@ import { all, api } from '../api.js';
 import { date, dateTime, num } from '../format.js';
 import { CHOICES, TYPES, headline } from '../reports.js';
 import { can, go } from '../session.js';
-import { Ask, Badge, Button, Input, Loading, PageTitle, Problem, Select, useAction, useLoad } from '../ui.js';
+import { Ask, Badge, Button, Input, Loading, PageTitle, Problem, Select, TableWrap, useAction, useLoad } from '../ui.js';
 
 const t = (k, o) => i18next.t(k, o);
 
@@ -35,7 +35,7 @@ function List({ filters, names }) {
   const page = state.loading || state.error ? [] : state.data.items;
   const items = [...earlier, ...page];
   const more = () => { setEarlier(items); setCursor(state.data.next_cursor); };
-  return html`<div class="table-wrap" tabindex="0"><table data-testid="reports-table"><thead><tr>
+  return html`<${TableWrap}><table data-testid="reports-table"><thead><tr>
     <th scope="col">${t('reports.date')}</th><th scope="col">${t('reports.village')}</th><th scope="col">${t('reports.type')}</th><th scope="col">${t('reports.figure')}</th><th scope="col">${t('reports.state')}</th>
   </tr></thead><tbody>
     ${items.length === 0 && html`<tr><td colspan="5">${t('reports.none')}</td></tr>`}
@@ -43,7 +43,7 @@ function List({ filters, names }) {
       <td>${t(`types.${r.type}`)}</td><td>${typeof headline(r) === 'number' ? num(headline(r)) : headline(r)}</td>
       <td>${r.status === 'void' ? html`<${Badge} kind="warn">${t('reports.void')}</${Badge}>` : html`v${r.version}`}
         ${r.status !== 'void' && r.needs_review && html` <${Badge} kind="warn">${t('reports.needs_review')}</${Badge}>`}</td></tr>`)}
-  </tbody></table></div>
+  </tbody></table></${TableWrap}>
   ${state.loading && html`<${Loading} />`}
   <${Problem} error=${state.error} onRetry=${state.reload} shown=${[]} />
   ${!state.loading && !state.error && state.data.next_cursor && html`<button class="btn secondary" onClick=${more}>${t('more')}</button>`}`;

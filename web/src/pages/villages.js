@@ -6,7 +6,7 @@ import { all, api } from '../api.js';
 import { matches, regency } from '../areas.js';
 import { can } from '../session.js';
 import { dateTime, num, period, thisMonth } from '../format.js';
-import { Badge, Button, Input, Loading, PageTitle, Problem, Select, useLoad } from '../ui.js';
+import { Badge, Button, Input, Loading, PageTitle, Problem, Select, TableWrap, useLoad } from '../ui.js';
 
 const t = (k, o) => i18next.t(k, o);
 const SHOWN = 60;
@@ -82,7 +82,7 @@ export function Villages({ me }) {
     ${state.data && html`<section aria-labelledby="registered-title">
       <h2 id="registered-title">${t('villages.registered', { count: state.data.villages.length })}</h2>
       <p class="muted">${t('villages.reported_note', { month: period(month) })}${asOf ? ` · ${t('as_of')} ${dateTime(asOf)}` : ''}</p>
-      ${state.data.villages.length === 0 ? html`<p>${t('villages.none')}</p>` : html`<div class="table-wrap" tabindex="0"><table>
+      ${state.data.villages.length === 0 ? html`<p>${t('villages.none')}</p>` : html`<${TableWrap}><table>
         <caption class="sr-only">${t('villages.title')}</caption>
         <thead><tr><th scope="col">${t('villages.village')}</th><th scope="col">${t('villages.kecamatan')}</th><th scope="col">${t('villages.library')}</th><th scope="col">${t('villages.this_month')}</th></tr></thead>
         <tbody>${state.data.villages.map((v) => {
@@ -91,7 +91,7 @@ export function Villages({ me }) {
           return html`<tr data-code=${v.village_code}><td>${v.village_name} <span class="muted">${v.village_code}</span></td><td>${v.kecamatan_name}</td><td>${v.library_name}</td>
             <td>${reported ? html`<${Badge} kind="ok">${t('villages.reported')}</${Badge}>` : html`<${Badge} kind="warn">${t('villages.not_reported')}</${Badge}>`}
             ${figure ? html` <span class="muted">${num(figure.indicators.visits.value)} ${t('ind.visits').toLowerCase()}</span>` : ''}</td></tr>`;
-        })}</tbody></table></div>`}
+        })}</tbody></table></${TableWrap}>`}
     </section>`}
     ${state.data && can.manage(me) && html`<${Register} tenant=${me.tenant_id} registered=${registered} onDone=${state.reload} />`}
   </div>`;
