@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -97,6 +98,41 @@ class Revision:
     changes: tuple[FieldChange, ...] = ()
 
 
+class Side(StrEnum):
+    """Which way a figure left its review range."""
+
+    ABOVE = "above"
+    BELOW = "below"
+
+
+_FLAG_TEXT = re.compile(r"^(\w+) (-?\d+) is (above|below) this regency's review (?:maximum|minimum) (-?\d+)$")
+
+
+@dataclass(frozen=True)
+class ReviewFlag:
+    """A figure outside its regency's review range (domain/reviews.py): which, how much, and the bound."""
+
+    field: str
+    value: int
+    side: Side
+    limit: int
+
+    @property
+    def reason(self) -> str:
+        """The flag as an English sentence (the API's review reasons)."""
+        bound = "maximum" if self.side is Side.ABOVE else "minimum"
+        return f"{self.field} {self.value} is {self.side.value} this regency's review {bound} {self.limit}"
+
+    @classmethod
+    def of_reason(cls, text: str) -> ReviewFlag:
+        """A flag from its sentence (`reason`): how flags were first stored."""
+        found = _FLAG_TEXT.match(text)
+        if not found:
+            raise ValueError(f"not a review reason: {text!r}")
+        field_, value, side, limit = found.groups()
+        return cls(field_, int(value), Side(side), int(limit))
+
+
 @dataclass(frozen=True)
 class Report:
     """A stored report with its history."""
@@ -112,13 +148,13 @@ class Report:
     updated_at: datetime
     updated_by: str
     history: tuple[Revision, ...]
-    # Why its figures are unusual for its tenant (domain/reviews.py); empty once reviewed or when not.
-    review_reasons: tuple[str, ...] = ()
+    # Which of its figures are unusual for its tenant (domain/reviews.py); empty once reviewed or when not.
+    review_flags: tuple[ReviewFlag, ...] = ()
 
     @property
     def needs_review(self) -> bool:
         """Whether it waits in the district's review list (a void report does not)."""
-        return bool(self.review_reasons) and self.status is ReportStatus.ACTIVE
+        return bool(self.review_flags) and self.status is ReportStatus.ACTIVE
 
     @classmethod
     def new(
@@ -129,7 +165,7 @@ class Report:
         content: ReportContent,
         by: str,
         at: datetime,
-        review_reasons: tuple[str, ...] = (),
+        review_flags: tuple[ReviewFlag, ...] = (),
     ) -> Report:
         """A report as first received."""
         return cls(
@@ -144,13 +180,13 @@ class Report:
             updated_at=at,
             updated_by=by,
             history=(Revision(1, "created", at, by),),
-            review_reasons=review_reasons,
+            review_flags=review_flags,
         )
 
     def corrected(
-        self, content: ReportContent, *, by: str, at: datetime, review_reasons: tuple[str, ...] = ()
+        self, content: ReportContent, *, by: str, at: datetime, review_flags: tuple[ReviewFlag, ...] = ()
     ) -> Report:
-        """This report with new content (its review reasons found again); the change joins its history."""
+        """This report with new content (its review flags found again); the change joins its history."""
         if self.status is ReportStatus.VOID:
             raise ConflictError("a void report cannot be corrected", code="report_void")
         if content.type is not self.content.type:
@@ -168,7 +204,7 @@ class Report:
             updated_at=at,
             updated_by=by,
             history=(*self.history, revision),
-            review_reasons=review_reasons,
+            review_flags=review_flags,
         )
 
     def reviewed(self, *, by: str, at: datetime) -> Report:
@@ -181,7 +217,7 @@ class Report:
             updated_at=at,
             updated_by=by,
             history=(*self.history, Revision(version, "reviewed", at, by, (change,))),
-            review_reasons=(),
+            review_flags=(),
         )
 
     def voided(self, *, by: str, at: datetime) -> Report:

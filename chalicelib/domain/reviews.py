@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from chalicelib.domain.reports import ReportContent, ReportType
+from chalicelib.domain.reports import ReportContent, ReportType, ReviewFlag, Side
 
 
 @dataclass(frozen=True)
@@ -45,15 +45,15 @@ def effective_rules(overrides: Iterable[ReviewRule]) -> list[ReviewRule]:
     return merged + sorted(own.values(), key=lambda r: (r.type.value, r.field))
 
 
-def outliers(content: ReportContent, rules: Sequence[ReviewRule]) -> tuple[str, ...]:
-    """Why a report needs review under `rules` (empty: it does not)."""
-    reasons = []
+def outliers(content: ReportContent, rules: Sequence[ReviewRule]) -> tuple[ReviewFlag, ...]:
+    """The figures of a report outside their range under `rules` (empty: it needs no review)."""
+    flags = []
     for rule in rules:
         value = content.fields.get(rule.field) if rule.type is content.type else None
         if not isinstance(value, int):
             continue
         if value > rule.max:
-            reasons.append(f"{rule.field} {value} is above this regency's review maximum {rule.max}")
+            flags.append(ReviewFlag(rule.field, value, Side.ABOVE, rule.max))
         elif value < rule.min:
-            reasons.append(f"{rule.field} {value} is below this regency's review minimum {rule.min}")
-    return tuple(reasons)
+            flags.append(ReviewFlag(rule.field, value, Side.BELOW, rule.min))
+    return tuple(flags)

@@ -21,7 +21,16 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.domain.reports import FieldChange, Report, ReportContent, ReportStatus, ReportType, Revision
+from chalicelib.domain.reports import (
+    FieldChange,
+    Report,
+    ReportContent,
+    ReportStatus,
+    ReportType,
+    ReviewFlag,
+    Revision,
+    Side,
+)
 from chalicelib.errors import ConflictError, VersionConflictError
 from chalicelib.repositories.base import all_of, batch_get, condition_held, decode_cursor, encode_cursor, table_meta
 from chalicelib.stores.reports import ReportQuery, TenantReports, Unreadable
@@ -88,7 +97,7 @@ class ReportRecord(Model):
     updated_by = UnicodeAttribute()
     history = JSONAttribute()
     review_key = UnicodeAttribute(null=True)  # the tenant id while the report needs review, else absent
-    review_reasons = JSONAttribute(null=True)
+    review_reasons = JSONAttribute(null=True)  # the flags as objects (sentences where stored before they were)
 
     by_tenant_date = _ByTenantDate()
     by_village_date = _ByVillageDate()
@@ -115,8 +124,18 @@ class ReportRecord(Model):
             updated_at=self.updated_at,
             updated_by=self.updated_by,
             history=tuple(_revision(r) for r in self.history),
-            review_reasons=tuple(self.review_reasons or ()),
+            review_flags=tuple(_flag(raw) for raw in self.review_reasons or ()),
         )
+
+
+def _flag(raw: dict[str, Any] | str) -> ReviewFlag:
+    if isinstance(raw, str):
+        return ReviewFlag.of_reason(raw)
+    return ReviewFlag(raw["field"], int(raw["value"]), Side(raw["side"]), int(raw["limit"]))
+
+
+def _raw_flag(flag: ReviewFlag) -> dict[str, Any]:
+    return {"field": flag.field, "value": flag.value, "side": flag.side.value, "limit": flag.limit}
 
 
 def _revision(raw: dict[str, Any]) -> Revision:
@@ -178,7 +197,7 @@ class ReportRepository:
             updated_by=report.updated_by,
             history=[_raw_revision(r) for r in report.history],
             review_key=self.tenant_id if report.needs_review else None,
-            review_reasons=list(report.review_reasons) or None,
+            review_reasons=[_raw_flag(f) for f in report.review_flags] or None,
         )
 
     def get(self, submission_id: str) -> Report | None:

@@ -16,6 +16,7 @@ from chalicelib.domain.reports import (
     Report,
     ReportContent,
     ReportType,
+    ReviewFlag,
     canonical_id,
 )
 from chalicelib.errors import FieldProblem, InvalidInputError
@@ -60,6 +61,15 @@ class BatchResult(PublicModel):
     rejected: int
 
 
+class ReviewFlagPublic(Shows[ReviewFlag]):
+    """A figure outside the regency's review range: which, its value, and the bound it passed."""
+
+    field: str
+    value: int
+    side: Literal["above", "below"] = Field(description="above: more than `limit`, the maximum; below: less.")
+    limit: int
+
+
 class ReportPublic(PublicModel):
     """A report's current content and state (type-specific fields are flat, as sent)."""
 
@@ -73,7 +83,10 @@ class ReportPublic(PublicModel):
     status: Literal["active", "void"]
     version: int
     needs_review: bool = Field(description="Its figures are unusual for the regency: on the review list.")
-    review_reasons: list[str] = Field(description="Why it needs review (empty when it does not).")
+    review_flags: list[ReviewFlagPublic] = Field(
+        description="Which figures are outside the regency's review range (empty when it needs no review)."
+    )
+    review_reasons: list[str] = Field(description="The review flags as English sentences.")
     created_at: dt.datetime
     created_by: str
     updated_at: dt.datetime
@@ -83,8 +96,9 @@ class ReportPublic(PublicModel):
     def of(cls, report: Report) -> ReportPublic:
         c = report.content
         shared = {name: getattr(c, name) for name in ("village_code", "type", "date", "recorded_at")}
-        reasons = list(report.review_reasons) if report.needs_review else []
-        return cls.read(report, **shared, review_reasons=reasons).model_copy(update=c.fields)
+        flags = report.review_flags if report.needs_review else ()
+        public = cls.read(report, **shared, review_flags=flags, review_reasons=[f.reason for f in flags])
+        return public.model_copy(update=c.fields)
 
 
 class FieldChangePublic(Shows[FieldChange]):

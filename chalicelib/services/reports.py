@@ -147,7 +147,7 @@ def submit(
 
     if fresh and rules is None:
         rules = tenant_rules(tenant_id)
-    fresh = [(i, replace(r, review_reasons=outliers(r.content, rules or ()))) for i, r in fresh]
+    fresh = [(i, replace(r, review_flags=outliers(r.content, rules or ()))) for i, r in fresh]
     fresh = _outside_locked_months(tenant_id, fresh, results, now)
     if fresh:
         stores.changes.mark({(r.content.month, r.content.village_code) for _, r in fresh}, now=now)
@@ -248,8 +248,8 @@ def prepare_correction(
     refusal = village_refusal(village, content)
     if refusal is not None:
         raise InvalidInputError(refusal.message, code=refusal.code, details=list(refusal.details))
-    reasons = outliers(content, tenant_rules(tenant_id) if rules is None else rules)
-    updated = current.corrected(content, by=principal.key_id, at=now, review_reasons=reasons)
+    flags = outliers(content, tenant_rules(tenant_id) if rules is None else rules)
+    updated = current.corrected(content, by=principal.key_id, at=now, review_flags=flags)
     expected_version = current.version if expected_version is None else expected_version
     if current.version != expected_version:
         raise VersionConflictError(f"the report is at version {current.version}, not {expected_version}")

@@ -20,6 +20,7 @@ def test_a_report_above_the_default_rule_is_accepted_and_marked_needs_review(ten
     assert answer["accepted"] == 2
     stored = api.get(f"/v1/reports/{unusual['submission_id']}", key=office.admin).json["report"]
     assert stored["needs_review"] is True
+    assert stored["review_flags"] == [{"field": "visitors", "value": 5000, "side": "above", "limit": 1000}]
     assert stored["review_reasons"] == ["visitors 5000 is above this regency's review maximum 1000"]
     assert api.get(f"/v1/reports/{usual['submission_id']}", key=office.admin).json["report"]["needs_review"] is False
     listed = api.get("/v1/reviews", key=office.admin).json

@@ -654,18 +654,24 @@ def test_a_report_with_unusual_figures_is_on_the_review_list_and_the_office_mark
         "type": "visits",
         "date": last_complete_month().replace(day=9).isoformat(),
         "visitors": 5000,  # above the national default's review maximum, 1,000
+        "women": 3,  # below the regency's own minimum, 10
     }
+    rules = {"rules": [{"type": "visits", "field": "women", "min": 10, "max": 1000}]}
+    assert stack.call("PUT", "/v1/review-rules", rules, key=secret)[0] == 200
     assert stack.call("POST", "/v1/reports", report, key=secret)[0] == 201
     page = _signed_in_on(pages, secret, "Laporan")
 
     waiting = page.get_by_test_id("review-list")
     waiting.get_by_role("heading", name="1 laporan perlu diperiksa").wait_for()
-    assert "Pengunjung 5.000 di atas batas pemeriksaan kabupaten/kota (1.000)" in waiting.inner_text()
+    above = "Pengunjung 5.000 di atas batas pemeriksaan kabupaten/kota (1.000)"
+    below = "Perempuan 3 di bawah batas pemeriksaan kabupaten/kota (10)"
+    assert f"{above}; {below}" in waiting.inner_text()
     row = page.locator(f"tr[data-id='{report['submission_id']}']")
     assert "Perlu diperiksa" in row.inner_text()
 
     waiting.get_by_role("link").first.click()
     notice = page.get_by_test_id("review")
+    expect(notice.get_by_role("listitem")).to_have_text([above, below])
     notice.get_by_role("button", name="Tandai sudah diperiksa").click()
     page.get_by_text("v2 diperiksa").wait_for()
     assert notice.count() == 0

@@ -9,15 +9,16 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.reports import Report, ReportContent, ReportType
+from chalicelib.domain.reports import Report, ReportContent, ReportType, ReviewFlag, Side
 from chalicelib.errors import ConflictError, MalformedRequestError, VersionConflictError
-from chalicelib.stores import ReportStore
+from chalicelib.stores import ReportStore, for_tenant
 from chalicelib.stores.reports import ReportQuery
 from tests.contract.conftest import StoresOf
 
 A, B = "33.15", "33.22"
 V1, V2 = f"{A}.01.2001", f"{A}.01.2002"
 AT = dt.datetime(2026, 11, 5, 8, 30, tzinfo=dt.UTC)
+FLAG = ReviewFlag("visitors", 5_000, Side.ABOVE, 1_000)
 
 
 def _report(sid: str, day: int = 2, village: str = V1, kind: ReportType = ReportType.VISITS, tenant: str = A) -> Report:
@@ -128,10 +129,10 @@ def test_a_cursor_is_refused_by_another_tenant_and_by_another_village_s_listing(
 
 def test_the_review_list_holds_the_active_reports_with_reasons_newest_first(stores_of: StoresOf) -> None:
     store = stores_of(A).reports
-    store.add(replace(_report("a", 1), review_reasons=("visitors",)))
-    store.add(replace(_report("b", 2, V2), review_reasons=("visitors",)))
+    store.add(replace(_report("a", 1), review_flags=(FLAG,)))
+    store.add(replace(_report("b", 2, V2), review_flags=(FLAG,)))
     store.add(_report("c", 3))
-    void = replace(_report("d", 4), review_reasons=("visitors",))
+    void = replace(_report("d", 4), review_flags=(FLAG,))
     store.add(void)
     store.replace(void.voided(by="k1", at=AT), expected_version=1)
 
@@ -145,6 +146,7 @@ def test_the_review_list_holds_the_active_reports_with_reasons_newest_first(stor
 
     assert walk(None) == ["b", "a"]
     assert walk(frozenset({V1})) == ["a"]
+    assert store.get("a") == replace(_report("a", 1), review_flags=(FLAG,)), "read back with its flags"
     reviewed = store.get("a")
     assert reviewed is not None
     store.replace(reviewed.reviewed(by="k1", at=AT), expected_version=reviewed.version)
@@ -168,3 +170,16 @@ def test_what_a_rollup_reads_holds_void_reports_too(stores_of: StoresOf) -> None
     assert [r.submission_id for r in between] == ["a", "v", "b"]
     assert [r.submission_id for r in store.partnerships_of(V1)] == ["p2"]
     assert [r.submission_id for r in store.partnerships_of(V2)] == ["p1"]
+
+
+@pytest.mark.usefixtures("aws")
+def test_review_reasons_stored_as_sentences_before_flags_were_objects_are_read_as_flags() -> None:
+    from chalicelib.repositories.reports import ReportRecord
+
+    store = for_tenant(A).reports
+    store.add(replace(_report("old"), review_flags=(FLAG,)))
+    sentence = "visitors 5000 is above this regency's review maximum 1000"
+    ReportRecord.get(A, "old").update(actions=[ReportRecord.review_reasons.set([sentence])])
+
+    assert store.get("old") == replace(_report("old"), review_flags=(FLAG,))
+    assert ReportRecord.get(A, "old").review_reasons == [sentence], "reading it does not write it"

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from chalicelib.domain.budgets import MAX_REALIZED_RATIO, check_realized
-from chalicelib.domain.reports import ReportContent, ReportType
+from chalicelib.domain.reports import ReportContent, ReportType, ReviewFlag, Side
 from chalicelib.domain.reviews import DEFAULT_RULES, ReviewRule, effective_rules, outliers
 from chalicelib.errors import InvalidInputError
 
@@ -66,15 +66,17 @@ def test_a_tenants_rules_for_other_fields_come_after_the_defaults_ordered_by_typ
 def test_a_figure_at_the_review_maximum_needs_no_review_and_one_above_it_does() -> None:
     rules = [ReviewRule(T.VISITS, "visitors", max=1_000)]
     assert outliers(_visits(1_000), rules) == ()
-    (reason,) = outliers(_visits(1_001), rules)
-    assert "visitors" in reason and "1001" in reason and "1000" in reason and "above" in reason
+    (flag,) = outliers(_visits(1_001), rules)
+    assert flag == ReviewFlag("visitors", 1_001, Side.ABOVE, 1_000)
+    assert flag.reason == "visitors 1001 is above this regency's review maximum 1000"
 
 
 def test_a_figure_below_a_tenants_review_minimum_needs_review() -> None:
     rules = [ReviewRule(T.VISITS, "visitors", max=1_000, min=5)]
     assert outliers(_visits(5), rules) == ()
-    (reason,) = outliers(_visits(4), rules)
-    assert "below" in reason and "minimum 5" in reason
+    (flag,) = outliers(_visits(4), rules)
+    assert flag == ReviewFlag("visitors", 4, Side.BELOW, 5)
+    assert flag.reason == "visitors 4 is below this regency's review minimum 5"
 
 
 def test_rules_of_another_report_type_or_of_an_absent_field_are_not_applied() -> None:
@@ -86,5 +88,21 @@ def test_every_broken_rule_gives_its_own_reason() -> None:
     content = ReportContent(
         "33.15.01.2001", T.ICT, date(2026, 11, 2), {"computer_sessions": 501, "internet_users": 1_001, "trainees": 3}
     )
-    reasons = outliers(content, effective_rules([]))
-    assert [r.split()[0] for r in reasons] == ["computer_sessions", "internet_users"]
+    flags = outliers(content, effective_rules([]))
+    assert flags == (
+        ReviewFlag("computer_sessions", 501, Side.ABOVE, 500),
+        ReviewFlag("internet_users", 1_001, Side.ABOVE, 1_000),
+    )
+
+
+@pytest.mark.parametrize(
+    "flag", [ReviewFlag("visitors", 5_000, Side.ABOVE, 1_000), ReviewFlag("trainees", 0, Side.BELOW, 2)]
+)
+def test_a_flag_is_read_back_from_its_sentence(flag: ReviewFlag) -> None:
+    assert ReviewFlag.of_reason(flag.reason) == flag
+
+
+@pytest.mark.parametrize("text", ["", "visitors", "visitors 5000 is near this regency's review maximum 1000"])
+def test_a_sentence_that_is_not_a_flag_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="not a review reason"):
+        ReviewFlag.of_reason(text)

@@ -126,14 +126,10 @@ function changedValue(value) {
   return t(`reports.status_value.${value}`, { defaultValue: t(`choices.${value}`, { defaultValue: String(value) }) });
 }
 
-const REASON = /^(\w+) (\S+) is (above|below) this regency's review (?:maximum|minimum) (\S+)$/;
-
-/** Why a report is on the review list, in the page's language (the API's text when it has another form). */
-function reason(text) {
-  const m = REASON.exec(text);
-  if (!m) return text;
-  const [, field, found, side, limit] = m;
-  return t(`reports.review_${side}`, { field: t(`fields.${field}`, { defaultValue: field }), value: num(Number(found)), limit: num(Number(limit)) });
+/** Why a report is on the review list, in the page's language: one figure outside its range. */
+function reason(flag) {
+  const field = t(`fields.${flag.field}`, { defaultValue: flag.field });
+  return t(`reports.review_${flag.side}`, { field, value: num(flag.value), limit: num(flag.limit) });
 }
 
 /** A report on the review list: why, and for the district admin, marking it reviewed (its figures stand). */
@@ -142,7 +138,7 @@ function Review({ report, me, onReviewed }) {
   const mark = async () => { if (await action.run(() => api.post(`/v1/reports/${report.submission_id}/review`))) onReviewed(); };
   return html`<section class="notice" aria-labelledby="review-title" data-testid="review">
     <h2 id="review-title">${t('reports.needs_review')}</h2>
-    <ul>${report.review_reasons.map((r) => html`<li>${reason(r)}</li>`)}</ul>
+    <ul>${report.review_flags.map((f) => html`<li>${reason(f)}</li>`)}</ul>
     <p class="muted">${t('reports.review_hint')}</p>
     ${can.manage(me) && html`<${Button} kind="secondary" busy=${action.busy} onClick=${mark}>${t('reports.mark_reviewed')}</${Button}>`}
     <${Problem} error=${action.error} />
@@ -157,7 +153,7 @@ function ReviewList({ names }) {
   return html`<section class="notice" aria-labelledby="waiting-title" data-testid="review-list">
     <h2 id="waiting-title">${t('reports.waiting', { count: items.length })}${state.data.next_cursor ? '+' : ''}</h2>
     <ul>${items.map((r) => html`<li><a href=${`#/reports/${r.submission_id}`}>${date(r.date)} · ${names.get(r.village_code) || r.village_code} · ${t(`types.${r.type}`)}</a>
-      — ${r.review_reasons.map(reason).join('; ')}</li>`)}</ul>
+      — ${r.review_flags.map(reason).join('; ')}</li>`)}</ul>
   </section>`;
 }
 
