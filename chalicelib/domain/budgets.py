@@ -19,6 +19,8 @@ def check_realized(*, pledged: int | None, realized: int | None) -> None:
             FieldProblem(
                 "realized_amount_idr",
                 f"at most {MAX_REALIZED_RATIO * pledged} ({MAX_REALIZED_RATIO} x the pledged {pledged})",
+                code="at_most",
+                params={"limit": MAX_REALIZED_RATIO * pledged},
             )
         ],
     )

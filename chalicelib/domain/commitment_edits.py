@@ -54,7 +54,7 @@ def edited(
             f"a {current.status} commitment is final and cannot be edited",
             details=[FieldProblem("status", "final")],
         )
-    problems = [FieldProblem(name, "cannot be cleared") for name in _REQUIRED if merged[name] is None]
+    problems = [FieldProblem(name, "cannot be cleared", code="required") for name in _REQUIRED if merged[name] is None]
     if "amount_idr" in differing:
         if current.status is not CommitmentStatus.PROPOSED:
             problems.append(
@@ -63,7 +63,7 @@ def edited(
                 )
             )
         elif current.kind is CommitmentKind.BUDGET and merged["amount_idr"] is None:
-            problems.append(FieldProblem("amount_idr", "a budget commitment needs the amount pledged"))
+            problems.append(FieldProblem("amount_idr", "a budget commitment needs the amount pledged", code="required"))
     if merged["next_step_due"] is not None and merged["next_step"] is None:
         problems.append(FieldProblem("next_step_due", "give the next step itself too"))
     if problems:

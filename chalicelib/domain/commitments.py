@@ -181,7 +181,9 @@ class Commitment:
         ):
             raise InvalidInputError(
                 "fulfilling a budget commitment needs the realized amount",
-                details=[FieldProblem("realized_amount_idr", "required to fulfil a budget commitment")],
+                details=[
+                    FieldProblem("realized_amount_idr", "required to fulfil a budget commitment", code="required")
+                ],
             )
         final = request.to in FINAL
         after = replace(
@@ -219,7 +221,7 @@ def check_new_commitment(*, kind: CommitmentKind, amount_idr: int | None) -> Non
     if kind is CommitmentKind.BUDGET and amount_idr is None:
         raise InvalidInputError(
             "a budget commitment needs the amount pledged",
-            details=[FieldProblem("amount_idr", "required when kind is budget")],
+            details=[FieldProblem("amount_idr", "required when kind is budget", code="required")],
         )
 
 
@@ -242,9 +244,14 @@ def check_action_dates(*, on: date, next_step_due: date | None, today: date) -> 
     """An action is logged once done (not in the future), and its next step is due after it."""
     problems = []
     if on > today:
-        problems.append(FieldProblem("date", "an action is logged once done; the date is in the future"))
+        said = "an action is logged once done; the date is in the future"
+        problems.append(FieldProblem("date", said, code="in_future"))
     if next_step_due is not None and next_step_due < on:
-        problems.append(FieldProblem("next_step_due", "must not be before the action's date"))
+        problems.append(
+            FieldProblem(
+                "next_step_due", "must not be before the action's date", code="before", params={"other": "date"}
+            )
+        )
     if problems:
         raise InvalidInputError("the action's dates are not valid", details=problems)
 

@@ -247,9 +247,11 @@ def diff(old: ReportContent, new: ReportContent) -> tuple[FieldChange, ...]:
 def date_problems(content: ReportContent, *, today: date) -> list[FieldProblem]:
     """A report may not be dated before 2010 or more than a day after the local today."""
     if content.date > today + timedelta(days=MAX_DAYS_AHEAD):
-        return [FieldProblem("date", f"is in the future (latest allowed: {today + timedelta(days=MAX_DAYS_AHEAD)})")]
+        latest = today + timedelta(days=MAX_DAYS_AHEAD)
+        return [FieldProblem("date", f"is in the future (latest allowed: {latest})", code="in_future")]
     if content.date < EARLIEST_DATE:
-        return [FieldProblem("date", f"is before {EARLIEST_DATE}")]
+        first = EARLIEST_DATE.isoformat()
+        return [FieldProblem("date", f"is before {EARLIEST_DATE}", code="too_early", params={"first": first})]
     return []
 
 

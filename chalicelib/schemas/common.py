@@ -107,7 +107,9 @@ _CODES: dict[str, tuple[str, dict[str, str]]] = {
     **dict.fromkeys(
         ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"), ("date", {})
     ),
-    **dict.fromkeys(("datetime_type", "datetime_parsing", "datetime_from_date_parsing"), ("datetime", {})),
+    **dict.fromkeys(
+        ("datetime_type", "datetime_parsing", "datetime_from_date_parsing", "datetime_range"), ("datetime", {})
+    ),
     **dict.fromkeys(("literal_error", "enum"), ("one_of", {"expected": "expected"})),
     **dict.fromkeys(("uuid_type", "uuid_parsing"), ("format", {})),
     # this package's own (PydanticCustomError): their context is their wording's
@@ -118,6 +120,9 @@ _CODES: dict[str, tuple[str, dict[str, str]]] = {
             "too_early",
             "in_future",
             "too_far_ahead",
+            "before",
+            "one_of",
+            "at_least",
             "parts_exceed_total",
             "not_plain_text",
         )
@@ -259,8 +264,8 @@ class ErrorDetail(PublicModel):
         default=None,
         description="What the problem is, stable, for a client that words it itself: required, unknown_field, "
         "too_short, too_long, too_few, too_many, at_least, at_most, above, below, whole_number, number, text, "
-        "yes_or_no, list, object, date, datetime, one_of, format, personal_id_number, too_early, in_future, "
-        "too_far_ahead, parts_exceed_total, not_plain_text. Absent when only the message says it.",
+        "yes_or_no, list, object, date, datetime, one_of, format, personal_id_number, too_early, in_future, in_past, "
+        "too_far_ahead, before, parts_exceed_total, not_plain_text. Absent when only the message says it.",
     )
     params: dict[str, Any] | None = Field(
         default=None, description='What the code\'s wording needs, e.g. {"max": 80} for too_long.'

@@ -77,8 +77,23 @@ def _from_text(kind: type[dt.date]) -> BeforeValidator:
     return BeforeValidator(parse)
 
 
+# Any time a device clock can show (one reset to the Unix epoch included) and the store can hold in UTC.
+MOMENTS = (dt.datetime(1970, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
+
+
+def _storable(value: dt.datetime) -> dt.datetime:
+    """A moment from 1970 to 2099 in UTC (a time without an offset is read as UTC, as it is stored)."""
+    try:
+        utc = value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    except OverflowError:  # its offset takes it past year 1 or 9999
+        utc = None
+    if utc is None or not MOMENTS[0] <= utc < MOMENTS[1]:
+        raise PydanticCustomError("datetime_range", "must be a date and time from 1970 to 2099")
+    return value
+
+
 Day = Annotated[dt.date, _from_text(dt.date)]
-Moment = Annotated[dt.datetime, _from_text(dt.datetime)]
+Moment = Annotated[dt.datetime, _from_text(dt.datetime), AfterValidator(_storable)]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Text = Annotated[str, Field(min_length=1, max_length=200), NoIdNumbers]
 OptionalText = Annotated[str | None, Field(default=None, min_length=1, max_length=300), NoIdNumbers]
@@ -216,7 +231,7 @@ class PartnershipFields(ReportFields):
             raise ValueError(f"must not be after {LATEST_END_DATE} (use {NO_END_DATE} or leave it out for no end)")
         start = info.data.get("date")
         if value is not None and start is not None and value < start:
-            raise ValueError("cannot be before date")
+            raise PydanticCustomError("before", "must not be before {other}", {"other": "date"})
         return value
 
 

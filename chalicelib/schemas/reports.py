@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from chalicelib import areas
 from chalicelib.domain.reports import (
@@ -155,11 +156,13 @@ class ReportListQuery(PageQuery):
     to: dt.date | None = None
     include_void: bool = False
 
-    @model_validator(mode="after")
-    def _range(self) -> ReportListQuery:
-        if self.from_ and self.to and self.from_ > self.to:
-            raise ValueError("from must not be after to")
-        return self
+    @field_validator("to")
+    @classmethod
+    def _range(cls, to: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("from_")
+        if to and start and to < start:
+            raise PydanticCustomError("before", "must not be before {other}", {"other": "from"})
+        return to
 
 
 def parse_submission(raw: Any) -> tuple[bool, list[Incoming]]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from chalicelib.domain.reports import ReportType
 from chalicelib.domain.reviews import ReviewRule
@@ -27,13 +28,24 @@ class ReviewRuleIn(RequestModel):
     min: int = Field(default=0, ge=0, le=MAX_COUNT)
     max: int = Field(ge=0, le=MAX_COUNT, examples=[1500])
 
-    @model_validator(mode="after")
-    def _known_field(self) -> ReviewRuleIn:
-        if self.field not in COUNTS[self.type]:
-            raise ValueError(f"field must be one of the counts of {self.type}: {', '.join(COUNTS[self.type])}")
-        if self.min > self.max:
-            raise ValueError("min must not be above max")
-        return self
+    @field_validator("field")
+    @classmethod
+    def _a_count_of_the_type(cls, field: str, info: ValidationInfo) -> str:
+        kind = info.data.get("type")
+        if kind is not None and field not in COUNTS[kind]:
+            counts = ", ".join(COUNTS[kind])
+            raise PydanticCustomError(
+                "one_of", "must be one of the counts of {type}: {expected}", {"type": kind, "expected": counts}
+            )
+        return field
+
+    @field_validator("max")
+    @classmethod
+    def _not_below_min(cls, most: int, info: ValidationInfo) -> int:
+        least = info.data.get("min")
+        if least is not None and most < least:
+            raise PydanticCustomError("at_least", "must not be below min ({limit})", {"limit": least})
+        return most
 
     def rule(self) -> ReviewRule:
         """The domain rule."""

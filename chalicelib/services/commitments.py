@@ -144,7 +144,7 @@ def occurred_on(request: TransitionRequest, *, tenant_id: str, now: datetime) ->
     if request.occurred_on > today:
         raise InvalidInputError(
             "a transition is recorded once it happened; occurred_on is in the future",
-            details=[FieldProblem("occurred_on", "not after today")],
+            details=[FieldProblem("occurred_on", "not after today", code="in_future")],
         )
     periods.require_open(tenant_id=tenant_id, months=[request.occurred_on.strftime("%Y-%m")], now=now)
     return request.occurred_on

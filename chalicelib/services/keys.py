@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -57,39 +58,49 @@ def build_key(
     return IssuedKey(key=key, secret=secret)
 
 
-def _check_expiry(expires_at: datetime | None, now: datetime) -> None:
-    if expires_at is not None and not now < expires_at <= now + MAX_KEY_LIFETIME:
-        raise InvalidInputError(
-            "a key's expiry must lie in the future, at most two years ahead",
-            details=[FieldProblem("expires_at", "must be in the future and at most two years ahead")],
-        )
+def _expiry_problems(expires_at: datetime | None, now: datetime) -> list[FieldProblem]:
+    """A key's expiry lies in the future, at most two years ahead."""
+    if expires_at is None:
+        return []
+    if expires_at <= now:
+        return [FieldProblem("expires_at", "must be in the future", code="in_past")]
+    latest = now + MAX_KEY_LIFETIME
+    if expires_at > latest:
+        params = {"latest": latest.date().isoformat(), "years": 2}
+        return [FieldProblem("expires_at", "must be at most two years ahead", code="too_far_ahead", params=params)]
+    return []
 
 
-def _check_villages(tenant_id: str, role: Role, villages: tuple[str, ...]) -> tuple[str, ...]:
+def _village_problems(tenant_id: str, role: Role, villages: tuple[str, ...]) -> list[FieldProblem]:
+    """An operator key names at least one village of its regency; other keys name none."""
     if role is not Role.OPERATOR:
-        if villages:
-            raise InvalidInputError(
-                "only operator keys are limited to villages",
-                details=[FieldProblem("villages", f"not allowed for role {role}")],
-            )
-        return ()
+        return [FieldProblem("villages", f"not allowed for role {role}")] if villages else []
     if not villages:
-        raise InvalidInputError(
-            "an operator key needs the villages it reports for",
-            details=[FieldProblem("villages", "list at least one village code")],
-        )
-    problems = [
+        return [FieldProblem("villages", "list at least one village code", code="required")]
+    return [
         FieldProblem(f"villages.{i}", f"{code[:32]} is not a village of regency {tenant_id}")
         for i, code in enumerate(villages)
         if not (areas.contains(tenant_id, code) and areas.exists(code, areas.Level.VILLAGE))
     ]
+
+
+def _refuse(problems: list[FieldProblem]) -> None:
+    """One refusal naming every problem of the key asked for (not the first alone)."""
     if problems:
-        raise InvalidInputError("some villages do not belong to this regency", details=problems)
-    return tuple(dict.fromkeys(villages))
+        said = "; ".join(f"{p.field}: {p.message}" for p in problems)
+        raise InvalidInputError(f"the key cannot be made as asked ({said})", details=problems)
 
 
-def _issue(*, owner: str, data: KeyData, villages: tuple[str, ...], principal: Principal, now: datetime) -> IssuedKey:
-    _check_expiry(data.expires_at, now)
+def _issue(
+    *,
+    owner: str,
+    data: KeyData,
+    villages: tuple[str, ...],
+    principal: Principal,
+    now: datetime,
+    problems: Sequence[FieldProblem] = (),
+) -> IssuedKey:
+    _refuse([*problems, *_expiry_problems(data.expires_at, now)])
     issued = build_key(
         owner=owner,
         role=data.role,
@@ -111,8 +122,16 @@ def create_tenant_key(*, principal: Principal, data: KeyData, now: datetime | No
             f"a regency office cannot issue {data.role} keys",
             details=[FieldProblem("role", "one of district_admin, operator, viewer")],
         )
-    villages = _check_villages(principal.tenant, data.role, data.villages)
-    return _issue(owner=principal.tenant, data=data, villages=villages, principal=principal, now=now or utcnow())
+    problems = _village_problems(principal.tenant, data.role, data.villages)
+    villages = tuple(dict.fromkeys(data.villages))
+    return _issue(
+        owner=principal.tenant,
+        data=data,
+        villages=villages,
+        principal=principal,
+        now=now or utcnow(),
+        problems=problems,
+    )
 
 
 def create_national_key(
@@ -192,7 +211,10 @@ def update_key(*, principal: Principal, key_id: str, label: str | None, villages
         raise NotFoundError("no such key")
     if key.status(now=now) is not KeyStatus.ACTIVE:
         raise _ended(key, now=now)
-    checked = None if villages is None else _check_villages(principal.tenant, key.role, villages)
+    checked = None
+    if villages is not None:
+        _refuse(_village_problems(principal.tenant, key.role, villages))
+        checked = tuple(dict.fromkeys(villages))
     return keys.update(key_id, label=label, villages=checked, now=now)
 
 

@@ -238,8 +238,10 @@ def prepare_correction(
     stores = for_tenant(tenant_id)
     now = now or utcnow()
     current = visible_report(principal, submission_id, stores.reports)
-    if current.content.fingerprint() == content.fingerprint() and (expected_version or 0) <= current.version:
-        return current  # a version not reached yet is no retry
+    if current.content.fingerprint() == content.fingerprint():
+        asked_before = (expected_version or 0) < current.version  # asked at an earlier version: a retry
+        if asked_before or (current.status is ReportStatus.ACTIVE and expected_version == current.version):
+            return current  # nothing left to do (a version not reached yet is no retry)
     error = _scope_error(principal, content, local_today(tenant_id, now=now))
     if error is not None:
         exc_type = PermissionDeniedError if error.code == "forbidden" else InvalidInputError

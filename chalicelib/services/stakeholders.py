@@ -86,7 +86,7 @@ def update_stakeholder(
     if unknown:
         raise ValueError(f"not updatable: {sorted(unknown)}")
     problems = [
-        FieldProblem(name, "cannot be cleared")
+        FieldProblem(name, "cannot be cleared", code="required")
         for name in ("name", "kind")
         if name in changes and changes[name] is None
     ]

@@ -77,7 +77,8 @@ def _joined(tenant_id: str, data: VillageData, now: datetime) -> tuple[date | No
         )
     if data.joined_on > local_today(tenant_id, now=now):
         raise InvalidInputError(
-            "joined_on is in the future", details=[FieldProblem("joined_on", "not after the village's local date")]
+            "joined_on is in the future",
+            details=[FieldProblem("joined_on", "not after the village's local date", code="in_future")],
         )
     return data.joined_on, data.joined_on.year
 

@@ -137,6 +137,7 @@ def test_a_transition_with_occurred_on_counts_on_that_date_and_not_in_the_future
     cid = new_commitment(api, grobogan)["commitment_id"]
     future = transition(api, grobogan.admin, cid, "committed", 1, occurred_on="2099-01-01")
     assert future.status == 422
+    assert [(d["field"], d["code"]) for d in future.json["error"]["details"]] == [("occurred_on", "in_future")]
     assert api.post("/v1/periods/2026-09/approve", key=grobogan.admin).status == 200
     locked = transition(api, grobogan.admin, cid, "committed", 1, occurred_on="2026-09-15")
     assert locked.status == 409 and locked.error_code == "period_locked"

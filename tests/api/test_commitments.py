@@ -71,14 +71,16 @@ def test_budget_amounts_are_required_where_the_rules_say(tenants: Tenants, api: 
     sid = new_stakeholder(api, grobogan)["stakeholder_id"]
     no_amount = api.post("/v1/commitments", key=grobogan.admin, json=commitment_payload(sid, amount_idr=None))
     assert no_amount.status == 422
-    assert [d["field"] for d in no_amount.json["error"]["details"]] == ["amount_idr"]
+    assert [(d["field"], d["code"]) for d in no_amount.json["error"]["details"]] == [("amount_idr", "required")]
     policy = new_commitment(api, grobogan, sid, kind="policy", amount_idr=None)
     assert policy["amount_idr"] is None
     budget = new_commitment(api, grobogan, sid)
     assert transition(api, grobogan.admin, budget["commitment_id"], "committed", 1).status == 201
     no_realized = transition(api, grobogan.admin, budget["commitment_id"], "fulfilled", 2)
     assert no_realized.status == 422
-    assert [d["field"] for d in no_realized.json["error"]["details"]] == ["realized_amount_idr"]
+    assert [(d["field"], d["code"]) for d in no_realized.json["error"]["details"]] == [
+        ("realized_amount_idr", "required")
+    ]
 
 
 def test_a_past_due_date_is_allowed_to_record_history(tenants: Tenants, api: ApiClient) -> None:
@@ -255,6 +257,19 @@ def test_advocacy_actions_are_logged_and_read_in_date_order(tenants: Tenants, ap
         f"/v1/commitments/{cid}/actions", key=grobogan.admin, json={"date": "2099-01-01", "kind": "visit", "note": "x"}
     )
     assert future.status == 422
+    assert [(d["field"], d["code"]) for d in future.json["error"]["details"]] == [("date", "in_future")]
+    step_first = {
+        "date": "2026-03-10",
+        "kind": "visit",
+        "note": "x",
+        "next_step": "Surat",
+        "next_step_due": "2026-03-01",
+    }
+    early = api.post(f"/v1/commitments/{cid}/actions", key=grobogan.admin, json=step_first)
+    assert early.status == 422
+    problems = [(d["field"], d["code"], d.get("params")) for d in early.json["error"]["details"]]
+    assert problems == [("next_step_due", "before", {"other": "date"})]
+    assert len(api.get(f"/v1/commitments/{cid}", key=grobogan.viewer).json["actions"]) == 2, "nothing logged"
 
 
 def test_counted_transitions_mark_the_change_feed_of_their_scope(tenants: Tenants, api: ApiClient) -> None:

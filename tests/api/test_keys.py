@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from tests.factories import GROBOGAN, GROBOGAN_VILLAGES, PATI, PATI_VILLAGE, Tenants
 from tests.http_client import ApiClient
 
@@ -35,6 +37,31 @@ def test_an_operator_key_is_limited_to_villages_of_the_tenant(tenants: Tenants, 
         "/v1/keys", key=grobogan.admin, json={"role": "viewer", "label": "x", "villages": [GROBOGAN_VILLAGES[0]]}
     )
     assert viewer_with_villages.status == 422
+
+
+def test_every_problem_of_a_key_asked_for_comes_in_one_refusal_with_codes(tenants: Tenants, api: ApiClient) -> None:
+    grobogan = tenants.create(GROBOGAN)
+    before = len(api.get("/v1/keys", key=grobogan.admin).json["items"])
+    body = {"role": "operator", "label": "x", "expires_at": "2020-06-30T16:59:59Z"}  # no villages, and long past
+    refused = api.post("/v1/keys", key=grobogan.admin, json=body)
+    assert refused.status == 422
+    problems = [(d["field"], d["code"]) for d in refused.json["error"]["details"]]
+    assert problems == [("villages", "required"), ("expires_at", "in_past")]
+    assert "villages" in refused.json["error"]["message"] and "expires_at" in refused.json["error"]["message"]
+
+    too_far = api.post(
+        "/v1/keys", key=grobogan.admin, json={"role": "viewer", "label": "x", "expires_at": "2099-01-01T00:00:00Z"}
+    )
+    (detail,) = too_far.json["error"]["details"]
+    assert (too_far.status, detail["field"], detail["code"], detail["params"]["years"]) == (
+        422,
+        "expires_at",
+        "too_far_ahead",
+        2,
+    )
+    latest = dt.date.fromisoformat(detail["params"]["latest"])
+    assert dt.timedelta(days=730) <= latest - dt.datetime.now(dt.UTC).date() <= dt.timedelta(days=731)
+    assert len(api.get("/v1/keys", key=grobogan.admin).json["items"]) == before, "no key was made"
 
 
 def test_a_tenant_cannot_issue_national_or_platform_keys(tenants: Tenants, api: ApiClient) -> None:

@@ -85,6 +85,7 @@ def test_a_realized_budget_absurdly_above_its_pledge_is_refused(tenants: Tenants
     assert ten_times.status == 422
     (detail,) = ten_times.json["error"]["details"]
     assert detail["field"] == "realized_amount_idr" and "250000000" in detail["message"]
+    assert (detail["code"], detail["params"]) == ("at_most", {"limit": 250_000_000}), "the console words it"
     assert api.get(f"/v1/commitments/{cid}", key=grobogan.admin).json["status"] == "committed"
     above = transition(api, grobogan.admin, cid, "fulfilled", 2, realized_amount_idr=30_000_000)
     assert above.status == 201  # above the pledge, within reason

@@ -280,6 +280,8 @@ def test_voiding_keeps_the_report_but_hides_it_from_listings(office: TenantKeys,
     content = {k: v for k, v in body.items() if k != "submission_id"}
     refused = api.put(f"/v1/reports/{sid}", key=office.admin, json={**content, "visitors": 30, "expected_version": 2})
     assert refused.status == 409
+    unchanged = api.put(f"/v1/reports/{sid}", key=office.admin, json={**content, "expected_version": 2})
+    assert (unchanged.status, unchanged.error_code) == (409, "report_void"), "not taken as done: it is void"
     assert api.post("/v1/reports", key=office.operator, json=body).json["status"] == "duplicate"
     assert api.delete(f"/v1/reports/{sid}", key=office.viewer).status == 403
 
@@ -300,7 +302,10 @@ def test_listing_filters_by_village_type_and_dates(office: TenantKeys, api: ApiC
     assert [r["submission_id"] for r in _stored(api, office.admin, village_code=OTHER_VILLAGE)] == [ids[3]]
     assert [r["submission_id"] for r in _stored(api, office.operator)] == [ids[2], ids[1], ids[0]]
     assert api.get(f"/v1/reports?village_code={OTHER_VILLAGE}", key=office.operator).status == 403
-    assert api.get("/v1/reports?from=2026-11-01&to=2026-10-01", key=office.admin).status == 422
+    backwards = api.get("/v1/reports?from=2026-11-01&to=2026-10-01", key=office.admin)
+    assert backwards.status == 422
+    problems = [(d["field"], d["code"], d["params"]) for d in backwards.json["error"]["details"]]
+    assert problems == [("to", "before", {"other": "from"})]
 
 
 def test_listing_pages_with_a_cursor(office: TenantKeys, api: ApiClient) -> None:
@@ -337,3 +342,39 @@ def test_racing_posts_of_the_same_batch_store_each_report_once(office: TenantKey
         statuses = sorted(o[position] for o in outcomes)
         assert statuses == ["accepted"] + ["duplicate"] * 7, statuses
     assert len(_stored(api, office.admin)) == 10
+
+
+def test_a_report_dated_after_the_villages_tomorrow_is_refused_with_a_code(office: TenantKeys, api: ApiClient) -> None:
+    ahead = (dt.datetime.now(dt.UTC) + dt.timedelta(days=3)).date().isoformat()
+    response = api.post("/v1/reports", key=office.operator, json=report("visits", date=ahead))
+    assert response.status == 422
+    assert [(d["field"], d["code"]) for d in response.json["error"]["details"]] == [("date", "in_future")]
+    assert _stored(api, office.admin) == []
+
+
+@pytest.mark.parametrize(
+    "moment", ["0001-01-01T00:00:00+07:00", "9999-12-31T23:59:59-14:00", "1969-12-31T23:59:59Z", "2100-01-01T00:00:00Z"]
+)
+def test_a_recorded_at_no_device_clock_shows_sinks_only_its_own_report(
+    office: TenantKeys, api: ApiClient, moment: str
+) -> None:
+    batch = [report("visits"), report("visits", recorded_at=moment), report("visits")]
+    response = api.post("/v1/reports", key=office.operator, json={"reports": batch})
+    assert response.status == 200, response.text
+    assert [r["status"] for r in response.json["results"]] == ["accepted", "rejected", "accepted"]
+    (problem,) = response.json["results"][1]["errors"][0]["details"]
+    assert (problem["field"], problem["code"]) == ("reports.1.recorded_at", "datetime")
+    stored = {r["submission_id"] for r in _stored(api, office.admin)}
+    assert stored == {batch[0]["submission_id"], batch[2]["submission_id"]}
+
+
+def test_a_recorded_at_from_a_clock_reset_to_1970_or_without_an_offset_is_kept(
+    office: TenantKeys, api: ApiClient
+) -> None:
+    reset, naive = (
+        report("visits", recorded_at="1970-01-01T00:00:00Z"),
+        report("visits", recorded_at="2026-12-01T10:00:00"),
+    )
+    assert api.post("/v1/reports", key=office.operator, json={"reports": [reset, naive]}).json["accepted"] == 2
+    shown = api.get(f"/v1/reports/{naive['submission_id']}", key=office.admin).json["report"]["recorded_at"]
+    assert dt.datetime.fromisoformat(shown) == dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC), "read as UTC"

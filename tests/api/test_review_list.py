@@ -91,13 +91,23 @@ def test_a_voided_report_leaves_the_list(tenants: Tenants, api: ApiClient) -> No
 def test_bad_rules_are_refused(tenants: Tenants, api: ApiClient) -> None:
     office = _office(tenants, api)
     key = office.admin
-    for rules in (
-        [{"type": "visits", "field": "title", "max": 5}],
-        [{"type": "visits", "field": "visitors", "min": 10, "max": 5}],
-        [{"type": "visits", "field": "visitors", "max": 100_000}],
-        [{"type": "visits", "field": "visitors", "max": 5}, {"type": "visits", "field": "visitors", "max": 6}],
+    for rules, problem in (
+        ([{"type": "visits", "field": "title", "max": 5}], ("rules.0.field", "one_of")),
+        ([{"type": "visits", "field": "visitors", "min": 10, "max": 5}], ("rules.0.max", "at_least")),
+        ([{"type": "visits", "field": "visitors", "max": 100_000}], ("rules.0.max", "at_most")),
+        (
+            [{"type": "visits", "field": "visitors", "max": 5}, {"type": "visits", "field": "visitors", "max": 6}],
+            ("rules.1", None),
+        ),
     ):
-        assert api.put("/v1/review-rules", json={"rules": rules}, key=key).status == 422, rules
+        refused = api.put("/v1/review-rules", json={"rules": rules}, key=key)
+        assert refused.status == 422, rules
+        assert [(d["field"], d.get("code")) for d in refused.json["error"]["details"]] == [problem], rules
+    below = api.put(
+        "/v1/review-rules", json={"rules": [{"type": "ict", "field": "trainees", "min": 9, "max": 3}]}, key=key
+    )
+    assert below.json["error"]["details"][0]["params"] == {"limit": 9}
+    assert all(r["source"] == "default" for r in api.get("/v1/review-rules", key=key).json["rules"]), "none stored"
 
 
 def test_another_tenants_review_list_and_rules_are_not_visible(tenants: Tenants, api: ApiClient) -> None:

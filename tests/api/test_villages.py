@@ -115,6 +115,8 @@ def test_joined_on_in_the_future_or_disagreeing_with_joined_year_is_refused(tena
     ):
         response = api.put(f"/v1/villages/{GROBOGAN_VILLAGES[0]}", key=grobogan.admin, json=body)
         assert response.status == 422, body
+        if body["joined_on"] == "2099-01-01":
+            assert [(d["field"], d["code"]) for d in response.json["error"]["details"]] == [("joined_on", "in_future")]
     assert api.get("/v1/villages", key=grobogan.admin).json["items"] == []
 
 

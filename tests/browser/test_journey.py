@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import Pages, screenshot, sign_in
 from tests.e2e.conftest import HttpStack
@@ -60,6 +61,9 @@ def test_an_office_signs_up_and_the_national_dashboard_shows_its_figures_after_a
     office.get_by_label("Kabupaten/kota").fill("grobogan")
     office.get_by_role("button", name=re.compile("^Kabupaten Grobogan")).click()
     assert "33.15" in office.get_by_test_id("chosen-regency").inner_text()
+    expect(
+        office.get_by_label("Kabupaten/kota"), "the keyboard goes on from the field, not the page's top"
+    ).to_be_focused()
     office.get_by_label("Nama kantor").fill("Dinas Perpustakaan Kabupaten Grobogan")
     office.get_by_label("Nama narahubung").fill("Sri Wahyuni")
     office.get_by_label("Email narahubung").fill("sri@example.id")
@@ -199,7 +203,7 @@ def test_an_office_signs_up_and_the_national_dashboard_shows_its_figures_after_a
     # Drill into Jawa Tengah: Grobogan's row equals the API's regency figures; the CSV holds what is shown.
     regencies = values(stack, f"/v1/national/indicators?period={period}&level=regency", stack.admin)
     admin.get_by_role("button", name="Jawa Tengah").click()
-    admin.get_by_role("heading", name="Kabupaten/kota di Jawa Tengah").wait_for()
+    expect(admin.get_by_role("heading", name="Kabupaten/kota di Jawa Tengah"), "where the table was").to_be_focused()
     grobogan_row = admin.locator('tr[data-code="33.15"]')
     assert grobogan_row.locator('td[data-indicator="visits"] .cell-value').inner_text() == id_number(
         regencies[GROBOGAN]["visits"]["value"]

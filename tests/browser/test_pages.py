@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.advocacy import commitment_payload
 from tests.browser.conftest import DESKTOP, PHONE, Pages, Watch, approved_office, axe_violations, screenshot, sign_in
 from tests.browser.test_journey import last_complete_month
 from tests.e2e.conftest import HttpStack
@@ -61,6 +62,30 @@ def test_an_unknown_key_is_refused_beside_the_field_and_signing_out_forgets_the_
     assert page.evaluate("() => localStorage.getItem('tpbis.key')") is None
     page.reload()
     page.get_by_label("Kunci akses").wait_for()  # still signed out after a reload
+
+
+def test_a_key_revoked_while_signed_in_ends_the_session_at_sign_in_saying_why(
+    pages: Pages, stack: HttpStack, blora: str
+) -> None:
+    status, made = stack.call(
+        "POST", "/v1/keys", {"label": f"Pembaca {uuid.uuid4().hex[:6]}", "role": "viewer"}, key=blora
+    )
+    assert status == 201, made
+    watch = Watch()
+    watch.allow(401)
+    page = pages.open("/", watch=watch)
+    sign_in(page, made["secret"])
+    page.get_by_role("heading", name=re.compile("^Desa terdaftar")).wait_for()
+    assert stack.call("DELETE", f"/v1/keys/{made['key_id']}", key=blora)[0] == 204
+
+    page.get_by_role("link", name="Laporan", exact=True).click()
+    ended = page.get_by_test_id("key-ended")
+    expect(ended).to_have_text(re.compile("^Kunci yang Anda pakai tidak berlaku lagi"))
+    expect(page.get_by_label("Kunci akses")).to_be_visible()
+    assert page.get_by_role("button", name="Keluar").count() == 0, "signed out, not a page of refusals"
+    assert page.evaluate("() => sessionStorage.getItem('tpbis.key')") is None
+    sign_in(page, blora)
+    assert page.get_by_test_id("key-ended").count() == 0
 
 
 def test_sign_up_shows_the_apis_messages_beside_the_fields_they_name(pages: Pages, stack: HttpStack) -> None:
@@ -248,9 +273,7 @@ def _edge_shadows(page: Any) -> dict[str, str]:
     )
 
 
-def test_a_table_wider_than_a_phone_shows_a_shadow_on_the_edge_that_has_more_columns(
-    pages: Pages, blora: str
-) -> None:
+def test_a_table_wider_than_a_phone_shows_a_shadow_on_the_edge_that_has_more_columns(pages: Pages, blora: str) -> None:
     page = pages.open("/", viewport=PHONE)
     sign_in(page, blora)
     page.get_by_role("link", name="Kunci", exact=True).click()
@@ -612,6 +635,20 @@ def test_copy_puts_a_new_key_s_secret_on_the_clipboard_and_where_it_cannot_selec
     assert issued.get_by_role("button", name="Salin", exact=True).is_visible(), "it does not claim it copied"
 
 
+def test_a_key_asked_for_with_two_mistakes_names_both_beside_their_fields_in_the_page_s_language(
+    pages: Pages, rembang: str
+) -> None:
+    watch = Watch()
+    watch.allow(422)
+    page = _signed_in_on(pages, rembang, "Kunci", watch)
+    page.get_by_label("Label", exact=True).fill("Operator tanpa desa")  # an operator key, no village ticked
+    page.get_by_label("Berlaku sampai (opsional)", exact=True).fill("2020-06-30")
+    page.get_by_role("button", name="Buat kunci").click()
+    expect(page.locator("#key-villages-error")).to_have_text("Wajib diisi.")
+    expect(page.locator("#key-expires-error")).to_have_text("Harus tanggal yang akan datang.")
+    assert page.get_by_test_id("issued-key").count() == 0
+
+
 def test_a_key_made_in_jakarta_to_last_until_a_day_ends_there_and_the_keyboard_keeps_its_place(
     pages: Pages, stack: HttpStack, rembang: str
 ) -> None:
@@ -702,6 +739,83 @@ def _a_viewer_key_on_the_keys_page(pages: Pages, stack: HttpStack, office: str, 
     status, made = stack.call("POST", "/v1/keys", {"label": label, "role": "viewer"}, key=office)
     assert status == 201
     return label, made, _signed_in_on(pages, office, "Kunci")
+
+
+def test_revoking_the_key_just_made_takes_its_secret_off_the_screen_and_says_so_where_the_keyboard_is(
+    pages: Pages, rembang: str
+) -> None:
+    page = _signed_in_on(pages, rembang, "Kunci")
+    label = f"Pembaca sekali {uuid.uuid4().hex[:6]}"
+    page.get_by_label("Label", exact=True).fill(label)
+    page.get_by_label("Peran", exact=True).select_option("viewer")
+    page.get_by_role("button", name="Buat kunci").click()
+    page.get_by_test_id("issued-key").wait_for()
+    page.get_by_role("button", name=f"Cabut kunci {label}").click()
+    page.get_by_role("button", name="Ya, cabut").click()
+    revoked = page.get_by_test_id("revoked-key")
+    expect(revoked).to_have_text(f"Kunci “{label}” dicabut: apa pun yang memakainya kini ditolak.")
+    expect(revoked).to_be_focused()
+    assert page.get_by_test_id("issued-key").count() == 0, "a dead key's secret is not left to be copied"
+
+
+def test_the_keys_of_another_status_are_not_shown_while_those_asked_for_load(
+    pages: Pages, stack: HttpStack, rembang: str
+) -> None:
+    label, _, page = _a_viewer_key_on_the_keys_page(pages, stack, rembang, "Pembaca aktif")
+    page.get_by_role("button", name=f"Cabut kunci {label}").wait_for()
+    held: list[Any] = []
+
+    def hold_the_revoked_list(route: Any) -> None:
+        if "status=revoked" in route.request.url:
+            held.append(route)
+        else:
+            route.continue_()
+
+    pattern = re.compile(r".*/v1/keys\?.*")
+    page.route(pattern, hold_the_revoked_list)
+    page.get_by_label("Tampilkan kunci", exact=True).select_option("revoked")
+    while not held:
+        page.wait_for_timeout(50)
+    assert page.get_by_role("button", name=re.compile("^Cabut kunci")).count() == 0, "no active keys under Dicabut"
+    assert page.locator("tr[data-key]").count() == 0
+    for route in held:
+        route.continue_()
+    page.unroute(pattern, hold_the_revoked_list)
+    page.locator("#keys-list-title ~ .table-frame tbody tr").first.wait_for()  # the revoked list, or its empty line
+    assert page.locator("tr[data-key]").count() == page.locator("tr[data-key]", has_text="Dicabut").count()
+
+
+def test_the_keyboard_lands_on_what_changed_opening_correcting_voiding_and_leaving_a_report(
+    pages: Pages, stack: HttpStack, rembang: str
+) -> None:
+    report = {
+        "submission_id": str(uuid.uuid4()),
+        "village_code": "33.17.01.2001",
+        "type": "visits",
+        "date": last_complete_month().replace(day=21).isoformat(),
+        "visitors": 61,
+    }
+    assert stack.call("POST", "/v1/reports", report, key=rembang)[0] == 201
+    page = _signed_in_on(pages, rembang, "Laporan")
+    title = page.get_by_role("heading", level=1)
+    page.locator(f"tr[data-id='{report['submission_id']}'] a").click()
+    page.get_by_test_id("report-facts").wait_for()
+    expect(title, "the report's page opened: its heading, not the page's top").to_be_focused()
+
+    page.get_by_label("Pengunjung", exact=True).fill("62")
+    page.get_by_role("button", name="Simpan perbaikan").click()
+    done = page.get_by_test_id("report-done")
+    expect(done).to_have_text("Perbaikan disimpan: laporan kini versi 2.")
+    expect(done).to_be_focused()
+
+    page.get_by_role("button", name="Batalkan laporan").click()
+    page.get_by_role("button", name="Ya, batalkan").click()
+    expect(done).to_have_text("Laporan dibatalkan: tidak dihitung lagi di mana pun, tetapi tetap tersimpan.")
+    expect(done).to_be_focused()
+
+    page.get_by_role("link", name="← Semua laporan").click()
+    page.get_by_test_id("reports-table").wait_for()
+    expect(title, "back on the list: its heading").to_be_focused()
 
 
 def test_a_question_is_answered_from_the_keyboard_and_escape_puts_it_away(
@@ -858,6 +972,34 @@ def test_a_half_filled_commitment_keeps_its_values_when_a_stakeholder_is_added_b
     assert status == 200, listed
     recorded = [c for c in listed["items"] if c["description"] == "Anggaran pengadaan buku desa"]
     assert [(c["stakeholder_id"], c["amount_idr"]) for c in recorded] == [(made["stakeholder_id"], 25_000_000)]
+
+
+def test_a_budget_without_its_amount_and_a_next_step_due_before_its_action_are_named_in_the_page_s_language(
+    pages: Pages, stack: HttpStack, rembang: str
+) -> None:
+    status, made = stack.call("POST", "/v1/stakeholders", {"name": "Camat Pamotan", "kind": "other"}, key=rembang)
+    assert status == 201, made
+    watch = Watch()
+    watch.allow(422)
+    page = _signed_in_on(pages, rembang, "Komitmen", watch)
+    page.get_by_role("cell", name="Camat Pamotan").wait_for()
+    page.locator("#c-stakeholder").select_option(made["stakeholder_id"])
+    page.locator("#c-description").fill("Anggaran tanpa nilai")  # a budget, its amount left empty
+    page.locator("#c-due").fill((dt.date.today() + dt.timedelta(days=60)).isoformat())
+    page.get_by_role("button", name="Catat komitmen").click()
+    expect(page.locator("#c-amount-error")).to_have_text("Wajib diisi.")
+
+    body = commitment_payload(made["stakeholder_id"], description="Anggaran dengan tindakan")
+    status, commitment = stack.call("POST", "/v1/commitments", body, key=rembang)
+    assert status == 201, commitment
+    page.goto(f"{stack.base}/#/commitments/{commitment['commitment_id']}")
+    page.locator("#ac-date").fill("2026-11-10")
+    page.locator("#ac-note").fill("Audiensi dengan camat")
+    page.locator("#ac-next").fill("Kirim surat")
+    page.locator("#ac-next-due").fill("2026-11-01")
+    page.get_by_role("button", name="Catat tindakan").click()
+    expect(page.locator("#ac-next-due-error")).to_have_text("Tidak boleh sebelum tanggal.")
+    assert stack.call("GET", f"/v1/commitments/{commitment['commitment_id']}", key=rembang)[1]["actions"] == []
 
 
 def test_the_national_figures_keep_their_period_s_name_while_another_period_loads(

@@ -66,6 +66,13 @@ def test_a_broken_rule_is_reported_on_its_field_by_the_json_validation() -> None
     assert [d.field for d in incoming.error.details] == ["women"]
 
 
+def test_a_recorded_at_the_store_could_not_hold_is_refused_on_its_field() -> None:
+    answers = {"village_code": VILLAGE, "date": "2026-11-02", "recorded_at": "0001-01-01T00:00:00+07:00", "visitors": 3}
+    incoming = incoming_of(read_instance(instance_xml(_form(ReportType.VISITS), answers)))
+    assert incoming.content is None and incoming.error is not None
+    assert [(d.field, d.code) for d in incoming.error.details] == [("recorded_at", "datetime")]
+
+
 def test_a_count_that_is_not_a_whole_number_is_refused_not_rounded() -> None:
     xml = instance_xml(
         _form(ReportType.ICT),

@@ -128,3 +128,17 @@ def test_a_null_where_a_text_is_required_is_told_required_not_a_type() -> None:
     assert item.error is not None
     [detail] = [d for d in item.error.details if d.field == "village_code"]
     assert (detail.code, detail.message) == ("required", "Input should be a valid string")
+
+
+def test_a_partnership_ending_before_it_began_names_the_date_it_may_not_precede() -> None:
+    body = {
+        "submission_id": SID,
+        "village_code": "33.15.01.2001",
+        "type": "partnership",
+        "date": "2026-11-02",
+        "partner_name": "Koperasi Sido Makmur",
+        "partner_kind": "community",
+        "agreement": "mou",
+        "ends_on": "2026-10-31",
+    }
+    assert coded(body) == {"ends_on": ("before", {"other": "date"})}

@@ -17,7 +17,12 @@ export class ApiError extends Error {
   }
 }
 
-export async function request(method, path, { body, key = getKey(), query, idempotencyKey } = {}) {
+/** What the app hears when the key it is signed in with stops working (revoked, expired) mid-session. */
+export const KEY_ENDED = 'tpbis:key-ended';
+
+export async function request(method, path, { body, key, query, idempotencyKey } = {}) {
+  const signedIn = key === undefined; // the session's key, not one being tried (sign-in)
+  if (signedIn) key = getKey();
   const url = new URL(path, window.location.origin);
   for (const [name, value] of Object.entries(query || {})) {
     if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, value);
@@ -41,7 +46,9 @@ export async function request(method, path, { body, key = getKey(), query, idemp
   const data = text && type.includes('json') ? JSON.parse(text) : text;
   if (!response.ok) {
     const error = (data && data.error) || {};
-    throw new ApiError(response.status, error.code || `http_${response.status}`, error.message || response.statusText, error.details || []);
+    const failure = new ApiError(response.status, error.code || `http_${response.status}`, error.message || response.statusText, error.details || []);
+    if (signedIn && key && response.status === 401) window.dispatchEvent(new CustomEvent(KEY_ENDED, { detail: failure }));
+    throw failure;
   }
   return data;
 }

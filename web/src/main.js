@@ -4,7 +4,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import i18next from 'i18next';
 import './style.css';
-import { api } from './api.js';
+import { KEY_ENDED, api } from './api.js';
 import { startI18n, switchLanguage } from './i18n.js';
 import { PAGES, forget, getKey, go } from './session.js';
 import { Loading, Problem, RegencyName } from './ui.js';
@@ -39,6 +39,17 @@ function App() {
     };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  useEffect(() => {
+    const ended = (event) => { // back to sign-in, saying why, instead of a page whose every call is refused
+      forget();
+      setWelcome(null);
+      setSession({ loading: false, me: null, error: event.detail });
+      go('signin');
+    };
+    window.addEventListener(KEY_ENDED, ended);
+    return () => window.removeEventListener(KEY_ENDED, ended);
   }, []);
 
   const loadMe = () => {

@@ -56,7 +56,8 @@ export function Button({ busy, children, kind = 'primary', onClick, ...props }) 
  * and Cancel. Cancel or Escape puts the question away and the focus back on the button; the first field,
  * else Cancel, takes the focus when it opens (the least harmful thing: a held Enter does not confirm).
  * Confirming runs `call` as `action` (useAction: busy meanwhile, its error for the page to show): done,
- * the question closes and `onDone` follows; failed, it stays, beside its error. */
+ * the question closes and `onDone` follows (the page puts the keyboard on what says it is done); failed, it
+ * stays, beside its error. */
 export function Ask({ label, named, kind = 'secondary', question, confirm, confirmNamed, action, call, onDone, children }) {
   const { busy } = action;
   const [open, setOpen] = useState(false);
@@ -74,7 +75,7 @@ export function Ask({ label, named, kind = 'secondary', question, confirm, confi
   const submit = async (event) => {
     event.preventDefault();
     if (busy || !(await action.run(() => call().then(() => true)))) return;
-    close();
+    setOpen(false); // done: the page says so where it wants the keyboard (the trigger is usually gone)
     onDone?.();
   };
   const escape = (event) => {
@@ -116,6 +117,7 @@ export function problemText(detail) {
     shown.format = t(`formats.${params.format}`);
   }
   if (code === 'parts_exceed_total') shown.total_field = t(`fields.${params.total_field}`, { defaultValue: params.total_field });
+  if (code === 'before') shown.other = fieldName(params.other ?? '').toLowerCase();
   if (code === 'one_of') shown.expected = String(params.expected ?? '').replaceAll("'", '');
   for (const name of DATE_PARAMS) if (typeof params[name] === 'string') shown[name] = date(params[name]);
   for (const [name, value] of Object.entries(params)) if (typeof value === 'number') shown[name] = num(value, 2);
@@ -223,10 +225,13 @@ function useFocusedOnMount() {
   return ref;
 }
 
-/** A page heading that takes the focus when the page opens (keyboard and screen-reader users land on it)
- * and names the tab, in the page's language (a tab, a bookmark and the history say which page it is). */
+/** A page heading that takes the focus when the page opens, and again when its address changes (a report
+ * opened from the list, back to the list: keyboard and screen-reader users land on it), and names the tab,
+ * in the page's language (a tab, a bookmark and the history say which page it is). */
 export function PageTitle({ children }) {
-  const ref = useFocusedOnMount();
+  const ref = useRef(null);
+  const address = window.location.hash;
+  useEffect(() => ref.current?.focus(), [address]);
   useEffect(() => {
     const text = ref.current?.textContent.trim();
     if (text) document.title = `${text} · TPBIS`;

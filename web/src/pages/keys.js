@@ -78,44 +78,52 @@ function KeyRow({ item, names, onRevoked }) {
     <td><${Badge} kind=${status === 'active' ? 'ok' : 'warn'}>${t(`keys.status.${status}`)}</${Badge}></td>
     <td>${status === 'active' && html`<${Ask} label=${t('keys.revoke')} named=${t('keys.revoke_named', { label: item.label })}
         question=${t('keys.revoke_question', { label: item.label })} confirm=${t('keys.confirm_revoke')}
-        action=${action} call=${() => api.del(`/v1/keys/${item.key_id}`)} onDone=${onRevoked} />`}
+        action=${action} call=${() => api.del(`/v1/keys/${item.key_id}`)} onDone=${() => onRevoked(item)} />`}
       <${Problem} error=${action.error} /></td>
   </tr>`;
 }
 
 const STATUSES = ['active', 'revoked', 'expired'];
 
-/** The office's keys of one status (active ones first; revoked and expired ones for who had access when). */
-function KeyList({ names, made }) {
+/** The office's keys of one status (active ones first; revoked and expired ones for who had access when):
+ * the list of another status is not shown while the one asked for loads. */
+function KeyList({ names, made, onRevoked }) {
   const [status, setStatus] = useState('active');
-  const state = useLoad(() => all('/v1/keys', { status }), [status, made]);
-  const keys = state.data || [];
+  const state = useLoad(async () => ({ status, keys: await all('/v1/keys', { status }) }), [status, made]);
+  const listed = state.data?.status === status ? state.data : null;
+  const keys = listed?.keys || [];
   return html`<section aria-labelledby="keys-list-title"><h2 id="keys-list-title">${t('keys.list_title')}</h2>
     <div class="list-filter"><${Select} id="keys-status" label=${t('keys.shown')} value=${status}
       onChange=${(e) => setStatus(e.currentTarget.value)} options=${STATUSES.map((s) => [s, t(`keys.status.${s}`)])} /></div>
     ${state.loading && html`<${Loading} />`}
     <${Problem} error=${state.error} onRetry=${state.reload} />
-    ${state.data && html`<${TableWrap}><table><thead><tr>
+    ${listed && html`<${TableWrap}><table><thead><tr>
         <th scope="col">${t('keys.label')}</th><th scope="col">${t('keys.role')}</th><th scope="col">${t('keys.villages')}</th>
         <th scope="col">${t('keys.created')}</th><th scope="col">${t('keys.last_used')}</th><th scope="col">${t('keys.expires_col')}</th><th scope="col">${t('keys.state')}</th><th scope="col"><span class="sr-only">${t('keys.actions')}</span></th>
       </tr></thead><tbody>
         ${keys.length === 0 && html`<tr><td colspan="8">${t(`keys.none.${status}`)}</td></tr>`}
-        ${keys.map((k) => html`<${KeyRow} key=${k.key_id} item=${k} names=${names} onRevoked=${state.reload} />`)}
+        ${keys.map((k) => html`<${KeyRow} key=${k.key_id} item=${k} names=${names} onRevoked=${(key) => { onRevoked(key); state.reload(); }} />`)}
       </tbody></table></${TableWrap}>`}
   </section>`;
 }
 
 export function Keys() {
   const [issued, setIssued] = useState(null);
+  const [revoked, setRevoked] = useState(null); // the key just revoked: said where the keyboard now is
+  const revoke = (key) => {
+    setRevoked(key);
+    setIssued((shown) => (shown?.key_id === key.key_id ? null : shown)); // its secret no longer opens anything
+  };
   const [made, setMade] = useState(0);
   const villages = useLoad(() => all('/v1/villages'), []);
   const names = new Map((villages.data || []).map((v) => [v.village_code, v.village_name]));
   return html`<div class="page">
     <${PageTitle}>${t('keys.title')}</${PageTitle}>
     ${issued && html`<${Issued} key=${issued.secret} issued=${issued} onHide=${() => setIssued(null)} />`}
+    ${revoked && html`<${Shown} key=${revoked.key_id} data-testid="revoked-key"><p>${t('keys.revoked', { label: revoked.label })}</p></${Shown}>`}
     ${villages.loading && html`<${Loading} />`}
     <${Problem} error=${villages.error} onRetry=${villages.reload} />
-    ${villages.data && html`<${NewKey} villages=${villages.data} onMade=${(key) => { setIssued(key); setMade((n) => n + 1); }} />
-    <${KeyList} names=${names} made=${made} />`}
+    ${villages.data && html`<${NewKey} villages=${villages.data} onMade=${(key) => { setIssued(key); setRevoked(null); setMade((n) => n + 1); }} />
+    <${KeyList} names=${names} made=${made} onRevoked=${revoke} />`}
   </div>`;
 }

@@ -1,7 +1,7 @@
 // The national transformation dashboard: headline cards with growth, a trend, provinces drilling down to
 // regencies, "data as of" with a staleness warning, and CSV/JSON downloads of what is shown.
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import i18next from 'i18next';
 import { api } from '../api.js';
 import { dateTime, lastCompleteMonth, period } from '../format.js';
@@ -28,6 +28,10 @@ export function National() {
   const [trend, setTrend] = useState('visits');
   const [province, setProvince] = useState(null);
   const [sort, setSort] = useState(['name', 1]);
+  const areas = useRef(null);
+  const opened = useRef(false); // whether the user has drilled in or out yet (the first render keeps the page's focus)
+  const drill = (scope) => { opened.current = true; setProvince(scope); };
+  useEffect(() => { if (opened.current) areas.current?.focus(); }, [province]); // the table it replaced was where the keyboard was
   const state = useLoad(async () => {
     const [nation, provinces, regencies] = await Promise.all(['national', 'province', 'regency'].map((level) => api.get('/v1/national/indicators', { period: chosen, level })));
     return { period: chosen, nation: nation.items[0] || null, provinces: provinces.items, regencies: regencies.items };
@@ -49,14 +53,14 @@ export function National() {
           <h3>${t('indicators.coverage')}</h3><${Cards} indicators=${state.data.nation.indicators} names=${COVERAGE} />`
           : html`<p class="notice">${t('national.no_data')}</p>`}
       </section>
-      <section aria-labelledby="areas-title"><h2 id="areas-title">${province ? `${t('national.regencies_of')} ${province.name}` : t('national.provinces')}</h2>
+      <section aria-labelledby="areas-title"><h2 id="areas-title" tabindex="-1" ref=${areas}>${province ? `${t('national.regencies_of')} ${province.name}` : t('national.provinces')}</h2>
         <div class="row">
-          ${province && html`<button class="btn secondary" onClick=${() => setProvince(null)}>← ${t('national.all_provinces')}</button>`}
+          ${province && html`<button class="btn secondary" onClick=${() => drill(null)}>← ${t('national.all_provinces')}</button>`}
           <button class="btn secondary" onClick=${() => download(`${file}.csv`, shown, 'csv')}>${t('national.download_csv')}</button>
           <button class="btn secondary" onClick=${() => download(`${file}.json`, shown, 'json')}>${t('national.download_json')}</button>
         </div>
         <${FigureTable} items=${shown} sort=${sort} onSort=${setSort} caption=${province ? province.name : t('national.provinces')}
-          onOpen=${province ? null : (item) => { setProvince(item.scope); setSort(['name', 1]); }} />
+          onOpen=${province ? null : (item) => { drill(item.scope); setSort(['name', 1]); }} />
         <p class="muted">${t('national.columns', { count: INDICATOR_NAMES.length })}</p>
       </section>`}
     <section aria-labelledby="trend-title"><h2 id="trend-title">${t('chart.title')}</h2>

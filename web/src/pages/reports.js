@@ -6,7 +6,7 @@ import { all, api } from '../api.js';
 import { date, dateTime, num } from '../format.js';
 import { CHOICES, TYPES, headline } from '../reports.js';
 import { can, go } from '../session.js';
-import { Ask, Badge, Button, Input, Loading, PageTitle, Problem, Select, TableWrap, useAction, useLoad } from '../ui.js';
+import { Ask, Badge, Button, Input, Loading, PageTitle, Problem, Select, Shown, TableWrap, useAction, useLoad } from '../ui.js';
 
 const t = (k, o) => i18next.t(k, o);
 
@@ -87,12 +87,15 @@ function Correct({ report, onSaved }) {
 function Detail({ id, me, names }) {
   const state = useLoad(() => api.get(`/v1/reports/${id}`), [id]);
   const voiding = useAction();
+  const [done, setDone] = useState(null); // what was just done to it: said, where the keyboard now is
+  const after = (what) => () => { setDone(what); state.reload(); };
   if (state.loading && !state.data) return html`<${Loading} />`;
   if (state.error) return html`<${Problem} error=${state.error} onRetry=${state.reload} />`;
   const { report, history } = state.data;
   const fields = TYPES[report.type];
   return html`<div>
     <p><a href="#/reports">← ${t('reports.back')}</a></p>
+    ${done && !state.loading && html`<${Shown} key=${`${done}-${report.version}`} data-testid="report-done"><p>${t(`reports.done.${done}`, { version: report.version })}</p></${Shown}>`}
     <section class="card" aria-labelledby="report-title">
       <h2 id="report-title">${t(`types.${report.type}`)} · ${date(report.date)} ${report.status === 'void' && html`<${Badge} kind="warn">${t('reports.void')}</${Badge}>`}</h2>
       <dl class="facts" data-testid="report-facts">
@@ -101,10 +104,10 @@ function Detail({ id, me, names }) {
         ${fields.filter(([n]) => report[n] !== undefined && report[n] !== null).map(([n, kind]) => html`<dt>${t(`fields.${n}`)}</dt><dd data-field=${n}>${shownValue(report[n], kind)}</dd>`)}
       </dl>
     </section>
-    ${report.needs_review && html`<${Review} report=${report} me=${me} onReviewed=${state.reload} />`}
-    ${report.status !== 'void' && can.correct(me) && html`<${Correct} key=${report.version} report=${report} onSaved=${state.reload} />
+    ${report.needs_review && html`<${Review} report=${report} me=${me} onReviewed=${after('reviewed')} />`}
+    ${report.status !== 'void' && can.correct(me) && html`<${Correct} key=${report.version} report=${report} onSaved=${after('corrected')} />
       <div class="row"><${Ask} label=${t('reports.void_it')} question=${t('reports.void_question')} confirm=${t('reports.confirm_void')}
-        action=${voiding} call=${() => api.del(`/v1/reports/${id}`)} onDone=${state.reload} /></div>
+        action=${voiding} call=${() => api.del(`/v1/reports/${id}`)} onDone=${after('voided')} /></div>
       <${Problem} error=${voiding.error} />`}
     <section aria-labelledby="history-title"><h2 id="history-title">${t('reports.history')}</h2>
       <ol class="history">${history.map((h) => html`<li><strong>v${h.version} ${t(`reports.action.${h.action}`)}</strong> · ${dateTime(h.at)} · <span class="muted">${h.by}</span>

@@ -30,6 +30,7 @@ export function SignIn({ onSignedIn, failure }) {
   const error = action.error || (failure && failure.status !== 401 ? failure : null);
   return html`<div class="page narrow">
     <${PageTitle}>${t('signin.title')}</${PageTitle}>
+    ${failure?.status === 401 && !action.error && html`<p class="notice warn" role="alert" data-testid="key-ended">${t('signin.key_ended')}</p>`}
     <p>${t('signin.intro')}</p>
     <form onSubmit=${submit} novalidate>
       <${Input} id="access-key" label=${t('signin.key')} type="password" autocomplete="off" required value=${secret}

@@ -21,9 +21,9 @@ function RegencyPicker({ value, onChoose, error }) {
   return html`<div class="picker">
     <${Input} id="regency" label=${t('signup.regency')} value=${query} autocomplete="off" hint=${t('signup.regency_hint')}
       onInput=${(e) => { setQuery(e.currentTarget.value); onChoose(null); }} error=${error} />
-    ${chosen ? html`<p class="chosen" data-testid="chosen-regency">${t('signup.chosen')}: <strong>${chosen.name}</strong>, ${chosen.province_name} (${chosen.code})</p>`
+    ${chosen ? html`<p class="chosen" role="status" data-testid="chosen-regency">${t('signup.chosen')}: <strong>${chosen.name}</strong>, ${chosen.province_name} (${chosen.code})</p>`
       : found.length > 0 && html`<ul class="matches" aria-label=${t('signup.matches')}>${found.map((r) => html`<li>
-        <button type="button" class="btn option" onClick=${() => { onChoose(r.code); setQuery(r.name); }}>${r.name} <span class="muted">${r.province_name} · ${r.code}</span></button>
+        <button type="button" class="btn option" onClick=${() => { onChoose(r.code); setQuery(r.name); document.getElementById('regency')?.focus(); }}>${r.name} <span class="muted">${r.province_name} · ${r.code}</span></button>
       </li>`)}</ul>`}
     ${!chosen && query.trim().length >= 2 && found.length === 0 && html`<p class="muted">${t('signup.no_match')}</p>`}
   </div>`;
