@@ -22,19 +22,18 @@ from chalicelib.domain.commitments import (
 )
 from chalicelib.domain.reports import EARLIEST_DATE, MAX_DAYS_AHEAD
 from chalicelib.schemas.common import (
+    WEB_ADDRESS,
     NoIdNumbers,
     PageQuery,
     PersonalText,
     PublicModel,
     RequestModel,
     Shows,
-    described,
     not_too_early,
 )
 
 MAX_IDR = 10**13  # ten trillion rupiah: above the whole yearly budget (APBD) of any regency
 MAX_YEARS_AHEAD = 10  # a due date further ahead is a typo (a year 2206 for 2026), not a plan
-URL = described(r"^https?://[^\s]+$", "a web address starting with https://", "url")
 # Free text about a person or an office: no 16-digit personal ID number (NIK) in it.
 Name = Annotated[str, Field(min_length=1, max_length=200), NoIdNumbers]
 OptionalName = Annotated[str | None, Field(default=None, max_length=200), NoIdNumbers]
@@ -164,7 +163,7 @@ class TransitionCreate(RequestModel):
     to: CommitmentStatus
     expected_version: int = Field(ge=1, description="The version the caller last read; a stale one answers 409.")
     note: PersonalText | None = Field(default=None, max_length=2000)
-    evidence_url: str | None = Field(default=None, max_length=2000, pattern=URL)
+    evidence_url: str | None = Field(default=None, max_length=2000, pattern=WEB_ADDRESS)
     realized_amount_idr: int | None = Field(
         default=None, ge=0, le=MAX_IDR, description="Required to fulfil a budget commitment."
     )

@@ -72,6 +72,8 @@ def described(pattern: str, what: str, name: str) -> str:
 
 
 described(areas.VILLAGE_CODE_PATTERN, "a Kemendagri village code such as 33.15.01.2001", "village_code")
+# A link (a news item, evidence of a commitment): village and office sites still often serve plain http.
+WEB_ADDRESS = described(r"^https?://\S+$", "a web address starting with http:// or https://", "url")
 described(areas.REGENCY_CODE_PATTERN, "a Kemendagri regency code such as 33.15", "regency_code")
 
 

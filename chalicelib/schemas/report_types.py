@@ -30,7 +30,7 @@ from chalicelib import areas
 from chalicelib.domain.periods import LATEST_DATE as LATEST_END_DATE
 from chalicelib.domain.periods import NO_END_DATE
 from chalicelib.domain.reports import ReportContent, ReportType, canonical_id
-from chalicelib.schemas.common import NoIdNumbers, RequestModel, described, not_too_early
+from chalicelib.schemas.common import WEB_ADDRESS, NoIdNumbers, RequestModel, described, not_too_early
 
 UUID_PATTERN = described(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
@@ -107,7 +107,7 @@ Url = Annotated[
     Field(
         default=None,
         max_length=2048,
-        pattern=described(r"^https?://\S+$", "a web address starting with https://", "url"),
+        pattern=WEB_ADDRESS,
     ),
 ]
 _COMMON = frozenset({"village_code", "date", "recorded_at", "type", "submission_id", "expected_version"})

@@ -142,3 +142,12 @@ def test_a_partnership_ending_before_it_began_names_the_date_it_may_not_precede(
         "ends_on": "2026-10-31",
     }
     assert coded(body) == {"ends_on": ("before", {"other": "date"})}
+
+
+def test_a_link_starts_with_http_or_https_and_is_told_so() -> None:
+    media = {"submission_id": SID, "village_code": "33.15.01.2001", "type": "media", "date": "2026-11-02"}
+    body = {**media, "medium": "online_news", "outlet": "Radar Kudus", "url": "ftp://berita.example.id/p"}
+    assert coded(body) == {"url": ("format", {"format": "url"})}
+    assert problems(body) == {"url": "must be a web address starting with http:// or https://"}
+    for url in ("http://desa.example.id/berita", "https://desa.example.id/berita"):
+        assert parse_submission({**body, "url": url})[1][0].error is None, url
