@@ -88,6 +88,33 @@ def test_a_key_revoked_while_signed_in_ends_the_session_at_sign_in_saying_why(
     assert page.get_by_test_id("key-ended").count() == 0
 
 
+def test_signing_in_with_no_key_says_so_beside_the_field_and_asks_nothing(pages: Pages) -> None:
+    page = pages.open("/")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/v1/me" in r.url else None)
+    page.get_by_role("button", name="Masuk", exact=True).focus()  # reachable while the field is empty
+    page.keyboard.press("Enter")
+    expect(page.locator("#access-key-error")).to_have_text("Wajib diisi.")
+    expect(page.get_by_label("Kunci akses")).to_be_focused()
+    assert asked == []
+    page.get_by_label("Kunci akses").fill("t")
+    expect(page.locator("#access-key-error")).to_have_count(0)
+
+
+def test_a_commitment_cannot_be_made_before_a_stakeholder_and_the_form_says_so(pages: Pages, stack: HttpStack) -> None:
+    secret = approved_office(stack, "33.19", ())  # Kabupaten Kudus, for this test alone: no stakeholder yet
+    page = _signed_in_on(pages, secret, "Komitmen")
+    hint = page.locator("#c-stakeholder-hint")
+    expect(hint).to_have_text(
+        "Tambahkan pemangku kepentingan terlebih dahulu, di formulir “Tambah pemangku kepentingan”."
+    )
+    expect(page.get_by_role("button", name="Catat komitmen")).to_be_disabled()
+    page.get_by_label("Nama", exact=True).fill("Bupati Kudus")
+    page.get_by_role("button", name="Tambah", exact=True).click()
+    expect(page.get_by_role("button", name="Catat komitmen")).to_be_enabled()
+    expect(hint).to_have_count(0)
+
+
 def test_sign_up_shows_the_apis_messages_beside_the_fields_they_name(pages: Pages, stack: HttpStack) -> None:
     watch = Watch()
     watch.allow(422)

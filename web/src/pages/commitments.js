@@ -64,7 +64,7 @@ function NewCommitment({ stakeholders, onDone }) {
   };
   return html`<form class="card" onSubmit=${submit} novalidate aria-labelledby="new-c"><h3 id="new-c">${t('commitments.new_commitment')}</h3>
     <${Select} id="c-stakeholder" label=${t('commitments.stakeholder')} value=${stakeholderId} onChange=${set('stakeholder_id')} error=${action.field('stakeholder_id')}
-      options=${stakeholders.map((s) => [s.stakeholder_id, stakeholderName(s)])} />
+      options=${stakeholders.map((s) => [s.stakeholder_id, stakeholderName(s)])} hint=${stakeholders.length ? null : t('commitments.stakeholder_first')} />
     <${Select} id="c-kind" label=${t('commitments.kind')} value=${form.kind} onChange=${set('kind')} options=${opts('commitment_kinds', COMMITMENT_KINDS)} error=${action.field('kind')} />
     <${Textarea} id="c-description" label=${t('commitments.description')} value=${form.description} onInput=${set('description')} error=${action.field('description')} required />
     <${Input} id="c-amount" type="number" min="1" inputmode="numeric" label=${t('commitments.amount')} value=${form.amount_idr} onInput=${set('amount_idr')} error=${action.field('amount_idr')} />

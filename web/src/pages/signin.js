@@ -11,9 +11,15 @@ const ROLES = ['district_admin', 'operator', 'viewer', 'national_viewer', 'platf
 
 export function SignIn({ onSignedIn, failure }) {
   const [secret, setSecret] = useState('');
+  const [empty, setEmpty] = useState(false); // sent with no key: said beside the field (the button stays usable)
   const action = useAction();
   const submit = async (event) => {
     event.preventDefault();
+    if (!secret.trim()) {
+      setEmpty(true);
+      document.getElementById('access-key')?.focus();
+      return;
+    }
     const who = await action.run(async () => {
       try {
         return await api.get('/v1/me', {}, { key: secret.trim() });
@@ -34,10 +40,11 @@ export function SignIn({ onSignedIn, failure }) {
     <p>${t('signin.intro')}</p>
     <form onSubmit=${submit} novalidate>
       <${Input} id="access-key" label=${t('signin.key')} type="password" autocomplete="off" required value=${secret}
-        onInput=${(e) => setSecret(e.currentTarget.value)} error=${action.error?.status === 401 ? messageOf(action.error) : null}
+        onInput=${(e) => { setSecret(e.currentTarget.value); setEmpty(false); }}
+        error=${empty ? t('problems.required') : action.error?.status === 401 ? messageOf(action.error) : null}
         hint=${t('signin.key_hint')} />
       ${error && error.status !== 401 && html`<${Problem} error=${error} />`}
-      <${Button} type="submit" busy=${action.busy} disabled=${!secret.trim()}>${t('signin.submit')}</${Button}>
+      <${Button} type="submit" busy=${action.busy}>${t('signin.submit')}</${Button}>
     </form>
     <p><a href="#/signup">${t('signin.no_key')}</a></p>
     <section aria-labelledby="roles-title">
