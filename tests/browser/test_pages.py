@@ -1029,6 +1029,31 @@ def test_a_budget_without_its_amount_and_a_next_step_due_before_its_action_are_n
     assert stack.call("GET", f"/v1/commitments/{commitment['commitment_id']}", key=rembang)[1]["actions"] == []
 
 
+def test_an_open_commitment_past_its_due_date_is_marked_overdue_before_the_daily_run(
+    pages: Pages, stack: HttpStack, rembang: str
+) -> None:
+    status, made = stack.call(
+        "POST", "/v1/stakeholders", {"name": "Kepala Desa Sendangagung", "kind": "village_head"}, key=rembang
+    )
+    assert status == 201, made
+    ids = {}
+    for description in ("Rak buku yang terlambat", "Rak buku yang ditarik"):
+        body = commitment_payload(made["stakeholder_id"], description=description, due_date="2026-01-15")
+        status, commitment = stack.call("POST", "/v1/commitments", body, key=rembang)
+        assert status == 201 and commitment["overdue"] is False, commitment  # the job has not run
+        ids[description] = commitment["commitment_id"]
+    moved = {"to": "withdrawn", "expected_version": 1}
+    assert (
+        stack.call("POST", f"/v1/commitments/{ids['Rak buku yang ditarik']}/transitions", moved, key=rembang)[0] == 201
+    )
+    page = _signed_in_on(pages, rembang, "Komitmen")
+    late = page.locator(f"li[data-id='{ids['Rak buku yang terlambat']}']")
+    expect(late.locator(".badge", has_text="Lewat tenggat")).to_be_visible()
+    withdrawn = page.locator(f"li[data-id='{ids['Rak buku yang ditarik']}']")
+    expect(withdrawn).to_be_visible()
+    assert withdrawn.locator(".badge", has_text="Lewat tenggat").count() == 0, "a final commitment is never overdue"
+
+
 def test_the_national_figures_keep_their_period_s_name_while_another_period_loads(
     pages: Pages, stack: HttpStack, blora: str
 ) -> None:

@@ -15,6 +15,9 @@ const STAKEHOLDER_KINDS = ['village_head', 'regent', 'dprd', 'bappeda', 'governm
 const COMMITMENT_KINDS = ['budget', 'policy', 'facility', 'staff', 'program', 'partnership', 'other'];
 const ACTION_KINDS = ['meeting', 'audience', 'letter', 'presentation', 'visit', 'follow_up', 'other'];
 const today = () => localDay();
+const FINAL = ['fulfilled', 'lapsed', 'withdrawn'];
+/** Open and past its due date: overdue now (the API's flag follows at the daily reminder run, up to a day later). */
+const isOverdue = (c) => c.overdue || (!FINAL.includes(c.status) && Boolean(c.due_date) && c.due_date < today());
 const opts = (prefix, values) => values.map((v) => [v, t(`${prefix}.${v}`)]);
 const orNull = (v) => (v === '' ? null : v);
 
@@ -78,10 +81,10 @@ function Board({ commitments, names }) {
     const items = commitments.filter((c) => c.status === state);
     return html`<section class="column" aria-labelledby=${`col-${state}`} data-state=${state}>
       <h3 id=${`col-${state}`}>${t(`states.${state}`)} <span class="muted">(${items.length})</span></h3>
-      <ul>${items.map((c) => html`<li class=${`card commitment${c.overdue ? ' overdue' : ''}`} data-id=${c.commitment_id}>
+      <ul>${items.map((c) => html`<li class=${`card commitment${isOverdue(c) ? ' overdue' : ''}`} data-id=${c.commitment_id}>
         <a href=${`#/commitments/${c.commitment_id}`}>${c.description}</a>
         <p class="muted">${names.get(c.stakeholder_id) || ''} · ${t(`commitment_kinds.${c.kind}`)}${c.amount_idr ? ` · ${idr(c.amount_idr)}` : ''}</p>
-        <p>${t('commitments.due')}: ${date(c.due_date)} ${c.overdue ? html`<${Badge} kind="danger">${t('commitments.overdue')}</${Badge}>` : ''}</p>
+        <p>${t('commitments.due')}: ${date(c.due_date)} ${isOverdue(c) ? html`<${Badge} kind="danger">${t('commitments.overdue')}</${Badge}>` : ''}</p>
       </li>`)}</ul></section>`;
   })}</div>`;
 }
@@ -157,7 +160,7 @@ function Detail({ id, me }) {
   const { c } = state.data;
   return html`<div><p><a href="#/commitments">← ${t('commitments.back')}</a></p>
     <section class="card" aria-labelledby="c-title"><h2 id="c-title">${c.description}</h2>
-      <p><${Badge} kind="state" data-testid="commitment-state">${t(`states.${c.status}`)}</${Badge}> ${c.overdue ? html`<${Badge} kind="danger">${t('commitments.overdue')}</${Badge}>` : ''}
+      <p><${Badge} kind="state" data-testid="commitment-state">${t(`states.${c.status}`)}</${Badge}> ${isOverdue(c) ? html`<${Badge} kind="danger">${t('commitments.overdue')}</${Badge}>` : ''}
         · ${t(`commitment_kinds.${c.kind}`)} · v${c.version}</p>
       <${Facts} c=${c} stakeholder=${state.data.stakeholder} villages=${state.data.villages} /></section>
     ${can.manage(me) && html`<div class="grid two"><${Transition} key=${c.version} item=${c} onDone=${state.reload} /><${LogAction} item=${c} onDone=${state.reload} /></div>`}
