@@ -65,7 +65,7 @@ def edited(
         elif current.kind is CommitmentKind.BUDGET and merged["amount_idr"] is None:
             problems.append(FieldProblem("amount_idr", "a budget commitment needs the amount pledged", code="required"))
     if merged["next_step_due"] is not None and merged["next_step"] is None:
-        problems.append(FieldProblem("next_step_due", "give the next step itself too"))
+        problems.append(FieldProblem("next_step", "required with next_step_due: give the step itself", code="required"))
     if problems:
         raise InvalidInputError("the edit is not valid", details=problems)
     after = replace(current, version=current.version + 1, updated_at=at, **{name: merged[name] for name in differing})

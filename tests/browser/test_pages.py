@@ -1054,6 +1054,30 @@ def test_an_open_commitment_past_its_due_date_is_marked_overdue_before_the_daily
     assert withdrawn.locator(".badge", has_text="Lewat tenggat").count() == 0, "a final commitment is never overdue"
 
 
+def test_the_office_sets_the_next_step_the_reminders_follow_on_the_commitment_s_page(
+    pages: Pages, stack: HttpStack, rembang: str
+) -> None:
+    status, made = stack.call("POST", "/v1/stakeholders", {"name": "Camat Lasem", "kind": "other"}, key=rembang)
+    assert status == 201, made
+    body = commitment_payload(made["stakeholder_id"], description="Pojok baca kecamatan")
+    status, commitment = stack.call("POST", "/v1/commitments", body, key=rembang)
+    assert status == 201, commitment
+    watch = Watch()
+    watch.allow(422)
+    page = _signed_in_on(pages, rembang, "Komitmen", watch)
+    page.goto(f"{stack.base}/#/commitments/{commitment['commitment_id']}")
+    due = (dt.date.today() + dt.timedelta(days=14)).isoformat()
+    page.locator("#ns-due").fill(due)
+    page.get_by_role("button", name="Simpan langkah berikutnya").click()
+    expect(page.locator("#ns-step-error")).to_have_text("Wajib diisi.")  # a due date without the step itself
+
+    page.locator("#ns-step").fill("Kirim surat ke camat")
+    page.get_by_role("button", name="Simpan langkah berikutnya").click()
+    expect(page.locator("[data-fact=next_step]")).to_contain_text("Kirim surat ke camat")
+    stored = stack.call("GET", f"/v1/commitments/{commitment['commitment_id']}", key=rembang)[1]
+    assert (stored["next_step"], stored["next_step_due"], stored["version"]) == ("Kirim surat ke camat", due, 2)
+
+
 def test_the_national_figures_keep_their_period_s_name_while_another_period_loads(
     pages: Pages, stack: HttpStack, blora: str
 ) -> None:

@@ -122,10 +122,29 @@ function LogAction({ item, onDone }) {
     <${Input} id="ac-date" type="date" label=${t('commitments.date')} value=${form.date} onInput=${set('date')} error=${action.field('date')} required />
     <${Select} id="ac-kind" label=${t('commitments.kind')} value=${form.kind} onChange=${set('kind')} options=${opts('action_kinds', ACTION_KINDS)} error=${action.field('kind')} />
     <${Textarea} id="ac-note" label=${t('commitments.note')} value=${form.note} onInput=${set('note')} error=${action.field('note')} required />
-    <${Input} id="ac-next" label=${t('commitments.next_step')} value=${form.next_step} onInput=${set('next_step')} error=${action.field('next_step')} />
+    <${Input} id="ac-next" label=${t('commitments.next_step')} value=${form.next_step} onInput=${set('next_step')} error=${action.field('next_step')} hint=${t('commitments.action_next_hint')} />
     <${Input} id="ac-next-due" type="date" label=${t('commitments.next_step_due')} value=${form.next_step_due} onInput=${set('next_step_due')} error=${action.field('next_step_due')} />
     <${Problem} error=${action.error} shown=${['date', 'kind', 'note', 'next_step', 'next_step_due']} />
     <${Button} type="submit" busy=${action.busy}>${t('commitments.log_submit')}</${Button}></form>`;
+}
+
+/** The commitment's own next step and its due date: what the daily reminders follow (an action's next step
+ * stays in that action's history). */
+function NextStep({ item, onDone }) {
+  const [form, set] = useForm({ next_step: item.next_step || '', next_step_due: item.next_step_due || '' });
+  const action = useAction();
+  if (FINAL.includes(item.status)) return null;
+  const submit = async (e) => {
+    e.preventDefault();
+    const body = { expected_version: item.version, next_step: orNull(form.next_step.trim()), next_step_due: orNull(form.next_step_due) };
+    if (await action.run(() => api.patch(`/v1/commitments/${item.commitment_id}`, body))) onDone();
+  };
+  return html`<form class="card" onSubmit=${submit} novalidate aria-labelledby="ns-title"><h3 id="ns-title">${t('commitments.next_title')}</h3>
+    <p class="hint">${t('commitments.next_hint')}</p>
+    <${Input} id="ns-step" label=${t('commitments.next_step')} value=${form.next_step} onInput=${set('next_step')} error=${action.field('next_step')} />
+    <${Input} id="ns-due" type="date" label=${t('commitments.next_step_due')} value=${form.next_step_due} onInput=${set('next_step_due')} error=${action.field('next_step_due')} />
+    <${Problem} error=${action.error} shown=${['next_step', 'next_step_due']} />
+    <${Button} type="submit" busy=${action.busy}>${t('commitments.next_submit')}</${Button}></form>`;
 }
 
 /** Who made a commitment, where, for how much and by when: what the office is following up. */
@@ -163,7 +182,8 @@ function Detail({ id, me }) {
       <p><${Badge} kind="state" data-testid="commitment-state">${t(`states.${c.status}`)}</${Badge}> ${isOverdue(c) ? html`<${Badge} kind="danger">${t('commitments.overdue')}</${Badge}>` : ''}
         · ${t(`commitment_kinds.${c.kind}`)} · v${c.version}</p>
       <${Facts} c=${c} stakeholder=${state.data.stakeholder} villages=${state.data.villages} /></section>
-    ${can.manage(me) && html`<div class="grid two"><${Transition} key=${c.version} item=${c} onDone=${state.reload} /><${LogAction} item=${c} onDone=${state.reload} /></div>`}
+    ${can.manage(me) && html`<div class="grid two"><${Transition} key=${c.version} item=${c} onDone=${state.reload} /><${LogAction} item=${c} onDone=${state.reload} />
+      <${NextStep} key=${`next-${c.version}`} item=${c} onDone=${state.reload} /></div>`}
     <div class="grid two">
       <section aria-labelledby="tr-list"><h3 id="tr-list">${t('commitments.transitions')}</h3><ol class="history">${c.transitions.map((x) => html`<li>
         <strong>${t(`states.${x.from_status}`)} → ${t(`states.${x.to_status}`)}</strong> · ${dateTime(x.at)}${x.note ? html`<br />${x.note}` : ''}</li>`)}</ol>
