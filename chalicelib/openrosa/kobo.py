@@ -36,7 +36,7 @@ def kobo_instance(payload: Any, report_type: ReportType) -> Instance:
             continue
         name = path.rsplit("/", 1)[-1]
         if name not in photos:  # Kobo keeps the photos; they are not fetched from it
-            values[name] = _text(value) if isinstance(value, str | int | float) else "\ufffd"
+            values[name] = _text(value) if _is_text(value) else "\ufffd"  # a list, object or true: not an answer
     return Instance(
         report_type=report_type,
         version="",
@@ -46,5 +46,10 @@ def kobo_instance(payload: Any, report_type: ReportType) -> Instance:
     )
 
 
+def _is_text(value: Any) -> bool:
+    """Whether Kobo sent the value as an answer's text (or a number): a boolean is not one."""
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
 def _text(value: Any) -> str:
-    return str(value).strip() if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
+    return str(value).strip() if _is_text(value) else ""

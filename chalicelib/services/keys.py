@@ -155,7 +155,12 @@ def create_national_key(
             )
         owner = NATIONAL_OWNER
     elif data.role is Role.DISTRICT_ADMIN:
-        if tenant_id is None or platform().tenants.get(tenant_id) is None:
+        if tenant_id is None:
+            raise InvalidInputError(
+                "a district admin key needs its tenant",
+                details=[FieldProblem("tenant_id", "required for a district_admin key", code="required")],
+            )
+        if platform().tenants.get(tenant_id) is None:
             raise InvalidInputError(
                 "a district admin key needs an existing tenant", details=[FieldProblem("tenant_id", "unknown tenant")]
             )

@@ -46,7 +46,7 @@ def _month(text: str, field: str = "month") -> Period:
     except ValueError:
         period = None
     if period is None or period.kind is not PeriodKind.MONTH:
-        detail = FieldProblem(field, "use YYYY-MM with a year from 2000, e.g. 2026-11")
+        detail = FieldProblem(field, "use YYYY-MM with a year from 2000 to 2999, e.g. 2026-11")
         raise InvalidInputError(f"{text[:16]!r} is not a month", details=[detail])
     return period
 

@@ -362,3 +362,13 @@ def test_a_leaked_last_admin_key_is_replaced_by_rotation_not_revocation(tenants:
     assert rotated.status == 201, rotated.text
     assert api.get("/v1/keys", key=grobogan.admin).error_code == "unauthenticated"
     assert api.get("/v1/keys", key=rotated.json["secret"]).status == 200
+
+
+def test_a_replacement_admin_key_names_its_tenant_and_is_told_so(tenants: Tenants, api: ApiClient) -> None:
+    body = {"role": "district_admin", "label": "pengganti"}
+    missing = api.post("/v1/admin/keys", key=tenants.admin_key, json=body)
+    assert missing.status == 422
+    assert [(d["field"], d.get("code")) for d in missing.json["error"]["details"]] == [("tenant_id", "required")]
+    unknown = api.post("/v1/admin/keys", key=tenants.admin_key, json={**body, "tenant_id": "33.29"})
+    assert unknown.status == 422
+    assert [(d["field"], d["message"]) for d in unknown.json["error"]["details"]] == [("tenant_id", "unknown tenant")]

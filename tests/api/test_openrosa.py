@@ -405,6 +405,9 @@ def test_a_kobo_submission_that_breaks_a_rule_or_has_no_id_is_refused_and_stores
     no_id = {k: v for k, v in bad.items() if k not in ("_uuid", "meta/instanceID")}
     missing = api.post(route, json=no_id)
     assert (missing.status, missing.json["error"]["code"]) == (422, "missing_instance_id"), missing.text
+    boolean = api.post(route, json={**bad, "visitors": True, "women": "1"})
+    assert boolean.status == 422
+    assert [(d["field"], d["code"]) for d in boolean.json["error"]["details"]] == [("visitors", "whole_number")], "sent"
     not_an_object = api.post(route, json=[bad])
     assert (not_an_object.status, not_an_object.json["error"]["code"]) == (422, "validation_error")
     assert api.post(f"/v1/key/{office.operator}/kobo/payroll", json=bad).status == 404

@@ -95,6 +95,9 @@ def test_only_a_district_admin_approves_and_a_month_must_be_over(tenants: Tenant
         assert api.post(f"/v1/periods/{MONTH}/approve", key=secret).status == 403
     assert api.post("/v1/periods/2026-12/approve", key=grobogan.admin).status == 422
     assert api.post("/v1/periods/2026-13/approve", key=grobogan.admin).status == 422
+    far = api.post("/v1/periods/3000-01/approve", key=grobogan.admin)
+    assert far.status == 422
+    assert far.json["error"]["details"][0]["message"] == "use YYYY-MM with a year from 2000 to 2999, e.g. 2026-11"
     assert api.post("/v1/periods/2026-Q3/approve", key=grobogan.admin).status == 422
     assert api.post(f"/v1/periods/{MONTH}/reopen", key=grobogan.admin, json={"reason": "x y z"}).status == 409
     assert api.post(f"/v1/periods/{MONTH}/reopen", key=grobogan.admin, json={}).status == 422
