@@ -79,6 +79,10 @@ described(areas.REGENCY_CODE_PATTERN, "a Kemendagri regency code such as 33.15",
 
 def _message(item: Any, tags: Collection[str]) -> str:
     kind, ctx = item.get("type"), item.get("ctx") or {}
+    if kind == "too_long" and isinstance(item.get("input"), str):  # optional text, bounded as a sequence
+        return f"String should have at most {ctx.get('max_length')} characters"
+    if kind == "too_short" and isinstance(item.get("input"), str):
+        return f"String should have at least {ctx.get('min_length')} characters"
     if kind == "union_tag_not_found":
         return f"required: one of {', '.join(tags)}" if tags else "required"
     if kind == "union_tag_invalid":
@@ -135,6 +139,8 @@ _CODES: dict[str, tuple[str, dict[str, str]]] = {
 def _code(item: Any, tags: Collection[str]) -> tuple[str | None, dict[str, Any] | None]:
     """The detail's code and params for one pydantic error (None for a message of its own)."""
     kind, ctx = item.get("type"), item.get("ctx") or {}
+    if kind in ("too_long", "too_short") and isinstance(item.get("input"), str):
+        kind = f"string_{kind}"  # optional text (`Text | None`) is bounded as a sequence: it is counted in characters
     if kind in ("union_tag_not_found", "union_tag_invalid"):
         return ("one_of", {"expected": ", ".join(tags)}) if tags else ("required", None)
     if kind == "string_pattern_mismatch":

@@ -201,3 +201,16 @@ def test_a_transition_dated_before_2010_leaves_the_rollup_working(
     summary = run_rollup_now(api, tenants.admin_key)
     assert (summary["tenants_failed"], "2026-10" in summary["national_periods"]) == ([], True)
     assert api.get("/v1/rollup/problems", key=grobogan.admin).json["items"] == []
+
+
+def test_optional_text_too_long_is_counted_in_characters(tenants: Tenants, api: ApiClient) -> None:
+    grobogan = tenants.create(GROBOGAN)
+    cid = new_commitment(api, grobogan)["commitment_id"]
+    body = {"expected_version": 1, "next_step": "x" * 2001}
+    refused = api.patch(f"/v1/commitments/{cid}", key=grobogan.admin, json=body)
+    assert refused.status == 422
+    (detail,) = refused.json["error"]["details"]
+    assert (detail["field"], detail["code"], detail["params"]) == ("next_step", "too_long", {"max": 2000})
+    assert detail["message"] == "String should have at most 2000 characters", "characters, not items"
+    noted = transition(api, grobogan.admin, cid, "committed", 1, note="n" * 2001)
+    assert [(d["field"], d["code"]) for d in noted.json["error"]["details"]] == [("note", "too_long")]

@@ -145,9 +145,10 @@ def test_an_office_signs_up_and_the_national_dashboard_shows_its_figures_after_a
     _, posted = stack.call("POST", "/v1/reports", {"reports": [visits, activity]}, key=operator_secret)
     assert posted["accepted"] == 2, posted
     office.get_by_role("link", name="Laporan").click()
+    office.get_by_test_id("reports-table").wait_for()  # the page's first listing is in before filters change
     office.get_by_label("Desa", exact=True).select_option(KARANGLANGU)
     office.get_by_label("Jenis", exact=True).select_option("visits")
-    with office.expect_response(lambda r: "/v1/reports?" in r.url and "type=visits" in r.url):
+    with office.expect_response(lambda r: "/v1/reports?" in r.url and "type=visits" in r.url, timeout=30_000):
         office.get_by_role("button", name="Terapkan").click()
     listed = office.get_by_test_id("reports-table").locator("tbody tr[data-id]")
     listed.first.wait_for()

@@ -137,6 +137,11 @@ def test_sign_up_shows_the_apis_messages_beside_the_fields_they_name(pages: Page
     _, tenants = stack.call("GET", "/v1/admin/tenants?status=pending", key=stack.admin)
     assert all(t["office_name"] != "Dinas Perpustakaan" for t in tenants["items"])  # nothing stored
 
+    page.get_by_label("Kabupaten/kota").fill("Kabupaten Grobogan")  # typed, but not chosen from the list
+    page.get_by_role("button", name="Kirim pendaftaran").click()
+    expected = "Pilih kabupaten/kota dari daftar yang muncul saat Anda mengetik."
+    expect(page.locator("#regency-error")).to_have_text(expected)
+
 
 def test_english_is_remembered_and_numbers_and_dates_follow_the_language(pages: Pages, blora: str) -> None:
     page = pages.open("/")
@@ -727,8 +732,8 @@ def test_a_report_with_unusual_figures_is_on_the_review_list_and_the_office_mark
 
     waiting = page.get_by_test_id("review-list")
     waiting.get_by_role("heading", name="1 laporan perlu diperiksa").wait_for()
-    above = "Pengunjung 5.000 di atas batas pemeriksaan kabupaten/kota (1.000)"
-    below = "Perempuan 3 di bawah batas pemeriksaan kabupaten/kota (10)"
+    above = "Pengunjung 5.000 di atas batas pemeriksaan (1.000)"  # the national default
+    below = "Perempuan 3 di bawah batas pemeriksaan (10)"  # the regency's own
     assert f"{above}; {below}" in waiting.inner_text()
     row = page.locator(f"tr[data-id='{report['submission_id']}']")
     assert "Perlu diperiksa" in row.inner_text()
@@ -908,6 +913,9 @@ def test_a_revoke_prompt_closes_as_soon_as_the_key_is_revoked_while_the_list_rel
     page.get_by_label("Tampilkan kunci", exact=True).select_option("revoked")
     revoked = page.locator(f"tr[data-key='{made['key_id']}']")
     expect(revoked.locator(".badge")).to_have_text("Dicabut")
+    expect(revoked.locator(".badge + br + .muted"), "when it was revoked").to_contain_text(
+        str(dt.datetime.now(dt.UTC).year)
+    )
     assert revoked.get_by_role("button").count() == 0
     assert page.locator("tr[data-key]").count() == page.locator("tr[data-key]", has_text="Dicabut").count()
     page.get_by_label("Tampilkan kunci", exact=True).select_option("expired")
@@ -1063,9 +1071,25 @@ def test_the_office_sets_the_next_step_the_reminders_follow_on_the_commitment_s_
     status, commitment = stack.call("POST", "/v1/commitments", body, key=rembang)
     assert status == 201, commitment
     watch = Watch()
-    watch.allow(422)
-    page = _signed_in_on(pages, rembang, "Komitmen", watch)
+    watch.allow(409, 422)
+    page = pages.open("/", viewport=PHONE, watch=watch)
+    sign_in(page, rembang)
     page.goto(f"{stack.base}/#/commitments/{commitment['commitment_id']}")
+    page.get_by_test_id("commitment-facts").wait_for()
+    assert _fits(page), "the facts wrap on a phone"
+    page.get_by_role("button", name="Ubah status").click()
+    done = page.get_by_test_id("commitment-done")
+    expect(done).to_have_text("Status diubah: kini Disepakati.")
+    expect(done).to_be_focused()
+
+    edit = {"expected_version": 2, "description": "Pojok baca Kecamatan Lasem"}  # another clerk, meanwhile
+    assert stack.call("PATCH", f"/v1/commitments/{commitment['commitment_id']}", edit, key=rembang)[0] == 200
+    page.locator("#ns-step").fill("Telepon camat")
+    page.get_by_role("button", name="Simpan langkah berikutnya").click()
+    problem = page.locator("form[aria-labelledby=ns-title] .problem")
+    expect(problem).to_contain_text("sudah diubah di tempat lain")
+    assert "expected_version" not in problem.inner_text(), "the page's bookkeeping is not shown as a field"
+    page.reload()
     due = (dt.date.today() + dt.timedelta(days=14)).isoformat()
     page.locator("#ns-due").fill(due)
     page.get_by_role("button", name="Simpan langkah berikutnya").click()
@@ -1073,9 +1097,11 @@ def test_the_office_sets_the_next_step_the_reminders_follow_on_the_commitment_s_
 
     page.locator("#ns-step").fill("Kirim surat ke camat")
     page.get_by_role("button", name="Simpan langkah berikutnya").click()
+    expect(done).to_have_text("Langkah berikutnya disimpan.")
+    expect(done).to_be_focused()
     expect(page.locator("[data-fact=next_step]")).to_contain_text("Kirim surat ke camat")
     stored = stack.call("GET", f"/v1/commitments/{commitment['commitment_id']}", key=rembang)[1]
-    assert (stored["next_step"], stored["next_step_due"], stored["version"]) == ("Kirim surat ke camat", due, 2)
+    assert (stored["next_step"], stored["next_step_due"], stored["version"]) == ("Kirim surat ke camat", due, 4)
 
 
 def test_the_national_figures_keep_their_period_s_name_while_another_period_loads(

@@ -133,7 +133,8 @@ const fieldName = (field) => {
 /** A failed call: its message, the field problems not shown beside a field (`shown`), and a retry. */
 export function Problem({ error, onRetry, shown = [] }) {
   if (!error) return null;
-  const rest = (error.details || []).filter((d) => !shown.some((name) => d.field === name || d.field?.endsWith(`.${name}`)));
+  // expected_version is the page's bookkeeping, not a field the user filled: the code's message says it
+  const rest = (error.details || []).filter((d) => d.field !== 'expected_version' && !shown.some((name) => d.field === name || d.field?.endsWith(`.${name}`)));
   return html`<div class="problem" role="alert">
     <p>${messageOf(error)}${error.code && error.status ? html` <span class="muted error-code">(${error.code})</span>` : ''}</p>
     ${rest.length ? html`<ul>${rest.map((d) => html`<li>${d.field ? html`<strong>${fieldName(d.field)}</strong>: ` : ''}${problemText(d)}</li>`)}</ul>` : ''}

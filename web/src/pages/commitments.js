@@ -6,7 +6,7 @@ import i18next from 'i18next';
 import { all, api } from '../api.js';
 import { date, dateTime, idr, localDay } from '../format.js';
 import { can } from '../session.js';
-import { Badge, Button, Input, Loading, PageTitle, Problem, Select, TableWrap, Textarea, useAction, useIdempotentPost, useLoad } from '../ui.js';
+import { Badge, Button, Input, Loading, PageTitle, Problem, Select, Shown, TableWrap, Textarea, useAction, useIdempotentPost, useLoad } from '../ui.js';
 
 const t = (k, o) => i18next.t(k, o);
 const STATES = ['proposed', 'committed', 'in_progress', 'fulfilled', 'lapsed', 'withdrawn'];
@@ -174,16 +174,20 @@ function Detail({ id, me }) {
     ]);
     return { c, stakeholder, villages };
   }, [id]);
+  const [done, setDone] = useState(null); // what was just done to it: said, where the keyboard now is
+  const after = (what) => () => { setDone(what); state.reload(); };
   if (state.loading && !state.data) return html`<${Loading} />`;
   if (state.error) return html`<${Problem} error=${state.error} onRetry=${state.reload} />`;
   const { c } = state.data;
   return html`<div><p><a href="#/commitments">← ${t('commitments.back')}</a></p>
+    ${done && !state.loading && html`<${Shown} key=${`${done}-${c.version}-${c.actions.length}`} data-testid="commitment-done">
+      <p>${t(`commitments.done.${done}`, { state: t(`states.${c.status}`) })}</p></${Shown}>`}
     <section class="card" aria-labelledby="c-title"><h2 id="c-title">${c.description}</h2>
       <p><${Badge} kind="state" data-testid="commitment-state">${t(`states.${c.status}`)}</${Badge}> ${isOverdue(c) ? html`<${Badge} kind="danger">${t('commitments.overdue')}</${Badge}>` : ''}
         · ${t(`commitment_kinds.${c.kind}`)} · v${c.version}</p>
       <${Facts} c=${c} stakeholder=${state.data.stakeholder} villages=${state.data.villages} /></section>
-    ${can.manage(me) && html`<div class="grid two"><${Transition} key=${c.version} item=${c} onDone=${state.reload} /><${LogAction} item=${c} onDone=${state.reload} />
-      <${NextStep} key=${`next-${c.version}`} item=${c} onDone=${state.reload} /></div>`}
+    ${can.manage(me) && html`<div class="grid two"><${Transition} key=${c.version} item=${c} onDone=${after('moved')} /><${LogAction} item=${c} onDone=${after('logged')} />
+      <${NextStep} key=${`next-${c.version}`} item=${c} onDone=${after('next_step')} /></div>`}
     <div class="grid two">
       <section aria-labelledby="tr-list"><h3 id="tr-list">${t('commitments.transitions')}</h3><ol class="history">${c.transitions.map((x) => html`<li>
         <strong>${t(`states.${x.from_status}`)} → ${t(`states.${x.to_status}`)}</strong> · ${dateTime(x.at)}${x.note ? html`<br />${x.note}` : ''}</li>`)}</ol>

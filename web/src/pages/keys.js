@@ -75,7 +75,7 @@ function KeyRow({ item, names, onRevoked }) {
     <td>${item.label}</td><td>${t(`roles.${item.role}`)}</td>
     <td>${item.villages.map((c) => names.get(c) || c).join(', ') || '–'}</td>
     <td>${dateTime(item.created_at)}</td><td>${item.last_used_at ? dateTime(item.last_used_at) : '–'}</td><td>${item.expires_at ? dateTime(item.expires_at) : '–'}</td>
-    <td><${Badge} kind=${status === 'active' ? 'ok' : 'warn'}>${t(`keys.status.${status}`)}</${Badge}></td>
+    <td><${Badge} kind=${status === 'active' ? 'ok' : 'warn'}>${t(`keys.status.${status}`)}</${Badge}>${status === 'revoked' && item.revoked_at ? html`<br /><span class="muted">${dateTime(item.revoked_at)}</span>` : ''}</td>
     <td>${status === 'active' && html`<${Ask} label=${t('keys.revoke')} named=${t('keys.revoke_named', { label: item.label })}
         question=${t('keys.revoke_question', { label: item.label })} confirm=${t('keys.confirm_revoke')}
         action=${action} call=${() => api.del(`/v1/keys/${item.key_id}`)} onDone=${() => onRevoked(item)} />`}

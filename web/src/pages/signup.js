@@ -20,7 +20,7 @@ function RegencyPicker({ value, onChoose, error }) {
   const chosen = list.data.find((r) => r.code === value);
   return html`<div class="picker">
     <${Input} id="regency" label=${t('signup.regency')} value=${query} autocomplete="off" hint=${t('signup.regency_hint')}
-      onInput=${(e) => { setQuery(e.currentTarget.value); onChoose(null); }} error=${error} />
+      onInput=${(e) => { setQuery(e.currentTarget.value); onChoose(null); }} error=${error && query.trim() && !chosen ? t('signup.pick_from_list') : error} />
     ${chosen ? html`<p class="chosen" role="status" data-testid="chosen-regency">${t('signup.chosen')}: <strong>${chosen.name}</strong>, ${chosen.province_name} (${chosen.code})</p>`
       : found.length > 0 && html`<ul class="matches" aria-label=${t('signup.matches')}>${found.map((r) => html`<li>
         <button type="button" class="btn option" onClick=${() => { onChoose(r.code); setQuery(r.name); document.getElementById('regency')?.focus(); }}>${r.name} <span class="muted">${r.province_name} · ${r.code}</span></button>
