@@ -790,6 +790,25 @@ def test_revoking_the_key_just_made_takes_its_secret_off_the_screen_and_says_so_
     assert page.get_by_test_id("issued-key").count() == 0, "a dead key's secret is not left to be copied"
 
 
+def test_revoking_the_key_one_is_signed_in_with_is_asked_as_such_and_signs_out(
+    pages: Pages, stack: HttpStack, rembang: str
+) -> None:
+    label = f"Admin kedua {uuid.uuid4().hex[:6]}"
+    status, made = stack.call("POST", "/v1/keys", {"label": label, "role": "district_admin"}, key=rembang)
+    assert status == 201, made
+    watch = Watch()
+    watch.allow(401)
+    page = _signed_in_on(pages, made["secret"], "Kunci", watch)
+    row = page.locator(f"tr[data-key='{made['key_id']}']")
+    expect(row.locator(".badge", has_text="kunci Anda")).to_be_visible()
+    assert page.locator(".badge", has_text="kunci Anda").count() == 1, "only the key this page is signed in with"
+    row.get_by_role("button", name=f"Cabut kunci {label}").click()
+    expect(page.get_by_role("group", name=re.compile("Ini kunci yang sedang Anda pakai"))).to_be_visible()
+    page.get_by_role("button", name="Ya, cabut").click()
+    expect(page.get_by_test_id("key-ended")).to_be_visible()  # the list's reload is refused: signed out
+    assert stack.call("GET", "/v1/me", key=made["secret"])[0] == 401
+
+
 def test_the_keys_of_another_status_are_not_shown_while_those_asked_for_load(
     pages: Pages, stack: HttpStack, rembang: str
 ) -> None:

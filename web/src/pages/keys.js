@@ -68,16 +68,16 @@ function NewKey({ villages, onMade }) {
   </section>`;
 }
 
-function KeyRow({ item, names, onRevoked }) {
+function KeyRow({ item, names, onRevoked, yours }) {
   const action = useAction();
   const status = item.status || 'active';
   return html`<tr data-key=${item.key_id}>
-    <td>${item.label}</td><td>${t(`roles.${item.role}`)}</td>
+    <td>${item.label}${yours ? html` <${Badge} kind="state">${t('keys.yours')}</${Badge}>` : ''}</td><td>${t(`roles.${item.role}`)}</td>
     <td>${item.villages.map((c) => names.get(c) || c).join(', ') || '–'}</td>
     <td>${dateTime(item.created_at)}</td><td>${item.last_used_at ? dateTime(item.last_used_at) : '–'}</td><td>${item.expires_at ? dateTime(item.expires_at) : '–'}</td>
     <td><${Badge} kind=${status === 'active' ? 'ok' : 'warn'}>${t(`keys.status.${status}`)}</${Badge}>${status === 'revoked' && item.revoked_at ? html`<br /><span class="muted">${dateTime(item.revoked_at)}</span>` : ''}</td>
     <td>${status === 'active' && html`<${Ask} label=${t('keys.revoke')} named=${t('keys.revoke_named', { label: item.label })}
-        question=${t('keys.revoke_question', { label: item.label })} confirm=${t('keys.confirm_revoke')}
+        question=${t(yours ? 'keys.revoke_yours_question' : 'keys.revoke_question', { label: item.label })} confirm=${t('keys.confirm_revoke')}
         action=${action} call=${() => api.del(`/v1/keys/${item.key_id}`)} onDone=${() => onRevoked(item)} />`}
       <${Problem} error=${action.error} /></td>
   </tr>`;
@@ -87,7 +87,7 @@ const STATUSES = ['active', 'revoked', 'expired'];
 
 /** The office's keys of one status (active ones first; revoked and expired ones for who had access when):
  * the list of another status is not shown while the one asked for loads. */
-function KeyList({ names, made, onRevoked }) {
+function KeyList({ names, made, onRevoked, me }) {
   const [status, setStatus] = useState('active');
   const state = useLoad(async () => ({ status, keys: await all('/v1/keys', { status }) }), [status, made]);
   const listed = state.data?.status === status ? state.data : null;
@@ -102,12 +102,12 @@ function KeyList({ names, made, onRevoked }) {
         <th scope="col">${t('keys.created')}</th><th scope="col">${t('keys.last_used')}</th><th scope="col">${t('keys.expires_col')}</th><th scope="col">${t('keys.state')}</th><th scope="col"><span class="sr-only">${t('keys.actions')}</span></th>
       </tr></thead><tbody>
         ${keys.length === 0 && html`<tr><td colspan="8">${t(`keys.none.${status}`)}</td></tr>`}
-        ${keys.map((k) => html`<${KeyRow} key=${k.key_id} item=${k} names=${names} onRevoked=${(key) => { onRevoked(key); state.reload(); }} />`)}
+        ${keys.map((k) => html`<${KeyRow} key=${k.key_id} item=${k} names=${names} yours=${k.key_id === me?.key_id} onRevoked=${(key) => { onRevoked(key); state.reload(); }} />`)}
       </tbody></table></${TableWrap}>`}
   </section>`;
 }
 
-export function Keys() {
+export function Keys({ me }) {
   const [issued, setIssued] = useState(null);
   const [revoked, setRevoked] = useState(null); // the key just revoked: said where the keyboard now is
   const revoke = (key) => {
@@ -124,6 +124,6 @@ export function Keys() {
     ${villages.loading && html`<${Loading} />`}
     <${Problem} error=${villages.error} onRetry=${villages.reload} />
     ${villages.data && html`<${NewKey} villages=${villages.data} onMade=${(key) => { setIssued(key); setRevoked(null); setMade((n) => n + 1); }} />
-    <${KeyList} names=${names} made=${made} onRevoked=${revoke} />`}
+    <${KeyList} names=${names} made=${made} onRevoked=${revoke} me=${me} />`}
   </div>`;
 }
