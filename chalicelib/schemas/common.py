@@ -58,6 +58,11 @@ def not_too_early(value: date) -> date:
     return value
 
 
+def before(other: str) -> PydanticCustomError:
+    """The refusal of a value that precedes the field `other` it may not precede (code `before`)."""
+    return PydanticCustomError("before", "must not be before {other}", {"other": other})
+
+
 PersonalText = Annotated[str, NoIdNumbers]
 
 
@@ -77,12 +82,20 @@ WEB_ADDRESS = described(r"^https?://\S+$", "a web address starting with http:// 
 described(areas.REGENCY_CODE_PATTERN, "a Kemendagri regency code such as 33.15", "regency_code")
 
 
+def _as_text_bound(item: Any) -> Any:
+    """A length error on text as pydantic words it for text: optional text (`Text | None`) is bounded as a
+    sequence ("at most 2000 items"), but it is counted in characters."""
+    kind, ctx = item.get("type"), item.get("ctx") or {}
+    if kind not in ("too_long", "too_short") or not isinstance(item.get("input"), str):
+        return item
+    most = kind == "too_long"
+    limit = ctx.get("max_length" if most else "min_length")
+    said = f"String should have at {'most' if most else 'least'} {limit} characters"
+    return {**item, "type": f"string_{kind}", "msg": said}
+
+
 def _message(item: Any, tags: Collection[str]) -> str:
     kind, ctx = item.get("type"), item.get("ctx") or {}
-    if kind == "too_long" and isinstance(item.get("input"), str):  # optional text, bounded as a sequence
-        return f"String should have at most {ctx.get('max_length')} characters"
-    if kind == "too_short" and isinstance(item.get("input"), str):
-        return f"String should have at least {ctx.get('min_length')} characters"
     if kind == "union_tag_not_found":
         return f"required: one of {', '.join(tags)}" if tags else "required"
     if kind == "union_tag_invalid":
@@ -139,8 +152,6 @@ _CODES: dict[str, tuple[str, dict[str, str]]] = {
 def _code(item: Any, tags: Collection[str]) -> tuple[str | None, dict[str, Any] | None]:
     """The detail's code and params for one pydantic error (None for a message of its own)."""
     kind, ctx = item.get("type"), item.get("ctx") or {}
-    if kind in ("too_long", "too_short") and isinstance(item.get("input"), str):
-        kind = f"string_{kind}"  # optional text (`Text | None`) is bounded as a sequence: it is counted in characters
     if kind in ("union_tag_not_found", "union_tag_invalid"):
         return ("one_of", {"expected": ", ".join(tags)}) if tags else ("required", None)
     if kind == "string_pattern_mismatch":
@@ -168,7 +179,7 @@ def problems_of(error: ValidationError, prefix: str = "", tags: Collection[str] 
     act on). `tags` are the discriminator values of a tagged union: pydantic puts them first in the path;
     they are dropped."""
     problems = []
-    for item in error.errors(include_url=False):
+    for item in map(_as_text_bound, error.errors(include_url=False)):
         loc = list(item.get("loc", ()))
         if loc and loc[0] in tags:
             loc = loc[1:]

@@ -30,7 +30,7 @@ from chalicelib import areas
 from chalicelib.domain.periods import LATEST_DATE as LATEST_END_DATE
 from chalicelib.domain.periods import NO_END_DATE
 from chalicelib.domain.reports import ReportContent, ReportType, canonical_id
-from chalicelib.schemas.common import WEB_ADDRESS, NoIdNumbers, RequestModel, described, not_too_early
+from chalicelib.schemas.common import WEB_ADDRESS, NoIdNumbers, RequestModel, before, described, not_too_early
 
 UUID_PATTERN = described(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
@@ -231,7 +231,7 @@ class PartnershipFields(ReportFields):
             raise ValueError(f"must not be after {LATEST_END_DATE} (use {NO_END_DATE} or leave it out for no end)")
         start = info.data.get("date")
         if value is not None and start is not None and value < start:
-            raise PydanticCustomError("before", "must not be before {other}", {"other": "date"})
+            raise before("date")
         return value
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any, Literal
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
-from pydantic_core import PydanticCustomError
 
 from chalicelib import areas
 from chalicelib.domain.reports import (
@@ -21,7 +20,7 @@ from chalicelib.domain.reports import (
     canonical_id,
 )
 from chalicelib.errors import FieldProblem, InvalidInputError
-from chalicelib.schemas.common import ErrorInfo, PageQuery, PublicModel, RequestModel, Shows, problems_of
+from chalicelib.schemas.common import ErrorInfo, PageQuery, PublicModel, RequestModel, Shows, before, problems_of
 from chalicelib.schemas.report_types import TAGS, ReportIn, correction_adapter, report_adapter
 
 MAX_BATCH = 100
@@ -161,7 +160,7 @@ class ReportListQuery(PageQuery):
     def _range(cls, to: dt.date | None, info: ValidationInfo) -> dt.date | None:
         start = info.data.get("from_")
         if to and start and to < start:
-            raise PydanticCustomError("before", "must not be before {other}", {"other": "from"})
+            raise before("from")
         return to
 
 

@@ -275,6 +275,14 @@ export function TableWrap({ children }) {
   </div>`;
 }
 
+/** What was just done on a page that reloads after it (`after(what)` as an action's onDone): `done`
+ * names it while the reloaded page is shown, for a `Shown` notice saying so where the keyboard now is. */
+export function useDone(state) {
+  const [done, setDone] = useState(null);
+  const after = (what) => () => { setDone(what); state.reload(); };
+  return [state.loading ? null : done, after];
+}
+
 export const Badge = ({ kind, children, ...props }) => html`<span class=${`badge ${kind || ''}`} ...${props}>${children}</span>`;
 
 /** A regency by its name from the area list (its code until the list has loaded, or if it cannot). */

@@ -6,7 +6,7 @@ import i18next from 'i18next';
 import { all, api } from '../api.js';
 import { date, dateTime, idr, localDay } from '../format.js';
 import { can } from '../session.js';
-import { Badge, Button, Input, Loading, PageTitle, Problem, Select, Shown, TableWrap, Textarea, useAction, useIdempotentPost, useLoad } from '../ui.js';
+import { Badge, Button, Input, Loading, PageTitle, Problem, Select, Shown, TableWrap, Textarea, useAction, useDone, useIdempotentPost, useLoad } from '../ui.js';
 
 const t = (k, o) => i18next.t(k, o);
 const STATES = ['proposed', 'committed', 'in_progress', 'fulfilled', 'lapsed', 'withdrawn'];
@@ -174,13 +174,12 @@ function Detail({ id, me }) {
     ]);
     return { c, stakeholder, villages };
   }, [id]);
-  const [done, setDone] = useState(null); // what was just done to it: said, where the keyboard now is
-  const after = (what) => () => { setDone(what); state.reload(); };
+  const [done, after] = useDone(state);
   if (state.loading && !state.data) return html`<${Loading} />`;
   if (state.error) return html`<${Problem} error=${state.error} onRetry=${state.reload} />`;
   const { c } = state.data;
   return html`<div><p><a href="#/commitments">← ${t('commitments.back')}</a></p>
-    ${done && !state.loading && html`<${Shown} key=${`${done}-${c.version}-${c.actions.length}`} data-testid="commitment-done">
+    ${done && html`<${Shown} key=${`${done}-${c.version}-${c.actions.length}`} data-testid="commitment-done">
       <p>${t(`commitments.done.${done}`, { state: t(`states.${c.status}`) })}</p></${Shown}>`}
     <section class="card" aria-labelledby="c-title"><h2 id="c-title">${c.description}</h2>
       <p><${Badge} kind="state" data-testid="commitment-state">${t(`states.${c.status}`)}</${Badge}> ${isOverdue(c) ? html`<${Badge} kind="danger">${t('commitments.overdue')}</${Badge}>` : ''}

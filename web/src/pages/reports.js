@@ -6,7 +6,7 @@ import { all, api } from '../api.js';
 import { date, dateTime, num } from '../format.js';
 import { CHOICES, TYPES, headline } from '../reports.js';
 import { can, go } from '../session.js';
-import { Ask, Badge, Button, Input, Loading, PageTitle, Problem, Select, Shown, TableWrap, useAction, useLoad } from '../ui.js';
+import { Ask, Badge, Button, Input, Loading, PageTitle, Problem, Select, Shown, TableWrap, useAction, useDone, useLoad } from '../ui.js';
 
 const t = (k, o) => i18next.t(k, o);
 
@@ -87,15 +87,14 @@ function Correct({ report, onSaved }) {
 function Detail({ id, me, names }) {
   const state = useLoad(() => api.get(`/v1/reports/${id}`), [id]);
   const voiding = useAction();
-  const [done, setDone] = useState(null); // what was just done to it: said, where the keyboard now is
-  const after = (what) => () => { setDone(what); state.reload(); };
+  const [done, after] = useDone(state);
   if (state.loading && !state.data) return html`<${Loading} />`;
   if (state.error) return html`<${Problem} error=${state.error} onRetry=${state.reload} />`;
   const { report, history } = state.data;
   const fields = TYPES[report.type];
   return html`<div>
     <p><a href="#/reports">← ${t('reports.back')}</a></p>
-    ${done && !state.loading && html`<${Shown} key=${`${done}-${report.version}`} data-testid="report-done"><p>${t(`reports.done.${done}`, { version: report.version })}</p></${Shown}>`}
+    ${done && html`<${Shown} key=${`${done}-${report.version}`} data-testid="report-done"><p>${t(`reports.done.${done}`, { version: report.version })}</p></${Shown}>`}
     <section class="card" aria-labelledby="report-title">
       <h2 id="report-title">${t(`types.${report.type}`)} · ${date(report.date)} ${report.status === 'void' && html`<${Badge} kind="warn">${t('reports.void')}</${Badge}>`}</h2>
       <dl class="facts" data-testid="report-facts">
